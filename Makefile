@@ -1,0 +1,62 @@
+# Vetted: `make run` serves the demo site, `make test` runs the whole suite.
+# Both create .venv with Python 3.12+ and install the pinned requirements first.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= cms.settings
+
+# Find a Python >= 3.12 by running each candidate (a pyenv shim that is not
+# activated exits non-zero, so it is skipped). PYTHON=... overrides.
+PY_CANDIDATES := python3.14 python3.13 python3.12 python3 python \
+	$(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3) \
+	$(wildcard /root/.pyenv/versions/3.1[2-9]*/bin/python3) \
+	$(wildcard /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9])
+find_python = $(firstword $(foreach c,$(1),$(shell command -v $(c) >/dev/null 2>&1 && $(c) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1 && command -v $(c))))
+
+.PHONY: help install run serve test lint migrate demo clean
+
+help:
+	@echo "make run    - install, migrate, load demo content, serve on http://127.0.0.1:$(PORT)/"
+	@echo "make test   - install, then run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make lint   - ruff and makemigrations --check"
+
+$(BIN)/python:
+	@py="$(if $(PYTHON),$(PYTHON),$(call find_python,$(PY_CANDIDATES)))"; \
+	if [ -z "$$py" ] || ! "$$py" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then \
+		echo "make: no Python 3.12 or newer found (tried $(if $(PYTHON),PYTHON=$(PYTHON),python3.14 python3.13 python3.12 python3 python and pyenv's versions)); install one or set PYTHON=/path/to/python3.12" >&2; \
+		exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$py ($$($$py --version))"; \
+	"$$py" -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	@if [ -x "$${CHROMIUM:-/usr/bin/chromium}" ]; then \
+		echo "Browser tests: running with $${CHROMIUM:-/usr/bin/chromium}"; \
+	else \
+		echo "Browser tests: SKIPPED - no Chromium at $${CHROMIUM:-/usr/bin/chromium} (apt-get install chromium to run them)"; \
+	fi
+	@echo "Database: $${DATABASE_URL:-sqlite (default)}"
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,104 @@
+"""The editors' product: articles with their reviews, citations, series and related links."""
+
+from django.contrib import admin
+from django.db.models import Max
+
+from references.admin import CitationInline
+
+from .models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
+
+
+@admin.register(Reviewer)
+class ReviewerAdmin(admin.ModelAdmin):
+    list_display = ["name", "credentials", "specialty", "user", "is_active"]
+    list_select_related = ["user"]
+    list_filter = ["is_active", "specialty"]
+    search_fields = ["name", "credentials", "specialty"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+
+
+class SeriesEntryInline(admin.TabularInline):
+    model = SeriesEntry
+    extra = 0
+    autocomplete_fields = ["article"]
+    ordering = ["position"]
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "review_interval_months"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [SeriesEntryInline]
+
+
+class MedicalReviewInline(admin.StackedInline):
+    model = MedicalReview
+    extra = 0
+    autocomplete_fields = ["reviewer"]
+    fields = [("reviewer", "reviewed_on", "scope"), "sections", "notes", "conflict_of_interest"]
+
+
+class RelatedLinkInline(admin.TabularInline):
+    model = RelatedLink
+    fk_name = "article"
+    extra = 0
+    autocomplete_fields = ["target"]
+    fields = ["position", "target"]
+    ordering = ["position"]
+
+
+class ArticleSeriesEntryInline(admin.TabularInline):
+    model = SeriesEntry
+    extra = 0
+    max_num = 1
+    autocomplete_fields = ["series"]
+    fields = ["series", "position", "label"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "series_label", "last_reviewed", "publish_at", "author"]
+    list_select_related = ["author", "series_entry__series"]
+    list_filter = ["status", "series_entry__series", "tags", "reviews__reviewer"]
+    search_fields = ["title", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "publish_at"
+    autocomplete_fields = ["author"]
+    inlines = [MedicalReviewInline, CitationInline, RelatedLinkInline, ArticleSeriesEntryInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body", "tags"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "author", "referenced_on"]}),
+        ("Review policy and disclosure", {"classes": ["collapse"], "fields": ["review_interval_months", "funding"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(last_reviewed_on=Max("reviews__reviewed_on"))
+
+    @admin.display(description="series", ordering="series_entry__series__title")
+    def series_label(self, article):
+        entry = getattr(article, "series_entry", None)
+        return f"{entry.series}: {entry.label}" if entry else "—"
+
+    @admin.display(description="last reviewed", ordering="last_reviewed_on")
+    def last_reviewed(self, article):
+        return article.last_reviewed_on or "never"
+
+
+@admin.register(MedicalReview)
+class MedicalReviewAdmin(admin.ModelAdmin):
+    list_display = ["article", "reviewer", "reviewed_on", "scope"]
+    list_select_related = ["article", "reviewer"]
+    list_filter = ["scope", "reviewer"]
+    search_fields = ["article__title", "reviewer__name", "notes"]
+    autocomplete_fields = ["article", "reviewer"]
+    date_hierarchy = "reviewed_on"
+
+
+@admin.register(RelatedLink)
+class RelatedLinkAdmin(admin.ModelAdmin):
+    list_display = ["article", "target", "position"]
+    list_select_related = ["article", "target"]
+    search_fields = ["article__title", "target__title"]
+    autocomplete_fields = ["article", "target"]

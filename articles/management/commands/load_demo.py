@@ -1,0 +1,113 @@
+"""Load the demo content: a breast cancer series, more articles, reviewers and references.
+
+Idempotent: whatever already exists (matched by slug, name, or reference key
+fields) is left exactly as it is, so a second run adds nothing and never
+overwrites an editor's changes.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from articles import demo_content as demo
+from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
+from references.models import Citation, Reference, Source
+
+
+class Command(BaseCommand):
+    help = "Load the demo articles, reviewers, series and references (safe to run again)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        created = {"articles": 0, "reviewers": 0, "references": 0}
+        author, new_author = get_user_model().objects.get_or_create(
+            username="editor", defaults={"is_staff": True, "first_name": "Demo", "last_name": "Editor"}
+        )
+        if new_author:
+            author.set_unusable_password()
+            author.save(update_fields=["password"])
+
+        reviewers = {}
+        for data in demo.REVIEWERS:
+            reviewers[data["slug"]], new = Reviewer.objects.get_or_create(slug=data["slug"], defaults=data)
+            created["reviewers"] += new
+
+        sources = {data["name"]: Source.objects.get_or_create(name=data["name"], defaults=data)[0] for data in demo.SOURCES}
+
+        references = {}
+        for data in demo.REFERENCES:
+            fields = {
+                "source": sources[data["source"]] if data.get("source") else None,
+                "title": data["title"],
+                "more_titles": "\n".join(data.get("more_titles", [])),
+                "url": data.get("url", ""),
+                "doi": data.get("doi", ""),
+                "pmid": data.get("pmid", ""),
+            }
+            candidate = Reference(**fields)
+            existing = candidate.duplicates().first() or Reference.objects.filter(
+                source=fields["source"], title=fields["title"]
+            ).first()
+            if existing is None:
+                candidate.save()
+                created["references"] += 1
+            references[data["key"]] = existing or candidate
+
+        series = {data["slug"]: Series.objects.get_or_create(slug=data["slug"], defaults=data)[0] for data in demo.SERIES}
+
+        now = timezone.now()
+        new_articles = {}
+        for data in demo.ARTICLES:
+            if Article.objects.filter(slug=data["slug"]).exists():
+                continue
+            article = Article.objects.create(
+                slug=data["slug"],
+                title=data["title"],
+                summary=data["summary"],
+                body=data["body"],
+                status=data["status"],
+                publish_at=now - datetime.timedelta(days=data["publish_days_ago"]) if data["status"] == "published" else None,
+                author=author,
+                referenced_on=_date(data.get("referenced_on")),
+                funding=data.get("funding", ""),
+            )
+            article.tags.set(data.get("tags", []))
+            for review in data.get("reviews", []):
+                MedicalReview.objects.create(
+                    article=article,
+                    reviewer=reviewers[review["reviewer"]],
+                    reviewed_on=_date(review["reviewed_on"]),
+                    notes=review.get("notes", ""),
+                )
+            Citation.objects.bulk_create(
+                Citation(article=article, reference=references[key], position=position)
+                for position, key in enumerate(data.get("citations", []), start=1)
+            )
+            if data.get("series"):
+                entry = data["series"]
+                SeriesEntry.objects.create(
+                    series=series[entry["slug"]], article=article, position=entry["position"], label=entry["label"]
+                )
+            new_articles[article.slug] = (article, data)
+            created["articles"] += 1
+
+        # Related links last: they point at articles created above.
+        slugs = dict(Article.objects.values_list("slug", "pk"))
+        for article, data in new_articles.values():
+            RelatedLink.objects.bulk_create(
+                RelatedLink(article=article, target_id=slugs[slug], position=position)
+                for position, slug in enumerate(data.get("related", []), start=1)
+                if slug in slugs and slug != article.slug
+            )
+
+        self.stdout.write(
+            f"Demo content: {created['articles']} articles, {created['reviewers']} reviewers and "
+            f"{created['references']} references added ({Article.objects.count()} articles in all)."
+        )
+
+
+def _date(value):
+    return datetime.date.fromisoformat(value) if value else None

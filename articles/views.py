@@ -1,0 +1,94 @@
+"""Public pages. Thin: each reads through a named queryset and renders a template."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from taggit.models import Tag
+
+from .models import Article, MedicalReview, Reviewer, Series, SeriesEntry
+
+PAGE_SIZE = 20
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    """A page of ``queryset``; a page number that is not a number or out of range gives the nearest page."""
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def home(request):
+    articles = Article.objects.published().for_listing()
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "page": paginate(request, articles),
+            "series_list": Series.objects.filter(entries__article__in=Article.objects.published()).distinct(),
+        },
+    )
+
+
+def article_detail(request, slug):
+    now = timezone.now()
+    article = get_object_or_404(Article.objects.published(now).for_detail(now), slug=slug)
+    context = {
+        "article": article,
+        "related": [link.target for link in article.published_related_links],
+        **series_navigation(article, now),
+    }
+    return render(request, "articles/article_detail.html", context)
+
+
+def series_navigation(article, now):
+    """Part n of m, previous and next, counting only published entries."""
+    entry = getattr(article, "series_entry", None)
+    if entry is None:
+        return {}
+    entries = list(
+        SeriesEntry.objects.filter(series_id=entry.series_id, article__in=Article.objects.published(now))
+        .select_related("article")
+        .order_by("position")
+    )
+    index = next(i for i, e in enumerate(entries) if e.article_id == article.pk)
+    return {
+        "series_entry": entry,
+        "series_part": index + 1,
+        "series_total": len(entries),
+        "previous_entry": entries[index - 1] if index > 0 else None,
+        "next_entry": entries[index + 1] if index + 1 < len(entries) else None,
+    }
+
+
+def series_detail(request, slug):
+    series = get_object_or_404(Series, slug=slug)
+    entries = (
+        series.entries.filter(article__in=Article.objects.published())
+        .select_related("article")
+        .order_by("position")
+    )
+    entries = list(entries)
+    if not entries:
+        raise Http404("This series has no published articles.")
+    latest = {}
+    for review in MedicalReview.objects.filter(article__in=[e.article_id for e in entries]).select_related("reviewer"):
+        latest.setdefault(review.article_id, review)
+    for entry in entries:
+        entry.latest_review = latest.get(entry.article_id)
+    return render(request, "articles/series_detail.html", {"series": series, "entries": entries})
+
+
+def reviewer_detail(request, slug):
+    reviewer = get_object_or_404(Reviewer, slug=slug)
+    reviews = (
+        reviewer.reviews.filter(article__in=Article.objects.published())
+        .select_related("article")
+        .order_by("-reviewed_on")
+    )
+    return render(request, "articles/reviewer_detail.html", {"reviewer": reviewer, "page": paginate(request, reviews)})
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    articles = Article.objects.published().filter(tags=tag).for_listing()
+    return render(request, "articles/tag_detail.html", {"tag": tag, "page": paginate(request, articles)})

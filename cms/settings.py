@@ -1,0 +1,222 @@
+"""Vetted's one settings module.
+
+Every setting that differs between a laptop and production is read from the
+environment here, and nowhere else. Development defaults are safe; production
+(DEBUG off) refuses to start without what it needs, with one clear line.
+"""
+
+import os
+import sys
+import zoneinfo
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class SettingError(Exception):
+    """A setting from the environment is missing or malformed."""
+
+
+def env_bool(name, default=False):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise SettingError(f"{name} must be one of 1/0, true/false, yes/no, on/off (got {raw!r})")
+
+
+def env_int(name, default):
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingError(f"{name} must be a whole number (got {raw!r})") from None
+
+
+def env_list(name, default=()):
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _read_settings():
+    debug = env_bool("DEBUG", False)
+
+    secret_key = os.environ.get("SECRET_KEY", "")
+    if not secret_key:
+        if not debug:
+            raise SettingError("SECRET_KEY must be set when DEBUG is off (e.g. SECRET_KEY=$(openssl rand -hex 32))")
+        secret_key = "django-insecure-development-only-key-do-not-use-in-production"
+
+    allowed_hosts = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if debug else [])
+    if not debug and not allowed_hosts:
+        raise SettingError("ALLOWED_HOSTS must be set when DEBUG is off (comma-separated host names)")
+    if not debug and "*" in allowed_hosts:
+        raise SettingError("ALLOWED_HOSTS must name the site's hosts when DEBUG is off, not '*'")
+
+    database_url = os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    try:
+        database = dj_database_url.parse(database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    except Exception as exc:  # dj-database-url raises several types for a bad URL
+        raise SettingError(f"DATABASE_URL is not a database URL this site understands: {exc}") from None
+    if database.get("ENGINE") not in {"django.db.backends.sqlite3", "django.db.backends.postgresql"}:
+        raise SettingError("DATABASE_URL must be sqlite:///... or postgres://... (got another engine)")
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["CONN_MAX_AGE"] = 0
+        database.setdefault("OPTIONS", {})
+        database["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+        database["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    else:
+        database["CONN_HEALTH_CHECKS"] = True
+
+    time_zone = os.environ.get("TIME_ZONE", "").strip() or "UTC"
+    try:
+        zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise SettingError(f"TIME_ZONE must be an IANA time zone name such as Europe/London (got {time_zone!r})") from None
+
+    redis_url = os.environ.get("REDIS_URL", "").strip()
+    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingError(f"REDIS_URL must start with redis://, rediss:// or unix:// (got {redis_url!r})")
+
+    return {
+        "DEBUG": debug,
+        "SECRET_KEY": secret_key,
+        "ALLOWED_HOSTS": allowed_hosts,
+        "DATABASE": database,
+        "TIME_ZONE": time_zone,
+        "REDIS_URL": redis_url,
+        "SITE_URL": os.environ.get("SITE_URL", "").strip().rstrip("/"),
+        "SITE_NAME": os.environ.get("SITE_NAME", "").strip() or "Vetted Health Library",
+        "REVIEW_INTERVAL_MONTHS": env_int("REVIEW_INTERVAL_MONTHS", 12),
+        "CACHE_SECONDS": env_int("CACHE_SECONDS", 300),
+    }
+
+
+try:
+    _env = _read_settings()
+except SettingError as error:
+    sys.stderr.write(f"Vetted cannot start: {error}\n")
+    raise SystemExit(2) from None
+
+DEBUG = _env["DEBUG"]
+SECRET_KEY = _env["SECRET_KEY"]
+ALLOWED_HOSTS = _env["ALLOWED_HOSTS"]
+SITE_NAME = _env["SITE_NAME"]
+# Absolute base URL for feeds, sitemaps and canonical links when the site sits behind a proxy.
+SITE_URL = _env["SITE_URL"]
+REVIEW_INTERVAL_MONTHS = _env["REVIEW_INTERVAL_MONTHS"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "taggit",
+    "django_prose_editor",
+    "articles",
+    "references",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "cms.urls"
+WSGI_APPLICATION = "cms.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "cms.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": _env["DATABASE"]}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+if _env["REDIS_URL"]:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _env["REDIS_URL"],
+            "KEY_PREFIX": "vetted",
+            "TIMEOUT": _env["CACHE_SECONDS"],
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "vetted",
+            "TIMEOUT": _env["CACHE_SECONDS"],
+        }
+    }
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = _env["TIME_ZONE"]
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+LOGIN_URL = "admin:login"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+TAGGIT_CASE_INSENSITIVE = True

@@ -1,0 +1,24 @@
+"""Settings for the test suite: cms.settings with a test secret and fast hashing.
+
+Tests must not depend on a developer's environment, so DEBUG and the secret are
+fixed here; DATABASE_URL is still read, so the same suite runs on PostgreSQL.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+if os.environ.get("VETTED_TEST_REDIS") != "1":
+    os.environ.pop("REDIS_URL", None)  # a developer's Redis must not leak into tests
+
+from cms.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve static files from the finders: tests run without collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

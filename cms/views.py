@@ -1,0 +1,24 @@
+"""Project-wide views: robots.txt and the error pages."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /preview/"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No context processors that could touch the database again: a plain page.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -1,0 +1,48 @@
+"""Settings come from the environment, and production refuses to start half-configured."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_check(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "TIME_ZONE"}}
+    clean["DJANGO_SETTINGS_MODULE"] = "cms.settings"
+    clean.update(env)
+    return subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS must be set"),
+        ({"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "*"}, "not '*'"),
+        ({"DEBUG": "maybe"}, "DEBUG must be one of"),
+        ({"DEBUG": "1", "DATABASE_URL": "nonsense://"}, "DATABASE_URL"),
+        ({"DEBUG": "1", "TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
+        ({"DEBUG": "1", "REDIS_URL": "localhost:6379"}, "REDIS_URL"),
+    ],
+)
+def test_a_missing_or_malformed_setting_stops_start_up_with_one_clear_line(env, message):
+    result = run_check(**env)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_development_defaults_pass_the_system_check():
+    result = run_check(DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_with_what_they_need_pass_the_check():
+    result = run_check(SECRET_KEY="x" * 60, ALLOWED_HOSTS="health.example.org")
+    assert result.returncode == 0, result.stderr
