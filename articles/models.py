@@ -185,6 +185,12 @@ class Article(models.Model):
         reviews = list(self.reviews.all())
         return reviews[0] if reviews else None
 
+    def citation_problems(self):
+        """Markers in the body that point to no citation (blocking publication), unused citations (warnings)."""
+        from references.markers import citation_problems
+
+        return citation_problems(self.body, len(self.citations.all()) if self.pk else 0)
+
 
 class MedicalReview(models.Model):
     """A clinician's sign-off of an article on a date: a record, never edited into a date field."""

@@ -1,0 +1,173 @@
+"""Inline citation markers in an article body: ``[1]``, ``[2][3]``.
+
+A marker's number is the citation's number in the article's list (citations in
+position order, numbered 1..n). These functions work on the body's sanitised
+HTML and a count of citations only, so this app stays ignorant of articles.
+
+Markers inside a link or a heading are left as text (a link in a link is
+invalid, and a heading is not a claim), as is anything that is not a bracketed
+number, such as "[citation needed]".
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+# The body is serialised by nh3, which escapes "<" and ">" inside attribute values,
+# so a tag is everything from "<" to the next ">".
+_TAG_RE = re.compile(r"(<[^>]*>)")
+_TAG_NAME_RE = re.compile(r"^<\s*(/?)\s*([a-zA-Z0-9]+)")
+_MARKER_RUN_RE = re.compile(r"(?:\[\d{1,4}\])+")
+_MARKER_RE = re.compile(r"\[(\d{1,4})\]")
+# "[1, 2]" or "[1-3]": looks like a citation but is not our syntax.
+_LOOKALIKE_RE = re.compile(r"\[\d{1,4}(?:\s*[,;–-]\s*\d{1,4})+\]")
+_NO_MARKERS_IN = {"a", "h1", "h2", "h3", "h4", "h5", "h6"}
+_BACKLINK_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass
+class RenderedBody:
+    """The body with markers turned into links, and where each reference is cited.
+
+    ``anchors`` maps a reference number to the ids of the markers citing it, in
+    reading order, for the reference list's back-links.
+    """
+
+    html: str
+    anchors: dict[int, list[str]] = field(default_factory=dict)
+
+    def backlinks(self, number):
+        """``[(anchor id, label)]`` for reference ``number``: ``a, b, ...`` when cited more than once."""
+        ids = self.anchors.get(number, [])
+        if len(ids) == 1:
+            return [(ids[0], "")]
+        return [(anchor, _letter(index)) for index, anchor in enumerate(ids)]
+
+
+def render_markers(body_html, citation_count):
+    """Turn known markers in the sanitised ``body_html`` into superscript links to ``#ref-N``.
+
+    Adjacent markers (``[2][3]``) share one superscript, separated by commas.
+    Each marker gets an id (``cite-N-k`` for the k-th use of reference N) for
+    back-links; unknown numbers stay as typed so the editor's warning matches
+    what readers see.
+    """
+    anchors = {}
+
+    def marker(number):
+        uses = anchors.setdefault(number, [])
+        anchor = f"cite-{number}-{len(uses) + 1}"
+        uses.append(anchor)
+        return format_html(
+            '<a href="#ref-{n}" id="{id}" class="citation-link"><span class="visually-hidden">reference </span>{n}</a>',
+            n=number, id=anchor,
+        )
+
+    def replace_run(match):
+        numbers = [int(n) for n in _MARKER_RE.findall(match.group(0))]
+        if not all(1 <= n <= citation_count for n in numbers):
+            # Keep a run with any unknown number as text: half a link would mislead.
+            return match.group(0)
+        links = '<span class="citation-separator" aria-hidden="true">,</span>'.join(marker(n) for n in numbers)
+        return f'<sup class="citation">{links}</sup>'
+
+    html = "".join(
+        _MARKER_RUN_RE.sub(replace_run, text) if linkable else text
+        for text, linkable in _text_segments(body_html or "")
+    )
+    return RenderedBody(html=mark_safe(html), anchors=anchors)  # the input is the body, sanitised on save
+
+
+def marker_numbers(body_html):
+    """Every marker number where markers are rendered, in reading order (repeats kept)."""
+    return [
+        int(number)
+        for text, linkable in _text_segments(body_html or "")
+        if linkable
+        for number in _MARKER_RE.findall(text)
+    ]
+
+
+def unknown_markers(body_html, citation_count):
+    """Marker numbers that point to no citation, each once, in reading order."""
+    return list(dict.fromkeys(n for n in marker_numbers(body_html) if not 1 <= n <= citation_count))
+
+
+def unused_citations(body_html, citation_count):
+    """Citation numbers (1..count) that no marker in the body uses."""
+    used = set(marker_numbers(body_html))
+    return [n for n in range(1, citation_count + 1) if n not in used]
+
+
+def lookalike_markers(body_html):
+    """Bracketed lists like "[1, 2]" or "[1-3]" that readers would take for citations."""
+    return list(dict.fromkeys(
+        found for text, linkable in _text_segments(body_html or "") if linkable for found in _LOOKALIKE_RE.findall(text)
+    ))
+
+
+@dataclass
+class CitationProblems:
+    """What is wrong between a body's markers and its citations, as sentences for the editor.
+
+    ``blockers`` must be fixed before publishing (a marker that points nowhere);
+    ``warnings`` deserve a look but do not stop publication.
+    """
+
+    blockers: list[str]
+    warnings: list[str]
+
+    def __bool__(self):
+        return bool(self.blockers or self.warnings)
+
+
+def citation_problems(body_html, citation_count):
+    """Unknown markers (blocking), unused citations and look-alike markers (warnings)."""
+    blockers, warnings = [], []
+    unknown = unknown_markers(body_html, citation_count)
+    if unknown:
+        listed = ", ".join(f"[{n}]" for n in unknown)
+        has = f"has {citation_count} citation{'s' if citation_count != 1 else ''}" if citation_count else "has no citations"
+        blockers.append(f"The body cites {listed}, but the article {has}. Add the citation or correct the marker.")
+    unused = unused_citations(body_html, citation_count)
+    if unused:
+        listed = ", ".join(str(n) for n in unused)
+        warnings.append(f"No marker in the body cites reference{'s' if len(unused) > 1 else ''} {listed}.")
+    for lookalike in lookalike_markers(body_html):
+        warnings.append(f"“{lookalike}” is shown as plain text; write each number in its own brackets, e.g. [1][2].")
+    return CitationProblems(blockers=blockers, warnings=warnings)
+
+
+def _text_segments(html):
+    """``(piece, linkable)`` for each tag and text run; text is linkable outside links and headings."""
+    closed_by = []  # names of open elements that forbid markers
+    for piece in _TAG_RE.split(html):
+        if not piece:
+            continue
+        if piece.startswith("<"):
+            tag = _TAG_NAME_RE.match(piece)
+            if tag:
+                closing, name = tag.group(1), tag.group(2).lower()
+                if name in _NO_MARKERS_IN:
+                    if closing:
+                        if name in closed_by:
+                            closed_by.reverse()
+                            closed_by.remove(name)
+                            closed_by.reverse()
+                    elif not piece.rstrip().endswith("/>"):
+                        closed_by.append(name)
+            yield piece, False
+        else:
+            yield piece, not closed_by
+
+
+def _letter(index):
+    """a, b, ... z, aa, ab, ... for back-links."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, len(_BACKLINK_LETTERS))
+        letters = _BACKLINK_LETTERS[rest] + letters
+    return letters

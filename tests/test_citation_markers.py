@@ -1,0 +1,146 @@
+"""Citation markers: rendering in the body, back-links in the reference list, and the editor's warnings."""
+
+import re
+
+import pytest
+
+from references.markers import citation_problems, render_markers, unknown_markers, unused_citations
+
+
+def test_marker_becomes_superscript_link_with_screen_reader_text():
+    """[1] renders as a superscript "1" linking to #ref-1, read aloud as "reference 1"."""
+    html = render_markers("<p>Surgery comes first.[1]</p>", 1).html
+    assert html == (
+        '<p>Surgery comes first.<sup class="citation"><a href="#ref-1" id="cite-1-1" class="citation-link">'
+        '<span class="visually-hidden">reference </span>1</a></sup></p>'
+    )
+
+
+def test_adjacent_markers_share_one_superscript_with_a_separator():
+    """[2][3] shows as "2,3" rather than a misleading "23"."""
+    html = render_markers("<p>Claim.[2][3]</p>", 3).html
+    assert html.count("<sup") == 1
+    assert 'href="#ref-2"' in html and 'href="#ref-3"' in html
+    assert '<span class="citation-separator" aria-hidden="true">,</span>' in html
+
+
+def test_each_use_gets_its_own_id_and_back_links_are_lettered():
+    """A reference cited twice gets anchors cite-1-1 and cite-1-2 and back-links a, b."""
+    rendered = render_markers("<p>One.[1] Two.[2]</p><ul><li>Three.[1]</li></ul>", 2)
+    assert re.findall(r'id="(cite-[\d-]+)"', rendered.html) == ["cite-1-1", "cite-2-1", "cite-1-2"]
+    assert rendered.backlinks(1) == [("cite-1-1", "a"), ("cite-1-2", "b")]
+    assert rendered.backlinks(2) == [("cite-2-1", "")]
+    assert rendered.backlinks(3) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<p><a href="https://example.org">see [1]</a></p>',
+        "<h2>Treatment [1]</h2>",
+        "<h3>Side effects [1]</h3>",
+        "<p>[citation needed]</p>",
+        "<p>[one]</p>",
+        "<p>[1, 2]</p>",
+    ],
+)
+def test_markers_in_links_headings_and_non_numbers_stay_text(body):
+    """Nothing but a bracketed number in running text becomes a link."""
+    assert render_markers(body, 2).html == body
+
+
+def test_text_after_a_link_or_heading_gets_markers_again():
+    html = render_markers('<h2>A [1]</h2><p><a href="https://x.example">x</a> claim [1]</p>', 1).html
+    assert html.count('href="#ref-1"') == 1
+    assert "<h2>A [1]</h2>" in html
+
+
+def test_unknown_marker_is_left_as_typed_and_reported():
+    """[4] with three citations is not linked, and is the one unknown marker."""
+    body = "<p>Claim.[4] Other.[1][4]</p>"
+    assert "#ref-4" not in render_markers(body, 3).html
+    assert unknown_markers(body, 3) == [4]
+    assert unknown_markers("<p>[0]</p>", 3) == [0]
+
+
+def test_unused_citations_are_those_no_marker_cites():
+    body = "<p>A.[1] B.[3]</p><h2>Heading [2]</h2>"
+    assert unused_citations(body, 4) == [2, 4]
+
+
+def test_citation_problems_block_on_unknown_and_warn_on_unused_and_lookalikes():
+    """An unknown marker blocks publishing; unused citations and "[1, 2]" only warn."""
+    problems = citation_problems("<p>A.[1] B.[5] C [1, 2].</p>", 2)
+    assert problems.blockers == ["The body cites [5], but the article has 2 citations. Add the citation or correct the marker."]
+    assert problems.warnings == [
+        "No marker in the body cites reference 2.",
+        "“[1, 2]” is shown as plain text; write each number in its own brackets, e.g. [1][2].",
+    ]
+    assert not citation_problems("<p>A.[1][2]</p>", 2)
+
+
+def test_body_without_citations_and_markers_has_no_problems():
+    assert not citation_problems("<p>Plain text.</p>", 0)
+    assert citation_problems("<p>Claim.[1]</p>", 0).blockers == [
+        "The body cites [1], but the article has no citations. Add the citation or correct the marker."
+    ]
+
+
+def test_attributes_and_entities_pass_through_unchanged():
+    """Only text is rewritten: an attribute containing [1] or an escaped bracket is untouched."""
+    body = '<p><a href="https://x.example/?q=[1]" title="[1] &gt; x">link</a> &amp; [1]</p>'
+    html = render_markers(body, 1).html
+    assert html.startswith('<p><a href="https://x.example/?q=[1]" title="[1] &gt; x">link</a> &amp; <sup')
+
+
+
+
+
+@pytest.mark.django_db
+def test_article_page_links_markers_and_shows_back_links(client, make):
+    """On the page, markers follow citation order and the references link back to each use."""
+    article = make.article(slug="cited", body="<p>First claim.[1] Second claim.[2][1]</p><h2>More [2]</h2>")
+    make.cite(article, make.reference(title="Later position"), position=7)
+    make.cite(article, make.reference(title="Earlier position"), position=3)
+
+    page = client.get("/articles/cited/").text
+
+    # Position 3 is reference 1 on the page, position 7 is reference 2.
+    assert re.search(r'<li id="ref-1">.*Earlier position', page)
+    assert re.search(r'<li id="ref-2">.*Later position', page)
+    assert page.count('href="#ref-1"') == 2 and page.count('href="#ref-2"') == 1
+    assert '<span class="visually-hidden">reference </span>1</a>' in page
+    assert '<a href="#cite-1-1"><span class="visually-hidden">place </span>a</a>' in page
+    assert '<a href="#cite-1-2"><span class="visually-hidden">place </span>b</a>' in page
+    assert '<a href="#cite-2-1"><span aria-hidden="true">↩</span>' in page
+    assert "<h2>More [2]</h2>" in page
+
+
+@pytest.mark.django_db
+def test_article_page_with_markers_keeps_a_constant_query_count(client, make, django_assert_num_queries):
+    """Rendering markers and back-links reads only the prefetched citations."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def build(slug, n):
+        article = make.article(slug=slug, body="<p>" + "".join(f"Claim {i}.[{i}]" for i in range(1, n + 1)) + "</p>")
+        for i in range(n):
+            make.cite(article, make.reference(source=make.source()), position=i + 1)
+
+    build("one", 1)
+    build("many", 25)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/articles/one/")
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get("/articles/many/").text
+    assert page.count('class="citation-link"') == 25
+
+
+@pytest.mark.django_db
+def test_article_citation_problems_count_its_saved_citations(make):
+    """The article method the publishing rules use sees the body and the stored citations."""
+    article = make.article(body="<p>A.[1] B.[2]</p>")
+    make.cite(article)
+    assert article.citation_problems().blockers and "[2]" in article.citation_problems().blockers[0]
+    make.cite(article)
+    assert not article.citation_problems()
