@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.db.models import Max
 
-from references.admin import CitationInline
+from references.admin import CitationInline, CitingAdminMixin
 
 from .models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
 
@@ -58,7 +58,7 @@ class ArticleSeriesEntryInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(CitingAdminMixin, admin.ModelAdmin):
     list_display = ["title", "status", "series_label", "last_reviewed", "publish_at", "author"]
     list_select_related = ["author", "series_entry__series"]
     list_filter = ["status", "series_entry__series", "tags", "reviews__reviewer"]

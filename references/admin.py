@@ -1,21 +1,61 @@
 """Admin for sources and references: written once, cited from many articles."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
+from .admin_paste import paste_references_view
+from .markers import citation_problems
 from .models import Citation, Reference, Source
 
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "website"]
+    list_display = ["name", "website", "reference_count"]
     search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(reference_total=Count("references"))
+
+    @admin.display(description="references", ordering="reference_total")
+    def reference_count(self, source):
+        return source.reference_total
+
+
+class LinkStatusFilter(admin.SimpleListFilter):
+    """The link checker's verdict, from the querysets that define it."""
+
+    title = "link status"
+    parameter_name = "link"
+
+    def lookups(self, request, model_admin):
+        return [("broken", "Broken"), ("redirected", "Redirected"), ("ok", "OK"), ("unchecked", "Never checked")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "broken":
+                return queryset.broken()
+            case "redirected":
+                return queryset.redirected()
+            case "ok":
+                return queryset.exclude(pk__in=Reference.objects.broken()).exclude(
+                    pk__in=Reference.objects.redirected()
+                ).exclude(checked_at=None)
+            case "unchecked":
+                return queryset.filter(checked_at=None).exclude(url="")
+        return queryset
 
 
 @admin.register(Reference)
 class ReferenceAdmin(admin.ModelAdmin):
-    list_display = ["title", "source", "url", "doi", "pmid", "http_status", "checked_at"]
+    list_display = ["title", "source", "url", "doi", "pmid", "link_status", "checked_at", "cited_in"]
     list_select_related = ["source"]
-    list_filter = ["source"]
+    list_filter = [LinkStatusFilter, "source"]
     search_fields = ["title", "more_titles", "url", "doi", "pmid", "source__name"]
     autocomplete_fields = ["source"]
     readonly_fields = ["checked_at", "http_status", "final_url", "check_error"]
@@ -23,6 +63,61 @@ class ReferenceAdmin(admin.ModelAdmin):
         (None, {"fields": ["source", "title", "more_titles", "url", "doi", "pmid", "accessed_on"]}),
         ("Link check", {"classes": ["collapse"], "fields": ["checked_at", "http_status", "final_url", "check_error"]}),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_total=Count("citations"))
+
+    @admin.display(description="cited in", ordering="citation_total")
+    def cited_in(self, reference):
+        total = getattr(reference, "citation_total", None)
+        return f"{total} article{'s' if total != 1 else ''}" if total is not None else "—"
+
+    @admin.display(description="link", ordering="http_status")
+    def link_status(self, reference):
+        """A badge: broken (with the status or error), redirected (with the target), OK, or not checked."""
+        if not reference.url:
+            return "—"
+        if reference.checked_at is None:
+            return format_html('<span class="link-badge link-unchecked">{}</span>', "not checked")
+        if reference.http_status is None or reference.http_status >= 400:
+            reason = reference.http_status or reference.check_error or "no answer"
+            return format_html('<strong class="link-badge link-broken" title="{}">✗ broken ({})</strong>',
+                               reference.check_error, str(reason).split(":")[0])
+        if reference.final_url:
+            return format_html('<span class="link-badge link-redirected" title="{}">→ redirected</span>',
+                               reference.final_url)
+        return format_html('<span class="link-badge link-ok">✓ {}</span>', reference.http_status)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/use-in-popup/",
+                self.admin_site.admin_view(self.use_in_popup_view),
+                name="references_reference_use_in_popup",
+            ),
+            *super().get_urls(),
+        ]
+
+    def use_in_popup_view(self, request, object_id):
+        """Pick an existing reference in the citation inline's "add another" popup, instead of a duplicate."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not object_id.isdigit():
+            raise Http404("No such reference.")
+        reference = get_object_or_404(Reference, pk=object_id)
+        if not self.has_view_permission(request, reference):
+            raise PermissionDenied
+        return self.response_add(request, reference)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context.get("adminform").form if context.get("adminform") else None
+        if form is not None and form.is_bound and any(
+            error.code == "duplicate" for error in form.non_field_errors().as_data()
+        ):
+            context["duplicate_of"] = form.instance.duplicates().select_related("source").first()
+            context["is_popup_picker"] = IS_POPUP_VAR in request.POST or IS_POPUP_VAR in request.GET
+            context["popup_to_field"] = request.POST.get(TO_FIELD_VAR) or request.GET.get(TO_FIELD_VAR) or ""
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 
 class CitationInline(admin.TabularInline):
@@ -33,3 +128,58 @@ class CitationInline(admin.TabularInline):
     autocomplete_fields = ["reference"]
     fields = ["position", "reference"]
     ordering = ["position"]
+
+
+class CitingAdminMixin:
+    """For the article admin: citation warnings on the form and a "paste references" page.
+
+    Knows the article only as ``obj`` with a ``body`` and ``citations``.
+    """
+
+    citation_check_fieldset = ("Citations", {"fields": ["citation_check"]})
+
+    def get_urls(self):
+        opts = self.opts
+        return [
+            path(
+                "<path:object_id>/paste-references/",
+                self.admin_site.admin_view(self.paste_references_view),
+                name=f"{opts.app_label}_{opts.model_name}_paste_references",
+            ),
+            *super().get_urls(),
+        ]
+
+    def paste_references_view(self, request, object_id):
+        return paste_references_view(self, request, object_id)
+
+    def get_fieldsets(self, request, obj=None):
+        return [*super().get_fieldsets(request, obj), self.citation_check_fieldset]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "citation_check"]
+
+    @admin.display(description="Citation check")
+    def citation_check(self, obj):
+        """Problems between the saved body's markers and the saved citations, and the paste link."""
+        if obj is None or obj.pk is None:
+            return "Save the article first; then you can paste its reference list."
+        problems = citation_problems(obj.body, obj.citations.count())
+        paste_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_paste_references", args=[obj.pk])
+        paste = format_html('<a href="{}">Paste a reference list…</a>', paste_url)
+        if not problems:
+            return format_html("Every marker points to a citation and every citation is cited. {}", paste)
+        items = format_html_join(
+            "", '<li class="{}">{}</li>',
+            [("citation-blocker", f"Blocks publishing: {m}") for m in problems.blockers]
+            + [("citation-warning", m) for m in problems.warnings],
+        )
+        return format_html('<ul class="citation-problems">{}</ul>{}', items, paste)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        problems = citation_problems(article.body, article.citations.count())
+        for message in problems.blockers:
+            messages.warning(request, f"{message} This blocks publishing.")
+        for message in problems.warnings:
+            messages.warning(request, message)
