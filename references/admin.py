@@ -20,7 +20,7 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(reference_total=Count("references"))
+        return super().get_queryset(request).annotate(reference_total=Count("references")).order_by(*Source._meta.ordering)
 
     @admin.display(description="references", ordering="reference_total")
     def reference_count(self, source):
@@ -64,8 +64,12 @@ class ReferenceAdmin(admin.ModelAdmin):
         ("Link check", {"classes": ["collapse"], "fields": ["checked_at", "http_status", "final_url", "check_error"]}),
     ]
 
+    class Media:
+        css = {"all": ["references/admin.css"]}
+
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_total=Count("citations"))
+        # An aggregate drops Meta.ordering, which autocomplete's pagination needs.
+        return super().get_queryset(request).annotate(citation_total=Count("citations")).order_by(*Reference._meta.ordering)
 
     @admin.display(description="cited in", ordering="citation_total")
     def cited_in(self, reference):
@@ -169,9 +173,8 @@ class CitingAdminMixin:
         if not problems:
             return format_html("Every marker points to a citation and every citation is cited. {}", paste)
         items = format_html_join(
-            "", '<li class="{}">{}</li>',
-            [("citation-blocker", f"Blocks publishing: {m}") for m in problems.blockers]
-            + [("citation-warning", m) for m in problems.warnings],
+            "", "<li>{}{}</li>",
+            [("Blocks publishing: ", m) for m in problems.blockers] + [("", m) for m in problems.warnings],
         )
         return format_html('<ul class="citation-problems">{}</ul>{}', items, paste)
 

@@ -80,7 +80,7 @@ def paste_references_view(model_admin, request, object_id):
 
 def text_digest(text):
     """Identifies the previewed text, so "confirm" adds exactly what the editor saw."""
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(text.strip().encode()).hexdigest()
 
 
 def _saved_message(plan):

@@ -29,7 +29,8 @@ class PlannedCitation:
     existing source or None; ``new_source_name`` names one to create.
     ``already_cited_as`` is the entry's number in the article when the article
     already cites that reference: such an entry is skipped. ``number`` is the
-    number the new citation will have on the page.
+    number the new citation will have on the page; ``created`` is set once
+    ``save_citations`` has created the reference.
     """
 
     entry: ParsedEntry
@@ -39,6 +40,7 @@ class PlannedCitation:
     matched_by: str = ""
     new_reference: Reference | None = None
     already_cited_as: int | None = None
+    created: bool = False
     number: int | None = None
     position: int | None = None
     errors: list[str] = field(default_factory=list)
@@ -84,11 +86,11 @@ class CitationPlan:
 
     @property
     def new_references(self):
-        return [item for item in self.to_add if item.reference is None]
+        return [item for item in self.to_add if item.reference is None or item.created]
 
     @property
     def reused_references(self):
-        return [item for item in self.to_add if item.reference is not None]
+        return [item for item in self.to_add if item.reference is not None and not item.created]
 
     @property
     def renumbered(self):
@@ -160,7 +162,7 @@ def save_citations(article, text):
                     reference = item.new_reference
                     reference.source = source
                     reference.save()
-                    item.reference, item.new_reference = reference, None
+                    item.reference, item.created = reference, True
                 Citation.objects.create(article=article, reference=item.reference, position=item.position)
     except IntegrityError:
         # Someone saved the same reference or position between our check and our insert.

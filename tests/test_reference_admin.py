@@ -1,0 +1,191 @@
+"""The references admin: paste-in page, citation warnings, link-status filter and badge, duplicates."""
+
+import json
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from references.admin_paste import text_digest
+from references.models import Citation, Reference, Source
+
+pytestmark = pytest.mark.django_db
+
+LIST = """1. American Cancer Society: “Learn about Cancer: Breast Cancer.”
+2. “Lumpectomy,” “Mastectomy”
+"""
+
+
+def paste_url(article):
+    return reverse("admin:articles_article_paste_references", args=[article.pk])
+
+
+def editor(make, *codenames):
+    user = make.user()
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+def test_paste_page_previews_without_creating_anything(admin_client, make):
+    """Preview shows new sources and references, matches, and unreadable lines; the database is untouched."""
+    article = make.article()
+    existing = make.reference(title="Lumpectomy", more_titles="Mastectomy", url="")
+    response = admin_client.post(paste_url(article), {"text": LIST + "3. Mayo Clinic: no quotes here\n", "preview": "1"})
+    page = response.text
+    assert response.status_code == 200
+    assert "Lines that could not be read" in page and "Mayo Clinic: no quotes here" in page and "No title in quotes" in page
+    assert "American Cancer Society <strong>(new)</strong>" in page
+    assert "Existing, matched by publisher and titles" in page and str(existing) in page
+    assert 'name="confirm"' not in page  # an unreadable line blocks confirmation
+    assert (Source.objects.count(), Citation.objects.count()) == (0, 0)
+
+
+def test_confirm_creates_everything_and_returns_to_the_article(admin_client, make):
+    article = make.article()
+    preview = admin_client.post(paste_url(article), {"text": LIST, "preview": "1"}).text
+    assert 'value="Add 2 citations"' in preview
+
+    response = admin_client.post(paste_url(article), {"text": LIST, "confirm": "1", "previewed": text_digest(LIST)})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:articles_article_change", args=[article.pk])
+    assert [str(c.reference) for c in article.citations.order_by("position")] == [
+        "American Cancer Society: Learn about Cancer: Breast Cancer", "Lumpectomy; Mastectomy",
+    ]
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages == ["Added 2 citations as [1]–[2] (1 new source, 2 new references)."]
+
+
+def test_confirm_of_a_text_other_than_the_previewed_one_adds_nothing(admin_client, make):
+    """Editing the list after the preview means a new preview, not a blind save."""
+    article = make.article()
+    response = admin_client.post(paste_url(article), {"text": LIST, "confirm": "1", "previewed": text_digest("other")})
+    assert response.status_code == 200
+    assert "The list changed after the preview" in response.text
+    assert Citation.objects.count() == 0
+
+
+def test_empty_paste_is_a_form_error(admin_client, make):
+    response = admin_client.post(paste_url(make.article()), {"text": "", "preview": "1"})
+    assert response.status_code == 200 and "This field is required." in response.text
+
+
+@pytest.mark.parametrize(
+    ("codenames", "status"),
+    [
+        ((), 403),
+        (("view_article",), 403),
+        (("view_article", "change_article"), 200),
+    ],
+)
+def test_paste_page_needs_permission_to_change_the_article(client, make, codenames, status):
+    """Only users who may change the article may paste into it, whatever the buttons show."""
+    article = make.article()
+    client.force_login(editor(make, *codenames))
+    assert client.get(paste_url(article)).status_code == status
+    response = client.post(paste_url(article), {"text": LIST, "confirm": "1", "previewed": text_digest(LIST)})
+    assert response.status_code in {status, 302}
+    assert Citation.objects.exists() is (status == 200)
+
+
+def test_paste_page_for_a_missing_article_redirects_with_a_message(admin_client):
+    response = admin_client.get("/admin/articles/article/999999/paste-references/")
+    assert response.status_code == 302
+
+
+def test_article_form_shows_citation_problems_and_the_paste_link(admin_client, make):
+    article = make.article(body="<p>Claim.[1] Other.[3]</p>")
+    make.cite(article)
+    make.cite(article)
+    page = admin_client.get(reverse("admin:articles_article_change", args=[article.pk])).text
+    assert "Blocks publishing: The body cites [3], but the article has 2 citations." in page
+    assert "No marker in the body cites reference 2." in page
+    assert f'href="{paste_url(article)}"' in page
+
+
+def article_form_data(article, **changes):
+    data = {
+        "title": article.title, "slug": article.slug, "summary": article.summary, "body": article.body,
+        "tags": "", "status": article.status, "author": "", "referenced_on": "", "review_interval_months": "",
+        "funding": "", "publish_at_0": "", "publish_at_1": "",
+    }
+    for prefix in ["reviews", "citations", "related_links"]:
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    data.update({"series_entry-TOTAL_FORMS": "0", "series_entry-INITIAL_FORMS": "0"})
+    data.update(changes)
+    return data
+
+
+def test_saving_an_article_with_an_unknown_marker_warns_the_editor(admin_client, make):
+    article = make.article(status="draft", body="<p>x</p>")
+    response = admin_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        article_form_data(article, body="<p>Claim.[1]</p>"),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert "The body cites [1], but the article has no citations. Add the citation or correct the marker. " \
+           "This blocks publishing." in messages
+
+
+def test_reference_changelist_filters_and_badges_link_status(admin_client, make):
+    now = timezone.now()
+    broken = make.reference(title="Gone page")
+    Reference.objects.filter(pk=broken.pk).update(checked_at=now, http_status=410)
+    moved = make.reference(title="Moved page")
+    Reference.objects.filter(pk=moved.pk).update(checked_at=now, http_status=200, final_url="https://new.example/")
+    fine = make.reference(title="Fine page")
+    Reference.objects.filter(pk=fine.pk).update(checked_at=now, http_status=200)
+    make.reference(title="Unchecked page")
+    url = reverse("admin:references_reference_changelist")
+
+    page = admin_client.get(url).text
+    assert "✗ broken (410)" in page and "→ redirected" in page and "✓ 200" in page and "not checked" in page
+
+    def titles(link):
+        return [r.title for r in admin_client.get(url, {"link": link}).context["cl"].result_list]
+
+    assert titles("broken") == ["Gone page"]
+    assert titles("redirected") == ["Moved page"]
+    assert titles("ok") == ["Fine page"]
+    assert titles("unchecked") == ["Unchecked page"]
+
+
+def test_duplicate_reference_error_links_to_the_existing_one(admin_client, make):
+    existing = make.reference(title="Cancer statistics", url="https://example.org/stats")
+    response = admin_client.post(
+        reverse("admin:references_reference_add"), {"title": "Copy", "url": "http://www.example.org/stats/"}
+    )
+    assert response.status_code == 200
+    change = reverse("admin:references_reference_change", args=[existing.pk])
+    assert f'This reference already exists: <a href="{change}">Cancer statistics</a>' in response.text
+    assert "Use this reference" not in response.text
+    assert Reference.objects.count() == 1
+
+
+def test_duplicate_in_the_add_popup_offers_the_existing_reference(admin_client, make):
+    """From the citation inline's "+" popup, the editor can pick the existing reference in one click."""
+    existing = make.reference(title="Cancer statistics", url="", doi="10.1000/stats")
+    response = admin_client.post(
+        reverse("admin:references_reference_add") + "?_to_field=id&_popup=1",
+        {"title": "Copy", "doi": "https://doi.org/10.1000/STATS", "_popup": "1", "_to_field": "id"},
+    )
+    assert "Use this reference" in response.text
+    use_url = reverse("admin:references_reference_use_in_popup", args=[existing.pk])
+    assert f'action="{use_url}"' in response.text
+
+    picked = admin_client.post(use_url, {"_popup": "1", "_to_field": "id"})
+    data = json.loads(picked.context["popup_response_data"])
+    assert data["value"] == str(existing.pk) and data["obj"] == "Cancer statistics"
+    assert admin_client.get(use_url).status_code == 405
+
+
+def test_citation_inline_autocomplete_finds_references_by_title(admin_client, make):
+    make.reference(title="Radiation for Breast Cancer")
+    make.reference(title="Something else")
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "references", "model_name": "citation", "field_name": "reference", "term": "radiation"},
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["Radiation for Breast Cancer"]
