@@ -78,19 +78,7 @@ class ReferenceAdmin(admin.ModelAdmin):
 
     @admin.display(description="link", ordering="http_status")
     def link_status(self, reference):
-        """A badge: broken (with the status or error), redirected (with the target), OK, or not checked."""
-        if not reference.url:
-            return "—"
-        if reference.checked_at is None:
-            return format_html('<span class="link-badge link-unchecked">{}</span>', "not checked")
-        if reference.http_status is None or reference.http_status >= 400:
-            reason = reference.http_status or reference.check_error or "no answer"
-            return format_html('<strong class="link-badge link-broken" title="{}">✗ broken ({})</strong>',
-                               reference.check_error, str(reason).split(":")[0])
-        if reference.final_url:
-            return format_html('<span class="link-badge link-redirected" title="{}">→ redirected</span>',
-                               reference.final_url)
-        return format_html('<span class="link-badge link-ok">✓ {}</span>', reference.http_status)
+        return link_badge(reference)
 
     def get_urls(self):
         return [
@@ -124,14 +112,60 @@ class ReferenceAdmin(admin.ModelAdmin):
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 
+def link_badge(reference):
+    """A badge: broken (with the status or error), redirected (with the target), OK, or not checked."""
+    if not reference.url:
+        return "—"
+    if reference.checked_at is None:
+        return format_html('<span class="link-badge link-unchecked">{}</span>', "not checked")
+    if reference.http_status is None or reference.http_status >= 400:
+        reason = reference.http_status or reference.check_error or "no answer"
+        return format_html('<strong class="link-badge link-broken" title="{}">✗ broken ({})</strong>',
+                           reference.check_error, str(reason).split(":")[0])
+    if reference.final_url:
+        return format_html('<span class="link-badge link-redirected" title="{}">→ redirected</span>', reference.final_url)
+    return format_html('<span class="link-badge link-ok">✓ {}</span>', reference.http_status)
+
+
 class CitationInline(admin.TabularInline):
     """Used by the article admin; lives here because citations are this app's."""
 
     model = Citation
     extra = 0
     autocomplete_fields = ["reference"]
-    fields = ["position", "reference"]
+    fields = ["position", "reference", "link"]
+    readonly_fields = ["link"]
     ordering = ["position"]
+
+    class Media:
+        css = {"all": ["references/admin.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reference__source")
+
+    @admin.display(description="link check")
+    def link(self, citation):
+        return link_badge(citation.reference) if citation.reference_id else "—"
+
+
+class LinkProblemsFilter(admin.SimpleListFilter):
+    """Articles citing a reference whose link is broken or redirected (for the article changelist)."""
+
+    title = "reference links"
+    parameter_name = "reference_links"
+
+    def lookups(self, request, model_admin):
+        return [("broken", "Cite a broken link"), ("redirected", "Cite a redirected link")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "broken":
+                references = Reference.objects.broken()
+            case "redirected":
+                references = Reference.objects.redirected()
+            case _:
+                return queryset
+        return queryset.filter(pk__in=Citation.objects.filter(reference__in=references).values("article_id"))
 
 
 class CitingAdminMixin:
@@ -158,6 +192,9 @@ class CitingAdminMixin:
 
     def get_fieldsets(self, request, obj=None):
         return [*super().get_fieldsets(request, obj), self.citation_check_fieldset]
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), LinkProblemsFilter]
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "citation_check"]

@@ -37,6 +37,10 @@ class ReferenceQuerySet(models.QuerySet):
         """References whose URL now lands elsewhere."""
         return self.exclude(final_url="").filter(http_status__lt=400)
 
+    def needs_attention(self):
+        """Broken or redirected: what an editor should look at after a link check."""
+        return self.filter(Q(pk__in=self.model.objects.broken()) | Q(pk__in=self.model.objects.redirected()))
+
 
 class Reference(models.Model):
     """One entry of a reference list: a source's page (or pages), cited from many articles."""

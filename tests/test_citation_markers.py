@@ -110,8 +110,8 @@ def test_article_page_links_markers_and_shows_back_links(client, make):
     assert re.search(r'<li id="ref-2">.*Later position', page)
     assert page.count('href="#ref-1"') == 2 and page.count('href="#ref-2"') == 1
     assert '<span class="visually-hidden">reference </span>1</a>' in page
-    assert '<a href="#cite-1-1"><span class="visually-hidden">place </span>a</a>' in page
-    assert '<a href="#cite-1-2"><span class="visually-hidden">place </span>b</a>' in page
+    assert '<a href="#cite-1-1"><span class="visually-hidden">back to citation </span>a</a>' in page
+    assert '<a href="#cite-1-2"><span class="visually-hidden">back to citation </span>b</a>' in page
     assert '<a href="#cite-2-1"><span aria-hidden="true">↩</span>' in page
     assert "<h2>More [2]</h2>" in page
 

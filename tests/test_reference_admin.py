@@ -189,3 +189,59 @@ def test_citation_inline_autocomplete_finds_references_by_title(admin_client, ma
         {"app_label": "references", "model_name": "citation", "field_name": "reference", "term": "radiation"},
     )
     assert [r["text"] for r in response.json()["results"]] == ["Radiation for Breast Cancer"]
+
+
+def test_article_changelist_filters_articles_citing_broken_or_redirected_links(admin_client, make):
+    """Editors find the articles whose references need attention."""
+    now = timezone.now()
+    gone = make.reference()
+    Reference.objects.filter(pk=gone.pk).update(checked_at=now, http_status=404)
+    moved = make.reference()
+    Reference.objects.filter(pk=moved.pk).update(checked_at=now, http_status=200, final_url="https://new.example/")
+    with_broken, with_moved, fine = make.article(title="Broken"), make.article(title="Moved"), make.article(title="Fine")
+    make.cite(with_broken, gone)
+    make.cite(with_broken, make.reference())
+    make.cite(with_moved, moved)
+    make.cite(fine)
+    url = reverse("admin:articles_article_changelist")
+
+    def titles(value):
+        return [a.title for a in admin_client.get(url, {"reference_links": value}).context["cl"].result_list]
+
+    assert titles("broken") == ["Broken"]
+    assert titles("redirected") == ["Moved"]
+
+
+def test_citation_inline_shows_each_reference_link_status(admin_client, make):
+    article = make.article()
+    gone = make.reference()
+    Reference.objects.filter(pk=gone.pk).update(checked_at=timezone.now(), http_status=410)
+    make.cite(article, gone)
+    page = admin_client.get(reverse("admin:articles_article_change", args=[article.pk])).text
+    assert "✗ broken (410)" in page
+
+
+def test_reference_changelist_query_count_does_not_grow_with_rows(admin_client, make, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n):
+        for _ in range(n):
+            make.cite(make.article(), make.reference(source=make.source()))
+
+    add(2)
+    url = reverse("admin:references_reference_changelist")
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(url)
+    add(20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert admin_client.get(url).status_code == 200
+
+
+def test_needs_attention_is_broken_or_redirected(make):
+    now = timezone.now()
+    gone, moved, fine = make.reference(), make.reference(), make.reference()
+    Reference.objects.filter(pk=gone.pk).update(checked_at=now, http_status=500)
+    Reference.objects.filter(pk=moved.pk).update(checked_at=now, http_status=200, final_url="https://x.example/")
+    Reference.objects.filter(pk=fine.pk).update(checked_at=now, http_status=200)
+    assert set(Reference.objects.needs_attention()) == {gone, moved}
