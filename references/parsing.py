@@ -128,6 +128,9 @@ def parse_reference_line(line, *, line_number=1):
         return entry
 
     matches = list(_QUOTED_RE.finditer(rest))
+    if not matches:
+        entry.error = "The quotes do not pair up into titles."
+        return entry
     # Everything between titles must be separators; anything else is a sign we misread the line.
     for before, after in zip(matches, matches[1:], strict=False):
         between = rest[before.end():after.start()]

@@ -161,3 +161,9 @@ def test_unnumbered_line_in_a_numbered_list_is_reported():
 def test_empty_paste_gives_no_entries():
     assert parse_reference_list("") == []
     assert parse_reference_list("  \n\n ") == []
+
+
+def test_quotes_that_do_not_pair_up_are_reported():
+    """Found by the property test: two opening quotes and no closing one."""
+    entry = parse_reference_line("1. A: “„")
+    assert entry.error == "The quotes do not pair up into titles."
