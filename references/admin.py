@@ -2,8 +2,9 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -127,10 +128,32 @@ def link_badge(reference):
     return format_html('<span class="link-badge link-ok">✓ {}</span>', reference.http_status)
 
 
+class CitationFormSet(BaseInlineFormSet):
+    """Refuses to save a published article whose body cites a number its citations do not have.
+
+    The admin builds this formset around the article as posted (unsaved), so the
+    body and status checked here are the ones being saved, and the count is the
+    citations that will remain after this save.
+    """
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or getattr(self.instance, "status", None) != "published":
+            return
+        remaining = sum(
+            1 for form in self.forms
+            if form.cleaned_data.get("reference") and not form.cleaned_data.get("DELETE")
+        )
+        blockers = citation_problems(getattr(self.instance, "body", ""), remaining).blockers
+        if blockers:
+            raise ValidationError([f"{message} A published article cannot cite a missing reference." for message in blockers])
+
+
 class CitationInline(admin.TabularInline):
     """Used by the article admin; lives here because citations are this app's."""
 
     model = Citation
+    formset = CitationFormSet
     extra = 0
     autocomplete_fields = ["reference"]
     fields = ["position", "reference", "link"]

@@ -245,3 +245,32 @@ def test_needs_attention_is_broken_or_redirected(make):
     Reference.objects.filter(pk=moved.pk).update(checked_at=now, http_status=200, final_url="https://x.example/")
     Reference.objects.filter(pk=fine.pk).update(checked_at=now, http_status=200)
     assert set(Reference.objects.needs_attention()) == {gone, moved}
+
+
+def test_publishing_with_an_unknown_marker_is_refused(admin_client, make):
+    """A published article cannot be saved while its body cites a number it has no citation for."""
+    article = make.article(body="<p>Claim.[1]</p>")
+    citation = make.cite(article)
+    data = article_form_data(
+        article, status="published", publish_at_0="2024-01-01", publish_at_1="10:00",
+        body="<p>Claim.[1] New claim.[2]</p>",
+        **{"citations-TOTAL_FORMS": "1", "citations-INITIAL_FORMS": "1", "citations-0-id": str(citation.pk),
+           "citations-0-article": str(article.pk), "citations-0-position": "1",
+           "citations-0-reference": str(citation.reference_id)},
+    )
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "The body cites [2], but the article has 1 citation." in response.text
+    article.refresh_from_db()
+    assert article.body == "<p>Claim.[1]</p>"
+
+    # Removing the last citation while [1] still cites it is refused the same way.
+    data.update({"body": "<p>Claim.[1]</p>", "citations-0-DELETE": "on"})
+    response = admin_client.post(url, data)
+    assert response.status_code == 200 and "has no citations" in response.text
+
+    # A draft may be saved with the same mismatch: the editor is only warned.
+    data.update({"status": "draft", "body": "<p>Claim.[1] New claim.[2]</p>"})
+    del data["citations-0-DELETE"]
+    assert admin_client.post(url, data).status_code == 302
