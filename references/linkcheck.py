@@ -117,7 +117,7 @@ def save_results(results, now=None):
     now = now or timezone.now()
     by_id = {r.reference_id: r for r in results}
     with transaction.atomic():
-        references = list(Reference.objects.select_for_update().filter(pk__in=by_id))
+        references = list(Reference.objects.select_for_update().filter(pk__in=by_id).order_by("pk"))
         for reference in references:
             result = by_id[reference.pk]
             reference.checked_at = now

@@ -146,7 +146,7 @@ def save_citations(article, text):
     try:
         with transaction.atomic():
             # Lock the article so two editors pasting at once cannot take the same positions.
-            list(type(article)._default_manager.select_for_update().filter(pk=article.pk).values_list("pk"))
+            list(type(article)._default_manager.select_for_update().filter(pk=article.pk).order_by().values_list("pk"))
             plan = plan_citations(entries, article)
             if not plan.ok:
                 raise ValidationError(plan.problems())

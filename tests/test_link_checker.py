@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connections
 from django.utils import timezone
 
 from references.models import Reference
@@ -94,6 +95,8 @@ def run(*args):
             call_command("check_references", *args, stdout=out)
         except Exception as exc:  # reported below
             errors.append(exc)
+        finally:
+            connections.close_all()  # this thread's connections, so the test database can be dropped
 
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
