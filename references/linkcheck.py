@@ -27,6 +27,8 @@ from .models import Reference
 
 USER_AGENT = "VettedLinkChecker/1.0 (reference link check)"
 MAX_REDIRECTS = 10
+# Be polite: never more than this many requests at once to one host, whatever --concurrency says.
+PER_HOST_LIMIT = 2
 # HEAD answers that do not mean the page is gone: ask again with GET.
 _RETRY_WITH_GET = {400, 403, 404, 405, 406, 429, 500, 501, 502, 503}
 
@@ -141,8 +143,12 @@ async def check_urls(targets, *, concurrency=10, timeout=10.0, max_time=600.0, p
         trust_env=False,
     ) as client:
 
+        per_host = {}
+
         async def run(pk, url):
-            async with semaphore:
+            host_semaphore = per_host.setdefault(_host(url), asyncio.Semaphore(PER_HOST_LIMIT))
+            # The host's turn first, so a busy host does not hold slots other hosts could use.
+            async with host_semaphore, semaphore:
                 result = await check_url(client, pk, url, timeout)
             results.append(result)
             if progress:
@@ -193,6 +199,13 @@ async def _request(client, method, url, timeout):
     async with asyncio.timeout(timeout):
         async with client.stream(method, url) as response:
             return response
+
+
+def _host(url):
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:
+        return ""
 
 
 def _malformed(url):

@@ -126,6 +126,8 @@ def references(server, silent_server, closed_port):
         "silent": reference_at(f"{silent_server}/never"),
         "refused": reference_at(f"{closed_port}/x"),
         "malformed": reference_at("http://127.0.0.1:99999999/bad port"),
+        "bad_ipv6": reference_at("http://[::1/unclosed"),
+        "not_http": reference_at("ftp://127.0.0.1/file"),
     }
 
 
@@ -141,12 +143,15 @@ def test_every_kind_of_answer_is_recorded(references, server):
     assert got["head_refused"].http_status == 200
     assert got["silent"].http_status is None and got["silent"].check_error.startswith("timeout")
     assert got["refused"].http_status is None and got["refused"].check_error.startswith("connection failed")
-    assert got["malformed"].http_status is None and got["malformed"].check_error.startswith("malformed URL")
+    for name in ("malformed", "bad_ipv6", "not_http"):
+        assert got[name].http_status is None and got[name].check_error.startswith("malformed URL"), name
     assert all(r.checked_at is not None for r in got.values())
 
-    assert set(Reference.objects.broken()) == {got[k] for k in ("missing", "gone", "silent", "refused", "malformed")}
+    assert set(Reference.objects.broken()) == {
+        got[k] for k in ("missing", "gone", "silent", "refused", "malformed", "bad_ipv6", "not_http")
+    }
     assert list(Reference.objects.redirected()) == [got["moved"]]
-    assert "Checked 8 references" in output and "2 OK, 1 redirected, 5 broken" in output
+    assert "Checked 10 references" in output and "2 OK, 1 redirected, 7 broken" in output
     assert f"redirected #{got['moved'].pk} {server}/moved -> {server}/ok" in output
 
 
