@@ -44,9 +44,7 @@ class LinkStatusFilter(admin.SimpleListFilter):
             case "redirected":
                 return queryset.redirected()
             case "ok":
-                return queryset.exclude(pk__in=Reference.objects.broken()).exclude(
-                    pk__in=Reference.objects.redirected()
-                ).exclude(checked_at=None)
+                return queryset.exclude(checked_at=None).exclude(pk__in=Reference.objects.needs_attention())
             case "unchecked":
                 return queryset.filter(checked_at=None).exclude(url="")
         return queryset
@@ -59,9 +57,9 @@ class ReferenceAdmin(admin.ModelAdmin):
     list_filter = [LinkStatusFilter, "source"]
     search_fields = ["title", "more_titles", "url", "doi", "pmid", "source__name"]
     autocomplete_fields = ["source"]
-    readonly_fields = ["checked_at", "http_status", "final_url", "check_error"]
+    readonly_fields = ["checked_at", "http_status", "final_url", "check_error", "cited_by"]
     fieldsets = [
-        (None, {"fields": ["source", "title", "more_titles", "url", "doi", "pmid", "accessed_on"]}),
+        (None, {"fields": ["source", "title", "more_titles", "url", "doi", "pmid", "accessed_on", "cited_by"]}),
         ("Link check", {"classes": ["collapse"], "fields": ["checked_at", "http_status", "final_url", "check_error"]}),
     ]
 
@@ -70,12 +68,32 @@ class ReferenceAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # An aggregate drops Meta.ordering, which autocomplete's pagination needs.
-        return super().get_queryset(request).annotate(citation_total=Count("citations")).order_by(*Reference._meta.ordering)
+        return (
+            super().get_queryset(request)
+            .select_related("source")  # autocomplete labels name the source
+            .annotate(citation_total=Count("citations"))
+            .order_by(*Reference._meta.ordering)
+        )
 
     @admin.display(description="cited in", ordering="citation_total")
     def cited_in(self, reference):
         total = getattr(reference, "citation_total", None)
         return f"{total} article{'s' if total != 1 else ''}" if total is not None else "—"
+
+    @admin.display(description="cited by")
+    def cited_by(self, reference):
+        """The articles citing this reference, linked to their admin pages."""
+        if reference.pk is None:
+            return "—"
+        citations = list(reference.citations.select_related("article").order_by("article_id"))
+        if not citations:
+            return "No article cites it yet."
+        article_opts = Citation._meta.get_field("article").related_model._meta
+        url_name = f"admin:{article_opts.app_label}_{article_opts.model_name}_change"
+        return format_html_join(
+            ", ", '<a href="{}">{}</a> [{}]',
+            ((reverse(url_name, args=[c.article_id]), c.article, c.position) for c in citations),
+        )
 
     @admin.display(description="link", ordering="http_status")
     def link_status(self, reference):

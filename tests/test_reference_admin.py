@@ -274,3 +274,29 @@ def test_publishing_with_an_unknown_marker_is_refused(admin_client, make):
     data.update({"status": "draft", "body": "<p>Claim.[1] New claim.[2]</p>"})
     del data["citations-0-DELETE"]
     assert admin_client.post(url, data).status_code == 302
+
+
+def test_reference_page_lists_the_articles_citing_it(admin_client, make):
+    reference = make.reference()
+    first, second = make.article(title="First article"), make.article(title="Second article")
+    make.cite(first, reference)
+    make.cite(second, make.reference())
+    make.cite(second, reference)
+    page = admin_client.get(reverse("admin:references_reference_change", args=[reference.pk])).text
+    first_url = reverse("admin:articles_article_change", args=[first.pk])
+    assert f'<a href="{first_url}">First article</a> [1]' in page and "Second article</a> [2]" in page
+
+
+def test_reference_autocomplete_query_count_does_not_grow_with_results(admin_client, make, django_assert_max_num_queries):
+    """Autocomplete labels name the source without a query per result."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    params = {"app_label": "references", "model_name": "citation", "field_name": "reference", "term": "Cancer"}
+    make.reference(title="Cancer 0", source=make.source())
+    with CaptureQueriesContext(connection) as one:
+        admin_client.get("/admin/autocomplete/", params)
+    for n in range(1, 15):
+        make.reference(title=f"Cancer {n}", source=make.source())
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(admin_client.get("/admin/autocomplete/", params).json()["results"]) == 15
