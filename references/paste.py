@@ -137,12 +137,13 @@ def plan_citations(entries, article=None):
 
 
 def save_citations(article, text):
-    """Parse ``text`` and create its sources, references and citations on ``article``, all or nothing.
+    """Create the sources, references and citations of a pasted list on ``article``, all or nothing.
 
-    Raises ``ValidationError`` (with every problem) when the list has an
-    unreadable or invalid line; returns the saved plan otherwise.
+    ``text`` is the pasted list, or entries already parsed by ``parse_reference_list``
+    (an importer that found the list itself). Raises ``ValidationError`` (with every
+    problem) when the list has an unreadable or invalid line; returns the saved plan.
     """
-    entries = parse_reference_list(text)
+    entries = parse_reference_list(text) if isinstance(text, str) else list(text)
     try:
         with transaction.atomic():
             # Lock the article so two editors pasting at once cannot take the same positions.

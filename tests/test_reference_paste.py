@@ -117,3 +117,10 @@ def test_nothing_new_to_add_is_reported(make):
     save_citations(article, '1. A: "One."')
     with pytest.raises(ValidationError, match="nothing new to add"):
         save_citations(article, '1. A: "One."')
+
+
+def test_save_accepts_entries_an_importer_already_parsed(make):
+    """The article importer can hand over parsed entries instead of text."""
+    article = make.article()
+    save_citations(article, parse_reference_list(LIST))
+    assert article.citations.count() == 5
