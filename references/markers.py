@@ -65,17 +65,18 @@ def render_markers(body_html, citation_count):
             n=number, id=anchor,
         )
 
-    def replace_run(match):
+    def replace_run(match, in_sup):
         numbers = [int(n) for n in _MARKER_RE.findall(match.group(0))]
         if not all(1 <= n <= citation_count for n in numbers):
             # Keep a run with any unknown number as text: half a link would mislead.
             return match.group(0)
         links = '<span class="citation-separator" aria-hidden="true">,</span>'.join(marker(n) for n in numbers)
-        return f'<sup class="citation">{links}</sup>'
+        # An editor may already have made the marker superscript: do not shrink it twice.
+        return f'<span class="citation">{links}</span>' if in_sup else f'<sup class="citation">{links}</sup>'
 
     html = "".join(
-        _MARKER_RUN_RE.sub(replace_run, text) if linkable else text
-        for text, linkable in _text_segments(body_html or "")
+        _MARKER_RUN_RE.sub(lambda match, in_sup=in_sup: replace_run(match, in_sup), text) if linkable else text
+        for text, linkable, in_sup in _text_segments(body_html or "", track_sup=True)
     )
     return RenderedBody(html=mark_safe(html), anchors=anchors)  # the input is the body, sanitised on save
 
@@ -140,9 +141,12 @@ def citation_problems(body_html, citation_count):
     return CitationProblems(blockers=blockers, warnings=warnings)
 
 
-def _text_segments(html):
-    """``(piece, linkable)`` for each tag and text run; text is linkable outside links and headings."""
-    closed_by = []  # names of open elements that forbid markers
+def _text_segments(html, track_sup=False):
+    """``(piece, linkable)`` for each tag and text run; text is linkable outside links and headings.
+
+    With ``track_sup``, a third item says whether the piece is inside ``<sup>``.
+    """
+    open_elements = []  # names of open elements that matter here
     for piece in _TAG_RE.split(html):
         if not piece:
             continue
@@ -150,17 +154,16 @@ def _text_segments(html):
             tag = _TAG_NAME_RE.match(piece)
             if tag:
                 closing, name = tag.group(1), tag.group(2).lower()
-                if name in _NO_MARKERS_IN:
+                if name in _NO_MARKERS_IN or name == "sup":
                     if closing:
-                        if name in closed_by:
-                            closed_by.reverse()
-                            closed_by.remove(name)
-                            closed_by.reverse()
+                        if name in open_elements:
+                            del open_elements[len(open_elements) - 1 - open_elements[::-1].index(name)]
                     elif not piece.rstrip().endswith("/>"):
-                        closed_by.append(name)
-            yield piece, False
+                        open_elements.append(name)
+            linkable = False
         else:
-            yield piece, not closed_by
+            linkable = not any(name in _NO_MARKERS_IN for name in open_elements)
+        yield (piece, linkable, "sup" in open_elements) if track_sup else (piece, linkable)
 
 
 def _letter(index):

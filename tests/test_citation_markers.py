@@ -144,3 +144,9 @@ def test_article_citation_problems_count_its_saved_citations(make):
     assert article.citation_problems().blockers and "[2]" in article.citation_problems().blockers[0]
     make.cite(article)
     assert not article.citation_problems()
+
+
+def test_marker_the_editor_already_made_superscript_is_not_shrunk_twice():
+    html = render_markers("<p>Claim.<sup>[1]</sup></p>", 1).html
+    assert html.startswith('<p>Claim.<sup><span class="citation"><a href="#ref-1"')
+    assert html.count("<sup") == 1
