@@ -85,9 +85,14 @@ def closed_port():
     return f"http://127.0.0.1:{port}"
 
 
-def run(*args):
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def run(*args, out=None):
     """Run the command in a thread so that a hang fails the test instead of stalling the suite."""
-    out = io.StringIO()
+    out = out or io.StringIO()
     errors = []
 
     def target():
@@ -189,3 +194,13 @@ def test_references_without_url_are_not_checked(make):
 def test_bad_options_are_refused_with_a_message(option):
     with pytest.raises(CommandError):
         call_command("check_references", *option)
+
+
+def test_progress_bar_only_on_a_terminal(server, capsys):
+    """Cron mail stays clean: the bar is drawn (on stderr) only when stdout is a terminal."""
+    reference_at(f"{server}/ok")
+    run()
+    assert capsys.readouterr().err == ""
+    Reference.objects.update(checked_at=None)
+    run(out=Terminal())
+    assert "/1 [" in capsys.readouterr().err
