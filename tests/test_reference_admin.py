@@ -300,3 +300,30 @@ def test_reference_autocomplete_query_count_does_not_grow_with_results(admin_cli
         make.reference(title=f"Cancer {n}", source=make.source())
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert len(admin_client.get("/admin/autocomplete/", params).json()["results"]) == 15
+
+
+def test_citing_the_same_reference_twice_in_one_article_is_a_form_error(admin_client, make):
+    """Two inline rows with one reference: a message on the form, nothing saved."""
+    article = make.article(status="draft")
+    reference = make.reference()
+    rows = {"citations-TOTAL_FORMS": "2", "citations-INITIAL_FORMS": "0"}
+    for i in range(2):
+        rows.update({f"citations-{i}-position": str(i + 1), f"citations-{i}-reference": str(reference.pk)})
+    response = admin_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]), article_form_data(article, **rows)
+    )
+    assert response.status_code == 200
+    assert "Please correct the duplicate data for reference" in response.text
+    assert Citation.objects.count() == 0
+
+
+def test_editing_a_reference_into_a_duplicate_is_refused(admin_client, make):
+    existing = make.reference(title="Original", url="", pmid="35020204")
+    other = make.reference(title="Other", url="")
+    response = admin_client.post(
+        reverse("admin:references_reference_change", args=[other.pk]), {"title": "Other", "pmid": " 35020204 "}
+    )
+    assert response.status_code == 200
+    assert "This reference already exists:" in response.text and "Original" in response.text
+    other.refresh_from_db()
+    assert other.pmid == "" and existing.pmid == "35020204"
