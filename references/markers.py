@@ -19,7 +19,8 @@ from django.utils.safestring import mark_safe
 # so a tag is everything from "<" to the next ">".
 _TAG_RE = re.compile(r"(<[^>]*>)")
 _TAG_NAME_RE = re.compile(r"^<\s*(/?)\s*([a-zA-Z0-9]+)")
-_MARKER_RUN_RE = re.compile(r"(?:\[\d{1,4}\])+")
+# A rendered marker takes the space before it, so it hugs its word and never wraps alone.
+_SPACED_MARKER_RUN_RE = re.compile(r"(?:[ \t\u00a0]|&nbsp;)*(?:\[\d{1,4}\])+")
 _MARKER_RE = re.compile(r"\[(\d{1,4})\]")
 # "[1, 2]" or "[1-3]": looks like a citation but is not our syntax.
 _LOOKALIKE_RE = re.compile(r"\[\d{1,4}(?:\s*[,;–-]\s*\d{1,4})+\]")
@@ -75,7 +76,7 @@ def render_markers(body_html, citation_count):
         return f'<span class="citation">{links}</span>' if in_sup else f'<sup class="citation">{links}</sup>'
 
     html = "".join(
-        _MARKER_RUN_RE.sub(lambda match, in_sup=in_sup: replace_run(match, in_sup), text) if linkable else text
+        _SPACED_MARKER_RUN_RE.sub(lambda match, in_sup=in_sup: replace_run(match, in_sup), text) if linkable else text
         for text, linkable, in_sup in _text_segments(body_html or "", track_sup=True)
     )
     return RenderedBody(html=mark_safe(html), anchors=anchors)  # the input is the body, sanitised on save

@@ -150,3 +150,10 @@ def test_marker_the_editor_already_made_superscript_is_not_shrunk_twice():
     html = render_markers("<p>Claim.<sup>[1]</sup></p>", 1).html
     assert html.startswith('<p>Claim.<sup><span class="citation"><a href="#ref-1"')
     assert html.count("<sup") == 1
+
+
+def test_a_linked_marker_takes_the_space_before_it_and_an_unknown_one_keeps_it():
+    """"treatment [1]." renders as "treatment¹." so the marker never wraps onto a line alone."""
+    assert render_markers("<p>treatment [1].</p>", 1).html.startswith('<p>treatment<sup class="citation">')
+    assert render_markers("<p>treatment&nbsp;[1].</p>", 1).html.startswith('<p>treatment<sup class="citation">')
+    assert render_markers("<p>treatment [2].</p>", 1).html == "<p>treatment [2].</p>"
