@@ -90,7 +90,7 @@ def test_attributes_and_entities_pass_through_unchanged():
     """Only text is rewritten: an attribute containing [1] or an escaped bracket is untouched."""
     body = '<p><a href="https://x.example/?q=[1]" title="[1] &gt; x">link</a> &amp; [1]</p>'
     html = render_markers(body, 1).html
-    assert html.startswith('<p><a href="https://x.example/?q=[1]" title="[1] &gt; x">link</a> &amp; <sup')
+    assert html.startswith('<p><a href="https://x.example/?q=[1]" title="[1] &gt; x">link</a> &amp;<sup')
 
 
 
