@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from .admin_paste import paste_references_view
+from .linkcheck import check_references
 from .markers import citation_problems
 from .models import Citation, Reference, Source
 
@@ -56,6 +57,8 @@ class ReferenceAdmin(admin.ModelAdmin):
     list_select_related = ["source"]
     list_filter = [LinkStatusFilter, "source"]
     search_fields = ["title", "more_titles", "url", "doi", "pmid", "source__name"]
+    actions = ["check_links_now"]
+    CHECK_NOW_LIMIT = 50
     autocomplete_fields = ["source"]
     readonly_fields = ["checked_at", "http_status", "final_url", "check_error", "cited_by"]
     fieldsets = [
@@ -79,6 +82,25 @@ class ReferenceAdmin(admin.ModelAdmin):
     def cited_in(self, reference):
         total = getattr(reference, "citation_total", None)
         return f"{total} article{'s' if total != 1 else ''}" if total is not None else "—"
+
+    @admin.action(description="Check the selected references' links now", permissions=["change"])
+    def check_links_now(self, request, queryset):
+        """A quick check from the list, bounded well inside a web request's time."""
+        references = list(queryset.exclude(url="").order_by("pk")[: self.CHECK_NOW_LIMIT + 1])
+        if len(references) > self.CHECK_NOW_LIMIT:
+            self.message_user(
+                request,
+                f"Select at most {self.CHECK_NOW_LIMIT} references with a URL; "
+                "manage.py check_references checks them all.",
+                messages.ERROR,
+            )
+            return
+        if not references:
+            self.message_user(request, "None of the selected references has a URL to check.", messages.WARNING)
+            return
+        summary = check_references(references, concurrency=10, timeout=8, max_time=20)
+        level = messages.WARNING if summary.broken or summary.unchecked else messages.SUCCESS
+        self.message_user(request, summary.describe(), level)
 
     @admin.display(description="cited by")
     def cited_by(self, reference):

@@ -204,3 +204,18 @@ def test_progress_bar_only_on_a_terminal(server, capsys):
     Reference.objects.update(checked_at=None)
     run(out=Terminal())
     assert "/1 [" in capsys.readouterr().err
+
+
+def test_admin_action_checks_the_selected_references_now(admin_client, server):
+    """Editors can re-check a fixed link from the reference list without waiting for the nightly run."""
+    from django.urls import reverse
+
+    gone, fine, other = reference_at(f"{server}/gone"), reference_at(f"{server}/ok"), reference_at(f"{server}/missing")
+    response = admin_client.post(
+        reverse("admin:references_reference_changelist"),
+        {"action": "check_links_now", "_selected_action": [gone.pk, fine.pk]},
+        follow=True,
+    )
+    assert "Checked 2 references" in response.text and "1 OK, 0 redirected, 1 broken (410: 1)" in response.text
+    assert Reference.objects.get(pk=gone.pk).http_status == 410
+    assert Reference.objects.get(pk=other.pk).checked_at is None
