@@ -87,7 +87,10 @@ def parse_reference_list(text):
 
     Blank lines and headings ("References", "Referenced on 1.2.2022") are
     skipped. When any line is numbered, every entry must be, and the numbers
-    must count up by one; a line that breaks the count is reported.
+    must count up by one; a line that breaks the count is reported. An entry
+    wrapped onto the next line is joined only when the wrap is unmistakable: the
+    line ends inside a quote or right after the publisher's colon, and the next
+    line has no number.
     """
     candidates = [
         (index, line)
@@ -95,6 +98,8 @@ def parse_reference_list(text):
         if line.strip() and not _HEADING_RE.match(line)
     ]
     numbered = any(_NUMBER_RE.match(line) for _, line in candidates)
+    if numbered:
+        candidates = _join_wrapped(candidates)
     entries = []
     expected = None
     for index, line in candidates:
@@ -108,6 +113,22 @@ def parse_reference_list(text):
             expected = entry.number + 1
         entries.append(entry)
     return entries
+
+
+def _join_wrapped(candidates):
+    joined = []
+    for index, line in candidates:
+        if joined and not _NUMBER_RE.match(line) and _ends_mid_entry(joined[-1][1]):
+            joined[-1] = (joined[-1][0], f"{joined[-1][1].rstrip()} {line.strip()}")
+        else:
+            joined.append((index, line))
+    return joined
+
+
+def _ends_mid_entry(line):
+    """An unclosed quote, or a publisher's colon with nothing after it."""
+    quotes = sum(1 for char in line if char in _ALL_QUOTES)
+    return quotes % 2 == 1 or line.rstrip().endswith(":")
 
 
 def parse_reference_line(line, *, line_number=1):

@@ -167,3 +167,25 @@ def test_quotes_that_do_not_pair_up_are_reported():
     """Found by the property test: two opening quotes and no closing one."""
     entry = parse_reference_line("1. A: “„")
     assert entry.error == "The quotes do not pair up into titles."
+
+
+def test_an_entry_wrapped_inside_a_quote_or_after_the_colon_is_joined():
+    """A long entry broken onto a second line is one entry when the break is unmistakable."""
+    entries = parse_reference_list(
+        "1. American Cancer Society: “Treatment of Breast Cancer\n"
+        "   Stages I-III.”\n"
+        "2. Mayo Clinic:\n"
+        "   “Breast cancer.”\n"
+        "3. NHS: “Breast cancer.”"
+    )
+    assert [(e.number, e.source, e.titles, e.line_number) for e in entries] == [
+        (1, "American Cancer Society", ["Treatment of Breast Cancer Stages I-III"], 1),
+        (2, "Mayo Clinic", ["Breast cancer"], 3),
+        (3, "NHS", ["Breast cancer"], 5),
+    ]
+    assert all(e.ok for e in entries)
+
+
+def test_a_complete_entry_followed_by_an_unnumbered_line_is_not_joined():
+    entries = parse_reference_list("1. A: “One.”\nStray text\n2. B: “Two.”")
+    assert [e.ok for e in entries] == [True, False, True]
