@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from .admin_paste import paste_references_view
 from .linkcheck import check_references
-from .markers import citation_problems
+from .markers import citation_problems, marker_numbers, renumber_markers, renumbering
 from .models import Citation, Reference, Source
 
 
@@ -169,24 +169,59 @@ def link_badge(reference):
 
 
 class CitationFormSet(BaseInlineFormSet):
-    """Refuses to save a published article whose body cites a number its citations do not have.
+    """Keeps the body's markers pointing at the same references when citations move.
 
-    The admin builds this formset around the article as posted (unsaved), so the
-    body and status checked here are the ones being saved, and the count is the
-    citations that will remain after this save.
+    Markers are numbers in citation order, so reordering or removing citations
+    would silently make ``[2]`` cite something else. On a save that changes the
+    numbering but not the markers, the markers are renumbered to follow their
+    references; removing a citation the text still cites, or changing markers and
+    numbering in one save, is refused with a message. A published article cannot
+    be saved with a marker that cites nothing.
+
+    The admin builds this formset around the article as posted (not yet saved),
+    so ``self.instance.body`` and ``status`` are the values being saved.
     """
 
     def clean(self):
         super().clean()
-        if any(self.errors) or getattr(self.instance, "status", None) != "published":
+        self.renumbered = {}
+        if any(self.errors):
             return
-        remaining = sum(
-            1 for form in self.forms
+        article = self.instance
+        kept = sorted(
+            (form.cleaned_data["position"], form.instance.pk or f"new-{index}")
+            for index, form in enumerate(self.forms)
             if form.cleaned_data.get("reference") and not form.cleaned_data.get("DELETE")
         )
-        blockers = citation_problems(getattr(self.instance, "body", ""), remaining).blockers
-        if blockers:
-            raise ValidationError([f"{message} A published article cannot cite a missing reference." for message in blockers])
+        self._follow_references(article, [key for _, key in kept])
+        if getattr(article, "status", None) == "published":
+            blockers = citation_problems(article.body, len(kept)).blockers
+            if blockers:
+                raise ValidationError([f"{m} A published article cannot cite a missing reference." for m in blockers])
+
+    def _follow_references(self, article, new_order):
+        if article.pk is None:
+            return
+        old_order = list(Citation.objects.filter(article_id=article.pk).order_by("position").values_list("pk", flat=True))
+        saved_body = type(article)._default_manager.filter(pk=article.pk).values_list("body", flat=True).first() or ""
+        used = set(marker_numbers(saved_body))
+        moved = {old: new for old, new in renumbering(old_order, new_order).items() if old in used}
+        if not moved:
+            return
+        if marker_numbers(saved_body) != marker_numbers(article.body):
+            raise ValidationError(
+                "You changed the citation markers in the text and the order of the citations in one save. "
+                "Save one change, then the other, so that every marker keeps pointing at its reference."
+            )
+        removed = sorted(old for old, new in moved.items() if new is None)
+        if removed:
+            listed = ", ".join(f"[{n}]" for n in removed)
+            raise ValidationError(
+                f"The text still cites {listed}. Remove those markers before removing the citation, "
+                "or replace the citation instead of deleting it."
+            )
+        article.body = renumber_markers(article.body, moved)
+        self.renumbered = moved
 
 
 class CitationInline(admin.TabularInline):
@@ -280,6 +315,10 @@ class CitingAdminMixin:
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            if getattr(formset, "renumbered", None):
+                changes = ", ".join(f"[{old}] → [{new}]" for old, new in sorted(formset.renumbered.items()))
+                messages.info(request, f"Citation markers in the text now follow their references: {changes}.")
         article = form.instance
         problems = citation_problems(article.body, article.citations.count())
         for message in problems.blockers:

@@ -82,6 +82,35 @@ def render_markers(body_html, citation_count):
     return RenderedBody(html=mark_safe(html), anchors=anchors)  # the input is the body, sanitised on save
 
 
+def renumber_markers(body_html, mapping):
+    """The body with each marker ``[old]`` rewritten as ``[mapping[old]]``, all at once.
+
+    Only markers that would render are touched (not those in links or
+    headings); numbers missing from ``mapping`` stay as they are.
+    """
+    def replace(match):
+        number = int(match.group(1))
+        return f"[{mapping.get(number, number)}]"
+
+    return "".join(
+        _MARKER_RE.sub(replace, text) if linkable else text for text, linkable in _text_segments(body_html or "")
+    )
+
+
+def renumbering(old_order, new_order):
+    """``{old number: new number or None}`` for citations whose number changes between two orders.
+
+    Both arguments list citation keys in position order; a key missing from
+    ``new_order`` was removed (None). Numbers that stay the same are left out.
+    """
+    new_numbers = {key: number for number, key in enumerate(new_order, start=1)}
+    return {
+        number: new_numbers.get(key)
+        for number, key in enumerate(old_order, start=1)
+        if new_numbers.get(key) != number
+    }
+
+
 def marker_numbers(body_html):
     """Every marker number where markers are rendered, in reading order (repeats kept)."""
     return [

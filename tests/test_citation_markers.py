@@ -4,7 +4,14 @@ import re
 
 import pytest
 
-from references.markers import citation_problems, render_markers, unknown_markers, unused_citations
+from references.markers import (
+    citation_problems,
+    render_markers,
+    renumber_markers,
+    renumbering,
+    unknown_markers,
+    unused_citations,
+)
 
 
 def test_marker_becomes_superscript_link_with_screen_reader_text():
@@ -157,3 +164,17 @@ def test_a_linked_marker_takes_the_space_before_it_and_an_unknown_one_keeps_it()
     assert render_markers("<p>treatment [1].</p>", 1).html.startswith('<p>treatment<sup class="citation">')
     assert render_markers("<p>treatment&nbsp;[1].</p>", 1).html.startswith('<p>treatment<sup class="citation">')
     assert render_markers("<p>treatment [2].</p>", 1).html == "<p>treatment [2].</p>"
+
+
+def test_renumbering_maps_moved_and_removed_citations():
+    """Old numbers map to the new numbers of the same citations; removed ones to None; unchanged ones are left out."""
+    assert renumbering(["a", "b", "c"], ["b", "a", "c"]) == {1: 2, 2: 1}
+    assert renumbering(["a", "b", "c"], ["a", "c"]) == {2: None, 3: 2}
+    assert renumbering(["a", "b"], ["a", "b", "new"]) == {}
+
+
+def test_renumber_markers_rewrites_all_at_once_and_only_real_markers():
+    body = '<p>x[1][2] y[3]</p><h2>[1]</h2><p><a href="https://e.example">[2]</a></p>'
+    assert renumber_markers(body, {1: 2, 2: 1}) == (
+        '<p>x[2][1] y[3]</p><h2>[1]</h2><p><a href="https://e.example">[2]</a></p>'
+    )
