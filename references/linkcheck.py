@@ -14,6 +14,7 @@ import asyncio
 import datetime
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -102,7 +103,7 @@ def check_references(references, *, concurrency=10, timeout=10.0, max_time=600.0
     """
     targets = [(ref.pk, ref.url) for ref in references]
     started = time.monotonic()
-    results = asyncio.run(
+    results = _run_to_completion(
         check_urls(targets, concurrency=concurrency, timeout=timeout, max_time=max_time, progress=progress)
     )
     summary = CheckSummary(
@@ -112,6 +113,16 @@ def check_references(references, *, concurrency=10, timeout=10.0, max_time=600.0
     )
     save_results(results)
     return summary
+
+
+def _run_to_completion(coroutine):
+    """``asyncio.run``, also from a thread that already runs an event loop (then in a worker thread)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def save_results(results, now=None):
