@@ -46,20 +46,25 @@ def paste_references_view(model_admin, request, object_id):
     form = PasteReferencesForm(request.POST or None)
     plan = None
     problems = []
+    changed_since_preview = False
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]
-        if "confirm" in request.POST and request.POST.get("previewed") != text_digest(text):
-            problems = ["The list changed after the preview. Check the new preview, then confirm."]
-        elif "confirm" in request.POST:
-            try:
-                saved = save_citations(article, text)
-            except ValidationError as exc:
-                problems = exc.messages
-            else:
-                messages.success(request, _saved_message(saved))
-                return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[article.pk]))
         plan = plan_citations(parse_reference_list(text), article)
-        problems = problems or (plan.problems() if not plan.ok else [])
+        problems = plan.problems() if not plan.ok else missing_permissions(request.user, plan)
+        if "confirm" in request.POST and not problems:
+            if request.POST.get("previewed") != text_digest(text):
+                changed_since_preview = True
+            else:
+                try:
+                    saved = save_citations(article, text)
+                except ValidationError as exc:
+                    # The database changed since the preview: show the fresh plan with the reason.
+                    problems = exc.messages
+                    plan = plan_citations(parse_reference_list(text), article)
+                else:
+                    messages.success(request, _saved_message(saved))
+                    change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[article.pk])
+                    return HttpResponseRedirect(change_url)
 
     context = {
         **model_admin.admin_site.each_context(request),
@@ -72,10 +77,23 @@ def paste_references_view(model_admin, request, object_id):
         "plan": plan,
         "problems": problems,
         "previewed": text_digest(form.cleaned_data["text"]) if plan is not None else "",
+        "can_confirm": plan is not None and plan.ok and not problems,
+        "changed_since_preview": changed_since_preview,
         "media": model_admin.media,
     }
     request.current_app = model_admin.admin_site.name
     return TemplateResponse(request, "admin/references/paste_references.html", context)
+
+
+def missing_permissions(user, plan):
+    """What the plan would create that ``user`` may not add, as sentences (empty when allowed)."""
+    needed = [("references.add_citation", "citations", plan.to_add)]
+    needed += [("references.add_source", "sources", plan.new_sources), ("references.add_reference", "references", plan.new_references)]
+    return [
+        f"You may not add {what}; ask an editor who may, or cite existing ones."
+        for permission, what, items in needed
+        if items and not user.has_perm(permission)
+    ]
 
 
 def text_digest(text):

@@ -63,6 +63,7 @@ def test_confirm_of_a_text_other_than_the_previewed_one_adds_nothing(admin_clien
     response = admin_client.post(paste_url(article), {"text": LIST, "confirm": "1", "previewed": text_digest("other")})
     assert response.status_code == 200
     assert "The list changed after the preview" in response.text
+    assert 'value="Add 2 citations"' in response.text  # the new preview can be confirmed as it stands
     assert Citation.objects.count() == 0
 
 
@@ -76,7 +77,7 @@ def test_empty_paste_is_a_form_error(admin_client, make):
     [
         ((), 403),
         (("view_article",), 403),
-        (("view_article", "change_article"), 200),
+        (("view_article", "change_article", "add_citation", "add_source", "add_reference"), 200),
     ],
 )
 def test_paste_page_needs_permission_to_change_the_article(client, make, codenames, status):
@@ -402,3 +403,21 @@ def test_adding_a_citation_at_the_end_with_its_marker_needs_no_renumbering(admin
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.body == "<p>A.[1] New.[2]</p>" and article.citations.count() == 2
+
+
+def test_paste_cannot_create_what_the_user_may_not_add(client, make):
+    """Changing the article is not enough to add new sources and references to the shared library."""
+    article = make.article()
+    client.force_login(editor(make, "view_article", "change_article", "add_citation"))
+    response = client.post(paste_url(article), {"text": LIST, "confirm": "1", "previewed": text_digest(LIST)})
+    assert response.status_code == 200
+    assert "You may not add sources" in response.text and "You may not add references" in response.text
+    assert 'name="confirm"' not in response.text
+    assert (Source.objects.count(), Reference.objects.count(), Citation.objects.count()) == (0, 0, 0)
+
+    # Citing only existing references needs no more than adding citations.
+    existing = make.reference(title="Lumpectomy", more_titles="Mastectomy", url="")
+    text = "1. “Lumpectomy,” “Mastectomy”"
+    response = client.post(paste_url(article), {"text": text, "confirm": "1", "previewed": text_digest(text)})
+    assert response.status_code == 302
+    assert list(article.citations.values_list("reference", flat=True)) == [existing.pk]
