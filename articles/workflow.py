@@ -129,6 +129,7 @@ def sign_off(article, by, *, reviewed_on=None, scope=MedicalReview.Scope.FULL, s
              conflict_of_interest="None declared"):
     """In review -> approved, recording the signing reviewer's MedicalReview (dated today unless earlier)."""
     check_permission(by, "sign_off", article)
+    _check_state(article, "sign_off")
     review = MedicalReview(
         article=article,
         reviewer=reviewer_profile(by),
@@ -163,6 +164,7 @@ def request_changes(article, by, comment):
 def publish(article, by, *, at=None, comment=""):
     """Approved -> published: public now, or at ``at`` (a future time) without any job running."""
     check_permission(by, "publish", article)
+    _check_state(article, "publish")
     now = timezone.now()
     if at is not None and at < now - datetime.timedelta(minutes=1):
         raise TransitionNotAllowed({"at": "The publish time is in the past: leave it empty to publish now."})
@@ -193,16 +195,21 @@ FUNCTIONS = {
 }
 
 
+def _check_state(article, name):
+    transition = TRANSITIONS[name]
+    if article.status not in transition.sources:
+        raise TransitionNotAllowed(
+            f"“{transition.label}” is not possible: the article is {article.get_status_display().lower()}."
+        )
+
+
 def _transition(article, by, name, *, comment="", updates=None):
     """Check, then move ``article`` along ``name`` and record it, all or nothing."""
     transition = TRANSITIONS[name]
     check_permission(by, name, article)
     with transaction.atomic():
         current = Article.objects.select_for_update().get(pk=article.pk)
-        if current.status not in transition.sources:
-            raise TransitionNotAllowed(
-                f"“{transition.label}” is not possible: the article is {current.get_status_display().lower()}."
-            )
+        _check_state(current, name)
         from_status = current.status
         current.status = transition.target
         for field, value in (updates or {}).items():

@@ -1,6 +1,8 @@
 """Admin for sources and references: written once, cited from many articles."""
 
 from django.contrib import admin
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 
 from .models import Citation, Reference, Source
 
@@ -19,6 +21,13 @@ class ReferenceAdmin(admin.ModelAdmin):
     search_fields = ["title", "more_titles", "url", "doi", "pmid", "source__name"]
     autocomplete_fields = ["source"]
     readonly_fields = ["checked_at", "http_status", "final_url", "check_error"]
+    def get_deleted_objects(self, objs, request):
+        """A reference still cited cannot be deleted (PROTECT); say which articles cite it, linked."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            protected = [_cited_in(c) for c in Citation.objects.filter(reference__in=objs).select_related("article")]
+        return deleted, counts, perms_needed, protected
+
     fieldsets = [
         (None, {"fields": ["source", "title", "more_titles", "url", "doi", "pmid", "accessed_on"]}),
         ("Link check", {"classes": ["collapse"], "fields": ["checked_at", "http_status", "final_url", "check_error"]}),
@@ -33,3 +42,11 @@ class CitationInline(admin.TabularInline):
     autocomplete_fields = ["reference"]
     fields = ["position", "reference"]
     ordering = ["position"]
+
+
+def _cited_in(citation):
+    try:
+        link = reverse("admin:articles_article_change", args=[citation.article_id])
+    except NoReverseMatch:
+        return f"Cited as [{citation.position}] in “{citation.article}”"
+    return format_html('Cited as [{}] in <a href="{}">{}</a>', citation.position, link, citation.article)
