@@ -92,10 +92,11 @@ _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|tr|ul|ol|table)>|<br\s*/?>",
 _TAG = re.compile(r"<[^>]+>")
 
 
-def text_lines(value):
-    """Readable lines of a text or HTML field: one per paragraph, heading or list item."""
-    text = _BLOCK_END.sub("\n", str(value or ""))
-    text = html.unescape(_TAG.sub("", text))
+def text_lines(value, is_html=False):
+    """Readable lines of a field: one per line, or for HTML one per paragraph, heading or list item."""
+    text = str(value or "")
+    if is_html:
+        text = html.unescape(_TAG.sub("", _BLOCK_END.sub("\n", text)))
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
@@ -124,7 +125,8 @@ def compare(old, new):
         if field == "status":
             old_lines, new_lines = [old.get_status_display()], [new.get_status_display()]
         else:
-            old_lines, new_lines = text_lines(getattr(old, field)), text_lines(getattr(new, field))
+            is_html = field == "body"
+            old_lines, new_lines = text_lines(getattr(old, field), is_html), text_lines(getattr(new, field), is_html)
         parts.append({"label": label, "changed": field in changed_fields, "rows": side_by_side(old_lines, new_lines)})
     for key, label in RELATED:
         old_lines, new_lines = _related_lines(key, old.related.get(key)), _related_lines(key, new.related.get(key))
