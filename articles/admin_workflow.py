@@ -17,9 +17,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from references.models import Citation
+
 from . import revisions, workflow
 from .forms import TRANSITION_FORMS, ArticleAdminForm
 from .models import Article, ArticleEvent, EditConflict, MedicalReview, Redirect
+from .ordering import position_changes, renumber_markers
 from .redirects import record_slug_change
 
 
@@ -96,8 +99,24 @@ class WorkflowArticleAdminMixin:
             record_slug_change(obj, form.initial.get("slug"))
 
     def save_related(self, request, form, formsets, change):
+        moved = {}
+        for formset in formsets:
+            if formset.model is Citation:
+                moved = position_changes(formset)
+        article = form.instance
+        renumbered = renumber_markers(article.body, moved)
+        if renumbered != article.body:
+            # Part of the same save (and revision): the numbers in the text follow their references.
+            article.body = renumbered
+            Article.objects.filter(pk=article.pk).update(body=renumbered)
+            self.message_user(
+                request,
+                "Citation numbers in the text were changed to follow the new order: "
+                + ", ".join(f"[{old}] → [{new}]" for old, new in sorted(moved.items())) + ". Check the text reads right.",
+                messages.WARNING,
+            )
         super().save_related(request, form, formsets, change)
-        revisions.refresh_snapshot(form.instance)
+        revisions.refresh_snapshot(article)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

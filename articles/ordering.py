@@ -7,6 +7,8 @@ rows may share a position) and saved in two phases: every row that moves or goes
 away is first parked at a temporary position, then each is written at its new one.
 """
 
+import re
+
 from django import forms
 from django.contrib import admin
 from django.db.models import F, UniqueConstraint
@@ -77,3 +79,30 @@ class SortableInlineMixin:
 
 class SortableTabularInline(SortableInlineMixin, admin.TabularInline):
     pass
+
+
+_MARKER = re.compile(r"\[(\d{1,4})\]")
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def position_changes(formset):
+    """{old position: new position} for the saved rows of ``formset`` that moved (deleted rows are left out)."""
+    changes = {}
+    for form in formset.initial_forms:
+        if formset._should_delete_form(form) or not hasattr(form, "cleaned_data"):
+            continue
+        old, new = form.initial.get("position"), form.cleaned_data.get("position")
+        if old is not None and new is not None and old != new:
+            changes[old] = new
+    return changes
+
+
+def renumber_markers(html, changes):
+    """Rewrite citation markers like [2] in the text (never inside tags) after citations moved."""
+    if not changes:
+        return html
+
+    def text(segment):
+        return _MARKER.sub(lambda m: f"[{changes.get(int(m.group(1)), int(m.group(1)))}]", segment)
+
+    return "".join(part if part.startswith("<") else text(part) for part in _TAG.split(html or ""))

@@ -13,7 +13,7 @@ import re
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.dispatch import receiver
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from simple_history.signals import pre_create_historical_record
 
 from references.models import Citation, Reference
@@ -66,7 +66,8 @@ def refresh_snapshot(article):
     record = article.history.order_by("-history_id").first()
     if record is not None:
         record.related = snapshot(article)
-        record.save(update_fields=["related"])
+        record.body = article.body  # the admin may renumber citation markers after the save
+        record.save(update_fields=["related", "body"])
     return record
 
 
@@ -227,8 +228,3 @@ def _restore_series_entry(article, entry):
                 "the article is in no series: add it again with a free position."]
     SeriesEntry.objects.create(article=article, series_id=entry["series_id"], position=entry["position"], label=entry["label"])
     return []
-
-
-def changes_summary(parts):
-    """A short HTML list of what differs, for messages."""
-    return format_html_join(", ", "{}", ((p["label"],) for p in parts if p["changed"]))

@@ -125,3 +125,23 @@ def test_sortable_inlines_load_our_script_and_keep_position_fields(admin_client,
     assert "articles/admin/sortable-inlines.js" in page
     assert 'name="citations-0-position"' in page
     assert "sortable-inline" in page
+
+
+def test_reordering_citations_renumbers_the_markers_in_the_text(admin_client, make):
+    """[1] keeps pointing at the same reference after a drag, and the editor is told."""
+    article = make.article(body="<p>Rest helps [1]. Exercise helps more [2][1].</p>")
+    make.cite(article), make.cite(article)
+    response = _post(admin_client, article, **{"citations-0-position": 2, "citations-1-position": 1})
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.body == "<p>Rest helps [2]. Exercise helps more [1][2].</p>"
+    assert article.history.order_by("-history_id").first().body == article.body
+    messages = [str(m) for m in admin_client.get(_url(article)).context["messages"]]
+    assert any("[1] → [2]" in m for m in messages)
+
+
+def test_markers_inside_tags_are_left_alone():
+    from articles.ordering import renumber_markers
+
+    html = '<p><a href="https://example.org/x[1]">see [1]</a> and [3]</p>'
+    assert renumber_markers(html, {1: 2, 2: 1}) == '<p><a href="https://example.org/x[1]">see [2]</a> and [3]</p>'

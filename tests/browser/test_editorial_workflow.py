@@ -84,6 +84,7 @@ def test_writer_reviewer_editor_reader(browser, live_server, page, make):
     assert [c.reference.title for c in article.citations.order_by("position")] == [
         "Exercise during chemotherapy trial", "Cancer-related fatigue guideline",
     ]
+    assert "people [2][1]." in article.body  # the markers still point at the same references
 
     _transition(writer, "Submit for medical review")
     expect(writer.locator(".workflow-status")).to_have_text("In medical review")
