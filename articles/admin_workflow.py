@@ -7,15 +7,17 @@ turns requests into those calls and their outcomes into pages and messages.
 import csv
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from taggit.models import Tag
 
 from references.models import Citation
 
@@ -196,9 +198,28 @@ class WorkflowArticleAdminMixin:
 
     # --- extra pages ----------------------------------------------------------------------------
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "tags" in form.base_fields:
+            form.base_fields["tags"].widget.attrs["data-suggest-url"] = reverse("admin:articles_article_tag_suggestions")
+        return form
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["articles/admin/tag-suggestions.js"])
+
+    def tag_suggestions(self, request):
+        """Existing tag names for the tags field's autocomplete, for anyone who may see articles."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        term = request.GET.get("q", "").strip()[:100]
+        names = Tag.objects.filter(name__icontains=term).order_by("name").values_list("name", flat=True)[:10] if term else []
+        return JsonResponse({"results": list(names)})
+
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            path("tag-suggestions/", wrap(self.tag_suggestions), name="articles_article_tag_suggestions"),
             path("<path:object_id>/transition/<str:name>/", wrap(self.transition_view), name="articles_article_transition"),
             path("<path:object_id>/revisions/", wrap(self.revisions_view), name="articles_article_revisions"),
             path("<path:object_id>/revisions/compare/", wrap(self.compare_view), name="articles_article_compare"),

@@ -291,3 +291,17 @@ def test_a_record_in_use_cannot_be_deleted_and_the_admin_says_where(admin_client
     assert type(obj).objects.filter(pk=obj.pk).exists()
     if model != "source":
         assert "Chemo and fatigue" in page
+
+
+def test_tag_autocomplete_suggests_existing_tags(client, make, writer):
+    make.article(tags=["Chemotherapy", "Chemo brain", "Sleep"])
+    _as(client, writer)
+    response = client.get(reverse("admin:articles_article_tag_suggestions"), {"q": "chemo"})
+    assert response.json() == {"results": ["Chemo brain", "Chemotherapy"]}
+    page = client.get(reverse("admin:articles_article_add")).content.decode()
+    assert "data-suggest-url" in page and "articles/admin/tag-suggestions.js" in page
+
+
+def test_tag_autocomplete_is_closed_to_anonymous_visitors(client):
+    response = client.get(reverse("admin:articles_article_tag_suggestions"), {"q": "chemo"})
+    assert response.status_code == 302

@@ -55,6 +55,7 @@ def test_writer_reviewer_editor_reader(browser, live_server, page, make):
     make.staff_in("Editor", username="eddie")
     make.reference(title="Cancer-related fatigue guideline")
     make.reference(title="Exercise during chemotherapy trial")
+    make.article(tags=["Fatigue"])
 
     # The writer writes the article and cites two references, found with autocomplete.
     writer = _signed_in(browser, live_server, "wendy")
@@ -62,6 +63,9 @@ def test_writer_reviewer_editor_reader(browser, live_server, page, make):
     writer.fill("#id_title", "Managing fatigue during treatment")
     writer.fill("#id_summary", "Why treatment makes you tired, and what helps.")
     expect(writer.locator("#id_slug")).to_have_value("managing-fatigue-during-treatment")  # filled in from the title
+    writer.locator("#id_tags").press_sequentially("Fati")
+    expect(writer.locator("#id_tags-suggestions option")).to_have_attribute("value", "Fatigue")
+    writer.fill("#id_tags", "Fatigue")
     writer.locator(".ProseMirror[contenteditable=true]").click()
     writer.keyboard.type("Gentle exercise helps many people [1][2].")
     writer.locator("#citations-group .add-row a").click()
@@ -84,7 +88,8 @@ def test_writer_reviewer_editor_reader(browser, live_server, page, make):
     assert [c.reference.title for c in article.citations.order_by("position")] == [
         "Exercise during chemotherapy trial", "Cancer-related fatigue guideline",
     ]
-    assert "people [2][1]." in article.body  # the markers still point at the same references
+    assert "people [2][1]." in article.body
+    assert list(article.tags.names()) == ["Fatigue"]  # the markers still point at the same references
 
     _transition(writer, "Submit for medical review")
     expect(writer.locator(".workflow-status")).to_have_text("In medical review")
