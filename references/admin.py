@@ -21,17 +21,17 @@ class ReferenceAdmin(admin.ModelAdmin):
     search_fields = ["title", "more_titles", "url", "doi", "pmid", "source__name"]
     autocomplete_fields = ["source"]
     readonly_fields = ["checked_at", "http_status", "final_url", "check_error"]
+    fieldsets = [
+        (None, {"fields": ["source", "title", "more_titles", "url", "doi", "pmid", "accessed_on"]}),
+        ("Link check", {"classes": ["collapse"], "fields": ["checked_at", "http_status", "final_url", "check_error"]}),
+    ]
+
     def get_deleted_objects(self, objs, request):
         """A reference still cited cannot be deleted (PROTECT); say which articles cite it, linked."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         if protected:
             protected = [_cited_in(c) for c in Citation.objects.filter(reference__in=objs).select_related("article")]
         return deleted, counts, perms_needed, protected
-
-    fieldsets = [
-        (None, {"fields": ["source", "title", "more_titles", "url", "doi", "pmid", "accessed_on"]}),
-        ("Link check", {"classes": ["collapse"], "fields": ["checked_at", "http_status", "final_url", "check_error"]}),
-    ]
 
 
 class CitationInline(admin.TabularInline):

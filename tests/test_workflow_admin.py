@@ -305,3 +305,33 @@ def test_tag_autocomplete_suggests_existing_tags(client, make, writer):
 def test_tag_autocomplete_is_closed_to_anonymous_visitors(client):
     response = client.get(reverse("admin:articles_article_tag_suggestions"), {"q": "chemo"})
     assert response.status_code == 302
+
+
+HTTP_FROM = {
+    "submit": S.DRAFT, "sign_off": S.IN_REVIEW, "request_changes": S.IN_REVIEW, "publish": S.APPROVED,
+    "unpublish": S.PUBLISHED, "archive": S.PUBLISHED, "restore": S.ARCHIVED,
+}
+HTTP_ALLOWED = {
+    "Writer": {"submit"},
+    "Medical reviewer": {"sign_off", "request_changes"},
+    "Editor": {"submit", "publish", "unpublish", "archive", "restore"},
+}
+
+
+@pytest.mark.parametrize("role", list(HTTP_ALLOWED))
+@pytest.mark.parametrize("name", list(HTTP_FROM))
+def test_permission_matrix_through_the_admin(client, make, role, name):
+    """Each role's POST to each transition: done (redirect) or 403 with nothing changed."""
+    author = make.staff_in("Writer") if role != "Writer" else None
+    actor = make.staff_in(role)
+    article = make.article(status=HTTP_FROM[name], author=author or actor, reviewed_by=make.reviewer())
+    data = {"comment": "Because.", "scope": "full", "conflict_of_interest": "None declared", "at": ""}
+    response = _as(client, actor).post(transition_url(article, name), data)
+    article.refresh_from_db()
+    if name in HTTP_ALLOWED[role]:
+        assert response.status_code == 302
+        assert article.status != HTTP_FROM[name]
+    else:
+        assert response.status_code == 403
+        assert article.status == HTTP_FROM[name]
+        assert not article.events.exists()
