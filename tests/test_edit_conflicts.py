@@ -92,3 +92,39 @@ def test_missing_version_is_refused(admin_client, make):
     response = admin_client.post(url, {**data, "title": "Changed"})
     assert response.status_code == 200
     assert Article.objects.get(pk=article.pk).title == "Start"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_saves_on_postgresql_exactly_one_wins(make):
+    """Two connections save the same version at once: the row lock and the version check let one through."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers anyway")
+    article = make.article(title="Start")
+    copies = [Article.objects.get(pk=article.pk), Article.objects.get(pk=article.pk)]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def save(copy, title):
+        try:
+            copy.title = title
+            barrier.wait()
+            copy.save()
+            outcomes.append("saved")
+        except EditConflict:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(c, f"Title {i}")) for i, c in enumerate(copies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "saved"]
+    fresh = Article.objects.get(pk=article.pk)
+    assert fresh.version == article.version + 1 and fresh.title in {"Title 0", "Title 1"}

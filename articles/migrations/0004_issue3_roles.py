@@ -13,6 +13,7 @@ CUSTOM = {
 
 WRITER = [
     "articles.add_article", "articles.change_article", "articles.view_article", "articles.submit_article",
+    "articles.view_articleevent",
     "articles.view_medicalreview", "articles.view_reviewer",
     "articles.view_series", "articles.add_seriesentry", "articles.change_seriesentry",
     "articles.delete_seriesentry", "articles.view_seriesentry",
