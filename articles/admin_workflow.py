@@ -138,7 +138,11 @@ class WorkflowArticleAdminMixin:
                 "publish_blockers": workflow.publish_blockers(article)
                 if article.status in {Article.Status.APPROVED, Article.Status.IN_REVIEW}
                 else [],
-                "events": article.events.select_related("actor")[:100],
+                "events": (events := list(article.events.select_related("actor")[:100])),
+                "sent_back": next(
+                    (e for e in events if e.kind == ArticleEvent.Kind.TRANSITION and e.to_status == Article.Status.DRAFT
+                     and e.from_status == Article.Status.IN_REVIEW), None
+                ) if article.status == Article.Status.DRAFT else None,
                 "preview_url": reverse("articles:preview", args=[article.pk]),
                 "revisions_url": reverse("admin:articles_article_revisions", args=[article.pk]),
             }

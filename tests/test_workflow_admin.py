@@ -337,3 +337,14 @@ def test_permission_matrix_through_the_admin(client, make, role, name):
         assert response.status_code == 403
         assert article.status == HTTP_FROM[name]
         assert not article.events.exists()
+
+
+def test_a_draft_sent_back_shows_the_reviewers_comment(client, make, writer, reviewer):
+    from articles import workflow
+
+    article = make.article(status=S.DRAFT, author=writer)
+    workflow.submit(article, writer)
+    workflow.request_changes(article, reviewer, "Add the 2024 guideline.")
+    response = _as(client, writer).get(change_url(article))
+    assert response.context["sent_back"].comment == "Add the 2024 guideline."
+    assert "Sent back by" in response.content.decode()
