@@ -1,6 +1,7 @@
 """Admin forms of the editorial workflow: the article form's version check and one form per transition."""
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -91,7 +92,7 @@ class PublishForm(CommentForm):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"],
-        help_text="Leave empty to publish now, or choose a future time to schedule it.",
+        help_text=f"Leave empty to publish now, or choose a future time to schedule it ({settings.TIME_ZONE} time).",
     )
 
 

@@ -57,7 +57,8 @@ def snapshot(article):
 
 @receiver(pre_create_historical_record, sender=Article.history.model)
 def _store_snapshot(sender, instance, history_instance, **kwargs):
-    if instance.pk:
+    # A just-created article has no related rows yet: no need to ask the database.
+    if instance.pk and history_instance.history_type != "+":
         history_instance.related = snapshot(instance)
 
 

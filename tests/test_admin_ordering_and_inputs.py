@@ -145,3 +145,24 @@ def test_markers_inside_tags_are_left_alone():
 
     html = '<p><a href="https://example.org/x[1]">see [1]</a> and [3]</p>'
     assert renumber_markers(html, {1: 2, 2: 1}) == '<p><a href="https://example.org/x[1]">see [2]</a> and [3]</p>'
+
+
+def test_article_and_inlines_are_saved_in_one_transaction(admin_client, make, monkeypatch):
+    """If saving an inline row fails after the article row was written, the article is rolled back too."""
+    from django.db import IntegrityError
+
+    from references.models import Citation
+
+    article = make.article(title="Unchanged")
+    make.cite(article)
+
+    def fail(*args, **kwargs):
+        raise IntegrityError("simulated failure while saving a citation")
+
+    data = change_form_data(admin_client.get(_url(article)))
+    monkeypatch.setattr(Citation, "save", fail)
+    with pytest.raises(IntegrityError):
+        admin_client.post(_url(article), {**data, "title": "Changed", "citations-0-position": 2})
+    fresh = Article.objects.get(pk=article.pk)
+    assert (fresh.title, fresh.version) == ("Unchanged", article.version)
+    assert fresh.history.count() == article.history.count()
