@@ -22,6 +22,8 @@ def record_slug_change(article, old_slug):
 
 def redirect_for(path):
     """The public address ``path`` now redirects to, or None."""
+    if "\x00" in path or len(path) > Redirect._meta.get_field("old_path").max_length:
+        return None  # cannot be stored, so never redirected (and PostgreSQL refuses NUL in a query)
     redirect = (
         Redirect.objects.filter(old_path=path, article__in=Article.objects.published()).select_related("article").first()
     )

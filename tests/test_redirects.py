@@ -78,3 +78,8 @@ def test_redirects_are_listed_in_the_admin(admin_client, make):
 def test_unknown_article_path_is_still_a_plain_404(client):
     assert client.get("/articles/nothing-here/").status_code == 404
     assert client.get("/articles/%E2%9C%93/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/articles/%00/", "/articles/a%00b/", "/articles/" + "x" * 400 + "/"])
+def test_odd_paths_under_articles_are_404_not_500(client, path):
+    assert client.get(path).status_code == 404
