@@ -102,19 +102,20 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
-
     def waiting_for(self, user):
-        """The admin's "waiting for me": in review and assigned to this reviewer (or to nobody),
-        and the user's own drafts that a reviewer sent back."""
-        sent_back = ArticleEvent.objects.filter(
-            article=models.OuterRef("pk"), kind=ArticleEvent.Kind.TRANSITION,
-            from_status=Article.Status.IN_REVIEW, to_status=Article.Status.DRAFT,
-        )
-        mine = Q(status=Article.Status.DRAFT, author=user) & Q(models.Exists(sent_back))
+        """The admin's "waiting for me" list for ``user``.
+
+        For a medical reviewer: articles in review assigned to them or to nobody
+        (never their own). For anyone: their drafts that a reviewer sent back.
+        """
+        last_transition = ArticleEvent.objects.filter(
+            article=models.OuterRef("pk"), kind=ArticleEvent.Kind.TRANSITION
+        ).order_by("-created_at", "-id")
+        mine = Q(status=Article.Status.DRAFT, author=user, last_moved_from=Article.Status.IN_REVIEW)
         if user.has_perm("articles.signoff_article"):
             assigned = Q(assigned_reviewer__user=user) | Q(assigned_reviewer=None)
             mine |= Q(status=Article.Status.IN_REVIEW) & assigned & ~Q(author=user)
-        return self.filter(mine)
+        return self.annotate(last_moved_from=models.Subquery(last_transition.values("from_status")[:1])).filter(mine)
 
 
 class EditConflict(Exception):

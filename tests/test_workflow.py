@@ -221,3 +221,14 @@ def test_bulk_and_single_transitions_share_the_version_bump(people, make):
     before = article.version
     workflow.submit(article, people["writer"])
     assert article.version == before + 1 == Article.objects.get(pk=article.pk).version
+
+
+def test_a_draft_restored_from_archive_is_not_listed_as_sent_back(people, make):
+    """Only a draft whose latest move was a reviewer sending it back counts as sent back."""
+    article = _article_in(make, S.DRAFT, author=people["writer"])
+    workflow.submit(article, people["writer"])
+    workflow.request_changes(article, people["reviewer"], "Fix it.")
+    assert list(Article.objects.waiting_for(people["writer"])) == [article]
+    workflow.archive(article, people["editor"])
+    workflow.restore(article, people["editor"])
+    assert not Article.objects.waiting_for(people["writer"]).exists()
