@@ -118,7 +118,10 @@ class WorkflowArticleAdminMixin:
                 messages.WARNING,
             )
         super().save_related(request, form, formsets, change)
-        revisions.refresh_snapshot(article)
+        parts = [str(form.fields[name].label or name).lower() for name in form.changed_data if name != "seen_version"]
+        parts += [str(f.model._meta.verbose_name_plural) for f in formsets if f.has_changed()]
+        reason = ("Changed " + ", ".join(parts) if parts else "Saved, no change") if change else "Created"
+        revisions.refresh_snapshot(article, reason=reason[:100])
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

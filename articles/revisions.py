@@ -62,13 +62,15 @@ def _store_snapshot(sender, instance, history_instance, **kwargs):
         history_instance.related = snapshot(instance)
 
 
-def refresh_snapshot(article):
+def refresh_snapshot(article, reason=None):
     """Re-take the latest revision's snapshot once inlines are saved (the admin saves them after the article)."""
     record = article.history.order_by("-history_id").first()
     if record is not None:
         record.related = snapshot(article)
         record.body = article.body  # the admin may renumber citation markers after the save
-        record.save(update_fields=["related", "body"])
+        if reason:
+            record.history_change_reason = reason
+        record.save(update_fields=["related", "body", "history_change_reason"])
     return record
 
 

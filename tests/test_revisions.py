@@ -36,6 +36,7 @@ def test_every_admin_save_keeps_a_revision_with_its_related_rows(admin_client, m
     assert latest.related["citations"] == [{"position": 1, "reference_id": ref.pk, "reference": "NCI fatigue page"}]
     assert latest.related["related"] == [{"position": 1, "target_id": other.pk, "target": "Sleep and cancer"}]
     assert latest.related["series"]["label"] == "Part 3"
+    assert latest.history_change_reason == "Changed title, tags"
 
 
 def test_compare_shows_two_revisions_side_by_side(admin_client, make):
