@@ -348,3 +348,38 @@ def test_a_draft_sent_back_shows_the_reviewers_comment(client, make, writer, rev
     response = _as(client, writer).get(change_url(article))
     assert response.context["sent_back"].comment == "Add the 2024 guideline."
     assert "Sent back by" in response.content.decode()
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_article_page_queries_do_not_grow_with_the_audit_trail(client, make, writer, reviewer):
+    from articles import workflow
+
+    article = make.article(status=S.DRAFT, author=writer)
+    _as(client, writer)
+    url = change_url(article)
+    few = _queries(client, url)
+    for _ in range(5):
+        workflow.submit(article, writer)
+        workflow.request_changes(article, reviewer, "Again.")
+    assert _queries(client, url) <= few
+
+
+def test_admin_index_queries_do_not_grow_with_waiting_articles(client, make, writer, reviewer):
+    from articles import workflow
+
+    _as(client, reviewer)
+    url = reverse("admin:index")
+    article = make.article(status=S.DRAFT, author=writer)
+    workflow.submit(article, writer)
+    few = _queries(client, url)
+    for _ in range(8):
+        workflow.submit(make.article(status=S.DRAFT, author=writer), writer, reviewer=reviewer.reviewer_profile)
+    assert _queries(client, url) <= few
