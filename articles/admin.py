@@ -3,9 +3,11 @@
 from django.contrib import admin
 from django.db.models import Max
 
-from references.admin import CitationInline, CitingAdminMixin
+from references.admin import CitationFormSet, CitationInline, CitingAdminMixin
 
+from .admin_workflow import GuardedInlineMixin, WorkflowArticleAdminMixin
 from .models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
+from .ordering import PositionedInlineFormSet, SortableInlineMixin
 
 
 @admin.register(Reviewer)
@@ -18,7 +20,7 @@ class ReviewerAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
 
 
-class SeriesEntryInline(admin.TabularInline):
+class SeriesEntryInline(SortableInlineMixin, admin.TabularInline):
     model = SeriesEntry
     extra = 0
     autocomplete_fields = ["article"]
@@ -33,14 +35,14 @@ class SeriesAdmin(admin.ModelAdmin):
     inlines = [SeriesEntryInline]
 
 
-class MedicalReviewInline(admin.StackedInline):
+class MedicalReviewInline(GuardedInlineMixin, admin.StackedInline):
     model = MedicalReview
     extra = 0
     autocomplete_fields = ["reviewer"]
     fields = [("reviewer", "reviewed_on", "scope"), "sections", "notes", "conflict_of_interest"]
 
 
-class RelatedLinkInline(admin.TabularInline):
+class RelatedLinkInline(GuardedInlineMixin, SortableInlineMixin, admin.TabularInline):
     model = RelatedLink
     fk_name = "article"
     extra = 0
@@ -49,7 +51,7 @@ class RelatedLinkInline(admin.TabularInline):
     ordering = ["position"]
 
 
-class ArticleSeriesEntryInline(admin.TabularInline):
+class ArticleSeriesEntryInline(GuardedInlineMixin, admin.TabularInline):
     model = SeriesEntry
     extra = 0
     max_num = 1
@@ -57,19 +59,27 @@ class ArticleSeriesEntryInline(admin.TabularInline):
     fields = ["series", "position", "label"]
 
 
+class CitationOrderFormSet(PositionedInlineFormSet, CitationFormSet):
+    """Two-phase position saving, plus the markers in the body following their references."""
+
+
+class ArticleCitationInline(GuardedInlineMixin, SortableInlineMixin, CitationInline):
+    formset = CitationOrderFormSet
+
+
 @admin.register(Article)
-class ArticleAdmin(CitingAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "status", "series_label", "last_reviewed", "publish_at", "author"]
+class ArticleAdmin(CitingAdminMixin, WorkflowArticleAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "status", "series_label", "latest_reviewer", "last_reviewed", "publish_at", "author"]
     list_select_related = ["author", "series_entry__series"]
     list_filter = ["status", "series_entry__series", "tags", "reviews__reviewer"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "publish_at"
-    autocomplete_fields = ["author"]
-    inlines = [MedicalReviewInline, CitationInline, RelatedLinkInline, ArticleSeriesEntryInline]
+    autocomplete_fields = ["author", "assigned_reviewer"]
+    inlines = [MedicalReviewInline, ArticleCitationInline, RelatedLinkInline, ArticleSeriesEntryInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "tags"]}),
-        ("Publishing", {"fields": ["status", "publish_at", "author", "referenced_on"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "author", "assigned_reviewer", "referenced_on"]}),
         ("Review policy and disclosure", {"classes": ["collapse"], "fields": ["review_interval_months", "funding"]}),
     ]
 

@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from .fields import SanitizedHTMLField
@@ -101,6 +102,36 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
+    def waiting_for(self, user):
+        """The admin's "waiting for me" list for ``user``.
+
+        For a medical reviewer: articles in review assigned to them or to nobody
+        (never their own). For anyone: their drafts that a reviewer sent back.
+        """
+        last_transition = ArticleEvent.objects.filter(
+            article=models.OuterRef("pk"), kind=ArticleEvent.Kind.TRANSITION
+        ).order_by("-created_at", "-id")
+        mine = Q(status=Article.Status.DRAFT, author=user, last_moved_from=Article.Status.IN_REVIEW)
+        if user.has_perm("articles.signoff_article"):
+            assigned = Q(assigned_reviewer__user=user) | Q(assigned_reviewer=None)
+            mine |= Q(status=Article.Status.IN_REVIEW) & assigned & ~Q(author=user)
+        return self.annotate(last_moved_from=models.Subquery(last_transition.values("from_status")[:1])).filter(mine)
+
+
+class EditConflict(Exception):
+    """Someone else saved the article after this copy of it was loaded."""
+
+
+class RevisionSnapshot(models.Model):
+    """Extra columns of each article revision: its related rows, as they were."""
+
+    related = models.JSONField(
+        default=dict, blank=True, help_text="Tags, citations, related links and series entry at this revision."
+    )
+
+    class Meta:
+        abstract = True
+
 
 class Article(models.Model):
     """A medically reviewed health article."""
@@ -156,17 +187,51 @@ class Article(models.Model):
         help_text="When the title, body or citations last changed substantively.",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    assigned_reviewer = models.ForeignKey(
+        Reviewer,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_articles",
+        help_text="Who should review it; empty means any medical reviewer may pick it up.",
+    )
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(bases=[RevisionSnapshot], excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-publish_at", "-id"]
         verbose_name = "article"
         verbose_name_plural = "articles"
         indexes = [models.Index(fields=["status", "-publish_at"], name="article_status_publish_idx")]
+        permissions = [
+            ("edit_any_article", "Can edit any article in any state"),
+            ("submit_article", "Can submit an article for medical review"),
+            ("signoff_article", "Can sign off an article or send it back"),
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+            ("archive_article", "Can archive and restore articles"),
+        ]
 
     def __str__(self):
         return self.title
+
+    def save(self, **kwargs):
+        """Save, refusing to overwrite a newer version (optimistic concurrency).
+
+        The version this copy was loaded at is checked and bumped in one UPDATE,
+        so of two people who loaded version 3 only the first to save wins; the
+        second gets ``EditConflict`` and nothing of theirs is written.
+        """
+        if self._state.adding or self.pk is None:
+            return super().save(**kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            claimed = Article.objects.filter(pk=self.pk, version=self.version).update(version=F("version") + 1)
+            if not claimed:
+                raise EditConflict(f"Article {self.pk} was saved by someone else after version {self.version}.")
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            super().save(**kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
@@ -323,3 +388,31 @@ class ArticleEvent(models.Model):
         if self.kind == self.Kind.TRANSITION:
             return f"{self.article}: {self.get_from_status_display()} → {self.get_to_status_display()}"
         return f"{self.article}: {self.get_kind_display()}"
+
+
+class Redirect(models.Model):
+    """An old address of an article that answers a permanent redirect to its current one.
+
+    Points at the article, not at a path, so chains collapse by themselves:
+    A -> B -> C is stored as A -> article and B -> article, whose address is C.
+    """
+
+    old_path = models.CharField(
+        "old address", max_length=300, unique=True, help_text="A path on this site, e.g. /articles/old-slug/."
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["old_path"]
+        verbose_name = "redirect"
+        verbose_name_plural = "redirects"
+
+    def __str__(self):
+        return f"{self.old_path} → {self.article}"
+
+    def clean(self):
+        if self.old_path and not self.old_path.startswith("/"):
+            raise ValidationError({"old_path": "Start with a slash, e.g. /articles/old-slug/."})
+        if self.article_id and self.old_path == self.article.get_absolute_url():
+            raise ValidationError({"old_path": "This is the article's current address; it cannot redirect to itself."})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import preview, views
 
 app_name = "articles"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("series/<slug:slug>/", views.series_detail, name="series"),
     path("reviewers/<slug:slug>/", views.reviewer_detail, name="reviewer"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),
+    path("preview/articles/<int:pk>/", preview.preview, name="preview"),
+    path("preview/articles/<int:pk>/revisions/<int:history_id>/", preview.preview_revision, name="preview_revision"),
 ]

@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "django_prose_editor",
+    "simple_history",
     "articles",
     "references",
 ]
@@ -137,8 +138,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "articles.redirects.ArticleRedirectFallbackMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"

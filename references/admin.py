@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 
 from .admin_paste import paste_references_view
@@ -141,6 +141,13 @@ class ReferenceAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request, reference):
             raise PermissionDenied
         return self.response_add(request, reference)
+
+    def get_deleted_objects(self, objs, request):
+        """A reference still cited cannot be deleted (PROTECT); say which articles cite it, linked."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            protected = [_cited_in(c) for c in Citation.objects.filter(reference__in=objs).select_related("article")]
+        return deleted, counts, perms_needed, protected
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context.get("adminform").form if context.get("adminform") else None
@@ -325,3 +332,11 @@ class CitingAdminMixin:
             messages.warning(request, f"{message} This blocks publishing.")
         for message in problems.warnings:
             messages.warning(request, message)
+
+
+def _cited_in(citation):
+    try:
+        link = reverse("admin:articles_article_change", args=[citation.article_id])
+    except NoReverseMatch:
+        return f"Cited as [{citation.position}] in “{citation.article}”"
+    return format_html('Cited as [{}] in <a href="{}">{}</a>', citation.position, link, citation.article)

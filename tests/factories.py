@@ -88,3 +88,14 @@ def series_entry(series_, article_, position, label=None):
 
 def related(article_, target, position=0):
     return RelatedLink.objects.create(article=article_, target=target, position=position)
+
+
+def staff_in(group, **fields):
+    """A staff account in one of the editorial roles (groups made by a migration): Writer, Medical reviewer, Editor."""
+    from django.contrib.auth.models import Group
+
+    account = user(**fields)
+    account.groups.add(Group.objects.get(name=group))
+    if group == "Medical reviewer":
+        reviewer(user=account, name=f"Dr. {account.username.title()}")
+    return get_user_model().objects.get(pk=account.pk)  # fresh, without a stale permission cache

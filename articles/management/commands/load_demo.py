@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import demo_content as demo
+from articles.demo_accounts import create_demo_accounts
 from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
 from references.models import Citation, Reference, Source
 
@@ -103,6 +104,12 @@ class Command(BaseCommand):
                 if slug in slugs and slug != article.slug
             )
 
+        given, password = create_demo_accounts(reviewer_slug=demo.REVIEWERS[0]["slug"])
+        if given:
+            self.stdout.write(
+                f"Demo accounts (DEBUG only) for trying the workflow at /admin/: {', '.join(given)}; "
+                f"password: {password}"
+            )
         self.stdout.write(
             f"Demo content: {created['articles']} articles, {created['reviewers']} reviewers and "
             f"{created['references']} references added ({Article.objects.count()} articles in all)."

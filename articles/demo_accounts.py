@@ -1,0 +1,45 @@
+"""Demo accounts for the editorial roles, so a newcomer can try the workflow (DEBUG only)."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from .models import Reviewer
+
+ACCOUNTS = [
+    # username, group, first and last name
+    ("writer", "Writer", "Demo", "Writer"),
+    ("reviewer", "Medical reviewer", "Demo", "Reviewer"),
+    ("editor", "Editor", "Demo", "Editor"),
+]
+
+
+def create_demo_accounts(reviewer_slug=None):
+    """Create (or complete) the writer, reviewer and editor accounts; returns (usernames given a password, password).
+
+    Never with DEBUG off. Idempotent: an account that already has a usable
+    password keeps it, so a second run changes nothing.
+    """
+    if not settings.DEBUG:
+        return [], None
+    password = secrets.token_urlsafe(12)
+    given = []
+    for username, group_name, first, last in ACCOUNTS:
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"is_staff": True, "first_name": first, "last_name": last}
+        )
+        user.groups.add(Group.objects.get(name=group_name))
+        if created or not user.has_usable_password():
+            user.set_password(password)
+            user.is_staff = True
+            user.save(update_fields=["password", "is_staff"])
+            given.append(username)
+        if group_name == "Medical reviewer" and not hasattr(user, "reviewer_profile"):
+            profile = Reviewer.objects.filter(user=None, is_active=True)
+            profile = (profile.filter(slug=reviewer_slug).first() if reviewer_slug else None) or profile.first()
+            if profile is not None:
+                profile.user = user
+                profile.save(update_fields=["user"])
+    return given, password if given else None

@@ -1,0 +1,107 @@
+"""Admin forms of the editorial workflow: the article form's version check and one form per transition."""
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.html import format_html
+
+from .models import Article, MedicalReview, Reviewer
+from .revisions import describe_conflict
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The article form, carrying the version the editor opened so a stale save is refused."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        seen = cleaned.get("seen_version")
+        # Lock the row until this save commits, so nobody can slip in between
+        # this check and the UPDATE (which checks the version again).
+        current = (
+            Article.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        )
+        if seen is None or current is None or seen == current:
+            if seen is None:
+                raise forms.ValidationError("This form is missing its version: reload the page and make your changes again.")
+            return cleaned
+        conflict = describe_conflict(self.instance.pk, seen)
+        # The next save, after the editor has looked, is against the version they have now seen.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("seen_version")] = current
+        changed = ", ".join(conflict["changed"]) or "its content"
+        when = timezone.localtime(conflict["when"]).strftime("%H:%M on %d %B %Y") if conflict["when"] else "meanwhile"
+        raise forms.ValidationError(
+            format_html(
+                "Not saved: {} saved this article at {}, after you opened it, and changed: {}. "
+                "Your text is still in the form below. Open the article in a new tab to see their version, "
+                "merge what you need here, then save again.",
+                conflict["who"], when, changed,
+            ),
+            code="edit_conflict",
+        )
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Recorded in the article's audit trail."
+    )
+
+
+class SubmitForm(CommentForm):
+    reviewer = forms.ModelChoiceField(
+        queryset=Reviewer.objects.filter(is_active=True),
+        required=False,
+        help_text="Who should review it; leave empty for any medical reviewer.",
+    )
+
+
+class RequestChangesForm(forms.Form):
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), help_text="What the writer should change.")
+
+
+class SignOffForm(forms.Form):
+    reviewed_on = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty for today; an earlier date if you reviewed it before. Never in the future.",
+    )
+    scope = forms.ChoiceField(choices=MedicalReview.Scope.choices, initial=MedicalReview.Scope.FULL)
+    sections = forms.CharField(required=False, max_length=300, help_text="For a partial review: which sections.")
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    conflict_of_interest = forms.CharField(max_length=300, initial="None declared")
+
+    def clean_reviewed_on(self):
+        value = self.cleaned_data["reviewed_on"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("A review date cannot be in the future.")
+        return value
+
+
+class PublishForm(CommentForm):
+    at = forms.DateTimeField(
+        label="Publish time",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"],
+        help_text=f"Leave empty to publish now, or choose a future time to schedule it ({settings.TIME_ZONE} time).",
+    )
+
+
+TRANSITION_FORMS = {
+    "submit": SubmitForm,
+    "sign_off": SignOffForm,
+    "request_changes": RequestChangesForm,
+    "publish": PublishForm,
+    "unpublish": CommentForm,
+    "archive": CommentForm,
+    "restore": CommentForm,
+}

@@ -1,0 +1,100 @@
+"""Staff-only previews of an article, or of one of its revisions, exactly as readers would see it.
+
+The public template is reused as is; the preview template only adds a banner.
+Never cached, never indexed; anonymous visitors are sent to the login page.
+"""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from taggit.models import Tag
+
+from references.models import Citation, Reference
+
+from .models import Article, RelatedLink, Series, SeriesEntry
+
+
+def _preview_response(request, article, series_entry, revision=None):
+    now = timezone.now()
+    context = {
+        "article": article,
+        "related": [link.target for link in article.published_related_links],
+        "preview": True,
+        "revision": revision,
+        **_series_navigation(article, series_entry, now),
+    }
+    response = render(request, "articles/article_preview.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+@staff_member_required
+def preview(request, pk):
+    if not request.user.has_perm("articles.view_article"):
+        raise PermissionDenied
+    article = get_object_or_404(Article.objects.for_detail(), pk=pk)
+    return _preview_response(request, article, getattr(article, "series_entry", None))
+
+
+@never_cache
+@staff_member_required
+def preview_revision(request, pk, history_id):
+    if not request.user.has_perm("articles.view_article"):
+        raise PermissionDenied
+    current = get_object_or_404(Article.objects.for_detail(), pk=pk)
+    record = get_object_or_404(Article.history.model, id=pk, history_id=history_id)
+    article = record.instance
+    data = record.related or {}
+    _cache(article, "reviews", list(current.reviews.all()))
+    tags = {tag.name: tag for tag in Tag.objects.filter(name__in=data.get("tags", []))}
+    _cache(article, "tags", [tags[name] for name in data.get("tags", []) if name in tags])
+    references = Reference.objects.select_related("source").in_bulk([c["reference_id"] for c in data.get("citations", [])])
+    _cache(article, "citations", [
+        Citation(article=article, reference=references[c["reference_id"]], position=c["position"])
+        for c in data.get("citations", []) if c["reference_id"] in references
+    ])
+    targets = Article.objects.published().in_bulk([r["target_id"] for r in data.get("related", [])])
+    article.published_related_links = [
+        RelatedLink(article=article, target=targets[r["target_id"]], position=r["position"])
+        for r in data.get("related", []) if r["target_id"] in targets
+    ]
+    entry = None
+    if data.get("series") and (series := Series.objects.filter(pk=data["series"]["series_id"]).first()):
+        entry = SeriesEntry(series=series, article=article, position=data["series"]["position"], label=data["series"]["label"])
+    return _preview_response(request, article, entry, revision=record)
+
+
+def _cache(article, name, objects):
+    """Make ``article.<name>.all()`` return ``objects`` (a revision's rows, not today's)."""
+    manager = getattr(article, name)
+    queryset = manager.none() if hasattr(manager, "none") else manager.get_queryset().none()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    if not hasattr(article, "_prefetched_objects_cache"):
+        article._prefetched_objects_cache = {}
+    article._prefetched_objects_cache[name] = queryset
+
+
+def _series_navigation(article, entry, now):
+    """Part n of m, previous and next among published entries, with the previewed article in its place."""
+    if entry is None:
+        return {}
+    others = list(
+        SeriesEntry.objects.filter(series_id=entry.series_id, article__in=Article.objects.published(now))
+        .filter(~Q(article_id=article.pk))
+        .select_related("article")
+        .order_by("position")
+    )
+    entries = sorted([*others, entry], key=lambda e: (e.position, e.article_id != article.pk))
+    index = entries.index(entry)
+    return {
+        "series_entry": entry,
+        "series_part": index + 1,
+        "series_total": len(entries),
+        "previous_entry": entries[index - 1] if index > 0 else None,
+        "next_entry": entries[index + 1] if index + 1 < len(entries) else None,
+    }

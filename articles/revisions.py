@@ -1,0 +1,233 @@
+"""Revisions of articles: every save kept, any two compared side by side, any one restored.
+
+django-simple-history writes one ``HistoricalArticle`` row per save with the
+article's own fields. The rows around it (tags, citations, related links, series
+entry) are kept as a JSON snapshot in that same row's ``related`` column, so one
+revision is one row and restoring it needs no joins across history tables.
+"""
+
+import difflib
+import html
+import re
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.dispatch import receiver
+from django.utils.html import format_html
+from simple_history.signals import pre_create_historical_record
+
+from references.models import Citation, Reference
+
+from .models import Article, ArticleEvent, RelatedLink, Series, SeriesEntry
+
+FIELDS = [
+    ("title", "Title"),
+    ("slug", "Address"),
+    ("summary", "Summary"),
+    ("body", "Body"),
+    ("funding", "Sponsorship or funding"),
+    ("status", "Status"),
+]
+RELATED = [
+    ("tags", "Tags"),
+    ("citations", "Citations"),
+    ("related", "Related articles"),
+    ("series", "Series"),
+]
+
+
+def snapshot(article):
+    """The article's related rows as plain data, for its revision."""
+    citations = Citation.objects.filter(article=article).select_related("reference__source").order_by("position")
+    links = RelatedLink.objects.filter(article=article).select_related("target").order_by("position", "id")
+    entry = SeriesEntry.objects.filter(article=article).select_related("series").first()
+    return {
+        "tags": sorted(article.tags.names()),
+        "citations": [
+            {"position": c.position, "reference_id": c.reference_id, "reference": str(c.reference)} for c in citations
+        ],
+        "related": [{"position": link.position, "target_id": link.target_id, "target": link.target.title} for link in links],
+        "series": (
+            {"series_id": entry.series_id, "series": entry.series.title, "position": entry.position, "label": entry.label}
+            if entry
+            else None
+        ),
+    }
+
+
+@receiver(pre_create_historical_record, sender=Article.history.model)
+def _store_snapshot(sender, instance, history_instance, **kwargs):
+    # A just-created article has no related rows yet: no need to ask the database.
+    if instance.pk and history_instance.history_type != "+":
+        history_instance.related = snapshot(instance)
+
+
+def refresh_snapshot(article, reason=None):
+    """Re-take the latest revision's snapshot once inlines are saved (the admin saves them after the article)."""
+    record = article.history.order_by("-history_id").first()
+    if record is not None:
+        record.related = snapshot(article)
+        record.body = article.body  # the admin may renumber citation markers after the save
+        if reason:
+            record.history_change_reason = reason
+        record.save(update_fields=["related", "body", "history_change_reason"])
+    return record
+
+
+def revisions(article):
+    return article.history.select_related("history_user").order_by("-history_id")
+
+
+# --- comparing -----------------------------------------------------------------------------------
+
+def _related_lines(key, value):
+    if key == "tags":
+        return list(value or [])
+    if key == "citations":
+        return [f"[{c['position']}] {c['reference']}" for c in value or []]
+    if key == "related":
+        return [f"{link['position']}. {link['target']}" for link in value or []]
+    if key == "series":
+        return [f"{value['series']}: {value['label']} (position {value['position']})"] if value else []
+    return []
+
+
+_BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|tr|ul|ol|table)>|<br\s*/?>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def text_lines(value, is_html=False):
+    """Readable lines of a field: one per line, or for HTML one per paragraph, heading or list item."""
+    text = str(value or "")
+    if is_html:
+        text = html.unescape(_TAG.sub("", _BLOCK_END.sub("\n", text)))
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def side_by_side(old_lines, new_lines):
+    """Pairs of (left, right) cells, removed lines in <del> on the left, added ones in <ins> on the right."""
+    rows = []
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        left, right = old_lines[a1:a2], new_lines[b1:b2]
+        if op == "equal":
+            rows += [(format_html("{}", a), format_html("{}", b)) for a, b in zip(left, right, strict=True)]
+            continue
+        for i in range(max(len(left), len(right))):
+            rows.append((
+                format_html("<del>{}</del>", left[i]) if i < len(left) else "",
+                format_html("<ins>{}</ins>", right[i]) if i < len(right) else "",
+            ))
+    return rows
+
+
+def compare(old, new):
+    """Each tracked part of two revisions: label, whether it changed, and side-by-side rows."""
+    changed_fields = {change.field for change in new.diff_against(old, included_fields=[f for f, _ in FIELDS]).changes}
+    parts = []
+    for field, label in FIELDS:
+        if field == "status":
+            old_lines, new_lines = [old.get_status_display()], [new.get_status_display()]
+        else:
+            is_html = field == "body"
+            old_lines, new_lines = text_lines(getattr(old, field), is_html), text_lines(getattr(new, field), is_html)
+        parts.append({"label": label, "changed": field in changed_fields, "rows": side_by_side(old_lines, new_lines)})
+    for key, label in RELATED:
+        old_lines, new_lines = _related_lines(key, old.related.get(key)), _related_lines(key, new.related.get(key))
+        parts.append({"label": label, "changed": old_lines != new_lines, "rows": side_by_side(old_lines, new_lines)})
+    return parts
+
+
+def changed_labels(old, new):
+    return [part["label"] for part in compare(old, new) if part["changed"]]
+
+
+def describe_conflict(article_pk, seen_version):
+    """Who saved the article since ``seen_version``, when, and what they changed (for the refusal message)."""
+    history = Article.history.filter(id=article_pk).select_related("history_user").order_by("-history_id")
+    latest = history.first()
+    seen = history.filter(version=seen_version).first()
+    since = list(history.filter(version__gt=seen_version))
+    people = []
+    for record in since:
+        name = _name(record.history_user)
+        if name not in people:
+            people.append(name)
+    changes = changed_labels(seen, latest) if seen and latest else []
+    return {
+        "who": ", ".join(people) or "someone else",
+        "when": latest.history_date if latest else None,
+        "changed": changes,
+    }
+
+
+def _name(user):
+    if user is None:
+        return "a script or import"
+    return user.get_full_name() or user.get_username()
+
+
+# --- restoring -----------------------------------------------------------------------------------
+
+def restore_revision(article, record, by):
+    """Make ``record``'s content current again, as a new revision; returns warnings about parts left out.
+
+    Title, summary, body, funding, tags, citations, related links and series
+    entry come back; the address and the workflow state stay as they are now.
+    """
+    from .workflow import can_edit
+
+    if not can_edit(by, article):
+        raise PermissionDenied("You may not edit this article.")
+    warnings = []
+    data = record.related or {}
+    with transaction.atomic():
+        current = Article.objects.select_for_update().get(pk=article.pk)
+        for field in ["title", "summary", "body", "funding"]:
+            setattr(current, field, getattr(record, field))
+        current._history_user = by
+        current._change_reason = f"Restored the revision of {record.history_date:%d %B %Y %H:%M}"
+        current.save()
+        if "tags" in data:
+            current.tags.set(data["tags"])
+        if "citations" in data:
+            existing = set(Reference.objects.filter(pk__in=[c["reference_id"] for c in data["citations"]]).values_list("pk", flat=True))
+            Citation.objects.filter(article=current).delete()
+            Citation.objects.bulk_create(
+                Citation(article=current, reference_id=c["reference_id"], position=c["position"])
+                for c in data["citations"] if c["reference_id"] in existing
+            )
+            warnings += [f"Citation [{c['position']}] {c['reference']} was left out: the reference no longer exists."
+                         for c in data["citations"] if c["reference_id"] not in existing]
+        if "related" in data:
+            targets = set(Article.objects.filter(pk__in=[r["target_id"] for r in data["related"]]).exclude(pk=current.pk)
+                          .values_list("pk", flat=True))
+            RelatedLink.objects.filter(article=current).delete()
+            RelatedLink.objects.bulk_create(
+                RelatedLink(article=current, target_id=r["target_id"], position=r["position"])
+                for r in data["related"] if r["target_id"] in targets
+            )
+            warnings += [f"The related article “{r['target']}” was left out: it no longer exists."
+                         for r in data["related"] if r["target_id"] not in targets]
+        if "series" in data:
+            warnings += _restore_series_entry(current, data["series"])
+        refresh_snapshot(current)
+        ArticleEvent.objects.create(
+            article=current, actor=by, kind=ArticleEvent.Kind.NOTE,
+            comment=f"Restored the revision of {record.history_date:%d %B %Y %H:%M} by {_name(record.history_user)}.",
+        )
+    article.refresh_from_db()
+    return warnings
+
+
+def _restore_series_entry(article, entry):
+    SeriesEntry.objects.filter(article=article).delete()
+    if entry is None:
+        return []
+    if not Series.objects.filter(pk=entry["series_id"]).exists():
+        return [f"The series “{entry['series']}” no longer exists; the article is in no series now."]
+    if SeriesEntry.objects.filter(series_id=entry["series_id"], position=entry["position"]).exists():
+        return [f"Position {entry['position']} in “{entry['series']}” is taken by another article now; "
+                "the article is in no series: add it again with a free position."]
+    SeriesEntry.objects.create(article=article, series_id=entry["series_id"], position=entry["position"], label=entry["label"])
+    return []

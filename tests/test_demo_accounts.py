@@ -1,0 +1,44 @@
+"""load_demo's role accounts: only with DEBUG on, with a printed password, and idempotent."""
+
+import io
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def _load():
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_no_usable_demo_accounts_with_debug_off(settings):
+    settings.DEBUG = False
+    output = _load()
+    assert "password" not in output
+    users = get_user_model().objects
+    assert not users.filter(username__in=["writer", "reviewer"]).exists()
+    assert not users.get(username="editor").has_usable_password()
+
+
+def test_with_debug_on_each_role_can_sign_in_with_the_printed_password(settings, client):
+    settings.DEBUG = True
+    password = re.search(r"password: (\S+)", _load()).group(1)
+    for username, group in [("writer", "Writer"), ("reviewer", "Medical reviewer"), ("editor", "Editor")]:
+        user = get_user_model().objects.get(username=username)
+        assert user.groups.filter(name=group).exists()
+        assert client.login(username=username, password=password)
+    assert get_user_model().objects.get(username="reviewer").reviewer_profile.is_active
+
+
+def test_second_run_changes_no_password(settings):
+    settings.DEBUG = True
+    password = re.search(r"password: (\S+)", _load()).group(1)
+    second = _load()
+    assert "password" not in second
+    assert get_user_model().objects.get(username="writer").check_password(password)
+    assert get_user_model().objects.filter(username__in=["writer", "reviewer", "editor"]).count() == 3

@@ -1,0 +1,130 @@
+"""No lost edits: of two people editing the same article, the second to save is refused, keeping their text."""
+
+import pytest
+from django.urls import reverse
+
+from articles import workflow
+from articles.models import Article, EditConflict
+from tests.admin_forms import change_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_editors(make, client, django_user_model):
+    from django.test import Client
+
+    dana = make.staff_in("Editor", username="dana", first_name="Dana", last_name="Okafor")
+    sam = make.staff_in("Editor", username="sam", first_name="Sam", last_name="Lee")
+    dana_client, sam_client = Client(), Client()
+    dana_client.force_login(dana)
+    sam_client.force_login(sam)
+    return dana_client, sam_client
+
+
+def test_second_save_is_refused_naming_who_saved_and_what_changed(make, two_editors):
+    """The second editor sees who saved in between and what changed; their typed text stays in the form."""
+    dana, sam = two_editors
+    article = make.article(title="Hair loss", body="<p>Original body.</p>")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    dana_data = change_form_data(dana.get(url))
+    sam_data = change_form_data(sam.get(url))
+
+    assert dana.post(url, {**dana_data, "title": "Hair loss during chemotherapy"}).status_code == 302
+    response = sam.post(url, {**sam_data, "body": "<p>Sam's careful rewrite.</p>"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Not saved: Dana Okafor saved this article" in page
+    assert "changed: Title" in page
+    assert "Sam&#x27;s careful rewrite." in page or "Sam's careful rewrite." in page
+    article.refresh_from_db()
+    assert article.title == "Hair loss during chemotherapy"
+    assert article.body == "<p>Original body.</p>"
+
+
+def test_after_the_refusal_a_second_save_goes_through(make, two_editors):
+    """Having seen the message, the editor can save deliberately: the form now carries the newer version."""
+    dana, sam = two_editors
+    article = make.article(title="Nausea")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    dana_data, sam_data = change_form_data(dana.get(url)), change_form_data(sam.get(url))
+    dana.post(url, {**dana_data, "title": "Nausea and vomiting"})
+    refused = sam.post(url, {**sam_data, "summary": "Sam's summary."})
+    retry = change_form_data(refused)
+    assert sam.post(url, {**retry, "title": "Nausea and vomiting"}).status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.summary) == ("Nausea and vomiting", "Sam's summary.")
+
+
+def test_a_transition_in_between_also_refuses_the_stale_form(make, two_editors):
+    dana, _ = two_editors
+    writer = make.staff_in("Writer")
+    article = make.article(status=Article.Status.DRAFT, author=writer)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = change_form_data(dana.get(url))
+    workflow.submit(article, writer)
+    response = dana.post(url, {**data, "title": "Changed"})
+    assert response.status_code == 200
+    assert "Status" in response.context["adminform"].form.non_field_errors()[0]
+    assert Article.objects.get(pk=article.pk).title != "Changed"
+
+
+def test_stale_copy_cannot_overwrite_even_outside_forms(make):
+    """The version is checked in the UPDATE itself, on SQLite and PostgreSQL alike."""
+    article = make.article(title="Start")
+    first, second = Article.objects.get(pk=article.pk), Article.objects.get(pk=article.pk)
+    first.title = "First"
+    first.save()
+    second.title = "Second"
+    with pytest.raises(EditConflict):
+        second.save()
+    fresh = Article.objects.get(pk=article.pk)
+    assert fresh.title == "First"
+    assert fresh.version == article.version + 1
+
+
+def test_missing_version_is_refused(admin_client, make):
+    article = make.article(title="Start")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = change_form_data(admin_client.get(url))
+    data.pop("seen_version")
+    response = admin_client.post(url, {**data, "title": "Changed"})
+    assert response.status_code == 200
+    assert Article.objects.get(pk=article.pk).title == "Start"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_saves_on_postgresql_exactly_one_wins(make):
+    """Two connections save the same version at once: the row lock and the version check let one through."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers anyway")
+    article = make.article(title="Start")
+    copies = [Article.objects.get(pk=article.pk), Article.objects.get(pk=article.pk)]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def save(copy, title):
+        try:
+            copy.title = title
+            barrier.wait()
+            copy.save()
+            outcomes.append("saved")
+        except EditConflict:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(c, f"Title {i}")) for i, c in enumerate(copies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "saved"]
+    fresh = Article.objects.get(pk=article.pk)
+    assert fresh.version == article.version + 1 and fresh.title in {"Title 0", "Title 1"}
