@@ -1,0 +1,383 @@
+"""The medical review cycle: when each article is due, what changed since its sign-off, who is told.
+
+Policy in one place:
+
+- An article's review interval is its own override, else its series', else
+  ``settings.REVIEW_INTERVAL_MONTHS``. It is due the latest review date plus that many
+  months (the 31st plus one month is the last day of the next month). Never reviewed: due at once.
+- Every review counts (full, "no change needed" or partial): the byline, "Page last reviewed"
+  and the due date all use the latest one, so they always agree.
+- "Changed since review": the title, body or citations changed (``content_changed_at``) after the
+  latest review was recorded. Only :func:`record_content_change` moves ``content_changed_at``;
+  nothing but a new review moves "last reviewed".
+
+The date arithmetic runs in SQL on SQLite and PostgreSQL alike without database date functions:
+the due date's month is ``year * 12 + month - 1 + interval`` and its day is the review's day,
+clamped to the month's end. "Due on or before T" is then a comparison of whole numbers, with
+T's month and day worked out in Python (see :func:`due_by`).
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.utils import timezone
+
+EDITOR_GROUP = "Editor"
+
+
+# --- Dates -------------------------------------------------------------------------------------
+
+
+def add_months(day, months):
+    """``day`` plus ``months`` calendar months, clamped to the end of the month (31 Jan + 1 = 28/29 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def month_index(day):
+    return day.year * 12 + day.month - 1
+
+
+def default_interval():
+    return settings.REVIEW_INTERVAL_MONTHS
+
+
+def interval_for(article):
+    """The article's review interval in months: its own, else its series', else the site's."""
+    if article.review_interval_months:
+        return article.review_interval_months
+    entry = getattr(article, "series_entry", None)
+    if entry is not None and entry.series.review_interval_months:
+        return entry.series.review_interval_months
+    return default_interval()
+
+
+# --- Queries -----------------------------------------------------------------------------------
+
+
+def annotate_review_dates(queryset):
+    """Annotate each article with its latest review and its due month/day, in SQL (no query per row).
+
+    ``last_reviewed_on``, ``last_signed_off_at`` (when that review was recorded),
+    ``last_reviewer_id``, ``interval_months``, ``due_month`` (year * 12 + month - 1) and
+    ``due_day`` (the review's day of month; the real due day is this clamped to the month's end).
+    """
+    from .models import MedicalReview
+
+    latest = MedicalReview.objects.filter(article=OuterRef("pk")).order_by("-reviewed_on", "-created_at", "-id")
+    return queryset.annotate(
+        last_reviewed_on=Subquery(latest.values("reviewed_on")[:1]),
+        last_signed_off_at=Subquery(latest.values("created_at")[:1]),
+        last_reviewer_id=Subquery(latest.values("reviewer_id")[:1]),
+        interval_months=Coalesce(
+            "review_interval_months",
+            "series_entry__series__review_interval_months",
+            Value(default_interval()),
+            output_field=models.IntegerField(),
+        ),
+        due_month=ExtractYear("last_reviewed_on") * 12 + ExtractMonth("last_reviewed_on") - 1 + F("interval_months"),
+        due_day=ExtractDay("last_reviewed_on"),
+    )
+
+
+def due_by(day):
+    """Q for "reviewed, and next review due on or before ``day``" on an annotated queryset."""
+    index = month_index(day)
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        # Any due day in this month, clamped, is on or before its last day.
+        return Q(due_month__lte=index)
+    return Q(due_month__lt=index) | Q(due_month=index, due_day__lte=day.day)
+
+
+NEVER_REVIEWED = Q(last_reviewed_on=None)
+CHANGED_SINCE_REVIEW = Q(content_changed_at__gt=F("last_signed_off_at"))
+
+
+def reviewed_due_by(day):
+    return ~NEVER_REVIEWED & due_by(day)
+
+
+def reviewed_due_between(after, until):
+    """Reviewed articles due after ``after`` and on or before ``until``."""
+    return ~NEVER_REVIEWED & due_by(until) & ~due_by(after)
+
+
+def due_within(days, today=None):
+    """Q for the due list: never reviewed, overdue, or due within ``days`` days from today."""
+    today = today or timezone.localdate()
+    return NEVER_REVIEWED | due_by(today + datetime.timedelta(days=days))
+
+
+def next_due(article):
+    """The due date of an annotated article; None when never reviewed (due at once)."""
+    if article.last_reviewed_on is None:
+        return None
+    return add_months(article.last_reviewed_on, article.interval_months)
+
+
+# --- The schedule ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    slug: str
+    label: str
+    description: str
+
+    def q(self, today):
+        day = datetime.timedelta(days=1)
+        return {
+            "overdue": lambda: reviewed_due_by(today - day),
+            "due-30": lambda: reviewed_due_between(today - day, today + 30 * day),
+            "due-90": lambda: reviewed_due_between(today + 30 * day, today + 90 * day),
+            "changed": lambda: CHANGED_SINCE_REVIEW,
+            "never": lambda: NEVER_REVIEWED,
+            "all": lambda: Q(),
+        }[self.slug]()
+
+
+GROUPS = [
+    Group("overdue", "Overdue", "The next review date has passed."),
+    Group("due-30", "Due within 30 days", "Due today or in the next 30 days."),
+    Group("due-90", "Due in 31–90 days", "Due after the next 30 days and within 90."),
+    Group("changed", "Changed since review", "Title, body or citations changed after the latest sign-off."),
+    Group("never", "Never reviewed", "Published without a medical review: due at once."),
+    Group("all", "All published", "Every article in the review cycle."),
+]
+GROUPS_BY_SLUG = {group.slug: group for group in GROUPS}
+
+
+def group_counts(queryset, today):
+    """How many articles fall in each group: one query."""
+    from django.db.models import Count
+
+    totals = queryset.aggregate(**{g.slug: Count("pk", filter=g.q(today)) for g in GROUPS if g.slug != "all"},
+                                all=Count("pk"))
+    return [(group, totals[group.slug]) for group in GROUPS]
+
+
+@dataclass(frozen=True)
+class Month:
+    start: datetime.date
+    count: int
+    height: float = 0
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Reviews due per month for the next 12 months, and the busiest week in that time."""
+
+    months: list
+    peak_week_start: datetime.date | None
+    peak_week_count: int
+    total: int
+
+    @property
+    def max_count(self):
+        return max((m.count for m in self.months), default=0)
+
+
+def forecast(queryset, today, months=12):
+    """Due counts per month (this month and the next 11) and the peak week, from one grouped query.
+
+    The query groups by (last review date, interval), which has far fewer rows than there are
+    articles; the exact due dates are then worked out in Python with :func:`add_months`.
+    """
+    from django.db.models import Count
+
+    first = today.replace(day=1)
+    last = add_months(first, months) - datetime.timedelta(days=1)
+    rows = (
+        queryset.filter(reviewed_due_between(today - datetime.timedelta(days=1), last))
+        .order_by()
+        .values("last_reviewed_on", "interval_months")
+        .annotate(n=Count("pk"))
+    )
+    per_month = dict.fromkeys(range(month_index(first), month_index(first) + months), 0)
+    per_week = {}
+    for row in rows:
+        due = add_months(row["last_reviewed_on"], row["interval_months"])
+        per_month[month_index(due)] += row["n"]
+        week = due - datetime.timedelta(days=due.weekday())
+        per_week[week] = per_week.get(week, 0) + row["n"]
+    top = max(per_month.values(), default=0) or 1
+    month_list = [
+        Month(start=datetime.date(index // 12, index % 12 + 1, 1), count=count, height=round(100 * count / top, 1))
+        for index, count in sorted(per_month.items())
+    ]
+    peak = max(per_week.items(), key=lambda item: (item[1], -item[0].toordinal()), default=(None, 0))
+    return Forecast(months=month_list, peak_week_start=peak[0], peak_week_count=peak[1], total=sum(per_month.values()))
+
+
+def stale_reference_cutoff(today):
+    return add_months(today, -12 * settings.REFERENCES_STALE_YEARS)
+
+
+# --- Public display ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewDates:
+    """What readers are told about an article's review, from its prefetched reviews."""
+
+    last_reviewed_on: datetime.date | None
+    next_review_due: datetime.date | None
+    interval_months: int
+    changed_since_review: bool
+    last_updated_on: datetime.date | None
+
+    @property
+    def date_modified(self):
+        """For JSON-LD ``dateModified`` and sitemaps: the later of the last review and a later content change."""
+        return self.last_updated_on or self.last_reviewed_on
+
+
+def review_dates(article):
+    """The review dates of one article, using ``article.reviews.all()`` (prefetched on the page)."""
+    reviews = list(article.reviews.all())
+    interval = interval_for(article)
+    if not reviews:
+        return ReviewDates(None, None, interval, False, None)
+    latest = max(reviews, key=lambda r: (r.reviewed_on, r.created_at, r.pk))
+    changed = bool(article.content_changed_at and article.content_changed_at > latest.created_at)
+    return ReviewDates(
+        last_reviewed_on=latest.reviewed_on,
+        next_review_due=add_months(latest.reviewed_on, interval),
+        interval_months=interval,
+        changed_since_review=changed,
+        last_updated_on=timezone.localdate(article.content_changed_at) if changed else None,
+    )
+
+
+# --- Who may do what ---------------------------------------------------------------------------
+
+
+def is_editor(user):
+    """Editors are superusers and members of the "Editor" group."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or user.groups.filter(name=EDITOR_GROUP).exists()
+
+
+def reviewer_for(user):
+    """The active reviewer profile of a staff account, or None."""
+    from .models import Reviewer
+
+    if not (user and user.is_authenticated and user.is_active and user.is_staff):
+        return None
+    return Reviewer.objects.filter(user=user, is_active=True).first()
+
+
+# --- Services (writes) -------------------------------------------------------------------------
+
+
+def record_review(article, *, reviewer, by=None, reviewed_on=None, scope=None, sections="", notes="",
+                  conflict_of_interest="None declared"):
+    """Record a medical review and its audit entry; validates like the admin does."""
+    from .models import MedicalReview
+
+    review = MedicalReview(
+        article=article,
+        reviewer=reviewer,
+        reviewed_on=reviewed_on or timezone.localdate(),
+        scope=scope or MedicalReview.Scope.FULL,
+        sections=sections,
+        notes=notes,
+        conflict_of_interest=conflict_of_interest or "None declared",
+    )
+    review.full_clean()
+    with transaction.atomic():
+        review.save()
+        log_review(review, by=by)
+    return review
+
+
+def log_review(review, *, by=None):
+    """The audit entry for a review saved elsewhere (e.g. the admin inline)."""
+    from .models import ArticleEvent
+
+    return ArticleEvent.objects.create(
+        article_id=review.article_id,
+        actor=by,
+        kind=ArticleEvent.Kind.REVIEW,
+        comment=f"{review.get_scope_display()} by {review.reviewer} on {review.reviewed_on:%d %B %Y}",
+    )
+
+
+def confirmable(user, today=None):
+    """Articles the user, as a reviewer, may confirm "reviewed, no change needed" in one action.
+
+    Their own articles (they signed off the latest review) that are overdue, due within 30
+    days or changed since review. A never-reviewed article needs a full review instead.
+    """
+    from .models import Article
+
+    reviewer = reviewer_for(user)
+    if reviewer is None:
+        return Article.objects.none()
+    today = today or timezone.localdate()
+    return (
+        Article.objects.in_review_cycle()
+        .with_review_dates()
+        .filter(last_reviewer_id=reviewer.pk)
+        .filter(reviewed_due_by(today + datetime.timedelta(days=30)) | CHANGED_SINCE_REVIEW)
+    )
+
+
+def confirm_no_change(article_id, *, user, notes=""):
+    """One click from the reviewer's list: a "reviewed, no change needed" review dated today."""
+    from .models import Article, MedicalReview
+
+    reviewer = reviewer_for(user)
+    if reviewer is None:
+        raise PermissionDenied("Only an active medical reviewer can confirm a review.")
+    with transaction.atomic():
+        # Lock the row so a double click cannot record two reviews.
+        locked = Article.objects.select_for_update().filter(pk=article_id).first()
+        if locked is None or not confirmable(user).filter(pk=article_id).exists():
+            raise ValidationError("This article is not due for your review.")
+        return record_review(
+            locked, reviewer=reviewer, by=user, scope=MedicalReview.Scope.NO_CHANGE, notes=notes.strip()[:2000]
+        )
+
+
+SUBSTANTIVE_FIELDS = ("title", "body")
+
+
+def record_content_change(article, *, by, changed, typo_fix=False, at=None):
+    """Note that ``changed`` (field names, "citations") of ``article`` were edited.
+
+    A substantive change moves ``content_changed_at``, which flags a reviewed article as
+    "changed since review"; the review date is never touched. An editor may instead mark the
+    change a typo fix: nothing moves, and the audit trail says who decided so.
+    """
+    from .models import Article, ArticleEvent
+
+    changed = list(changed)
+    if not changed:
+        return None
+    if typo_fix and not is_editor(by):
+        raise PermissionDenied("Only editors can mark a change as a typo fix.")
+    at = at or timezone.now()
+    listed = ", ".join(changed)
+    with transaction.atomic():
+        if typo_fix:
+            return ArticleEvent.objects.create(
+                article=article, actor=by, kind=ArticleEvent.Kind.TYPO_FIX,
+                comment=f"Changed {listed}; marked as a typo fix, not a substantive change.",
+            )
+        Article.objects.filter(pk=article.pk).update(content_changed_at=at)
+        article.content_changed_at = at
+        if article.status == Article.Status.PUBLISHED:
+            return ArticleEvent.objects.create(
+                article=article, actor=by, kind=ArticleEvent.Kind.EDIT, comment=f"Changed {listed}."
+            )
+    return None
