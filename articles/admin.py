@@ -6,6 +6,7 @@ from django.db.models import Max
 from references.admin import CitationInline
 
 from .models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
+from .review_admin import ReviewCycleAdminMixin, ReviewLogMixin
 
 
 @admin.register(Reviewer)
@@ -58,7 +59,7 @@ class ArticleSeriesEntryInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ReviewCycleAdminMixin, admin.ModelAdmin):
     list_display = ["title", "status", "series_label", "last_reviewed", "publish_at", "author"]
     list_select_related = ["author", "series_entry__series"]
     list_filter = ["status", "series_entry__series", "tags", "reviews__reviewer"]
@@ -87,7 +88,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(MedicalReview)
-class MedicalReviewAdmin(admin.ModelAdmin):
+class MedicalReviewAdmin(ReviewLogMixin, admin.ModelAdmin):
     list_display = ["article", "reviewer", "reviewed_on", "scope"]
     list_select_related = ["article", "reviewer"]
     list_filter = ["scope", "reviewer"]
