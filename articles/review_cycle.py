@@ -221,6 +221,70 @@ def stale_reference_cutoff(today):
     return add_months(today, -12 * settings.REFERENCES_STALE_YEARS)
 
 
+# --- Rows of the due list (schedule, CSV, the review_due command) --------------------------------
+
+
+def due_rows(queryset):
+    """Annotated articles as due-list rows: soonest due first (never reviewed first of all), with the
+    series and the time of the last reminder, loading none of the body."""
+    from .models import ReviewReminder
+
+    last_reminder = ReviewReminder.objects.filter(article=OuterRef("pk")).order_by("-sent_at").values("sent_at")[:1]
+    return (
+        queryset.select_related("series_entry__series")
+        .only("id", "title", "slug", "status", "publish_at", "referenced_on", "content_changed_at",
+              "review_interval_months", "series_entry__label", "series_entry__series__title",
+              "series_entry__series__review_interval_months")
+        .annotate(last_reminder_at=Subquery(last_reminder))
+        .order_by(F("due_month").asc(nulls_first=True), "due_day", "title", "id")
+    )
+
+
+def decorate(article, reviewers, today):
+    """Display values of one due-list row, worked out in Python from its annotations.
+
+    ``next_due`` (None: never reviewed, due now), ``due_on`` (the date reminders are keyed on;
+    for a never-reviewed article, the day it was published), ``days_overdue``, ``reviewer``
+    (from ``reviewers``, a dict by id) and ``changed`` (changed since review).
+    """
+    article.next_due = next_due(article)
+    published_on = timezone.localdate(article.publish_at) if article.publish_at else today
+    article.due_on = article.next_due or min(published_on, today)
+    article.days_overdue = max(0, (today - article.due_on).days)
+    article.reviewer = reviewers.get(article.last_reviewer_id)
+    article.changed = bool(
+        article.content_changed_at and article.last_signed_off_at and article.content_changed_at > article.last_signed_off_at
+    )
+    return article
+
+
+ROW_FIELDS = [
+    "title", "admin_url", "public_url", "reviewer", "series", "interval_months", "last_reviewed",
+    "next_review_due", "days_overdue", "changed_since_review", "referenced_on", "last_reminder_sent",
+]
+
+
+def row_values(article, site_url=""):
+    """A decorated row's values in ``ROW_FIELDS`` order, as text (CSV, JSON, table)."""
+    from django.urls import reverse
+
+    entry = getattr(article, "series_entry", None)
+    return [
+        article.title,
+        site_url + reverse("admin:articles_article_change", args=[article.pk]),
+        site_url + article.get_absolute_url(),
+        article.reviewer.name if article.reviewer else "",
+        entry.series.title if entry else "",
+        article.interval_months,
+        article.last_reviewed_on.isoformat() if article.last_reviewed_on else "never",
+        article.next_due.isoformat() if article.next_due else "now",
+        article.days_overdue,
+        "yes" if article.changed else "no",
+        article.referenced_on.isoformat() if article.referenced_on else "",
+        timezone.localtime(article.last_reminder_at).isoformat(timespec="minutes") if article.last_reminder_at else "",
+    ]
+
+
 # --- Public display ----------------------------------------------------------------------------
 
 

@@ -13,7 +13,6 @@ from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, OuterRef, Subquery
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +25,7 @@ from taggit.models import Tag
 from references.models import Citation, Reference
 
 from . import review_cycle
-from .models import Article, Reviewer, ReviewReminder, Series
+from .models import Article, Reviewer, Series
 
 ROWS_PER_PAGE = 50
 STALE_ROWS = 50
@@ -87,32 +86,9 @@ def _filtered(data):
     return queryset
 
 
-def _rows(queryset, group, today):
-    """The rows of one group, soonest due first (never reviewed first of all), with the last reminder."""
-    last_reminder = ReviewReminder.objects.filter(article=OuterRef("pk")).order_by("-sent_at").values("sent_at")[:1]
-    return (
-        queryset.filter(review_cycle.GROUPS_BY_SLUG[group].q(today))
-        .select_related("series_entry__series")
-        .only("id", "title", "slug", "status", "referenced_on", "content_changed_at", "review_interval_months",
-              "series_entry__label", "series_entry__series__title", "series_entry__series__review_interval_months")
-        .annotate(last_reminder_at=Subquery(last_reminder))
-        .order_by(F("due_month").asc(nulls_first=True), "due_day", "title", "id")
-    )
-
-
-def _decorate(article, reviewers, today):
-    """Python-side display values of one annotated row: due date, days overdue, reviewer, flag."""
-    article.next_due = review_cycle.next_due(article)
-    article.days_overdue = (today - article.next_due).days if article.next_due and article.next_due < today else 0
-    article.reviewer = reviewers.get(article.last_reviewer_id)
-    article.changed = bool(article.content_changed_at and article.last_signed_off_at
-                           and article.content_changed_at > article.last_signed_off_at)
-    return article
-
-
 def _chart(forecast):
     """Bar geometry for the inline SVG (no script, no inline style)."""
-    top, bottom, width, gap = 10, 150, 44, 6
+    top, bottom, width, gap = 20, 150, 44, 6
     bars = []
     for i, month in enumerate(forecast.months):
         height = round((bottom - top) * month.height / 100, 1)
@@ -134,13 +110,13 @@ def review_schedule(request):
     group = selected["group"]
     queryset = _filtered(selected)
     by_id = {r.pk: r for r in reviewers}
-    rows = _rows(queryset, group, today)
+    rows = review_cycle.due_rows(queryset.filter(review_cycle.GROUPS_BY_SLUG[group].q(today)))
     if request.GET.get("export") == "csv":
         return _csv_response(rows, by_id, today, group)
 
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     for article in page:
-        _decorate(article, by_id, today)
+        review_cycle.decorate(article, by_id, today)
     forecast = review_cycle.forecast(queryset, today)
     stale_cutoff = review_cycle.stale_reference_cutoff(today)
     stale = queryset.filter(referenced_on__lt=stale_cutoff).order_by("referenced_on", "title")
@@ -168,34 +144,10 @@ def review_schedule(request):
     return render(request, "staff/review_schedule.html", context)
 
 
-CSV_HEADER = [
-    "title", "admin_url", "public_url", "reviewer", "series", "interval_months", "last_reviewed",
-    "next_review_due", "days_overdue", "changed_since_review", "referenced_on", "last_reminder_sent",
-]
-
-
 def _csv_cell(value):
     """A cell a spreadsheet will not run as a formula."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def csv_row(article, site_url=""):
-    """One due-list row as CSV/JSON values (shared with ``manage.py review_due``)."""
-    return [
-        article.title,
-        site_url + reverse("admin:articles_article_change", args=[article.pk]),
-        site_url + article.get_absolute_url(),
-        article.reviewer.name if article.reviewer else "",
-        article.series_entry.series.title if getattr(article, "series_entry", None) else "",
-        article.interval_months,
-        article.last_reviewed_on.isoformat() if article.last_reviewed_on else "never",
-        article.next_due.isoformat() if article.next_due else "now",
-        article.days_overdue,
-        "yes" if article.changed else "no",
-        article.referenced_on.isoformat() if article.referenced_on else "",
-        timezone.localtime(article.last_reminder_at).isoformat(timespec="minutes") if article.last_reminder_at else "",
-    ]
 
 
 class _Echo:
@@ -208,9 +160,10 @@ def _csv_response(rows, reviewers, today, group):
     site_url = settings.SITE_URL
 
     def lines():
-        yield writer.writerow(CSV_HEADER)
+        yield writer.writerow(review_cycle.ROW_FIELDS)
         for article in rows.iterator(chunk_size=2000):
-            yield writer.writerow([_csv_cell(v) for v in csv_row(_decorate(article, reviewers, today), site_url)])
+            values = review_cycle.row_values(review_cycle.decorate(article, reviewers, today), site_url)
+            yield writer.writerow([_csv_cell(v) for v in values])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="review-schedule-{group}-{today:%Y-%m-%d}.csv"'
@@ -222,19 +175,12 @@ def my_reviews(request):
     """A reviewer's due and changed articles, each confirmable as "reviewed, no change needed" in one click."""
     reviewer = review_cycle.reviewer_for(request.user)
     if reviewer is None:
-        raise PermissionDenied
+        context = {**admin.site.each_context(request), "title": "My reviews"}
+        return render(request, "staff/not_a_reviewer.html", context, status=403)
     today = timezone.localdate()
-    rows = list(
-        review_cycle.confirmable(request.user, today)
-        .select_related("series_entry__series")
-        .only("id", "title", "slug", "status", "content_changed_at", "review_interval_months",
-              "series_entry__label", "series_entry__series__title", "series_entry__series__review_interval_months")
-        .annotate(last_reminder_at=Subquery(
-            ReviewReminder.objects.filter(article=OuterRef("pk")).order_by("-sent_at").values("sent_at")[:1]))
-        .order_by("due_month", "due_day", "title")
-    )
+    rows = list(review_cycle.due_rows(review_cycle.confirmable(request.user, today)))
     for article in rows:
-        _decorate(article, {reviewer.pk: reviewer}, today)
+        review_cycle.decorate(article, {reviewer.pk: reviewer}, today)
     context = {**admin.site.each_context(request), "title": "My reviews", "reviewer": reviewer, "rows": rows,
                "today": today}
     return render(request, "staff/my_reviews.html", context)
