@@ -8,7 +8,7 @@ Policy in one place:
 - Every review counts (full, "no change needed" or partial): the byline, "Page last reviewed"
   and the due date all use the latest one, so they always agree.
 - "Changed since review": the title, body or citations changed (``content_changed_at``) after the
-  latest review was recorded. Only :func:`record_content_change` moves ``content_changed_at``;
+  most recent review was recorded (a review entered after an edit signs that edit off). Only :func:`record_content_change` moves ``content_changed_at``;
   nothing but a new review moves "last reviewed".
 
 The date arithmetic runs in SQL on SQLite and PostgreSQL alike without database date functions:
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
@@ -64,28 +64,48 @@ def interval_for(article):
 
 
 def annotate_review_dates(queryset):
-    """Annotate each article with its latest review and its due month/day, in SQL (no query per row).
+    """Annotate each article with its review dates and due month/day, in SQL (no query per row).
 
-    ``last_reviewed_on``, ``last_signed_off_at`` (when that review was recorded),
-    ``last_reviewer_id``, ``interval_months``, ``due_month`` (year * 12 + month - 1) and
-    ``due_day`` (the review's day of month; the real due day is this clamped to the month's end).
+    ``last_reviewed_on`` (the latest review's date), ``last_signed_off_at`` (when the most
+    recent review record was made), ``interval_months``, ``due_month`` (year * 12 + month - 1 of the due
+    date) and ``due_day`` (the review's day of month; the real due day is this clamped to the
+    month's end). Aggregates over one join to the reviews, so the database groups once instead
+    of running a subquery per row and per use.
     """
-    from .models import MedicalReview
-
-    latest = MedicalReview.objects.filter(article=OuterRef("pk")).order_by("-reviewed_on", "-created_at", "-id")
     return queryset.annotate(
-        last_reviewed_on=Subquery(latest.values("reviewed_on")[:1]),
-        last_signed_off_at=Subquery(latest.values("created_at")[:1]),
-        last_reviewer_id=Subquery(latest.values("reviewer_id")[:1]),
+        last_reviewed_on=Max("reviews__reviewed_on"),
+        last_signed_off_at=Max("reviews__created_at"),
         interval_months=Coalesce(
             "review_interval_months",
             "series_entry__series__review_interval_months",
             Value(default_interval()),
             output_field=models.IntegerField(),
         ),
+    ).annotate(
         due_month=ExtractYear("last_reviewed_on") * 12 + ExtractMonth("last_reviewed_on") - 1 + F("interval_months"),
         due_day=ExtractDay("last_reviewed_on"),
     )
+
+
+def last_reviewed_by(queryset, reviewer):
+    """Articles on an annotated queryset whose latest review is by ``reviewer`` (a tie on the day counts)."""
+    return queryset.annotate(
+        reviewer_last_on=Max("reviews__reviewed_on", filter=Q(reviews__reviewer=reviewer))
+    ).filter(reviewer_last_on=F("last_reviewed_on"))
+
+
+def latest_reviewer_ids(articles):
+    """{article id: reviewer id of its latest review} for a list of ids or a queryset of articles: one query."""
+    from .models import MedicalReview
+
+    if not isinstance(articles, (list, tuple, set)):
+        articles = articles.values("pk")
+    reviews = (
+        MedicalReview.objects.filter(article__in=articles)
+        .order_by("article_id", "reviewed_on", "created_at", "id")
+        .values_list("article_id", "reviewer_id")
+    )
+    return dict(reviews.iterator(chunk_size=5000))  # the latest review of each article comes last and wins
 
 
 def due_by(day):
@@ -155,13 +175,22 @@ GROUPS = [
 GROUPS_BY_SLUG = {group.slug: group for group in GROUPS}
 
 
-def group_counts(queryset, today):
-    """How many articles fall in each group: one query."""
-    from django.db.models import Count
+def _group_aggregates(today):
+    return {f"group_{g.slug}": Count("pk", filter=g.q(today)) for g in GROUPS if g.slug != "all"} | {
+        "group_all": Count("pk")
+    }
 
-    totals = queryset.aggregate(**{g.slug: Count("pk", filter=g.q(today)) for g in GROUPS if g.slug != "all"},
-                                all=Count("pk"))
-    return [(group, totals[group.slug]) for group in GROUPS]
+
+def group_counts(queryset, today, totals=None):
+    """[(group, how many articles are in it)]: one query, or none given ``totals`` from :func:`summary`."""
+    totals = totals if totals is not None else queryset.aggregate(**_group_aggregates(today))
+    return [(group, totals[f"group_{group.slug}"]) for group in GROUPS]
+
+
+def summary(queryset, today):
+    """The group counts and the 12-month forecast together, in a single pass over the articles."""
+    totals = queryset.aggregate(**_group_aggregates(today), **_forecast_aggregates(today))
+    return group_counts(queryset, today, totals), forecast(queryset, today, totals=totals)
 
 
 @dataclass(frozen=True)
@@ -185,36 +214,56 @@ class Forecast:
         return max((m.count for m in self.months), default=0)
 
 
-def forecast(queryset, today, months=12):
-    """Due counts per month (this month and the next 11) and the peak week, from one grouped query.
-
-    The query groups by (last review date, interval), which has far fewer rows than there are
-    articles; the exact due dates are then worked out in Python with :func:`add_months`.
-    """
-    from django.db.models import Count
-
+def _forecast_window(today, months=12):
     first = today.replace(day=1)
     last = add_months(first, months) - datetime.timedelta(days=1)
-    rows = (
-        queryset.filter(reviewed_due_between(today - datetime.timedelta(days=1), last))
-        .order_by()
-        .values("last_reviewed_on", "interval_months")
-        .annotate(n=Count("pk"))
+    yesterday = today - datetime.timedelta(days=1)
+    month_ends = [add_months(first, i + 1) - datetime.timedelta(days=1) for i in range(months)]
+    week_starts = []
+    monday = today - datetime.timedelta(days=today.weekday())
+    while monday <= last:
+        week_starts.append(monday)
+        monday += datetime.timedelta(days=7)
+    boundaries = sorted({yesterday, *month_ends, *(min(w + datetime.timedelta(days=6), last) for w in week_starts)})
+    return yesterday, last, month_ends, week_starts, boundaries
+
+
+def _forecast_aggregates(today):
+    *_, boundaries = _forecast_window(today)
+    return {f"by_{d:%Y%m%d}": Count("pk", filter=reviewed_due_by(d)) for d in boundaries}
+
+
+def forecast(queryset, today, totals=None):
+    """Due counts per month (this month and the next 11) and the peak week, in one query.
+
+    The query counts, for each boundary (the end of each month and of each week in the window),
+    the reviewed articles due on or before it; the differences of these running totals are
+    the counts per month and per week. The cost does not depend on how many articles there are.
+    """
+    yesterday, last, month_ends, week_starts, boundaries = _forecast_window(today)
+    totals = totals if totals is not None else queryset.aggregate(**_forecast_aggregates(today))
+    upto = {d: totals[f"by_{d:%Y%m%d}"] for d in boundaries}
+
+    def between(after, until):
+        return upto[until] - upto[after]
+
+    month_counts, previous = [], yesterday
+    for end in month_ends:
+        month_counts.append((end.replace(day=1), between(previous, end)))
+        previous = end
+    week_counts, previous = [], yesterday
+    for start in week_starts:
+        end = min(start + datetime.timedelta(days=6), last)
+        week_counts.append((start, between(previous, end)))
+        previous = end
+    top = max((n for _, n in month_counts), default=0) or 1
+    peak = max(week_counts, key=lambda item: (item[1], -item[0].toordinal()), default=(None, 0))
+    return Forecast(
+        months=[Month(start=start, count=n, height=round(100 * n / top, 1)) for start, n in month_counts],
+        peak_week_start=peak[0] if peak[1] else None,
+        peak_week_count=peak[1],
+        total=sum(n for _, n in month_counts),
     )
-    per_month = dict.fromkeys(range(month_index(first), month_index(first) + months), 0)
-    per_week = {}
-    for row in rows:
-        due = add_months(row["last_reviewed_on"], row["interval_months"])
-        per_month[month_index(due)] += row["n"]
-        week = due - datetime.timedelta(days=due.weekday())
-        per_week[week] = per_week.get(week, 0) + row["n"]
-    top = max(per_month.values(), default=0) or 1
-    month_list = [
-        Month(start=datetime.date(index // 12, index % 12 + 1, 1), count=count, height=round(100 * count / top, 1))
-        for index, count in sorted(per_month.items())
-    ]
-    peak = max(per_week.items(), key=lambda item: (item[1], -item[0].toordinal()), default=(None, 0))
-    return Forecast(months=month_list, peak_week_start=peak[0], peak_week_count=peak[1], total=sum(per_month.values()))
 
 
 def stale_reference_cutoff(today):
@@ -240,18 +289,18 @@ def due_rows(queryset):
     )
 
 
-def decorate(article, reviewers, today):
+def decorate(article, reviewers, today, latest):
     """Display values of one due-list row, worked out in Python from its annotations.
 
     ``next_due`` (None: never reviewed, due now), ``due_on`` (the date reminders are keyed on;
     for a never-reviewed article, the day it was published), ``days_overdue``, ``reviewer``
-    (from ``reviewers``, a dict by id) and ``changed`` (changed since review).
+    (``latest`` maps article ids to reviewer ids, ``reviewers`` ids to reviewers) and ``changed``.
     """
     article.next_due = next_due(article)
     published_on = timezone.localdate(article.publish_at) if article.publish_at else today
     article.due_on = article.next_due or min(published_on, today)
     article.days_overdue = max(0, (today - article.due_on).days)
-    article.reviewer = reviewers.get(article.last_reviewer_id)
+    article.reviewer = reviewers.get(latest.get(article.pk))
     article.changed = bool(
         article.content_changed_at and article.last_signed_off_at and article.content_changed_at > article.last_signed_off_at
     )
@@ -264,15 +313,25 @@ ROW_FIELDS = [
 ]
 
 
-def row_values(article, site_url=""):
-    """A decorated row's values in ``ROW_FIELDS`` order, as text (CSV, JSON, table)."""
-    from django.urls import reverse
+class RowUrls:
+    """The admin and public URL of a row, reversed once per export rather than twice per row."""
 
+    MARKER = "0000000000"
+
+    def __init__(self, site_url=""):
+        from django.urls import reverse
+
+        self.admin = site_url + reverse("admin:articles_article_change", args=[self.MARKER]).replace(self.MARKER, "{}")
+        self.public = site_url + reverse("articles:detail", args=[self.MARKER]).replace(self.MARKER, "{}")
+
+
+def row_values(article, urls):
+    """A decorated row's values in ``ROW_FIELDS`` order, as text (CSV, JSON, table); ``urls`` a RowUrls."""
     entry = getattr(article, "series_entry", None)
     return [
         article.title,
-        site_url + reverse("admin:articles_article_change", args=[article.pk]),
-        site_url + article.get_absolute_url(),
+        urls.admin.format(article.pk),
+        urls.public.format(article.slug),
         article.reviewer.name if article.reviewer else "",
         entry.series.title if entry else "",
         article.interval_months,
@@ -311,7 +370,8 @@ def review_dates(article):
     if not reviews:
         return ReviewDates(None, None, interval, False, None)
     latest = max(reviews, key=lambda r: (r.reviewed_on, r.created_at, r.pk))
-    changed = bool(article.content_changed_at and article.content_changed_at > latest.created_at)
+    signed_off_at = max(r.created_at for r in reviews)
+    changed = bool(article.content_changed_at and article.content_changed_at > signed_off_at)
     return ReviewDates(
         last_reviewed_on=latest.reviewed_on,
         next_review_due=add_months(latest.reviewed_on, interval),
@@ -388,12 +448,8 @@ def confirmable(user, today=None):
     if reviewer is None:
         return Article.objects.none()
     today = today or timezone.localdate()
-    return (
-        Article.objects.in_review_cycle()
-        .with_review_dates()
-        .filter(last_reviewer_id=reviewer.pk)
-        .filter(reviewed_due_by(today + datetime.timedelta(days=30)) | CHANGED_SINCE_REVIEW)
-    )
+    mine = last_reviewed_by(Article.objects.in_review_cycle().with_review_dates(), reviewer)
+    return mine.filter(reviewed_due_by(today + datetime.timedelta(days=30)) | CHANGED_SINCE_REVIEW)
 
 
 def confirm_no_change(article_id, *, user, notes=""):

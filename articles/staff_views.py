@@ -78,7 +78,7 @@ class ScheduleFilters(forms.Form):
 def _filtered(data):
     queryset = Article.objects.in_review_cycle().with_review_dates()
     if data["reviewer"]:
-        queryset = queryset.filter(last_reviewer_id=data["reviewer"].pk)
+        queryset = review_cycle.last_reviewed_by(queryset, data["reviewer"])
     if data["series"]:
         queryset = queryset.filter(series_entry__series=data["series"])
     if data["tag"]:
@@ -114,10 +114,14 @@ def review_schedule(request):
     if request.GET.get("export") == "csv":
         return _csv_response(rows, by_id, today, group)
 
-    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    for article in page:
-        review_cycle.decorate(article, by_id, today)
-    forecast = review_cycle.forecast(queryset, today)
+    counts, forecast = review_cycle.summary(queryset, today)
+    paginator = Paginator(rows, ROWS_PER_PAGE)
+    paginator.count = dict((g.slug, n) for g, n in counts)[group]  # already counted: no COUNT query
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    latest = review_cycle.latest_reviewer_ids([a.pk for a in page.object_list])
+    for article in page.object_list:
+        review_cycle.decorate(article, by_id, today, latest)
     stale_cutoff = review_cycle.stale_reference_cutoff(today)
     stale = queryset.filter(referenced_on__lt=stale_cutoff).order_by("referenced_on", "title")
     problems = Citation.objects.filter(article__status=Article.Status.PUBLISHED).select_related("reference", "article")
@@ -128,7 +132,7 @@ def review_schedule(request):
         "title": "Review schedule",
         "filters": filters,
         "group": review_cycle.GROUPS_BY_SLUG[group],
-        "counts": review_cycle.group_counts(queryset, today),
+        "counts": counts,
         "page": page,
         "filter_query": filter_query,
         "forecast": forecast,
@@ -157,12 +161,13 @@ class _Echo:
 
 def _csv_response(rows, reviewers, today, group):
     writer = csv.writer(_Echo())
-    site_url = settings.SITE_URL
+    urls = review_cycle.RowUrls(settings.SITE_URL)
 
     def lines():
+        latest = review_cycle.latest_reviewer_ids(rows)
         yield writer.writerow(review_cycle.ROW_FIELDS)
         for article in rows.iterator(chunk_size=2000):
-            values = review_cycle.row_values(review_cycle.decorate(article, reviewers, today), site_url)
+            values = review_cycle.row_values(review_cycle.decorate(article, reviewers, today, latest), urls)
             yield writer.writerow([_csv_cell(v) for v in values])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
@@ -180,7 +185,7 @@ def my_reviews(request):
     today = timezone.localdate()
     rows = list(review_cycle.due_rows(review_cycle.confirmable(request.user, today)))
     for article in rows:
-        review_cycle.decorate(article, {reviewer.pk: reviewer}, today)
+        review_cycle.decorate(article, {reviewer.pk: reviewer}, today, {article.pk: reviewer.pk})
     context = {**admin.site.each_context(request), "title": "My reviews", "reviewer": reviewer, "rows": rows,
                "today": today}
     return render(request, "staff/my_reviews.html", context)

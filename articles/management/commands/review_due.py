@@ -48,21 +48,23 @@ class Command(BaseCommand):
             chosen = next((r for r in reviewers.values() if r.slug == reviewer), None)
             if chosen is None:
                 raise CommandError(f"No reviewer with the slug {reviewer!r}.", returncode=2)
-            queryset = queryset.filter(last_reviewer_id=chosen.pk)
-        rows = [review_cycle.decorate(a, reviewers, today) for a in review_cycle.due_rows(queryset)]
+            queryset = review_cycle.last_reviewed_by(queryset, chosen)
+        rows = review_cycle.due_rows(queryset)
+        latest = review_cycle.latest_reviewer_ids(rows)
+        rows = [review_cycle.decorate(a, reviewers, today, latest) for a in rows.iterator(chunk_size=2000)]
         self._print(rows, format, within)
         if notify:
             self._notify(rows, today)
 
     def _print(self, rows, format, within):
-        site_url = settings.SITE_URL
+        urls = review_cycle.RowUrls(settings.SITE_URL)
         if format == "json":
-            data = [dict(zip(review_cycle.ROW_FIELDS, review_cycle.row_values(a, site_url), strict=True)) for a in rows]
+            data = [dict(zip(review_cycle.ROW_FIELDS, review_cycle.row_values(a, urls), strict=True)) for a in rows]
             self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
         elif format == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(review_cycle.ROW_FIELDS)
-            writer.writerows(review_cycle.row_values(a, site_url) for a in rows)
+            writer.writerows(review_cycle.row_values(a, urls) for a in rows)
         elif not rows:
             self.stdout.write(f"Nothing is due for medical review within {within} days.")
         else:
