@@ -7,6 +7,7 @@ calls ``super()`` and so composes with the workflow's own overrides.
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -77,6 +78,17 @@ class ReviewCycleAdminMixin:
     """Adds the review cycle to ``ArticleAdmin``."""
 
     review_fields = ["review_status", "reading_level"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(last_signed_off_at=Max("reviews__created_at"))
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "changed_since_review"]
+
+    @admin.display(description="changed since review", boolean=True)
+    def changed_since_review(self, obj):
+        signed_off = getattr(obj, "last_signed_off_at", None)
+        return bool(obj.content_changed_at and signed_off and obj.content_changed_at > signed_off)
 
     def _offers_typo_fix(self, request, obj):
         return (

@@ -234,3 +234,29 @@ def test_editors_add_corrections_in_the_admin(client, make, editor):
     assert client.post(url, data).status_code == 302
     event = a.events.get(kind=ArticleEvent.Kind.CORRECTION)
     assert event.announced and event.actor == editor and event.comment == "Fixed the dose."
+
+
+def test_article_changelist_flags_changed_since_review(admin_client, make):
+    """The article list has a "changed since review" column, true only for the changed article."""
+    changed = make.article(title="Changed", reviewed_on=ago(9))
+    make.article(title="Unchanged", reviewed_on=ago(9))
+    review_cycle.record_content_change(changed, by=None, changed=["body"])
+    response = admin_client.get("/admin/articles/article/")
+    rows = {a.title: a for a in response.context["cl"].result_list}
+    model_admin = response.context["cl"].model_admin
+    assert model_admin.changed_since_review(rows["Changed"]) is True
+    assert model_admin.changed_since_review(rows["Unchanged"]) is False
+    assert "column-changed_since_review" in response.text
+
+
+def test_a_review_added_in_the_admin_is_written_to_the_audit_trail(admin_client, make, superuser):
+    """Adding a review through the medical review admin records a REVIEW event."""
+    a = make.article()
+    dr = make.reviewer()
+    response = admin_client.post("/admin/articles/medicalreview/add/", {
+        "article": a.pk, "reviewer": dr.pk, "reviewed_on": ago(1).isoformat(), "scope": "full",
+        "sections": "", "notes": "", "conflict_of_interest": "None declared",
+    })
+    assert response.status_code == 302
+    event = a.events.get()
+    assert event.kind == ArticleEvent.Kind.REVIEW and event.actor == superuser
