@@ -6,7 +6,7 @@ We compute it here rather than with textstat: textstat counts syllables with NLT
 dictionary, which it downloads at run time on first use (a network call from the admin, and a
 failure offline). Syllables come from pyphen's English hyphenation dictionary, which ships in
 the wheel; hyphenation alone undercounts ("area" has no break), so each word counts the larger
-of pyphen's count and its vowel groups (a silent final "e" dropped).
+of pyphen's count and its vowel groups (a silent final "e", "es" or "ed" dropped).
 """
 
 import re
@@ -19,6 +19,7 @@ import pyphen
 BLOCKS = {"p", "li", "blockquote", "td", "th", "caption", "br", "h2", "h3", "h4", "tr", "ul", "ol", "table"}
 HEADINGS = {"h2", "h3", "h4"}
 WORD_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|\d+(?:[.,]\d+)*")
+CITATION_MARKER_RE = re.compile(r"\s*\[\d+(?:\s*[,–-]\s*\d+)*\]")
 SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+")
 VOWEL_GROUPS_RE = re.compile(r"[aeiouy]+")
 
@@ -72,7 +73,12 @@ def syllables(word):
     if word.isdigit():
         return max(1, len(word))  # "2024" is read as several syllables; a fair approximation
     groups = len(VOWEL_GROUPS_RE.findall(word))
-    if word.endswith("e") and not word.endswith(("le", "ee", "ye")) and groups > 1:
+    silent_ending = (
+        (word.endswith("e") and not word.endswith(("le", "ee", "ye")))
+        or (word.endswith("es") and not word.endswith(("ses", "xes", "zes", "ches", "shes", "ces", "ges")))
+        or (word.endswith("ed") and not word.endswith(("ted", "ded")))
+    )
+    if silent_ending and groups > 1:
         groups -= 1
     return max(1, groups, len(_dictionary().positions(word)) + 1)
 
@@ -110,6 +116,7 @@ def sentences_of(html):
     parser = _TextBlocks()
     parser.feed(html or "")
     for block in parser.close():
+        block = CITATION_MARKER_RE.sub("", block)
         for piece in SENTENCE_END_RE.split(block):
             piece = piece.strip()
             if WORD_RE.search(piece):

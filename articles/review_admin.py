@@ -167,7 +167,7 @@ class ReviewCycleAdminMixin:
         ]
         if dates.changed_since_review:
             parts.append(format_html(
-                ' <strong class="errornote">Changed since review</strong> on {}.', f"{dates.last_updated_on:%d %B %Y}"
+                ' <strong>Changed since review</strong> on {}: a reviewer should check the change.', f"{dates.last_updated_on:%d %B %Y}"
             ))
         reminder = ReviewReminder.objects.filter(article=obj).first()
         if reminder:

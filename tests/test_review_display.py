@@ -183,6 +183,8 @@ def test_reading_grade_is_computed_offline_and_ranks_hard_sentences_first():
     assert hard.hardest[0].text.startswith("Multidisciplinary")
     assert literacy.syllables("chemotherapy") == 5 and literacy.syllables("cat") == 1
     assert literacy.readability("").grade == 0 and literacy.readability("").words == 0
+    assert literacy.readability("<p>Eat well every day [1][2, 3].</p>").words == 4  # typed citation markers too
+    assert [literacy.syllables(w) for w in ("combines", "treated", "wanted", "area")] == [2, 2, 2, 2]
 
 
 def test_article_page_shows_review_dates_history_and_announced_corrections(client, make, settings):
