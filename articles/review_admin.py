@@ -6,7 +6,8 @@ calls ``super()`` and so composes with the workflow's own overrides.
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -81,6 +82,24 @@ class ReviewCycleAdminMixin:
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(last_signed_off_at=Max("reviews__created_at"))
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        if action_location == ActionLocation.CHANGE_LIST and self.actions is not None and review_cycle.is_editor(request.user):
+            action = self.get_action("mark_typo_fix", action_location)
+            actions[action.name] = action
+        return actions
+
+    @admin.action(description="Mark the change since review as a typo fix (editors)")
+    def mark_typo_fix(self, request, queryset):
+        waived = [a for a in queryset if review_cycle.waive_change(a, by=request.user)]
+        skipped = queryset.count() - len(waived)
+        if waived:
+            self.message_user(request, f"{len(waived)} article(s) no longer flagged “changed since review”; the audit "
+                                       "trail records your decision.", messages.SUCCESS)
+        if skipped:
+            self.message_user(request, f"{skipped} article(s) had no change since review and were left alone.",
+                              messages.WARNING)
 
     def get_list_display(self, request):
         return [*super().get_list_display(request), "changed_since_review"]

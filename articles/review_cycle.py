@@ -501,3 +501,33 @@ def record_content_change(article, *, by, changed, typo_fix=False, at=None):
                 article=article, actor=by, kind=ArticleEvent.Kind.EDIT, comment=f"Changed {listed}."
             )
     return None
+
+
+def waive_change(article, *, by):
+    """After the fact, an editor calls the change since review a typo fix: the flag clears.
+
+    ``content_changed_at`` goes back to the moment of the latest review record (the last
+    substantive change is no later than that), and a TYPO_FIX event keeps the decision and the
+    date of the change it waived. Returns False when the article was not flagged.
+    """
+    from .models import Article, ArticleEvent
+
+    if not is_editor(by):
+        raise PermissionDenied("Only editors can mark a change as a typo fix.")
+    with transaction.atomic():
+        row = (
+            Article.objects.select_for_update()
+            .filter(pk=article.pk)
+            .annotate(signed_off_at=Max("reviews__created_at"))
+            .values("content_changed_at", "signed_off_at")
+            .first()
+        )
+        if not row or not row["signed_off_at"] or not row["content_changed_at"] or row["content_changed_at"] <= row["signed_off_at"]:
+            return False
+        Article.objects.filter(pk=article.pk).update(content_changed_at=row["signed_off_at"])
+        ArticleEvent.objects.create(
+            article=article, actor=by, kind=ArticleEvent.Kind.TYPO_FIX,
+            comment=f"The change of {timezone.localtime(row['content_changed_at']):%d %B %Y %H:%M} was marked a typo fix "
+                    "after the fact, not a substantive change.",
+        )
+    return True

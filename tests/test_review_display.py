@@ -262,3 +262,47 @@ def test_a_review_added_in_the_admin_is_written_to_the_audit_trail(admin_client,
     assert response.status_code == 302
     event = a.events.get()
     assert event.kind == ArticleEvent.Kind.REVIEW and event.actor == superuser
+
+
+def test_an_editor_can_waive_a_change_after_the_fact(client, make, editor, writer):
+    """The changelist action clears the flag for editors only, keeps the review date and logs TYPO_FIX."""
+    reviewed = ago(30)
+    a = make.article(reviewed_on=reviewed)
+    review_cycle.record_content_change(a, by=writer, changed=["body"])
+    unflagged = make.article(reviewed_on=reviewed)
+    payload = {"action": "mark_typo_fix", "_selected_action": [a.pk, unflagged.pk]}
+
+    client.force_login(writer)
+    client.post("/admin/articles/article/", payload)
+    assert Article.objects.for_detail().get(pk=a.pk).review_dates.changed_since_review
+
+    client.force_login(editor)
+    response = client.post("/admin/articles/article/", payload, follow=True)
+    assert "1 article(s) no longer flagged" in response.text and "1 article(s) had no change" in response.text
+    dates = Article.objects.for_detail().get(pk=a.pk).review_dates
+    assert not dates.changed_since_review and dates.last_reviewed_on == reviewed
+    assert list(a.events.values_list("kind", flat=True)) == [ArticleEvent.Kind.TYPO_FIX, ArticleEvent.Kind.EDIT]
+    assert a.events.first().actor == editor
+    assert not unflagged.events.exists()
+
+
+def test_review_history_does_not_add_queries_per_review_or_correction(client, make):
+    """1 or 15 reviews and announced corrections: the article page runs the same number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def build(slug, n):
+        a = make.article(slug=slug)
+        for i in range(n):
+            make.review(a, reviewer_=make.reviewer(), reviewed_on=ago(i + 1))
+            ArticleEvent.objects.create(article=a, kind=ArticleEvent.Kind.CORRECTION, announced=True, comment=f"Fix {i}.")
+        return a
+
+    build("one", 1)
+    build("many", 15)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/articles/one/")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/articles/many/").text
+    assert len(many.captured_queries) == len(one.captured_queries)
+    assert page.count("Conflicts of interest") == 15 and "Fix 14." in page
