@@ -306,3 +306,22 @@ def test_review_history_does_not_add_queries_per_review_or_correction(client, ma
         page = client.get("/articles/many/").text
     assert len(many.captured_queries) == len(one.captured_queries)
     assert page.count("Conflicts of interest") == 15 and "Fix 14." in page
+
+
+def test_a_review_added_with_the_edit_signs_it_off(client, make, writer):
+    """Editing the body and adding a review in the same save leaves the article unflagged."""
+    a = make.article(reviewed_on=ago(400))
+    dr = make.reviewer()
+    client.force_login(writer)
+    url, data, _ = change_form(client, a)
+    data["body"] = "<p>Updated after the reviewer's comments.</p>"
+    data.update({"reviews-TOTAL_FORMS": str(int(data["reviews-TOTAL_FORMS"]) + 1)})
+    n = int(data["reviews-TOTAL_FORMS"]) - 1
+    data.update({f"reviews-{n}-reviewer": str(dr.pk), f"reviews-{n}-reviewed_on": ago(0).isoformat(),
+                 f"reviews-{n}-scope": "full", f"reviews-{n}-conflict_of_interest": "None declared",
+                 f"reviews-{n}-article": str(a.pk)})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["inline_admin_formsets"][0].formset.errors
+    dates = Article.objects.for_detail().get(pk=a.pk).review_dates
+    assert dates.last_reviewed_on == ago(0) and not dates.changed_since_review
+    assert sorted(a.events.values_list("kind", flat=True)) == sorted([ArticleEvent.Kind.EDIT, ArticleEvent.Kind.REVIEW])
