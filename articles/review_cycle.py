@@ -510,24 +510,19 @@ def waive_change(article, *, by):
     substantive change is no later than that), and a TYPO_FIX event keeps the decision and the
     date of the change it waived. Returns False when the article was not flagged.
     """
-    from .models import Article, ArticleEvent
+    from .models import Article, ArticleEvent, MedicalReview
 
     if not is_editor(by):
         raise PermissionDenied("Only editors can mark a change as a typo fix.")
     with transaction.atomic():
-        row = (
-            Article.objects.select_for_update()
-            .filter(pk=article.pk)
-            .annotate(signed_off_at=Max("reviews__created_at"))
-            .values("content_changed_at", "signed_off_at")
-            .first()
-        )
-        if not row or not row["signed_off_at"] or not row["content_changed_at"] or row["content_changed_at"] <= row["signed_off_at"]:
+        changed_at = Article.objects.select_for_update().filter(pk=article.pk).values_list("content_changed_at", flat=True).first()
+        signed_off_at = MedicalReview.objects.filter(article=article).aggregate(at=Max("created_at"))["at"]
+        if not changed_at or not signed_off_at or changed_at <= signed_off_at:
             return False
-        Article.objects.filter(pk=article.pk).update(content_changed_at=row["signed_off_at"])
+        Article.objects.filter(pk=article.pk).update(content_changed_at=signed_off_at)
         ArticleEvent.objects.create(
             article=article, actor=by, kind=ArticleEvent.Kind.TYPO_FIX,
-            comment=f"The change of {timezone.localtime(row['content_changed_at']):%d %B %Y %H:%M} was marked a typo fix "
+            comment=f"The change of {timezone.localtime(changed_at):%d %B %Y %H:%M} was marked a typo fix "
                     "after the fact, not a substantive change.",
         )
     return True
