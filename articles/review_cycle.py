@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, NullIf
 from django.utils import timezone
 
 EDITOR_GROUP = "Editor"
@@ -76,8 +76,9 @@ def annotate_review_dates(queryset):
         last_reviewed_on=Max("reviews__reviewed_on"),
         last_signed_off_at=Max("reviews__created_at"),
         interval_months=Coalesce(
-            "review_interval_months",
-            "series_entry__series__review_interval_months",
+            # A stray 0 (forms refuse it) means "not set", as in interval_for().
+            NullIf("review_interval_months", Value(0)),
+            NullIf("series_entry__series__review_interval_months", Value(0)),
             Value(default_interval()),
             output_field=models.IntegerField(),
         ),

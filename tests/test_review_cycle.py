@@ -65,7 +65,7 @@ def test_interval_precedence_is_article_then_series_then_site(make, settings):
     make.series_entry(s, in_series, 1)
     make.series_entry(s, own, 2)
     plain_series = make.series()
-    in_plain_series = make.article(reviewed_on=reviewed)
+    in_plain_series = make.article(reviewed_on=reviewed, review_interval_months=0)  # 0 (from a script) = not set
     make.series_entry(plain_series, in_plain_series, 1)
 
     annotated = {a.pk: a for a in Article.objects.with_review_dates()}
