@@ -149,20 +149,27 @@ def next_due(article):
 
 @dataclass(frozen=True)
 class Group:
+    """One group of the staff review schedule."""
+
     slug: str
     label: str
     description: str
 
     def q(self, today):
+        """The group's condition on a ``with_review_dates()`` queryset."""
         day = datetime.timedelta(days=1)
-        return {
-            "overdue": lambda: reviewed_due_by(today - day),
-            "due-30": lambda: reviewed_due_between(today - day, today + 30 * day),
-            "due-90": lambda: reviewed_due_between(today + 30 * day, today + 90 * day),
-            "changed": lambda: CHANGED_SINCE_REVIEW,
-            "never": lambda: NEVER_REVIEWED,
-            "all": lambda: Q(),
-        }[self.slug]()
+        match self.slug:
+            case "overdue":
+                return reviewed_due_by(today - day)
+            case "due-30":
+                return reviewed_due_between(today - day, today + 30 * day)
+            case "due-90":
+                return reviewed_due_between(today + 30 * day, today + 90 * day)
+            case "changed":
+                return CHANGED_SINCE_REVIEW
+            case "never":
+                return NEVER_REVIEWED
+        return Q()
 
 
 GROUPS = [
