@@ -8,6 +8,7 @@ from references.admin import CitationFormSet, CitationInline, CitingAdminMixin
 from .admin_workflow import GuardedInlineMixin, WorkflowArticleAdminMixin
 from .models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
 from .ordering import PositionedInlineFormSet, SortableInlineMixin
+from .review_admin import ReviewCycleAdminMixin, ReviewLogMixin
 
 
 @admin.register(Reviewer)
@@ -68,7 +69,7 @@ class ArticleCitationInline(GuardedInlineMixin, SortableInlineMixin, CitationInl
 
 
 @admin.register(Article)
-class ArticleAdmin(CitingAdminMixin, WorkflowArticleAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdminMixin, admin.ModelAdmin):
     list_display = ["title", "status", "series_label", "latest_reviewer", "last_reviewed", "publish_at", "author"]
     list_select_related = ["author", "series_entry__series"]
     list_filter = ["status", "series_entry__series", "tags", "reviews__reviewer"]
@@ -97,7 +98,7 @@ class ArticleAdmin(CitingAdminMixin, WorkflowArticleAdminMixin, admin.ModelAdmin
 
 
 @admin.register(MedicalReview)
-class MedicalReviewAdmin(admin.ModelAdmin):
+class MedicalReviewAdmin(ReviewLogMixin, admin.ModelAdmin):
     list_display = ["article", "reviewer", "reviewed_on", "scope"]
     list_select_related = ["article", "reviewer"]
     list_filter = ["scope", "reviewer"]

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
@@ -56,6 +57,7 @@ class Series(models.Model):
     review_interval_months = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text="Re-review interval for articles in this series; empty means the site default.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -91,6 +93,11 @@ class ArticleQuerySet(models.QuerySet):
 
         return self.select_related("author", "series_entry__series").prefetch_related(
             "tags",
+            Prefetch(
+                "events",
+                queryset=ArticleEvent.objects.filter(kind=ArticleEvent.Kind.CORRECTION, announced=True),
+                to_attr="announced_corrections",
+            ),
             Prefetch("reviews", queryset=MedicalReview.objects.select_related("reviewer")),
             Prefetch("citations", queryset=Citation.objects.select_related("reference__source")),
             Prefetch(
@@ -116,6 +123,24 @@ class ArticleQuerySet(models.QuerySet):
             assigned = Q(assigned_reviewer__user=user) | Q(assigned_reviewer=None)
             mine |= Q(status=Article.Status.IN_REVIEW) & assigned & ~Q(author=user)
         return self.annotate(last_moved_from=models.Subquery(last_transition.values("from_status")[:1])).filter(mine)
+
+    # The review cycle (policy in articles/review_cycle.py).
+
+    def in_review_cycle(self):
+        """Articles the review cycle covers: published ones, including those scheduled to go live."""
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def with_review_dates(self):
+        """Annotate the latest review, the interval and the due month/day in SQL (see review_cycle)."""
+        from .review_cycle import annotate_review_dates
+
+        return annotate_review_dates(self)
+
+    def due_for_review(self, within_days=0, today=None):
+        """Never reviewed, overdue, or due within ``within_days`` days (on a ``with_review_dates()`` queryset)."""
+        from .review_cycle import due_within
+
+        return self.filter(due_within(within_days, today))
 
 
 class EditConflict(Exception):
@@ -178,6 +203,7 @@ class Article(models.Model):
     review_interval_months = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text="Re-review interval for this article; empty means the series' or the site's default.",
     )
     content_changed_at = models.DateTimeField(
@@ -255,6 +281,13 @@ class Article(models.Model):
         from references.markers import citation_problems
 
         return citation_problems(self.body, len(self.citations.all()) if self.pk else 0)
+
+    @property
+    def review_dates(self):
+        """Last reviewed, next review due and last updated, for readers (see review_cycle.review_dates)."""
+        from .review_cycle import review_dates
+
+        return review_dates(self)
 
 
 class MedicalReview(models.Model):
@@ -416,3 +449,33 @@ class Redirect(models.Model):
             raise ValidationError({"old_path": "Start with a slash, e.g. /articles/old-slug/."})
         if self.article_id and self.old_path == self.article.get_absolute_url():
             raise ValidationError({"old_path": "This is the article's current address; it cannot redirect to itself."})
+
+class ReviewReminder(models.Model):
+    """A review reminder or escalation email sent by ``manage.py review_due --notify``.
+
+    At most one of each kind per article and due date, so nobody is told twice.
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "Reminder to the reviewer"
+        ESCALATION = "escalation", "Escalation to the editors"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="review_reminders")
+    due_on = models.DateField("due on", help_text="The review due date this reminder was about.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REMINDER)
+    reviewer = models.ForeignKey(
+        Reviewer, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders"
+    )
+    recipients = models.TextField(help_text="The addresses the email went to, one per line.")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = "review reminder"
+        verbose_name_plural = "review reminders"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "due_on", "kind"], name="reminder_once_per_due_date")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.article} (due {self.due_on:%d %B %Y})"

@@ -88,6 +88,16 @@ def _read_settings():
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise SettingError(f"REDIS_URL must start with redis://, rediss:// or unix:// (got {redis_url!r})")
 
+    email_host = os.environ.get("EMAIL_HOST", "").strip()
+    email_port = env_int("EMAIL_PORT", 587)
+    if not 0 < email_port < 65536:
+        raise SettingError(f"EMAIL_PORT must be a port number between 1 and 65535 (got {email_port})")
+    for name, default in [("READING_GRADE_TARGET", 8), ("REFERENCES_STALE_YEARS", 3), ("REVIEW_ESCALATE_AFTER_DAYS", 30)]:
+        if env_int(name, default) < 0:
+            raise SettingError(f"{name} must be zero or more")
+    if env_int("REVIEW_INTERVAL_MONTHS", 12) < 1:
+        raise SettingError("REVIEW_INTERVAL_MONTHS must be at least 1")
+
     return {
         "DEBUG": debug,
         "SECRET_KEY": secret_key,
@@ -99,6 +109,15 @@ def _read_settings():
         "SITE_NAME": os.environ.get("SITE_NAME", "").strip() or "Vetted Health Library",
         "REVIEW_INTERVAL_MONTHS": env_int("REVIEW_INTERVAL_MONTHS", 12),
         "CACHE_SECONDS": env_int("CACHE_SECONDS", 300),
+        "READING_GRADE_TARGET": env_int("READING_GRADE_TARGET", 8),
+        "REFERENCES_STALE_YEARS": env_int("REFERENCES_STALE_YEARS", 3),
+        "REVIEW_ESCALATE_AFTER_DAYS": env_int("REVIEW_ESCALATE_AFTER_DAYS", 30),
+        "EMAIL_HOST": email_host,
+        "EMAIL_PORT": email_port,
+        "EMAIL_HOST_USER": os.environ.get("EMAIL_HOST_USER", "").strip(),
+        "EMAIL_HOST_PASSWORD": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "EMAIL_USE_TLS": env_bool("EMAIL_USE_TLS", True),
+        "DEFAULT_FROM_EMAIL": os.environ.get("DEFAULT_FROM_EMAIL", "").strip() or "reviews@localhost",
     }
 
 
@@ -115,6 +134,31 @@ SITE_NAME = _env["SITE_NAME"]
 # Absolute base URL for feeds, sitemaps and canonical links when the site sits behind a proxy.
 SITE_URL = _env["SITE_URL"]
 REVIEW_INTERVAL_MONTHS = _env["REVIEW_INTERVAL_MONTHS"]
+# The review cycle (articles/review_cycle.py): reading-grade target shown in the admin, when
+# "referenced on" counts as stale, and how overdue a review gets before the editors hear of it.
+READING_GRADE_TARGET = _env["READING_GRADE_TARGET"]
+REFERENCES_STALE_YEARS = _env["REFERENCES_STALE_YEARS"]
+REVIEW_ESCALATE_AFTER_DAYS = _env["REVIEW_ESCALATE_AFTER_DAYS"]
+# Email (review reminders), with Django 6.1's MAILERS (the EMAIL_* settings are deprecated):
+# printed to the console unless EMAIL_HOST names an SMTP server.
+if _env["EMAIL_HOST"]:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _env["EMAIL_HOST"],
+                "port": _env["EMAIL_PORT"],
+                "username": _env["EMAIL_HOST_USER"],
+                "password": _env["EMAIL_HOST_PASSWORD"],
+                "use_tls": _env["EMAIL_USE_TLS"],
+                "timeout": 20,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = _env["DEFAULT_FROM_EMAIL"]
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 INSTALLED_APPS = [
     "django.contrib.admin",

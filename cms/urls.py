@@ -9,6 +9,7 @@ admin.site.index_title = "Editorial desk"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("staff/", include("articles.staff_urls")),
     path("robots.txt", views.robots_txt, name="robots"),
     path("", include("articles.urls")),
 ]

@@ -111,7 +111,7 @@ def article_form_data(article, **changes):
         "tags": "", "status": article.status, "author": "", "referenced_on": "", "review_interval_months": "",
         "funding": "", "publish_at_0": "", "publish_at_1": "", "seen_version": article.version,
     }
-    for prefix in ["reviews", "citations", "related_links"]:
+    for prefix in ["reviews", "citations", "related_links", "events", "review_reminders"]:
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     data.update({"series_entry-TOTAL_FORMS": "0", "series_entry-INITIAL_FORMS": "0"})
     data.update(changes)

@@ -1,0 +1,98 @@
+"""``manage.py review_due``: the articles due for medical review, for people and for cron.
+
+Exit status: 0 whether or not anything is due; 2 for a bad option (unknown format, negative
+days, unknown reviewer); 1 when --notify could not send an email.
+"""
+
+import argparse
+import csv
+import json
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from articles import review_cycle, review_reminders
+from articles.models import Article, Reviewer
+
+
+def days(value):
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of days (got {value!r})") from None
+    if not 0 <= number <= 3650:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 3650 days (got {number})")
+    return number
+
+
+class Command(BaseCommand):
+    help = (
+        "List published articles that are overdue, never reviewed, or due for medical review within DAYS days. "
+        "With --notify, email each reviewer one digest of their newly due articles and escalate long-overdue "
+        "ones to the Editor group (each at most once per due date)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--within", type=days, default=30, metavar="DAYS",
+                            help="include articles due within DAYS days from today (default 30)")
+        parser.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
+        parser.add_argument("--reviewer", metavar="SLUG", help="only articles whose latest review is by this reviewer")
+        parser.add_argument("--notify", action="store_true", help="send the reminder and escalation emails")
+
+    def handle(self, *args, within, format, reviewer, notify: bool, **options):
+        today = timezone.localdate()
+        reviewers = {r.pk: r for r in Reviewer.objects.select_related("user")}
+        queryset = Article.objects.in_review_cycle().with_review_dates().due_for_review(within, today)
+        if reviewer:
+            chosen = next((r for r in reviewers.values() if r.slug == reviewer), None)
+            if chosen is None:
+                raise CommandError(f"No reviewer with the slug {reviewer!r}.", returncode=2)
+            queryset = review_cycle.last_reviewed_by(queryset, chosen)
+        rows = review_cycle.due_rows(queryset)
+        latest = review_cycle.latest_reviewer_ids(rows)
+        rows = [review_cycle.decorate(a, reviewers, today, latest) for a in rows.iterator(chunk_size=2000)]
+        self._print(rows, format, within)
+        if notify:
+            self._notify(rows, today)
+
+    def _print(self, rows, format, within):
+        urls = review_cycle.RowUrls(settings.SITE_URL)
+        if format == "json":
+            data = [dict(zip(review_cycle.ROW_FIELDS, review_cycle.row_values(a, urls), strict=True)) for a in rows]
+            self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
+        elif format == "csv":
+            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer.writerow(review_cycle.ROW_FIELDS)
+            writer.writerows(review_cycle.row_values(a, urls) for a in rows)
+        elif not rows:
+            self.stdout.write(f"Nothing is due for medical review within {within} days.")
+        else:
+            header = ("DUE", "OVERDUE", "REVIEWER", "CHANGED", "TITLE")
+            table = [
+                (
+                    a.next_due.isoformat() if a.next_due else "now",
+                    f"{a.days_overdue}d" if a.days_overdue else "",
+                    a.reviewer.name if a.reviewer else "(never reviewed)" if a.last_reviewed_on is None else "",
+                    "yes" if a.changed else "",
+                    a.title,
+                )
+                for a in rows
+            ]
+            widths = [max(len(str(r[i])) for r in [header, *table]) for i in range(len(header) - 1)]
+            for line in [header, *table]:
+                cells = [str(c).ljust(w) for c, w in zip(line, widths, strict=False)] + [line[-1]]
+                self.stdout.write("  ".join(cells).rstrip())
+            self.stdout.write(f"\n{len(rows)} article{'s' if len(rows) != 1 else ''} due within {within} days "
+                              "(including overdue and never reviewed).")
+
+    def _notify(self, rows, today):
+        outcome = review_reminders.notify(rows, today=today)
+        for subject, to in outcome.sent:
+            self.stderr.write(f"Sent “{subject}” to {', '.join(to)}")
+        if outcome.skipped:
+            self.stderr.write(f"{outcome.skipped} article(s) were already reminded for their due date.")
+        for error in outcome.errors:
+            self.stderr.write(self.style.ERROR(error))
+        if any(e.startswith("Could not send") for e in outcome.errors):
+            raise CommandError("Some reminders could not be sent; they will be retried on the next run.")

@@ -1,0 +1,166 @@
+"""The review cycle's policy: due dates, interval precedence, changed since review, typo fixes."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from articles import review_cycle
+from articles.models import Article, ArticleEvent, MedicalReview
+from articles.review_cycle import add_months
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (D(2024, 1, 15), 12, D(2025, 1, 15)),
+        (D(2024, 1, 31), 1, D(2024, 2, 29)),
+        (D(2023, 1, 31), 1, D(2023, 2, 28)),
+        (D(2024, 2, 29), 12, D(2025, 2, 28)),
+        (D(2024, 11, 30), 3, D(2025, 2, 28)),
+        (D(2024, 12, 31), 6, D(2025, 6, 30)),
+        (D(2025, 3, 31), -1, D(2025, 2, 28)),
+    ],
+)
+def test_add_months_clamps_to_the_end_of_the_month(day, months, expected):
+    """Month arithmetic keeps the day, or the month's last day when the month is shorter."""
+    assert add_months(day, months) == expected
+
+
+def _due(article_, today):
+    """Whether the SQL filter calls the article due by ``today``."""
+    return Article.objects.with_review_dates().filter(review_cycle.due_by(today), pk=article_.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "reviewed",
+    [D(2023, 1, 31), D(2023, 1, 28), D(2023, 1, 29), D(2023, 3, 31), D(2024, 2, 29), D(2023, 12, 1), D(2023, 6, 15)],
+)
+@pytest.mark.parametrize("months", [1, 3, 12, 13, 24])
+def test_sql_due_filter_agrees_with_python_dates_on_every_day_around_the_due_date(make, reviewed, months):
+    """Months arithmetic in SQL (SQLite and PostgreSQL) gives the same due date as add_months()."""
+    a = make.article(reviewed_on=reviewed, review_interval_months=months)
+    due = add_months(reviewed, months)
+    for offset in range(-4, 5):
+        day = due + datetime.timedelta(days=offset)
+        assert _due(a, day) == (due <= day), (due, day)
+    annotated = Article.objects.with_review_dates().get(pk=a.pk)
+    assert review_cycle.next_due(annotated) == due
+
+
+def test_interval_precedence_is_article_then_series_then_site(make, settings):
+    """The article's own interval wins over its series', which wins over the site setting."""
+    settings.REVIEW_INTERVAL_MONTHS = 12
+    s = make.series(review_interval_months=6)
+    reviewed = D(2024, 1, 10)
+    site_default = make.article(reviewed_on=reviewed)
+    in_series = make.article(reviewed_on=reviewed)
+    own = make.article(reviewed_on=reviewed, review_interval_months=3)
+    make.series_entry(s, in_series, 1)
+    make.series_entry(s, own, 2)
+    plain_series = make.series()
+    in_plain_series = make.article(reviewed_on=reviewed, review_interval_months=0)  # 0 (from a script) = not set
+    make.series_entry(plain_series, in_plain_series, 1)
+
+    annotated = {a.pk: a for a in Article.objects.with_review_dates()}
+    expected = {site_default: D(2025, 1, 10), in_series: D(2024, 7, 10), own: D(2024, 4, 10), in_plain_series: D(2025, 1, 10)}
+    for article_, due in expected.items():
+        assert review_cycle.next_due(annotated[article_.pk]) == due
+        fresh = Article.objects.select_related("series_entry__series").prefetch_related("reviews").get(pk=article_.pk)
+        assert fresh.review_dates.next_review_due == due
+
+
+def test_the_latest_review_sets_the_due_date_and_never_reviewed_is_due_at_once(make):
+    """Due date counts from the latest review; an article with none is on every due list."""
+    today = timezone.localdate()
+    old = make.article(reviewed_on=today - datetime.timedelta(days=800))
+    make.review(old, reviewed_on=today - datetime.timedelta(days=10))
+    never = make.article()
+    due = set(Article.objects.in_review_cycle().with_review_dates().due_for_review(0).values_list("pk", flat=True))
+    assert due == {never.pk}
+    assert review_cycle.next_due(Article.objects.with_review_dates().get(pk=never.pk)) is None
+
+
+def test_drafts_are_not_in_the_review_cycle(make):
+    """Only published articles (including scheduled ones) have due dates."""
+    make.article(status=Article.Status.DRAFT)
+    scheduled = make.article(publish_at=timezone.now() + datetime.timedelta(days=2))
+    assert list(Article.objects.in_review_cycle()) == [scheduled]
+
+
+def _flag(article_):
+    return Article.objects.with_review_dates().filter(review_cycle.CHANGED_SINCE_REVIEW, pk=article_.pk).exists()
+
+
+def test_a_substantive_edit_flags_the_article_but_keeps_the_review_date(make):
+    """Changing the body after sign-off flags "changed since review"; "last reviewed" stays put."""
+    editor = make.user()
+    reviewed = timezone.localdate() - datetime.timedelta(days=40)
+    a = make.article(reviewed_on=reviewed)
+    assert not _flag(a)
+    review_cycle.record_content_change(a, by=editor, changed=["body"])
+    assert _flag(a)
+    fresh = Article.objects.for_detail().get(pk=a.pk)
+    dates = fresh.review_dates
+    assert dates.last_reviewed_on == reviewed
+    assert dates.changed_since_review and dates.last_updated_on == timezone.localdate()
+    assert dates.date_modified == timezone.localdate()
+    assert a.events.get().kind == ArticleEvent.Kind.EDIT
+
+    review_cycle.record_review(a, reviewer=make.reviewer(), by=editor)
+    assert not _flag(a)
+    assert not Article.objects.for_detail().get(pk=a.pk).review_dates.changed_since_review
+
+
+def test_an_editor_can_mark_a_change_as_a_typo_fix(make):
+    """A typo fix leaves the article unflagged and is written in the audit trail with who decided."""
+    editor = make.user()
+    editor.groups.add(Group.objects.get_or_create(name="Editor")[0])
+    a = make.article(reviewed_on=timezone.localdate() - datetime.timedelta(days=5))
+    event = review_cycle.record_content_change(a, by=editor, changed=["title"], typo_fix=True)
+    assert event.kind == ArticleEvent.Kind.TYPO_FIX and event.actor == editor
+    assert not _flag(a)
+    assert Article.objects.get(pk=a.pk).content_changed_at is None
+
+
+def test_only_editors_may_call_a_change_a_typo_fix(make):
+    """A writer (staff, not in the Editor group) cannot waive the review flag."""
+    writer = make.user()
+    a = make.article(reviewed_on=timezone.localdate())
+    with pytest.raises(PermissionDenied):
+        review_cycle.record_content_change(a, by=writer, changed=["body"], typo_fix=True)
+    assert not a.events.exists()
+
+
+def test_a_reviewer_confirms_no_change_needed_for_their_due_article(make):
+    """One action records a no-change review dated today, with an audit entry."""
+    account = make.user()
+    dr = make.reviewer(user=account)
+    a = make.article(reviewed_on=timezone.localdate() - datetime.timedelta(days=400), reviewed_by=dr)
+    review = review_cycle.confirm_no_change(a.pk, user=account)
+    assert review.scope == MedicalReview.Scope.NO_CHANGE and review.reviewed_on == timezone.localdate()
+    assert review.conflict_of_interest == "None declared"
+    assert a.events.get().kind == ArticleEvent.Kind.REVIEW
+    with pytest.raises(ValidationError):
+        review_cycle.confirm_no_change(a.pk, user=account)  # no longer due
+    assert a.reviews.count() == 2
+
+
+def test_a_reviewer_cannot_confirm_someone_elses_or_a_never_reviewed_article(make):
+    """The one-click confirmation is limited to the reviewer's own due articles."""
+    account = make.user()
+    make.reviewer(user=account)
+    others = make.article(reviewed_on=timezone.localdate() - datetime.timedelta(days=400))
+    never = make.article()
+    for target in (others, never):
+        with pytest.raises(ValidationError):
+            review_cycle.confirm_no_change(target.pk, user=account)
+    with pytest.raises(PermissionDenied):
+        review_cycle.confirm_no_change(others.pk, user=make.user())
+    assert MedicalReview.objects.count() == 1
