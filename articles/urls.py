@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("series/<slug:slug>/", views.series_detail, name="series"),
     path("reviewers/<slug:slug>/", views.reviewer_detail, name="reviewer"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),
+    path("search/", views.search, name="search"),
+    path("series/<slug:slug>/feed/", feeds.SeriesFeed(), name="series_feed"),
+    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
 ]

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from articles import feeds, sitemaps
+
 from . import views
 
 admin.site.site_header = "Vetted"
@@ -10,6 +12,9 @@ admin.site.index_title = "Editorial desk"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap-section"),
     path("", include("articles.urls")),
 ]
 
