@@ -40,7 +40,7 @@ class LatestArticlesFeed(Feed):
     def item_description(self, item):
         review = item.latest_review
         if review:
-            reviewed = f"Medically reviewed by {review.reviewer.display_name} on {review.reviewed_on:%d %B %Y}."
+            reviewed = f"Medically reviewed by {review.reviewer.display_name} on {review.reviewed_on.day} {review.reviewed_on:%B %Y}."
             return f"{item.summary} {reviewed}"
         return item.summary
 
