@@ -129,7 +129,7 @@ def snippet(article, query):
 
 
 def _python_snippet(article, terms):
-    text = " ".join(html.unescape(strip_tags(article.body)).split())
+    text = " ".join(html.unescape(strip_tags(re.sub(_TAG_RE, " ", article.body))).split())
     if not text:
         return escape(article.summary)
     pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE) if terms else None

@@ -161,3 +161,9 @@ def test_postgres_headline_is_escaped_and_marked(client, make):
     snippet = page.split('class="snippet">')[1].split("</p>")[0]
     assert "<mark>contrast</mark>" in snippet
     assert "&lt;" in snippet and "<contrast" not in snippet
+
+
+def test_snippet_keeps_words_of_separate_paragraphs_apart(client, make):
+    make.article(title="Therapy", body="<p>Ends with therapy</p><p>Radiation starts here.</p>")
+    page = client.get("/search/", {"q": "radiation"}).text
+    assert "therapyRadiation" not in page and "therapy<mark>Radiation" not in page
