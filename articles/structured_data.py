@@ -112,3 +112,11 @@ def medical_web_page(article, request=None):
             "url": absolute_url(entry.series.get_absolute_url(), request),
         }
     return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+
+def reviewer_profile(reviewer, request=None):
+    """schema.org ``ProfilePage`` about a medical reviewer."""
+    person = _person(reviewer, request)
+    if reviewer.bio:
+        person["description"] = reviewer.bio
+    return {"@context": "https://schema.org", "@type": "ProfilePage", "mainEntity": person}

@@ -9,7 +9,7 @@ from taggit.models import Tag
 
 from . import search as site_search
 from .models import Article, MedicalReview, Reviewer, Series, SeriesEntry
-from .structured_data import article_breadcrumbs, breadcrumb_list, breadcrumbs, medical_web_page
+from .structured_data import article_breadcrumbs, breadcrumb_list, breadcrumbs, medical_web_page, reviewer_profile
 
 PAGE_SIZE = 20
 
@@ -104,7 +104,7 @@ def reviewer_detail(request, slug):
             "reviewer": reviewer,
             "page": paginate(request, reviews),
             "breadcrumbs": trail,
-            "structured_data": [breadcrumb_list(trail, request)],
+            "structured_data": [reviewer_profile(reviewer, request), breadcrumb_list(trail, request)],
         },
     )
 

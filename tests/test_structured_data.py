@@ -120,3 +120,10 @@ def test_article_page_query_count_with_structured_data_and_related(client, stage
     """JSON-LD, breadcrumbs and related posts add no query per reference, tag or link."""
     with django_assert_max_num_queries(10):
         assert client.get("/articles/stage-3/").status_code == 200
+
+
+def test_reviewer_profile_describes_the_person(client, make):
+    make.review(make.article(), reviewer_=make.reviewer(name="Dr. Ana Lee", slug="ana", credentials="MD", specialty="Oncology"))
+    person = json_ld(client.get("/reviewers/ana/").text)["ProfilePage"]["mainEntity"]
+    assert person["@type"] == "Person" and person["name"] == "Dr. Ana Lee"
+    assert person["honorificSuffix"] == "MD" and person["jobTitle"] == "Oncology"
