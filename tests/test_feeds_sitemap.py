@@ -138,3 +138,23 @@ def test_robots_txt_names_the_sitemap(client, settings):
     assert "Sitemap: http://testserver/sitemap.xml" in client.get("/robots.txt").text
     settings.SITE_URL = "https://health.example.org"
     assert "Sitemap: https://health.example.org/sitemap.xml" in client.get("/robots.txt").text
+
+
+@pytest.mark.parametrize("url", ["/sitemap.xml", "/feed/", "/tags/oncology/feed/"])
+def test_feed_and_sitemap_queries_do_not_grow_with_the_site(client, make, url):
+    """Ten times the articles, reviews and tags: the same number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n):
+        for _ in range(n):
+            article = make.article(tags=["oncology", f"t{make.reviewer().pk}"])
+            make.review(article)
+
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    add(18)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
