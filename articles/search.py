@@ -30,6 +30,7 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 SNIPPET_CHARS = 220
 SEARCH_CONFIG = "english"
+MIN_PREFIX_LENGTH = 3
 
 # Private-use characters mark the matches in a PostgreSQL headline; they cannot come from a query.
 _START, _STOP = "\ue000", "\ue001"
@@ -76,8 +77,25 @@ def _plain_body():
     return Func(F("body"), Value(_TAG_RE), Value(" "), Value("g"), function="regexp_replace")
 
 
+def prefix_query(query):
+    """A tsquery source matching words that start with each term ("lymph" finds "lymphedema"), or ''.
+
+    Only letters and digits reach it, so it is always valid ``to_tsquery`` input.
+    """
+    words = [w for w in re.findall(r"[^\W_]+", query) if len(w) >= MIN_PREFIX_LENGTH][:MAX_TERMS]
+    return " & ".join(f"{word}:*" for word in words)
+
+
 def _postgres_search(articles, query):
-    ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    found = _postgres_matches(articles, SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG))
+    prefixes = prefix_query(query)
+    if prefixes and not found.exists():
+        # Nothing for the whole words: try them as beginnings of words, as a reader may type.
+        found = _postgres_matches(articles, SearchQuery(prefixes, search_type="raw", config=SEARCH_CONFIG))
+    return found
+
+
+def _postgres_matches(articles, ts_query):
     vector = RawSQL(f'"{Article._meta.db_table}"."search_vector"', [], output_field=SearchVectorField())
     return (
         articles.alias(search_vector=vector)

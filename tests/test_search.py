@@ -167,3 +167,19 @@ def test_snippet_keeps_words_of_separate_paragraphs_apart(client, make):
     make.article(title="Therapy", body="<p>Ends with therapy</p><p>Radiation starts here.</p>")
     page = client.get("/search/", {"q": "radiation"}).text
     assert "therapyRadiation" not in page and "therapy<mark>Radiation" not in page
+
+
+@on_postgres
+@pytest.mark.parametrize("query", ["lymph", "lymphede", "LYMPH arm"])
+def test_postgres_search_falls_back_to_word_beginnings(make, query):
+    """No whole-word match: terms of 3+ letters match the beginnings of words."""
+    make.article(title="Lymphedema after surgery", body="<p>Arm swelling.</p>")
+    make.article(title="Hair loss")
+    assert [a.title for a in search_articles(query)] == ["Lymphedema after surgery"]
+
+
+def test_prefix_query_keeps_only_letters_and_digits():
+    from articles.search import prefix_query
+
+    assert prefix_query("lymph & ! 'a' node:* x_y (arm)") == "lymph:* & node:* & arm:*"
+    assert prefix_query("!!! :* &") == ""
