@@ -26,7 +26,7 @@ class LatestArticlesFeed(Feed):
         return absolute_url(reverse("articles:home"))
 
     def feed_url(self):
-        return absolute_url(reverse("feed"))
+        return absolute_url(reverse("articles:feed"))
 
     def articles(self, obj):
         return Article.objects.published()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("reviewers/<slug:slug>/", views.reviewer_detail, name="reviewer"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),
     path("search/", views.search, name="search"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("series/<slug:slug>/feed/", feeds.SeriesFeed(), name="series_feed"),
     path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
 ]

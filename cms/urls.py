@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from articles import feeds, sitemaps
+from articles import sitemaps
 
 from . import views
 
@@ -12,7 +12,6 @@ admin.site.index_title = "Editorial desk"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap-section"),
     path("", include("articles.urls")),
