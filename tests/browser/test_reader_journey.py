@@ -57,14 +57,10 @@ def test_reader_goes_from_home_through_the_series_to_a_reference(page):
 
 def test_the_same_reading_path_works_on_a_phone(phone_page):
     """The same path on a 390 px wide touch screen, without sideways scrolling."""
-    read_series_from_home_to_a_reference_checked_for_width(phone_page)
-
-
-def read_series_from_home_to_a_reference_checked_for_width(tab):
     try:
-        read_series_from_home_to_a_reference(tab)
+        read_series_from_home_to_a_reference(phone_page)
     finally:
-        overflow = tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = phone_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"page is {overflow}px wider than the phone screen"
 
 
