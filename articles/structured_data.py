@@ -120,3 +120,19 @@ def reviewer_profile(reviewer, request=None):
     if reviewer.bio:
         person["description"] = reviewer.bio
     return {"@context": "https://schema.org", "@type": "ProfilePage", "mainEntity": person}
+
+
+def website(request=None):
+    """schema.org ``WebSite`` with its search, for the home page."""
+    search = absolute_url(reverse("articles:search"), request)
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": settings.SITE_NAME,
+        "url": absolute_url(reverse("articles:home"), request),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": f"{search}?q={{search_term_string}}"},
+            "query-input": "required name=search_term_string",
+        },
+    }

@@ -9,7 +9,14 @@ from taggit.models import Tag
 
 from . import search as site_search
 from .models import Article, MedicalReview, Reviewer, Series, SeriesEntry
-from .structured_data import article_breadcrumbs, breadcrumb_list, breadcrumbs, medical_web_page, reviewer_profile
+from .structured_data import (
+    article_breadcrumbs,
+    breadcrumb_list,
+    breadcrumbs,
+    medical_web_page,
+    reviewer_profile,
+    website,
+)
 
 PAGE_SIZE = 20
 
@@ -28,6 +35,7 @@ def home(request):
         {
             "page": paginate(request, articles),
             "series_list": Series.objects.filter(entries__article__in=Article.objects.published()).distinct(),
+            "structured_data": [website(request)],
         },
     )
 

@@ -127,3 +127,9 @@ def test_reviewer_profile_describes_the_person(client, make):
     person = json_ld(client.get("/reviewers/ana/").text)["ProfilePage"]["mainEntity"]
     assert person["@type"] == "Person" and person["name"] == "Dr. Ana Lee"
     assert person["honorificSuffix"] == "MD" and person["jobTitle"] == "Oncology"
+
+
+def test_home_page_describes_the_site_and_its_search(client):
+    site = json_ld(client.get("/").text)["WebSite"]
+    assert site["url"] == "http://testserver/"
+    assert site["potentialAction"]["target"]["urlTemplate"] == "http://testserver/search/?q={search_term_string}"
