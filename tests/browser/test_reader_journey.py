@@ -108,3 +108,28 @@ def test_reader_searches_from_the_header(page):
     first = page.locator(".search-results li").first
     assert "Lymphedema" in first.get_by_role("heading").inner_text()
     assert first.locator("mark").count() >= 1
+
+
+def test_every_focusable_element_shows_where_focus_is(page):
+    """Tabbing through an article page, each focused link, field and button has a visible focus ring."""
+    call_command("load_demo")
+    page.goto("/articles/stage-3-breast-cancer-treatment-options/")
+    seen, missing = 0, []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        state = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                if (!el || el === document.body) return null;
+                const style = getComputedStyle(el);
+                const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+                return {ring: ring || style.boxShadow !== 'none', what: el.outerHTML.slice(0, 80)};
+            }"""
+        )
+        if state is None:
+            break
+        seen += 1
+        if not state["ring"]:
+            missing.append(state["what"])
+    assert seen >= 20
+    assert missing == []
