@@ -61,7 +61,8 @@ class SeriesFeed(LatestArticlesFeed):
     """Articles of one series as they are published."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Series, slug=slug)
+        # Like the series page: a series with nothing published yet is not public.
+        return get_object_or_404(Series.objects.filter(entries__article__in=Article.objects.published()).distinct(), slug=slug)
 
     def title(self, obj):
         return f"{obj.title} – {settings.SITE_NAME}"

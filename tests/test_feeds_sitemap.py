@@ -60,8 +60,9 @@ def test_tag_feed_has_only_tagged_published_articles(client, site):
     assert [e.title for e in feed.entries] == ["Tagged only", "Stage one"]
 
 
-@pytest.mark.parametrize("url", ["/series/nope/feed/", "/tags/nope/feed/"])
-def test_feed_of_a_missing_series_or_tag_is_404(client, url):
+@pytest.mark.parametrize("url", ["/series/nope/feed/", "/tags/nope/feed/", "/series/unpublished/feed/"])
+def test_feed_of_a_missing_or_unpublished_series_or_tag_is_404(client, make, url):
+    make.series_entry(make.series(slug="unpublished"), make.article(status=Article.Status.DRAFT), 1)
     assert client.get(url).status_code == 404
 
 
