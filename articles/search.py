@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models import Case, F, Func, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
 
 from .models import Article
 
@@ -136,8 +137,6 @@ def _fallback_search(articles, query):
 
 def snippet(article, query):
     """A short extract of the article with the matched words in ``<mark>``; safe HTML."""
-    from django.utils.safestring import mark_safe
-
     headline = getattr(article, "headline", None)
     if headline:
         text = html.unescape(headline)
