@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -143,6 +143,33 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(due_within(within_days, today))
 
 
+    def related_to(self, article, now=None):
+        """Published articles that share ``article``'s series or tags, best first; never ``article`` itself.
+
+        Same series first, then the most shared tags, then the most recent. Reads the
+        article's tags and series entry from its prefetch (``for_detail()``), so the
+        ranking costs one query.
+        """
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        entry = getattr(article, "series_entry", None) if article.pk else None
+        series_id = entry.series_id if entry else None
+        same_series = (
+            Case(When(series_entry__series_id=series_id, then=Value(1)), default=Value(0), output_field=IntegerField())
+            if series_id
+            else Value(0, output_field=IntegerField())
+        )
+        return (
+            self.published(now)
+            .exclude(pk=article.pk)
+            .annotate(
+                same_series=same_series,
+                shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
+            )
+            .filter(Q(same_series=1) | Q(shared_tags__gt=0))
+            .order_by("-same_series", "-shared_tags", "-publish_at", "-id")
+        )
+
+
 class EditConflict(Exception):
     """Someone else saved the article after this copy of it was loaded."""
 
@@ -269,6 +296,24 @@ class Article(models.Model):
             and self.publish_at is not None
             and self.publish_at <= (now or timezone.now())
         )
+
+    RELATED_COUNT = 5
+
+    def related_articles(self, count=RELATED_COUNT, now=None):
+        """The "Related posts" list: every published curated link in order, then filled up to ``count``.
+
+        Filling uses ``Article.objects.related_to()``. With ``for_detail()`` this is one query,
+        however many links, tags or series entries there are.
+        """
+        curated = getattr(self, "published_related_links", None)
+        if curated is None:
+            curated = list(self.related_links.filter(target__in=Article.objects.published(now)).select_related("target"))
+        chosen = [link.target for link in curated]
+        # Always one query (even when the curated links already fill the list) so the page's
+        # query count does not depend on its content.
+        fill = Article.objects.related_to(self, now).exclude(pk__in=[a.pk for a in chosen])
+        fill = list(fill.only("title", "slug", "summary", "publish_at")[:count])
+        return chosen + fill[: max(0, count - len(chosen))]
 
     @property
     def latest_review(self):

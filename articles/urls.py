@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import preview, views
+from . import feeds, preview, views
 
 app_name = "articles"
 
@@ -12,4 +12,8 @@ urlpatterns = [
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),
     path("preview/articles/<int:pk>/", preview.preview, name="preview"),
     path("preview/articles/<int:pk>/revisions/<int:history_id>/", preview.preview_revision, name="preview_revision"),
+    path("search/", views.search, name="search"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("series/<slug:slug>/feed/", feeds.SeriesFeed(), name="series_feed"),
+    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
 ]

@@ -3,10 +3,20 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
+from . import search as site_search
 from .models import Article, MedicalReview, Reviewer, Series, SeriesEntry
+from .structured_data import (
+    article_breadcrumbs,
+    breadcrumb_list,
+    breadcrumbs,
+    medical_web_page,
+    reviewer_profile,
+    website,
+)
 
 PAGE_SIZE = 20
 
@@ -25,6 +35,7 @@ def home(request):
         {
             "page": paginate(request, articles),
             "series_list": Series.objects.filter(entries__article__in=Article.objects.published()).distinct(),
+            "structured_data": [website(request)],
         },
     )
 
@@ -32,9 +43,12 @@ def home(request):
 def article_detail(request, slug):
     now = timezone.now()
     article = get_object_or_404(Article.objects.published(now).for_detail(now), slug=slug)
+    trail = article_breadcrumbs(article)
     context = {
         "article": article,
-        "related": [link.target for link in article.published_related_links],
+        "related": article.related_articles(now=now),
+        "breadcrumbs": trail,
+        "structured_data": [medical_web_page(article, request), breadcrumb_list(trail, request)],
         **series_navigation(article, now),
     }
     return render(request, "articles/article_detail.html", context)
@@ -75,7 +89,12 @@ def series_detail(request, slug):
         latest.setdefault(review.article_id, review)
     for entry in entries:
         entry.latest_review = latest.get(entry.article_id)
-    return render(request, "articles/series_detail.html", {"series": series, "entries": entries})
+    trail = breadcrumbs((series.title, series.get_absolute_url()))
+    return render(
+        request,
+        "articles/series_detail.html",
+        {"series": series, "entries": entries, "breadcrumbs": trail, "structured_data": [breadcrumb_list(trail, request)]},
+    )
 
 
 def reviewer_detail(request, slug):
@@ -85,10 +104,41 @@ def reviewer_detail(request, slug):
         .select_related("article")
         .order_by("-reviewed_on")
     )
-    return render(request, "articles/reviewer_detail.html", {"reviewer": reviewer, "page": paginate(request, reviews)})
+    trail = breadcrumbs((reviewer.name, reviewer.get_absolute_url()))
+    return render(
+        request,
+        "articles/reviewer_detail.html",
+        {
+            "reviewer": reviewer,
+            "page": paginate(request, reviews),
+            "breadcrumbs": trail,
+            "structured_data": [reviewer_profile(reviewer, request), breadcrumb_list(trail, request)],
+        },
+    )
 
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     articles = Article.objects.published().filter(tags=tag).for_listing()
-    return render(request, "articles/tag_detail.html", {"tag": tag, "page": paginate(request, articles)})
+    trail = breadcrumbs((f"Articles about {tag.name}", reverse("articles:tag", args=[tag.slug])))
+    return render(
+        request,
+        "articles/tag_detail.html",
+        {"tag": tag, "page": paginate(request, articles), "breadcrumbs": trail, "structured_data": [breadcrumb_list(trail, request)]},
+    )
+
+
+def search(request):
+    """``/search/?q=``: published articles only; any query, however odd, gives a normal page."""
+    query, was_cut = site_search.clean_query(request.GET.get("q", ""))
+    page = paginate(request, site_search.search_articles(query))
+    results = [(article, site_search.snippet(article, query)) for article in page]
+    context = {
+        "query": query,
+        "query_was_cut": was_cut,
+        "max_query_length": site_search.MAX_QUERY_LENGTH,
+        "page": page,
+        "results": results,
+        "breadcrumbs": breadcrumbs(("Search", reverse("articles:search"))),
+    }
+    return render(request, "articles/search.html", context)

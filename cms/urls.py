@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from articles import sitemaps
+
 from . import views
 
 admin.site.site_header = "Vetted"
@@ -11,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/", include("articles.staff_urls")),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap-section"),
     path("", include("articles.urls")),
 ]
 

@@ -2,14 +2,18 @@
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+
+from .site import absolute_url
 
 
 @require_GET
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /preview/"]
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /preview/", "Disallow: /search/"]
+    lines += ["", f"Sitemap: {absolute_url(reverse('sitemap'), request)}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 

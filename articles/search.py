@@ -1,0 +1,168 @@
+"""Site search over published articles.
+
+On PostgreSQL: full-text search on a stored ``tsvector`` column, ``articles_article.search_vector``,
+weighted title (A) > summary (B) > body (C), kept current by a database trigger on every insert
+or update of those columns (so admin saves, importers, ``bulk_create`` and ``QuerySet.update()``
+are all covered, with nothing hidden in ``save()``), indexed with GIN. The column, trigger and
+index exist only on PostgreSQL (migration ``0003_issue6_search_vector``); Django's model does not
+know the column, so SQLite and every other query are unaffected.
+
+On SQLite (development and half the test runs): every word must appear in the title, summary or
+body; title hits rank above summary hits above body hits.
+
+Snippets are plain text with the matched words wrapped in ``<mark>``: built from the text, escaped
+here, never from editor markup.
+"""
+
+import html
+import re
+import unicodedata
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
+from django.db import connection
+from django.db.models import Case, F, Func, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+from .models import Article
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 10
+SNIPPET_CHARS = 220
+SEARCH_CONFIG = "english"
+MIN_PREFIX_LENGTH = 3
+
+# Private-use characters mark the matches in a PostgreSQL headline; they cannot come from a query.
+_START, _STOP = "\ue000", "\ue001"
+_TAG_RE = r"<[^>]+>"
+
+
+def clean_query(raw):
+    """The query as searched: control characters dropped, whitespace collapsed, cut at ``MAX_QUERY_LENGTH``.
+
+    Returns ``(query, was_cut)``.
+    """
+    text = "".join(" " if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"} else ch for ch in str(raw or ""))
+    text = " ".join(text.split())
+    if len(text) <= MAX_QUERY_LENGTH:
+        return text, False
+    return text[:MAX_QUERY_LENGTH].rstrip(), True
+
+
+def terms_of(query):
+    """The words of a query, for the SQLite fallback and for highlighting."""
+    words = re.findall(r"\w[\w'’-]*", query)
+    seen = []
+    for word in words:
+        if word.lower() not in (w.lower() for w in seen):
+            seen.append(word)
+    return seen[:MAX_TERMS]
+
+
+def uses_postgres_search():
+    return connection.vendor == "postgresql"
+
+
+def search_articles(query, now=None):
+    """Published articles matching ``query``, best first, each with ``rank`` (and ``headline`` on PostgreSQL)."""
+    articles = Article.objects.published(now).for_listing()
+    if not query:
+        return articles.none()
+    if uses_postgres_search():
+        return _postgres_search(articles, query)
+    return _fallback_search(articles, query)
+
+
+def _plain_body():
+    return Func(F("body"), Value(_TAG_RE), Value(" "), Value("g"), function="regexp_replace")
+
+
+def prefix_query(query):
+    """A tsquery source matching words that start with each term ("lymph" finds "lymphedema"), or ''.
+
+    Only letters and digits reach it, so it is always valid ``to_tsquery`` input.
+    """
+    words = [w for w in re.findall(r"[^\W_]+", query) if len(w) >= MIN_PREFIX_LENGTH][:MAX_TERMS]
+    return " & ".join(f"{word}:*" for word in words)
+
+
+def _postgres_search(articles, query):
+    found = _postgres_matches(articles, SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG))
+    prefixes = prefix_query(query)
+    if prefixes and not found.exists():
+        # Nothing for the whole words: try them as beginnings of words, as a reader may type.
+        found = _postgres_matches(articles, SearchQuery(prefixes, search_type="raw", config=SEARCH_CONFIG))
+    return found
+
+
+def _postgres_matches(articles, ts_query):
+    vector = RawSQL(f'"{Article._meta.db_table}"."search_vector"', [], output_field=SearchVectorField())
+    return (
+        articles.alias(search_vector=vector)
+        .filter(search_vector=ts_query)
+        .annotate(
+            rank=SearchRank(F("search_vector"), ts_query),
+            headline=SearchHeadline(
+                _plain_body(),
+                ts_query,
+                config=SEARCH_CONFIG,
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=30,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-rank", "-publish_at", "-id")
+    )
+
+
+def _fallback_search(articles, query):
+    terms = terms_of(query) or [query]
+    match = Q()
+    score = Value(0, output_field=IntegerField())
+    for term in terms:
+        match &= Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
+        score = score + Case(
+            When(title__icontains=term, then=Value(4)),
+            When(summary__icontains=term, then=Value(2)),
+            When(body__icontains=term, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    return articles.filter(match).annotate(rank=score).order_by("-rank", "-publish_at", "-id")
+
+
+def snippet(article, query):
+    """A short extract of the article with the matched words in ``<mark>``; safe HTML."""
+    headline = getattr(article, "headline", None)
+    if headline:
+        text = html.unescape(headline)
+        text = escape(" ".join(text.split()))
+        return mark_safe(text.replace(_START, "<mark>").replace(_STOP, "</mark>"))
+    return mark_safe(_python_snippet(article, terms_of(query)))
+
+
+def _python_snippet(article, terms):
+    text = " ".join(html.unescape(strip_tags(re.sub(_TAG_RE, " ", article.body))).split())
+    if not text:
+        return escape(article.summary)
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE) if terms else None
+    found = pattern.search(text) if pattern else None
+    if found is None:
+        extract = text[:SNIPPET_CHARS]
+        return escape(extract) + (" …" if len(text) > SNIPPET_CHARS else "")
+    start = max(0, found.start() - SNIPPET_CHARS // 3)
+    if start:
+        start = text.find(" ", start) + 1 or start
+    end = min(len(text), start + SNIPPET_CHARS)
+    extract = text[start:end]
+    pieces, last = [], 0
+    for match in pattern.finditer(extract):
+        pieces.append(escape(extract[last : match.start()]))
+        pieces.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    pieces.append(escape(extract[last:]))
+    return ("… " if start else "") + "".join(pieces) + (" …" if end < len(text) else "")

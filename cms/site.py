@@ -1,0 +1,24 @@
+"""The site's absolute address, for links that leave the request: canonical URLs, feeds, sitemaps, robots.txt."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+
+def absolute_url(path, request=None):
+    """``path`` made absolute with ``settings.SITE_URL`` when it is set, else with the request's host."""
+    if path.startswith(("http://", "https://")):
+        return path
+    if settings.SITE_URL:
+        return settings.SITE_URL + path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return path
+
+
+def site_parts():
+    """``(scheme, host)`` of ``settings.SITE_URL``, or ``(None, None)`` when it is not set."""
+    if not settings.SITE_URL:
+        return None, None
+    parts = urlsplit(settings.SITE_URL)
+    return parts.scheme, parts.netloc + parts.path

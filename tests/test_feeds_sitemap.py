@@ -1,0 +1,161 @@
+"""Feeds, the sitemap and robots.txt: valid, complete, and never showing unpublished articles."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import feedparser
+import pytest
+from django.utils import timezone
+
+from articles import sitemaps
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.fixture
+def site(make):
+    """A small site: a series of two, a tagged article, a draft and a scheduled one."""
+    s = make.series(title="By stage", slug="by-stage")
+    one = make.article(title="Stage one", slug="stage-one", tags=["oncology"], publish_at=timezone.now() - datetime.timedelta(days=3))
+    two = make.article(title="Stage two", slug="stage-two", publish_at=timezone.now() - datetime.timedelta(days=2))
+    make.series_entry(s, one, 1)
+    make.series_entry(s, two, 2)
+    make.article(title="Tagged only", slug="tagged-only", tags=["oncology"], publish_at=timezone.now() - datetime.timedelta(days=1))
+    make.article(title="Draft one", slug="draft-one", status=Article.Status.DRAFT, tags=["oncology"])
+    make.article(title="Scheduled", slug="scheduled", publish_at=timezone.now() + datetime.timedelta(days=1), tags=["oncology"])
+    make.review(one, reviewer_=make.reviewer(name="Dr. K", credentials="MD", slug="dr-k"), reviewed_on=datetime.date(2024, 5, 1))
+    return s
+
+
+def parse(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+def test_site_feed_lists_published_articles_newest_first(client, site):
+    feed = parse(client, "/feed/")
+    assert feed.version == "rss20"
+    assert [e.title for e in feed.entries] == ["Tagged only", "Stage two", "Stage one"]
+    entry = feed.entries[-1]
+    assert entry.link == "http://testserver/articles/stage-one/"
+    assert "Summary of" in entry.summary and "Medically reviewed by Dr. K, MD on 1 May 2024" in entry.summary
+    assert [t.term for t in entry.tags] == ["oncology"]
+    assert entry.published_parsed is not None
+
+
+def test_series_feed_has_only_its_articles(client, site):
+    feed = parse(client, "/series/by-stage/feed/")
+    assert feed.feed.title.startswith("By stage")
+    assert sorted(e.title for e in feed.entries) == ["Stage one", "Stage two"]
+
+
+def test_tag_feed_has_only_tagged_published_articles(client, site):
+    feed = parse(client, "/tags/oncology/feed/")
+    assert [e.title for e in feed.entries] == ["Tagged only", "Stage one"]
+
+
+@pytest.mark.parametrize("url", ["/series/nope/feed/", "/tags/nope/feed/", "/series/unpublished/feed/"])
+def test_feed_of_a_missing_or_unpublished_series_or_tag_is_404(client, make, url):
+    make.series_entry(make.series(slug="unpublished"), make.article(status=Article.Status.DRAFT), 1)
+    assert client.get(url).status_code == 404
+
+
+def test_feeds_are_advertised_on_pages(client, site):
+    page = client.get("/series/by-stage/").text
+    assert 'type="application/rss+xml"' in page and 'href="/series/by-stage/feed/"' in page and 'href="/feed/"' in page
+
+
+def sitemap_entries(client, url="/sitemap.xml"):
+    response = client.get(url)
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    return root, {u.findtext(f"{SM}loc"): u.findtext(f"{SM}lastmod") for u in root.iter(f"{SM}url")}
+
+
+def test_sitemap_lists_every_public_page_and_nothing_else(client, site, make):
+    make.review(Article.objects.get(slug="draft-one"), reviewer_=make.reviewer(slug="only-draft"))
+    root, entries = sitemap_entries(client)
+    assert root.tag == f"{SM}urlset"
+    assert set(entries) == {
+        "http://testserver/",
+        "http://testserver/articles/stage-one/",
+        "http://testserver/articles/stage-two/",
+        "http://testserver/articles/tagged-only/",
+        "http://testserver/series/by-stage/",
+        "http://testserver/tags/oncology/",
+        "http://testserver/reviewers/dr-k/",
+    }
+
+
+def test_sitemap_lastmod_is_the_later_of_update_and_review(client, make):
+    old = timezone.now() - datetime.timedelta(days=400)
+    reviewed = make.article(slug="reviewed-later")
+    changed = make.article(slug="changed-later")
+    Article.objects.filter(pk__in=[reviewed.pk, changed.pk]).update(updated_at=old)
+    make.review(reviewed, reviewed_on=timezone.localdate() - datetime.timedelta(days=10))
+    make.review(changed, reviewed_on=(old - datetime.timedelta(days=30)).date())
+    _, entries = sitemap_entries(client)
+    assert entries["http://testserver/articles/reviewed-later/"].startswith(
+        (timezone.localdate() - datetime.timedelta(days=10)).isoformat()
+    )
+    assert entries["http://testserver/articles/changed-later/"].startswith(old.date().isoformat())
+
+
+def test_sitemap_becomes_an_index_past_the_url_limit(client, make, monkeypatch):
+    """Past the limit, /sitemap.xml is an index of numbered section files that hold every URL."""
+    monkeypatch.setattr(sitemaps, "SITEMAP_URL_LIMIT", 3)
+    for n in range(7):
+        make.article(slug=f"a{n}")
+    response = client.get("/sitemap.xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{SM}sitemapindex"
+    locations = [s.findtext(f"{SM}loc") for s in root.iter(f"{SM}sitemap")]
+    article_files = [loc for loc in locations if "sitemap-articles.xml" in loc]
+    assert len(article_files) == 3  # 7 articles, 3 per file
+    found = set()
+    for loc in article_files:
+        _, entries = sitemap_entries(client, loc.replace("http://testserver", ""))
+        assert len(entries) <= 3
+        found |= set(entries)
+    assert found == {f"http://testserver/articles/a{n}/" for n in range(7)}
+    assert client.get("/sitemap-articles.xml?p=99").status_code == 404
+    assert client.get("/sitemap-nope.xml").status_code == 404
+
+
+def test_sitemap_uses_site_url_when_set(client, make, settings):
+    settings.SITE_URL = "https://health.example.org"
+    make.article(slug="x")
+    _, entries = sitemap_entries(client)
+    assert "https://health.example.org/articles/x/" in entries
+
+
+def test_robots_txt_names_the_sitemap(client, settings):
+    assert "Sitemap: http://testserver/sitemap.xml" in client.get("/robots.txt").text
+    settings.SITE_URL = "https://health.example.org"
+    assert "Sitemap: https://health.example.org/sitemap.xml" in client.get("/robots.txt").text
+
+
+@pytest.mark.parametrize("url", ["/sitemap.xml", "/feed/", "/tags/oncology/feed/"])
+def test_feed_and_sitemap_queries_do_not_grow_with_the_site(client, make, url):
+    """Ten times the articles, reviews and tags: the same number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n):
+        for _ in range(n):
+            article = make.article(tags=["oncology", f"t{make.reviewer().pk}"])
+            make.review(article)
+
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    add(18)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)

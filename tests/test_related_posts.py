@@ -1,0 +1,102 @@
+"""Related posts: curated links first, then filled with the closest published articles."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+
+def days_ago(n):
+    return timezone.now() - datetime.timedelta(days=n)
+
+
+def related_titles(article):
+    return [a.title for a in Article.objects.for_detail().get(pk=article.pk).related_articles()]
+
+
+def test_curated_links_come_first_then_series_then_most_shared_tags(make):
+    """Order: curated, same series, more shared tags, fewer shared tags."""
+    s = make.series()
+    article = make.article(title="Main", tags=["a", "b", "c"])
+    make.series_entry(s, article, 1)
+    curated = make.article(title="Curated", publish_at=days_ago(50))
+    make.related(article, curated)
+    sibling = make.article(title="Series sibling", publish_at=days_ago(40))
+    make.series_entry(s, sibling, 2)
+    make.article(title="Two tags", tags=["a", "b"], publish_at=days_ago(30))
+    make.article(title="Three tags", tags=["a", "b", "c"], publish_at=days_ago(30))
+    make.article(title="One tag", tags=["c"], publish_at=days_ago(2))
+    make.article(title="Unrelated", tags=["z"])
+
+    assert related_titles(article) == ["Curated", "Series sibling", "Three tags", "Two tags", "One tag"]
+
+
+def test_most_recent_first_among_equals_and_stops_at_the_set_number(make):
+    """Ties on shared tags go to the newest; the list never grows past RELATED_COUNT."""
+    article = make.article(title="Main", tags=["a"])
+    for n in range(8):
+        make.article(title=f"Tagged {n}", tags=["a"], publish_at=days_ago(10 + n))
+    assert related_titles(article) == [f"Tagged {n}" for n in range(Article.RELATED_COUNT)]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": Article.Status.DRAFT},
+        {"status": Article.Status.ARCHIVED, "publish_at": timezone.now() - datetime.timedelta(days=3)},
+        {"status": Article.Status.PUBLISHED, "publish_at": timezone.now() + datetime.timedelta(days=1)},
+    ],
+    ids=["draft", "archived", "scheduled"],
+)
+def test_never_itself_and_never_an_unpublished_article(make, fields):
+    """Unpublished articles are neither curated nor filled in; the article never lists itself."""
+    s = make.series()
+    article = make.article(title="Main", tags=["a"])
+    make.series_entry(s, article, 1)
+    hidden = make.article(title="Hidden", tags=["a"], **fields)
+    make.series_entry(s, hidden, 2)
+    make.related(article, hidden)
+    make.article(title="Visible", tags=["a"])
+    assert related_titles(article) == ["Visible"]
+
+
+def test_an_article_with_no_tags_or_series_gets_only_its_curated_links(make):
+    article = make.article(title="Lonely")
+    make.article(title="Other")
+    assert related_titles(article) == []
+    make.related(article, make.article(title="Picked"))
+    assert related_titles(article) == ["Picked"]
+
+
+def test_curated_links_are_all_shown_even_past_the_set_number(make):
+    """Editors' choices are never cut; filling only tops up a shorter list."""
+    article = make.article(tags=["a"])
+    for n in range(7):
+        make.related(article, make.article(title=f"Picked {n}"), position=n)
+    make.article(title="Tagged", tags=["a"])
+    assert related_titles(article) == [f"Picked {n}" for n in range(7)]
+
+
+def test_related_posts_cost_one_query_whatever_the_content(make, django_assert_num_queries):
+    """One query ranks the fill however many tags, links and candidates there are."""
+    s = make.series()
+    article = make.article(tags=[f"t{n}" for n in range(10)])
+    make.series_entry(s, article, 1)
+    for n in range(20):
+        other = make.article(tags=[f"t{n % 10}"])
+        if n < 3:
+            make.related(article, other, n)
+    loaded = Article.objects.for_detail().get(pk=article.pk)
+    with django_assert_num_queries(1):
+        assert len(loaded.related_articles()) == Article.RELATED_COUNT
+
+
+def test_article_page_shows_related_posts(client, make):
+    make.article(slug="main", tags=["fatigue"])
+    make.article(title="Sleep and fatigue", tags=["fatigue"])
+    page = client.get("/articles/main/").text
+    assert "Related posts" in page and "Sleep and fatigue" in page

@@ -1,0 +1,185 @@
+"""Search at /search/?q=: published articles only, best match first, never a 500."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from articles.models import Article
+from articles.search import MAX_QUERY_LENGTH, clean_query, search_articles
+
+pytestmark = pytest.mark.django_db
+on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search only")
+
+
+def titles(response):
+    return [article.title for article, _ in response.context["results"]]
+
+
+def test_title_match_ranks_above_summary_above_body(client, make):
+    """A word in the title outranks it in the summary, which outranks it in the body."""
+    make.article(title="Living well", summary="Daily life.", body="<p>Coping with lymphedema at home.</p>")
+    make.article(title="Arm swelling", summary="Lymphedema explained simply.", body="<p>Nothing else.</p>")
+    make.article(title="Lymphedema after surgery", summary="What to expect.", body="<p>Care.</p>")
+    make.article(title="Unrelated", summary="Hair loss.", body="<p>Wigs and scarves.</p>")
+    response = client.get("/search/", {"q": "lymphedema"})
+    assert response.status_code == 200
+    assert titles(response) == ["Lymphedema after surgery", "Arm swelling", "Living well"]
+    assert "3 results for “lymphedema”" in response.text
+
+
+def test_only_published_articles_are_found(client, make):
+    make.article(title="Fatigue published")
+    make.article(title="Fatigue draft", status=Article.Status.DRAFT)
+    make.article(title="Fatigue scheduled", publish_at=timezone.now() + datetime.timedelta(days=1))
+    make.article(
+        title="Fatigue archived", status=Article.Status.ARCHIVED, publish_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    assert titles(client.get("/search/", {"q": "fatigue"})) == ["Fatigue published"]
+
+
+def test_results_show_a_highlighted_snippet(client, make):
+    make.article(
+        title="Radiation therapy",
+        body="<p>Some people feel tired.</p><p>Radiation to the breast can cause <strong>skin redness</strong> that fades.</p>",
+    )
+    page = client.get("/search/", {"q": "redness"}).text
+    assert "<mark>redness</mark>" in page
+    assert "<strong>" not in page.split('class="snippet"')[1].split("</p>")[0]
+
+
+def test_every_word_must_match(client, make):
+    make.article(title="Hair loss during chemotherapy")
+    make.article(title="Hair care")
+    assert titles(client.get("/search/", {"q": "hair chemotherapy"})) == ["Hair loss during chemotherapy"]
+
+
+def test_an_empty_query_shows_the_form_without_results(client, make, django_assert_max_num_queries):
+    make.article(title="Anything")
+    with django_assert_max_num_queries(0):
+        response = client.get("/search/")
+    assert response.status_code == 200
+    assert 'name="q"' in response.text and "result" not in response.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        " ",
+        "'; DROP TABLE articles_article; --",
+        "\" OR 1=1 --",
+        "<script>alert(1)</script>",
+        "a\x00b",
+        "!!! & | ! : * ( ) <-> \\",
+        "-",
+        '"unclosed quote',
+        "🙂 émoji ünïcode",
+        "x" * 10_000,
+        "%",
+        "_",
+        "title:foo AND body:bar",
+    ],
+)
+def test_odd_queries_give_a_normal_page(client, make, query):
+    """Injection-looking, binary and enormous queries answer 200 with the query escaped."""
+    make.article(title="Breast cancer")
+    response = client.get("/search/", {"q": query, "page": "abc"})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.text
+    assert Article.objects.filter(title="Breast cancer").exists()
+
+
+def test_a_long_query_is_cut_and_the_reader_is_told(client, make):
+    make.article(title="Nausea")
+    response = client.get("/search/", {"q": "nausea " * 100})
+    assert response.status_code == 200
+    assert len(response.context["query"]) <= MAX_QUERY_LENGTH
+    assert f"its first {MAX_QUERY_LENGTH} characters" in response.text
+
+
+def test_clean_query_drops_control_characters_and_collapses_space():
+    assert clean_query("  a\x00b\t\n c  ") == ("a b c", False)
+    assert clean_query("y" * 500) == ("y" * MAX_QUERY_LENGTH, True)
+
+
+def test_pagination_keeps_the_query(client, make):
+    for n in range(25):
+        make.article(title=f"Fatigue {n}")
+    response = client.get("/search/", {"q": "fatigue"})
+    assert 'href="?q=fatigue&amp;page=2"' in response.text
+    second = client.get("/search/", {"q": "fatigue", "page": "2"})
+    assert len(second.context["results"]) == 5
+
+
+def test_search_query_count_is_fixed(client, make, django_assert_max_num_queries):
+    """Count, one page of rows and their reviews: no query per result."""
+    for n in range(15):
+        make.article(title=f"Fatigue {n}", reviewed_by=make.reviewer())
+    with django_assert_max_num_queries(4):
+        assert client.get("/search/", {"q": "fatigue"}).status_code == 200
+
+
+@on_postgres
+def test_postgres_search_stems_words_and_ranks_by_weight(make):
+    """Full-text search: 'treatments' finds 'treatment'; title (A) outranks body (C)."""
+    make.article(title="Body only", body="<p>The treatment plan.</p>")
+    make.article(title="Treatment by stage")
+    results = list(search_articles("treatments"))
+    assert [a.title for a in results] == ["Treatment by stage", "Body only"]
+    assert results[0].rank > results[1].rank
+
+
+@on_postgres
+def test_postgres_search_vector_is_kept_current_on_every_write(make):
+    """The trigger updates the stored vector on save(), QuerySet.update() and bulk_create()."""
+    article = make.article(title="Old words")
+    assert not search_articles("zoledronic").exists()
+    article.title = "Zoledronic acid"
+    article.save()
+    assert list(search_articles("zoledronic")) == [article]
+    Article.objects.filter(pk=article.pk).update(summary="About denosumab.")
+    assert list(search_articles("denosumab")) == [article]
+    Article.objects.bulk_create(
+        [Article(title="Tamoxifen", slug="tamoxifen", summary="s", status="published", publish_at=timezone.now())]
+    )
+    assert [a.slug for a in search_articles("tamoxifen")] == ["tamoxifen"]
+
+
+@on_postgres
+def test_postgres_search_vector_is_stored_and_gin_indexed():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'article_search_vector_gin'")
+        (indexdef,) = cursor.fetchone()
+    assert "USING gin (search_vector)" in indexdef
+
+
+@on_postgres
+def test_postgres_headline_is_escaped_and_marked(client, make):
+    make.article(title="Scans", body="<p>A PET &amp; CT scan uses &lt;contrast&gt; dye.</p>")
+    page = client.get("/search/", {"q": "contrast"}).text
+    snippet = page.split('class="snippet">')[1].split("</p>")[0]
+    assert "<mark>contrast</mark>" in snippet
+    assert "&lt;" in snippet and "<contrast" not in snippet
+
+
+def test_snippet_keeps_words_of_separate_paragraphs_apart(client, make):
+    make.article(title="Therapy", body="<p>Ends with therapy</p><p>Radiation starts here.</p>")
+    page = client.get("/search/", {"q": "radiation"}).text
+    assert "therapyRadiation" not in page and "therapy<mark>Radiation" not in page
+
+
+@on_postgres
+@pytest.mark.parametrize("query", ["lymph", "lymphede", "LYMPH arm"])
+def test_postgres_search_falls_back_to_word_beginnings(make, query):
+    """No whole-word match: terms of 3+ letters match the beginnings of words."""
+    make.article(title="Lymphedema after surgery", body="<p>Arm swelling.</p>")
+    make.article(title="Hair loss")
+    assert [a.title for a in search_articles(query)] == ["Lymphedema after surgery"]
+
+
+def test_prefix_query_keeps_only_letters_and_digits():
+    from articles.search import prefix_query
+
+    assert prefix_query("lymph & ! 'a' node:* x_y (arm)") == "lymph:* & node:* & arm:*"
+    assert prefix_query("!!! :* &") == ""
