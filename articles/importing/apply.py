@@ -1,0 +1,365 @@
+"""Write one parsed page to the database, in one transaction, idempotently.
+
+``import_page`` creates the article or updates it in place (matched by slug,
+then by title), records the medical review once, turns the reference list into
+citations that reuse existing references, places the article in a series from
+its Previous/Next titles and adds its related links. Links to articles that
+are not there yet are kept as ``PendingLink`` rows and resolved by the import
+that brings the missing article, whatever the order of the files.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.html import sanitize_html
+from articles.models import (
+    Article,
+    ArticleEvent,
+    MedicalReview,
+    PendingLink,
+    RelatedLink,
+    Reviewer,
+    Series,
+    SeriesEntry,
+)
+from references.models import Citation, Reference, Source
+
+from .plaintext import PageError, truncate_words
+
+LABEL_MAX_LENGTH = 60
+
+
+@dataclass
+class Outcome:
+    """What one import did (or, in a dry run, would do)."""
+
+    article: Article
+    created: bool = False
+    changes: list[str] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def verb(self):
+        if self.created:
+            return "created"
+        return "updated" if self.changes else "unchanged"
+
+
+def import_page(page, *, publish=False, author=None, origin=""):
+    """Create or update the article ``page`` describes; raises ``PageError`` and writes nothing on failure.
+
+    ``publish`` publishes the article (now, unless it already has a publish
+    time) and requires the page's review line. Without it a new article is a
+    draft and an existing one keeps its status. ``origin`` (a file name) goes
+    into the audit trail.
+    """
+    if publish and not page.has_review:
+        raise PageError('--publish needs a "Medically Reviewed by <name> on <date>" line; this page has none.', page.title_line)
+    with transaction.atomic():
+        article, outcome = _save_article(page, publish=publish, author=author, origin=origin)
+        if page.has_review:
+            _record_review(article, page, outcome)
+        _replace_citations(article, page, outcome)
+        _place_in_series(article, page, outcome)
+        _add_related_links(article, page, outcome)
+        _resolve_links_to(article, outcome)
+    return outcome
+
+
+def find_by_title(title, *, exclude=None):
+    """The article with this title (case-insensitive), the oldest when several share it."""
+    articles = Article.objects.filter(title__iexact=" ".join(title.split()))
+    if exclude is not None:
+        articles = articles.exclude(pk=exclude.pk)
+    return articles.order_by("pk").first()
+
+
+def _save_article(page, *, publish, author, origin):
+    slug = slugify(page.title)[:200].strip("-") or "article"
+    article = Article.objects.filter(slug=slug).first() or find_by_title(page.title)
+    outcome = Outcome(article=article or Article(slug=slug), created=article is None)
+    article = outcome.article
+    old_status = article.status
+
+    new_values = {
+        "title": page.title,
+        "summary": page.summary,
+        "body": sanitize_html(page.body_html),
+        "referenced_on": page.referenced_on,
+    }
+    for name, value in new_values.items():
+        if getattr(article, name) != value:
+            if not outcome.created:
+                outcome.changes.append(f"{article._meta.get_field(name).verbose_name} changed")
+            setattr(article, name, value)
+    if outcome.created:
+        article.status = Article.Status.DRAFT
+        article.author = author
+    if publish:
+        if article.status == Article.Status.ARCHIVED:
+            outcome.notes.append("archived: left archived, not published")
+        elif article.status != Article.Status.PUBLISHED:
+            article.status = Article.Status.PUBLISHED
+            article.publish_at = article.publish_at or timezone.now()
+    if not outcome.created and article.status != old_status:
+        outcome.changes.append(f"status {old_status} → {article.status}")
+
+    try:
+        article.full_clean()
+    except ValidationError as error:
+        messages = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in error.message_dict.items())
+        raise PageError(f"The article would not be valid ({messages}).", page.title_line) from None
+    if outcome.created or outcome.changes:
+        article.save()
+        ArticleEvent.objects.create(
+            article=article,
+            kind=ArticleEvent.Kind.NOTE,
+            comment=(f"Imported from {origin}" if outcome.created else f"Re-imported from {origin}: " + "; ".join(outcome.changes)),
+        )
+        if article.status != old_status or (outcome.created and article.status != Article.Status.DRAFT):
+            ArticleEvent.objects.create(
+                article=article,
+                kind=ArticleEvent.Kind.TRANSITION,
+                from_status=Article.Status.DRAFT if outcome.created else old_status,
+                to_status=article.status,
+                comment=f"Published by the importer ({origin})",
+            )
+    return article, outcome
+
+
+def find_or_create_reviewer(name, credentials=""):
+    """The reviewer with this name (case-insensitive), created when new; returns (reviewer, created)."""
+    reviewer = Reviewer.objects.filter(name__iexact=name).order_by("pk").first()
+    if reviewer:
+        return reviewer, False
+    reviewer = Reviewer.objects.create(name=name, credentials=credentials, slug=_unique_slug(Reviewer, name, 120))
+    return reviewer, True
+
+
+def _record_review(article, page, outcome):
+    reviewer, new_reviewer = find_or_create_reviewer(page.reviewer_name, page.reviewer_credentials)
+    if new_reviewer:
+        outcome.changes.append(f"reviewer “{reviewer.name}” created")
+    review, created = MedicalReview.objects.get_or_create(
+        article=article, reviewer=reviewer, reviewed_on=page.reviewed_on
+    )
+    if created:
+        outcome.changes.append(f"review by {reviewer.name} on {page.reviewed_on.day} {page.reviewed_on:%B %Y} recorded")
+        ArticleEvent.objects.create(article=article, kind=ArticleEvent.Kind.REVIEW, comment=f"Imported review: {review}")
+
+
+def _replace_citations(article, page, outcome):
+    wanted = []
+    seen = {}
+    for index, entry in enumerate(page.references, start=1):
+        reference = _find_or_create_reference(entry, outcome)
+        position = entry.number or index
+        if reference.pk in seen:
+            raise PageError(
+                f"Reference {position} is the same reference as {seen[reference.pk]} ({reference}).", entry.line_number
+            )
+        seen[reference.pk] = position
+        wanted.append((position, reference.pk))
+    current = list(article.citations.order_by("position").values_list("position", "reference_id"))
+    if current == wanted:
+        return
+    article.citations.all().delete()
+    Citation.objects.bulk_create(Citation(article=article, position=p, reference_id=r) for p, r in wanted)
+    if current or wanted:
+        outcome.changes.append(f"reference list set ({len(wanted)} citations)")
+
+
+def _find_or_create_reference(entry, outcome):
+    """An existing reference with the same DOI, PubMed id or URL, or the same source and title; else a new one."""
+    source = None
+    if entry.source:
+        source = Source.objects.filter(name__iexact=entry.source).first()
+        if source is None:
+            source = Source.objects.create(name=entry.source)
+            outcome.changes.append(f"source “{source}” created")
+    candidate = Reference(
+        source=source,
+        title=entry.title,
+        more_titles=entry.more_titles,
+        url=entry.url,
+        doi=entry.doi,
+        pmid=entry.pmid,
+        accessed_on=entry.accessed_on,
+    )
+    existing = candidate.duplicates().first() or Reference.objects.filter(source=source, title__iexact=entry.title).first()
+    if existing:
+        return existing
+    try:
+        candidate.full_clean()
+    except ValidationError as error:
+        raise PageError(f"Reference {entry.number or ''}: {'; '.join(error.messages)}", entry.line_number) from None
+    candidate.save()
+    outcome.changes.append(f"reference “{candidate}” created")
+    return candidate
+
+
+# Series -------------------------------------------------------------------------------------------
+
+
+def _place_in_series(article, page, outcome):
+    for kind, title in ((PendingLink.Kind.PREVIOUS, page.previous_title), (PendingLink.Kind.NEXT, page.next_title)):
+        if not title:
+            continue
+        neighbour = find_by_title(title, exclude=article)
+        if neighbour is None:
+            _keep_pending(article, kind, title, 0, outcome)
+        elif kind == PendingLink.Kind.PREVIOUS:
+            _note(outcome, link_in_series(neighbour, article))
+        else:
+            _note(outcome, link_in_series(article, neighbour))
+    _forget_pending(article, PendingLink.Kind.PREVIOUS, [page.previous_title])
+    _forget_pending(article, PendingLink.Kind.NEXT, [page.next_title])
+
+
+def link_in_series(first, second):
+    """Put ``first`` directly before ``second`` in a series; returns (change, note), either may be None.
+
+    Neither in a series: a new series holds both. One in a series: the other
+    joins it next to it (later entries move up one). Both already in it, in
+    this order and adjacent: nothing to do. Anything else would move an
+    article an editor placed, so it is left as is and reported.
+    """
+    first_entry = SeriesEntry.objects.filter(article=first).select_related("series").first()
+    second_entry = SeriesEntry.objects.filter(article=second).select_related("series").first()
+    if first_entry is None and second_entry is None:
+        series = _create_series(first, second)
+        SeriesEntry.objects.create(series=series, article=first, position=1, label=series_label(first.title, series.title))
+        SeriesEntry.objects.create(series=series, article=second, position=2, label=series_label(second.title, series.title))
+        return f"series “{series}” created with “{first}” and “{second}”", None
+    if first_entry and second_entry:
+        if first_entry.series_id != second_entry.series_id:
+            return None, (
+                f"“{first}” is in series “{first_entry.series}” and “{second}” in “{second_entry.series}”: left as they are"
+            )
+        between = SeriesEntry.objects.filter(
+            series_id=first_entry.series_id, position__gt=first_entry.position, position__lt=second_entry.position
+        )
+        if second_entry.position > first_entry.position and not between.exists():
+            return None, None
+        return None, f"“{first}” and “{second}” are placed differently in series “{first_entry.series}”: left as they are"
+    if first_entry:
+        _insert(first_entry.series, first_entry.position + 1, second)
+        return f"“{second}” placed after “{first}” in series “{first_entry.series}”", None
+    _insert(second_entry.series, second_entry.position, first)
+    return f"“{first}” placed before “{second}” in series “{second_entry.series}”", None
+
+
+def _insert(series, position, article):
+    # Move later entries up one, last first, so the unique (series, position) holds at every step.
+    for entry in series.entries.filter(position__gte=position).order_by("-position"):
+        entry.position += 1
+        entry.save(update_fields=["position"])
+    SeriesEntry.objects.create(series=series, article=article, position=position, label=series_label(article.title, series.title))
+
+
+def series_title(first_title, second_title):
+    """The words two titles share at the start or the end ("Breast Cancer Treatment Options"), else "<first> series"."""
+    a, b = first_title.split(), second_title.split()
+    prefix = 0
+    while prefix < min(len(a), len(b)) and a[prefix].casefold() == b[prefix].casefold():
+        prefix += 1
+    suffix = 0
+    while suffix < min(len(a), len(b)) - prefix and a[-1 - suffix].casefold() == b[-1 - suffix].casefold():
+        suffix += 1
+    common = a[:prefix] if prefix >= suffix else a[len(a) - suffix:]
+    if len(common) >= 2:
+        return " ".join(common)[:200]
+    return f"{first_title} series"[:200]
+
+
+def series_label(article_title, title_of_series):
+    """The article's title without the series' own words ("Stage 2"), or the title, cut to fit."""
+    label = article_title
+    index = article_title.casefold().find(title_of_series.casefold())
+    if index >= 0:
+        rest = (article_title[:index] + " " + article_title[index + len(title_of_series):]).strip(" -–—:,")
+        label = " ".join(rest.split()) or article_title
+    return truncate_words(label, LABEL_MAX_LENGTH)
+
+
+def _create_series(first, second):
+    title = series_title(first.title, second.title)
+    return Series.objects.create(title=title, slug=_unique_slug(Series, title, 200))
+
+
+def _unique_slug(model, text, max_length):
+    base = slugify(text)[: max_length - 6].strip("-") or model._meta.model_name
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+# Related links and pending links ------------------------------------------------------------------
+
+
+def _add_related_links(article, page, outcome):
+    next_position = (article.related_links.aggregate(top=Max("position"))["top"] or 0) + 1
+    for index, title in enumerate(page.related_titles, start=1):
+        target = find_by_title(title, exclude=article)
+        if target is None:
+            if _same(title, article.title):
+                outcome.notes.append(f"related link to itself (“{title}”) skipped")
+            else:
+                _keep_pending(article, PendingLink.Kind.RELATED, title, index, outcome)
+            continue
+        _, created = RelatedLink.objects.get_or_create(article=article, target=target, defaults={"position": next_position})
+        if created:
+            next_position += 1
+            outcome.changes.append(f"related link to “{target}” added")
+    _forget_pending(article, PendingLink.Kind.RELATED, page.related_titles)
+
+
+def _resolve_links_to(article, outcome):
+    """Links other imported pages made to this article's title, waiting for it: make them now."""
+    waiting = PendingLink.objects.filter(title__iexact=article.title).exclude(article=article).select_related("article")
+    for pending in waiting:
+        source = pending.article
+        if pending.kind == PendingLink.Kind.RELATED:
+            top = source.related_links.aggregate(top=Max("position"))["top"] or 0
+            _, created = RelatedLink.objects.get_or_create(article=source, target=article, defaults={"position": top + 1})
+            if created:
+                outcome.changes.append(f"related link from “{source}” resolved")
+        elif pending.kind == PendingLink.Kind.PREVIOUS:
+            _note(outcome, link_in_series(article, source))
+        else:
+            _note(outcome, link_in_series(source, article))
+        pending.delete()
+
+
+def _keep_pending(article, kind, title, position, outcome):
+    PendingLink.objects.update_or_create(article=article, kind=kind, title=title, defaults={"position": position})
+    label = {"previous": "Previous Post", "next": "Next Post", "related": "Related Post"}[kind]
+    outcome.unresolved.append(f"{label} “{title}” is not imported yet")
+
+
+def _forget_pending(article, kind, titles):
+    """Drop waiting links the page no longer names (the file was edited since)."""
+    keep = {" ".join(t.split()).casefold() for t in titles if t}
+    for pending in PendingLink.objects.filter(article=article, kind=kind):
+        if pending.title.casefold() not in keep:
+            pending.delete()
+
+
+def _note(outcome, result):
+    change, note = result
+    if change:
+        outcome.changes.append(change)
+    if note:
+        outcome.notes.append(note)
+
+
+def _same(a, b):
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
