@@ -41,6 +41,7 @@ class Outcome:
     article: Article
     created: bool = False
     changes: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # series places and related links made
     unresolved: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -48,7 +49,7 @@ class Outcome:
     def verb(self):
         if self.created:
             return "created"
-        return "updated" if self.changes else "unchanged"
+        return "updated" if self.changes or self.links else "unchanged"
 
 
 def import_page(page, *, publish=False, author=None, origin=""):
@@ -318,7 +319,7 @@ def _add_related_links(article, page, outcome):
         _, created = RelatedLink.objects.get_or_create(article=article, target=target, defaults={"position": next_position})
         if created:
             next_position += 1
-            outcome.changes.append(f"related link to “{target}” added")
+            outcome.links.append(f"related link to “{target}” added")
     _forget_pending(article, PendingLink.Kind.RELATED, page.related_titles)
 
 
@@ -331,7 +332,7 @@ def _resolve_links_to(article, outcome):
             top = source.related_links.aggregate(top=Max("position"))["top"] or 0
             _, created = RelatedLink.objects.get_or_create(article=source, target=article, defaults={"position": top + 1})
             if created:
-                outcome.changes.append(f"related link from “{source}” resolved")
+                outcome.links.append(f"related link from “{source}” resolved")
         elif pending.kind == PendingLink.Kind.PREVIOUS:
             _note(outcome, link_in_series(article, source))
         else:
@@ -356,7 +357,7 @@ def _forget_pending(article, kind, titles):
 def _note(outcome, result):
     change, note = result
     if change:
-        outcome.changes.append(change)
+        outcome.links.append(change)
     if note:
         outcome.notes.append(note)
 

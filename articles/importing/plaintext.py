@@ -30,7 +30,7 @@ SUMMARY_MAX_LENGTH = 300
 REVIEWER_NAME_MAX_LENGTH = 120
 # A lead-in such as "Radiation therapy:" is a heading when it is short and reads like one.
 HEADING_MAX_LENGTH = 60
-HEADING_MAX_WORDS = 8
+HEADING_MAX_WORDS = 6
 
 _REVIEW_RE = re.compile(r"^medically reviewed by\s+(?P<name>.+)\s+on\s+(?P<date>.+?)$", re.IGNORECASE)
 _REFERENCED_RE = re.compile(r"^referenced on\s+(?P<date>.+?)$", re.IGNORECASE)

@@ -93,7 +93,7 @@ class Command(BaseCommand):
         verb = f"would be {outcome.verb}" if dry_run and outcome.verb != "unchanged" else outcome.verb
         self.stdout.write(style(f"{path}: {verb} “{outcome.article.title}”"))
         details = outcome.changes if verbosity > 1 or dry_run or not outcome.created else []
-        for line in details:
+        for line in [*details, *outcome.links]:
             self.stdout.write(f"    {line}")
         for line in outcome.unresolved:
             self.stdout.write(f"    unresolved: {line}")
