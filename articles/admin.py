@@ -5,6 +5,7 @@ from django.db.models import Max
 
 from references.admin import CitationInline
 
+from .exports import export_articles_csv
 from .models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
 
 
@@ -67,6 +68,7 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "publish_at"
     autocomplete_fields = ["author"]
     inlines = [MedicalReviewInline, CitationInline, RelatedLinkInline, ArticleSeriesEntryInline]
+    actions = [export_articles_csv]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "tags"]}),
         ("Publishing", {"fields": ["status", "publish_at", "author", "referenced_on"]}),

@@ -10,6 +10,7 @@ admin.site.index_title = "Editorial desk"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("staff/exports/", include("articles.export_urls")),
     path("", include("articles.urls")),
 ]
 
