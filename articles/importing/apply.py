@@ -364,3 +364,112 @@ def _note(outcome, result):
 
 def _same(a, b):
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+# WordPress ----------------------------------------------------------------------------------------
+
+SKIPPED_CATEGORIES = {"uncategorized", "uncategorised"}
+
+
+def find_or_create_wordpress_user(login, author=None):
+    """The account with this username; a new one, inactive and without staff access, when there is none.
+
+    A placeholder keeps the author's name on the article without letting anyone
+    sign in as them; an administrator can activate it and set a password later.
+    Returns (user, created).
+    """
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    user = User.objects.filter(username=login).first()
+    if user:
+        return user, False
+    user = User(
+        username=login[:150],
+        email=(author.email if author else "")[:254],
+        first_name=(author.first_name if author else "")[:150],
+        last_name=(author.last_name if author else "")[:150],
+        is_active=False,
+        is_staff=False,
+    )
+    if author and not (user.first_name or user.last_name) and author.display_name:
+        user.first_name = author.display_name[:150]
+    user.set_unusable_password()
+    user.save()
+    return user, True
+
+
+def import_post(post, *, authors=None, as_drafts=False, origin=""):
+    """Create or update the article for one WordPress post (matched by slug); raises ``PageError``, writing nothing.
+
+    New articles take the export's status (publish: published at the post's
+    date; future: scheduled; draft, pending, private: draft) unless
+    ``as_drafts``. An existing article keeps its status, except that a draft
+    is published when the export publishes it. Tags and categories are added,
+    never removed, so tags an editor added since survive a re-import.
+    """
+    from .wordpress import autop, plain_text
+
+    if not post.title:
+        raise PageError(f"{post}: has no title.")
+    if len(post.title) > 200:
+        raise PageError(f"{post}: the title is longer than 200 characters.")
+    body = sanitize_html(autop(post.content))
+    first_text = plain_text(post.excerpt) or plain_text(body.split("</p>", 1)[0]) or post.title
+    values = {"title": post.title, "summary": truncate_words(first_text, 300), "body": body}
+    slug = (slugify(post.slug) or slugify(post.title))[:200].strip("-") or f"wordpress-{post.post_id}"
+    wanted_status, wanted_publish_at = _wordpress_status(post, as_drafts)
+
+    with transaction.atomic():
+        article = Article.objects.filter(slug=slug).first()
+        outcome = Outcome(article=article or Article(slug=slug), created=article is None)
+        article = outcome.article
+        old_status = article.status
+        for name, value in values.items():
+            if getattr(article, name) != value:
+                setattr(article, name, value)
+                if not outcome.created:
+                    outcome.changes.append(f"{article._meta.get_field(name).verbose_name} changed")
+        if outcome.created or (article.status == Article.Status.DRAFT and wanted_status == Article.Status.PUBLISHED):
+            article.status, article.publish_at = wanted_status, wanted_publish_at
+            if not outcome.created and article.status != old_status:
+                outcome.changes.append(f"status {old_status} → {article.status}")
+        if outcome.created and post.creator:
+            article.author, new_user = find_or_create_wordpress_user(post.creator, (authors or {}).get(post.creator))
+            if new_user:
+                outcome.changes.append(f"inactive account “{post.creator}” created for the author")
+        try:
+            article.full_clean(exclude=["author"])
+        except ValidationError as error:
+            messages = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in error.message_dict.items())
+            raise PageError(f"{post}: the article would not be valid ({messages}).") from None
+        if outcome.created or outcome.changes:
+            article.save()
+            ArticleEvent.objects.create(
+                article=article,
+                kind=ArticleEvent.Kind.NOTE,
+                comment=(f"Imported from WordPress ({origin}, post {post.post_id})" if outcome.created
+                         else f"Re-imported from WordPress ({origin}): " + "; ".join(outcome.changes)),
+            )
+            if article.status != old_status or (outcome.created and article.status != Article.Status.DRAFT):
+                ArticleEvent.objects.create(
+                    article=article,
+                    kind=ArticleEvent.Kind.TRANSITION,
+                    from_status=Article.Status.DRAFT if outcome.created else old_status,
+                    to_status=article.status,
+                    comment=f"Status taken from the WordPress export ({origin})",
+                )
+        names = [n[:100] for n in [*post.categories, *post.tags] if n.casefold() not in SKIPPED_CATEGORIES]
+        have = {name.casefold() for name in article.tags.names()}
+        new_tags = [n for n in dict.fromkeys(names) if n.casefold() not in have]
+        if new_tags:
+            article.tags.add(*new_tags)
+            if not outcome.created:
+                outcome.changes.append("tags added: " + ", ".join(new_tags))
+    return outcome
+
+
+def _wordpress_status(post, as_drafts):
+    if as_drafts or post.status not in {"publish", "future"}:
+        return Article.Status.DRAFT, None
+    return Article.Status.PUBLISHED, post.date or timezone.now()
