@@ -4,6 +4,8 @@ import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles.importing.dates import parse_date
 from articles.importing.plaintext import PageError, parse_page, split_lead_in
@@ -137,3 +139,27 @@ def test_unreadable_pages_name_the_line_and_the_reason(text, line, reason):
         parse_page(text)
     assert caught.value.line == line
     assert reason in caught.value.message
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400))
+def test_any_text_either_parses_or_fails_with_a_page_error(text):
+    """Whatever a file holds, the parser answers with a page or a PageError, never a crash."""
+    try:
+        page = parse_page(text)
+    except PageError as error:
+        assert error.message
+    else:
+        assert page.title and page.paragraphs
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from([
+    "Title", "", "Medically Reviewed by Dr. A on 2021-01-01", "Referenced on 1.2.2022", "1. Mayo: “T.”",
+    "2. “U,” “V.”", "Previous Post", "Next Post", "Related Posts", "Head: text", "Body line.", "[3] x",
+]), max_size=25))
+def test_page_shaped_text_either_parses_or_fails_with_a_page_error(lines):
+    try:
+        parse_page("\n".join(lines))
+    except PageError as error:
+        assert error.message
