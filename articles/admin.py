@@ -6,7 +6,7 @@ from django.db.models import Max
 from references.admin import CitationInline
 
 from .exports import export_articles_csv
-from .models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
+from .models import Article, MedicalReview, PendingLink, RelatedLink, Reviewer, Series, SeriesEntry
 
 
 @admin.register(Reviewer)
@@ -104,3 +104,19 @@ class RelatedLinkAdmin(admin.ModelAdmin):
     list_select_related = ["article", "target"]
     search_fields = ["article__title", "target__title"]
     autocomplete_fields = ["article", "target"]
+
+
+@admin.register(PendingLink)
+class PendingLinkAdmin(admin.ModelAdmin):
+    """Links imported pages name before their article exists; the import that brings it resolves them."""
+
+    list_display = ["article", "kind", "title", "created_at"]
+    list_select_related = ["article"]
+    list_filter = ["kind"]
+    search_fields = ["title", "article__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

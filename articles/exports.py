@@ -19,17 +19,22 @@ from django.views.decorators.cache import never_cache
 
 from .models import Article
 
-COLUMNS = [
-    "Title",
-    "Slug",
-    "Status",
-    "Publish time",
-    "Latest reviewer",
-    "Last reviewed",
-    "Next review due",
-    "Series",
-    "URL",
-]
+
+def columns():
+    """The header row."""
+    return [
+        "Title",
+        "Slug",
+        "Status",
+        f"Publish time ({settings.TIME_ZONE})",
+        "Latest reviewer",
+        "Last reviewed",
+        "Next review due",
+        "Series",
+        "URL",
+    ]
+
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -65,7 +70,7 @@ def next_review_due(article, latest_review):
 
 def article_rows(queryset, base_url):
     """The header and one row of cells per article, in two queries whatever the number of articles."""
-    yield COLUMNS
+    yield columns()
     for article in queryset.for_listing():
         review = article.latest_review
         due = next_review_due(article, review)

@@ -295,3 +295,37 @@ def test_progress_bar_draws_only_on_a_terminal():
 def test_command_output_has_no_progress_bar_when_not_on_a_terminal():
     _, err, _ = run(SAMPLE)
     assert "[#" not in err and "files" not in err
+
+
+def test_reimport_with_changed_text_marks_the_article_changed_since_review(tmp_path):
+    """Editing a reviewed page's body moves content_changed_at past the review's sign-off."""
+    run(SAMPLE)
+    article = Article.objects.get()
+    assert article.content_changed_at is None
+    edited = tmp_path / "edited.txt"
+    edited.write_text(SAMPLE.read_text(encoding="utf-8").replace("Ask your care team", "Ask your nurse"), encoding="utf-8")
+    run(edited)
+    article.refresh_from_db()
+    assert article.content_changed_at > article.reviews.get().created_at
+
+
+def test_unchanged_reimport_does_not_mark_the_article_changed():
+    run(SAMPLE)
+    run(SAMPLE)
+    assert Article.objects.get().content_changed_at is None
+
+
+def test_admin_lists_unresolved_links_read_only(admin_client, django_assert_max_num_queries):
+    """Editors see the waiting links in the admin, in a fixed number of queries, and cannot add any."""
+    run(SAMPLE, PAGES / "stage-1.txt")
+    with django_assert_max_num_queries(8):
+        response = admin_client.get("/admin/articles/pendinglink/")
+    assert response.status_code == 200
+    assert "Stage 3 Breast Cancer Treatment Options" in response.content.decode()
+    assert admin_client.get("/admin/articles/pendinglink/add/").status_code == 403
+
+
+def test_pending_option_lists_waiting_links():
+    run(SAMPLE)
+    out, _, _ = run("--pending")
+    assert "Stage 1 Breast Cancer Treatment Options" in out and "2 links waiting." in out

@@ -86,7 +86,7 @@ def _save_article(page, *, publish, author, origin):
     article = Article.objects.filter(slug=slug).first() or find_by_title(page.title)
     outcome = Outcome(article=article or Article(slug=slug), created=article is None)
     article = outcome.article
-    old_status = article.status
+    old_status, old_title, old_body = article.status, article.title, article.body
 
     new_values = {
         "title": page.title,
@@ -116,6 +116,9 @@ def _save_article(page, *, publish, author, origin):
     except ValidationError as error:
         messages = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in error.message_dict.items())
         raise PageError(f"The article would not be valid ({messages}).", page.title_line) from None
+    if not outcome.created and (article.title != old_title or article.body != old_body):
+        # A substantive change after the article's last sign-off: the review cycle shows it as changed.
+        article.content_changed_at = timezone.now()
     if outcome.created or outcome.changes:
         article.save()
         ArticleEvent.objects.create(
@@ -172,8 +175,9 @@ def _replace_citations(article, page, outcome):
         return
     article.citations.all().delete()
     Citation.objects.bulk_create(Citation(article=article, position=p, reference_id=r) for p, r in wanted)
-    if current or wanted:
-        outcome.changes.append(f"reference list set ({len(wanted)} citations)")
+    outcome.changes.append(f"reference list set ({len(wanted)} citations)")
+    if not outcome.created:
+        Article.objects.filter(pk=article.pk).update(content_changed_at=timezone.now())
 
 
 def _find_or_create_reference(entry, outcome):
@@ -381,7 +385,7 @@ def find_or_create_wordpress_user(login, author=None):
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
-    user = User.objects.filter(username=login).first()
+    user = User.objects.filter(username=login[:150]).first()
     if user:
         return user, False
     user = User(
