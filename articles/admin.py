@@ -114,9 +114,4 @@ class PendingLinkAdmin(admin.ModelAdmin):
     list_select_related = ["article"]
     list_filter = ["kind"]
     search_fields = ["title", "article__title"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    autocomplete_fields = ["article"]
