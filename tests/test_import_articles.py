@@ -280,7 +280,7 @@ def test_progress_bar_draws_only_on_a_terminal():
         def isatty(self):
             return True
 
-        def write(self, text, ending=""):
+        def write(self, text, style_func=None, ending=""):
             super().write(text + ending)
 
     terminal, pipe = Terminal(), io.StringIO()

@@ -20,13 +20,20 @@ class ProgressBar:
         fraction = done / self.total if self.total else 1
         filled = int(width * min(1, fraction))
         text = f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total} {self.unit} {label[:30]:<30}"
-        self.stream.write(text, ending="")
-        self.stream.flush()
+        self._write(text)
         self.drawn = True
 
     def clear(self):
         """Remove the bar so that messages print on clean lines."""
         if self.drawn:
-            self.stream.write("\r\033[K", ending="")
-            self.stream.flush()
+            self._write("\r\033[K")
             self.drawn = False
+
+    def _write(self, text):
+        # Plain text: a command's stderr would otherwise colour the bar as an error.
+        self.stream.write(text, style_func=_plain, ending="")
+        self.stream.flush()
+
+
+def _plain(text):
+    return text

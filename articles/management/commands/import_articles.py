@@ -43,6 +43,8 @@ class Command(BaseCommand):
         files, missing = collect_files(paths)
         for path in missing:
             self.stderr.write(f"{path}: no such file or folder")
+        if not files and not missing:
+            raise CommandError("No pages to import: the folders named hold no .txt files.")
 
         totals = {"created": 0, "updated": 0, "unchanged": 0}
         failed = len(missing)
@@ -58,7 +60,7 @@ class Command(BaseCommand):
                         outcome = self._import_file(path, publish=publish, author=author_user, dry_run=dry_run)
                     except PageError as error:
                         bar.clear()
-                        self.stderr.write(self.style.ERROR(f"{path}:{error.line or '-'}: {error.message}"))
+                        self.stderr.write(f"{path}:{error.line or '-'}: {error.message}")
                         failed += 1
                         continue
                     bar.clear()

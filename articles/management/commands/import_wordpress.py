@@ -60,7 +60,7 @@ class Command(BaseCommand):
             size = path.stat().st_size
             stream = path.open("rb")
         except OSError as error:
-            self.stderr.write(self.style.ERROR(f"{path}:-: cannot read the file ({error.strerror or error})"))
+            self.stderr.write(f"{path}:-: cannot read the file ({error.strerror or error})")
             return False
         authors = {}
         bar = ProgressBar(self.stderr, 100, unit="%")
@@ -75,7 +75,7 @@ class Command(BaseCommand):
                         self._import_item(path, item, authors, as_drafts)
             except WXRError as error:
                 bar.clear()
-                self.stderr.write(self.style.ERROR(f"{path}:{error.line or '-'}: {error.message}"))
+                self.stderr.write(f"{path}:{error.line or '-'}: {error.message}")
                 return False
         bar.clear()
         return True
@@ -92,7 +92,7 @@ class Command(BaseCommand):
             outcome = import_post(post, authors=authors, as_drafts=as_drafts, origin=path.name)
         except PageError as error:
             self.totals["failed"] += 1
-            self.stderr.write(self.style.ERROR(f"{path}: {error.message}"))
+            self.stderr.write(f"{path}: {error.message}")
             return
         self.totals[outcome.verb] += 1
         if self.verbosity == 0 or (outcome.verb == "unchanged" and self.verbosity < 2):
