@@ -170,15 +170,16 @@ def test_a_failing_file_is_reported_and_the_others_still_import(tmp_path):
 
 
 def test_a_failing_file_leaves_nothing_half_written(tmp_path):
-    """A page whose second reference cannot be saved writes neither the article nor the first reference."""
+    """A page whose second reference cannot be saved leaves no article, reviewer, review, source or reference."""
     page = tmp_path / "p.txt"
+    too_long = "https://example.org/" + "a" * 1000
     page.write_text(
         "Half Page\n\nMedically Reviewed by Dr. New Person on 2021-01-01\n\nBody.\n\nReferenced on 2022-01-01\n\n"
-        "1. Fresh Source: “First.”\n2. Other: “Second.” doi:10.1/x\n",
+        f"1. Fresh Source: “First.”\n2. Other: “Second.” {too_long}\n",
         encoding="utf-8",
     )
     _, err, error = run(page)
-    assert error is not None and ":10:" in err
+    assert error is not None and ":10: Reference 2:" in err
     assert counts() == dict.fromkeys(counts(), 0)
 
 
@@ -328,3 +329,8 @@ def test_pending_option_lists_waiting_links():
     run(SAMPLE)
     out, _, _ = run("--pending")
     assert "Stage 1 Breast Cancer Treatment Options" in out and "2 links waiting." in out
+
+
+def test_a_folder_without_pages_is_an_error(tmp_path):
+    _, _, error = run(tmp_path)
+    assert error is not None and "no .txt files" in str(error)
