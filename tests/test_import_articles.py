@@ -334,3 +334,13 @@ def test_pending_option_lists_waiting_links():
 def test_a_folder_without_pages_is_an_error(tmp_path):
     _, _, error = run(tmp_path)
     assert error is not None and "no .txt files" in str(error)
+
+
+def test_reimport_resolves_links_to_articles_an_editor_created_meanwhile(make):
+    """A waiting link whose article was made by hand is resolved by re-importing the page, and forgotten."""
+    run(SAMPLE)
+    make.article(title="Stage 3 Breast Cancer Treatment Options", slug="stage-3-by-hand")
+    run(SAMPLE)
+    assert list(PendingLink.objects.values_list("title", flat=True)) == ["Stage 1 Breast Cancer Treatment Options"]
+    entries = SeriesEntry.objects.order_by("position").values_list("article__slug", flat=True)
+    assert list(entries) == ["stage-2-breast-cancer-treatment-options", "stage-3-by-hand"]

@@ -214,17 +214,14 @@ def _find_or_create_reference(entry, outcome):
 
 def _place_in_series(article, page, outcome):
     for kind, title in ((PendingLink.Kind.PREVIOUS, page.previous_title), (PendingLink.Kind.NEXT, page.next_title)):
-        if not title:
-            continue
-        neighbour = find_by_title(title, exclude=article)
-        if neighbour is None:
+        neighbour = find_by_title(title, exclude=article) if title else None
+        if neighbour is None and title:
             _keep_pending(article, kind, title, 0, outcome)
-        elif kind == PendingLink.Kind.PREVIOUS:
+        elif kind == PendingLink.Kind.PREVIOUS and neighbour:
             _note(outcome, link_in_series(neighbour, article))
-        else:
+        elif neighbour:
             _note(outcome, link_in_series(article, neighbour))
-    _forget_pending(article, PendingLink.Kind.PREVIOUS, [page.previous_title])
-    _forget_pending(article, PendingLink.Kind.NEXT, [page.next_title])
+        _forget_pending(article, kind, [title] if title and neighbour is None else [])
 
 
 def link_in_series(first, second):
@@ -312,6 +309,7 @@ def _unique_slug(model, text, max_length):
 
 def _add_related_links(article, page, outcome):
     next_position = (article.related_links.aggregate(top=Max("position"))["top"] or 0) + 1
+    waiting = []
     for index, title in enumerate(page.related_titles, start=1):
         target = find_by_title(title, exclude=article)
         if target is None:
@@ -319,12 +317,13 @@ def _add_related_links(article, page, outcome):
                 outcome.notes.append(f"related link to itself (“{title}”) skipped")
             else:
                 _keep_pending(article, PendingLink.Kind.RELATED, title, index, outcome)
+                waiting.append(title)
             continue
         _, created = RelatedLink.objects.get_or_create(article=article, target=target, defaults={"position": next_position})
         if created:
             next_position += 1
             outcome.links.append(f"related link to “{target}” added")
-    _forget_pending(article, PendingLink.Kind.RELATED, page.related_titles)
+    _forget_pending(article, PendingLink.Kind.RELATED, waiting)
 
 
 def _resolve_links_to(article, outcome):
