@@ -199,3 +199,8 @@ def test_autop_puts_text_after_a_heading_in_its_own_paragraph():
 
 def test_autop_leaves_an_unclosed_block_to_the_sanitiser():
     assert autop("Intro <div>never closed") == "<p>Intro</p>\n<div>never closed"
+
+
+def test_autop_drops_media_shortcodes_but_keeps_citation_markers():
+    text = '[caption id="a1" align="alignleft"]A machine[/caption]\n\nSee the study [1].\n\n[gallery ids="1,2"]'
+    assert autop(text) == "<p>A machine</p>\n<p>See the study [1].</p>"

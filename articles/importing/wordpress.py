@@ -27,6 +27,8 @@ _LEADING_BLOCK = re.compile(rf"^\s*(?:<({_BLOCK_TAGS})\b[^>]*>.*?</\1\s*>|<hr\b[
 _NEXT_BLOCK = re.compile(rf"<(?:{_BLOCK_TAGS}|hr)\b", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
+# WordPress's own shortcodes; an embed or gallery means nothing outside WordPress. [1]-style markers stay.
+_SHORTCODE = re.compile(r"\[/?(?:caption|gallery|audio|video|embed|playlist)\b[^\]]*\]", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 _NO_DATE = {"", "0000-00-00 00:00:00"}
 
@@ -195,9 +197,10 @@ def autop(content):
 
     WordPress stores classic-editor posts without <p> tags and adds them when it
     displays a post. Block elements are kept as they are (an <h1>, which article
-    bodies do not allow, becomes an <h2>); block-editor comments are dropped.
+    bodies do not allow, becomes an <h2>); block-editor comments and WordPress's
+    media shortcodes ([caption], [gallery] ...) are dropped, keeping a caption's text.
     """
-    content = _COMMENT.sub("", content or "").replace("\r\n", "\n")
+    content = _SHORTCODE.sub("", _COMMENT.sub("", content or "")).replace("\r\n", "\n")
     content = _H1.sub(r"<\1h2", content)
     parts = []
     for block in re.split(r"\n\s*\n", content):
