@@ -134,7 +134,7 @@ def test_dry_run_writes_nothing(existing_user):
 def test_a_bad_post_is_reported_and_the_others_import():
     _, err, error = run(WP / "bad-post.xml")
     assert error is not None and "1 post(s)" in str(error)
-    assert "post 30 “(no title)”: has no title" in err
+    assert f"{WP / 'bad-post.xml'}:5: post 30 “(no title)”: has no title" in err
     assert list(Article.objects.values_list("slug", flat=True)) == ["named-post"]
 
 
@@ -204,3 +204,10 @@ def test_autop_leaves_an_unclosed_block_to_the_sanitiser():
 def test_autop_drops_media_shortcodes_but_keeps_citation_markers():
     text = '[caption id="a1" align="alignleft"]A machine[/caption]\n\nSee the study [1].\n\n[gallery ids="1,2"]'
     assert autop(text) == "<p>A machine</p>\n<p>See the study [1].</p>"
+
+
+def test_each_post_knows_the_line_it_starts_on():
+    posts = [item for item in read_wxr(str(EXPORT)) if isinstance(item, WPPost)]
+    lines = EXPORT.read_text(encoding="utf-8").splitlines()
+    assert [lines[p.line - 1].strip() for p in posts] == ["<item>"] * len(posts)
+    assert posts[0].line == 24

@@ -414,9 +414,9 @@ def import_post(post, *, authors=None, as_drafts=False, origin=""):
     from .wordpress import autop, plain_text
 
     if not post.title:
-        raise PageError(f"{post}: has no title.")
+        raise PageError(f"{post}: has no title.", post.line)
     if len(post.title) > 200:
-        raise PageError(f"{post}: the title is longer than 200 characters.")
+        raise PageError(f"{post}: the title is longer than 200 characters.", post.line)
     body = sanitize_html(autop(post.content))
     first_text = plain_text(post.excerpt) or plain_text(body.split("</p>", 1)[0]) or post.title
     values = {"title": post.title, "summary": truncate_words(first_text, 300), "body": body}
@@ -445,7 +445,7 @@ def import_post(post, *, authors=None, as_drafts=False, origin=""):
             article.full_clean(exclude=["author"])
         except ValidationError as error:
             messages = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in error.message_dict.items())
-            raise PageError(f"{post}: the article would not be valid ({messages}).") from None
+            raise PageError(f"{post}: the article would not be valid ({messages}).", post.line) from None
         if outcome.created or outcome.changes:
             article.save()
             ArticleEvent.objects.create(

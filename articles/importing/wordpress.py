@@ -12,10 +12,10 @@ import html
 import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote
-from xml.etree.ElementTree import ParseError
+from xml.etree.ElementTree import ParseError, TreeBuilder
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+from defusedxml.ElementTree import DefusedXMLParser, iterparse
 from django.utils import timezone
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -66,6 +66,7 @@ class WPPost:
     date: datetime.datetime | None = None
     categories: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    line: int | None = None  # where the <item> starts in the file
 
     def __str__(self):
         return f"post {self.post_id} “{self.title or '(no title)'}”"
@@ -80,6 +81,21 @@ def _is_wp(namespace):
     return namespace.startswith(WP_NS_PREFIX) and not namespace.endswith("/excerpt/")
 
 
+class _ItemLines(TreeBuilder):
+    """Builds the tree and notes the line each <item> starts on, which expat knows while reading its tag."""
+
+    def __init__(self):
+        super().__init__()
+        self.expat = None
+        self.lines = {}
+
+    def start(self, tag, attrs):
+        element = super().start(tag, attrs)
+        if tag == "item":
+            self.lines[id(element)] = self.expat.CurrentLineNumber
+        return element
+
+
 def read_wxr(source):
     """Yield ``WPAuthor`` and ``WPPost`` objects from ``source`` (a path or a binary file), in file order.
 
@@ -88,8 +104,11 @@ def read_wxr(source):
     """
     depth = 0
     channel = None
+    builder = _ItemLines()
+    parser = DefusedXMLParser(target=builder, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    builder.expat = parser.parser
     try:
-        for event, element in iterparse(source, events=("start", "end")):
+        for event, element in iterparse(source, events=("start", "end"), parser=parser):
             if event == "start":
                 depth += 1
                 if depth == 1 and _split(element.tag)[1] != "rss":
@@ -102,7 +121,9 @@ def read_wxr(source):
                 continue
             namespace, local = _split(element.tag)
             if local == "item":
-                yield _read_item(element)
+                post = _read_item(element)
+                post.line = builder.lines.pop(id(element), None)
+                yield post
             elif local == "author" and _is_wp(namespace):
                 yield _read_author(element)
             # Done with this child of <channel>: let it go.

@@ -92,7 +92,7 @@ class Command(BaseCommand):
             outcome = import_post(post, authors=authors, as_drafts=as_drafts, origin=path.name)
         except PageError as error:
             self.totals["failed"] += 1
-            self.stderr.write(f"{path}: {error.message}")
+            self.stderr.write(f"{path}:{error.line or '-'}: {error.message}")
             return
         self.totals[outcome.verb] += 1
         if self.verbosity == 0 or (outcome.verb == "unchanged" and self.verbosity < 2):
