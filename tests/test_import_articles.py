@@ -344,3 +344,10 @@ def test_reimport_resolves_links_to_articles_an_editor_created_meanwhile(make):
     assert list(PendingLink.objects.values_list("title", flat=True)) == ["Stage 1 Breast Cancer Treatment Options"]
     entries = SeriesEntry.objects.order_by("position").values_list("article__slug", flat=True)
     assert list(entries) == ["stage-2-breast-cancer-treatment-options", "stage-3-by-hand"]
+
+
+def test_a_binary_file_is_refused_with_its_line(tmp_path):
+    page = tmp_path / "image.txt"
+    page.write_bytes(b"Title\n\nBody\x00\x01 text\n")
+    _, err, error = run(page)
+    assert error is not None and f"{page}:3: the file contains NUL bytes" in err

@@ -130,7 +130,11 @@ def read_text(path):
     except OSError as error:
         raise PageError(f"cannot read the file ({error.strerror or error})") from None
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise PageError("the file is not UTF-8 text (save it as UTF-8 and try again)", line) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise PageError("the file contains NUL bytes: it is not a text page", line)
+    return text
