@@ -351,3 +351,23 @@ def test_a_binary_file_is_refused_with_its_line(tmp_path):
     page.write_bytes(b"Title\n\nBody\x00\x01 text\n")
     _, err, error = run(page)
     assert error is not None and f"{page}:3: the file contains NUL bytes" in err
+
+
+def test_a_database_refusal_fails_only_that_file(monkeypatch, tmp_path):
+    """An unexpected database error is reported for its file; the next file still imports."""
+    from django.db import IntegrityError
+
+    from articles.importing import apply
+
+    real = apply._add_related_links
+
+    def refuse_for_stage_1(article, page, outcome):
+        if article.title.startswith("Stage 1"):
+            raise IntegrityError("simulated")
+        return real(article, page, outcome)
+
+    monkeypatch.setattr(apply, "_add_related_links", refuse_for_stage_1)
+    _, err, error = run(STAGE_FILES[1], STAGE_FILES[3])
+    assert error is not None
+    assert f"{STAGE_FILES[1]}:-: the database refused it (simulated)" in err
+    assert list(Article.objects.values_list("title", flat=True)) == ["Stage 3 Breast Cancer Treatment Options"]

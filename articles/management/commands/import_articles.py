@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from articles.importing.apply import import_page
 from articles.importing.plaintext import PageError, parse_page
@@ -58,9 +58,11 @@ class Command(BaseCommand):
                     bar.update(done - 1, path.name)
                     try:
                         outcome = self._import_file(path, publish=publish, author=author_user, dry_run=dry_run)
-                    except PageError as error:
+                    except (PageError, DatabaseError) as error:
+                        # The file's transaction (a savepoint in a dry run) is rolled back; go on with the next.
                         bar.clear()
-                        self.stderr.write(f"{path}:{error.line or '-'}: {error.message}")
+                        line, message = (error.line, error.message) if isinstance(error, PageError) else (None, f"the database refused it ({error})")
+                        self.stderr.write(f"{path}:{line or '-'}: {message}")
                         failed += 1
                         continue
                     bar.clear()

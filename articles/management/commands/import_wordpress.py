@@ -5,7 +5,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from articles.importing.apply import import_post
 from articles.importing.plaintext import PageError
@@ -93,6 +93,10 @@ class Command(BaseCommand):
         except PageError as error:
             self.totals["failed"] += 1
             self.stderr.write(f"{path}:{error.line or '-'}: {error.message}")
+            return
+        except DatabaseError as error:  # the post's transaction is rolled back; go on with the next
+            self.totals["failed"] += 1
+            self.stderr.write(f"{path}:{post.line or '-'}: {post}: the database refused it ({error})")
             return
         self.totals[outcome.verb] += 1
         if self.verbosity == 0 or (outcome.verb == "unchanged" and self.verbosity < 2):
