@@ -371,3 +371,55 @@ def test_a_database_refusal_fails_only_that_file(monkeypatch, tmp_path):
     assert error is not None
     assert f"{STAGE_FILES[1]}:-: the database refused it (simulated)" in err
     assert list(Article.objects.values_list("title", flat=True)) == ["Stage 3 Breast Cancer Treatment Options"]
+
+
+def _chain_pages(folder, count):
+    """``count`` tiny pages, each naming its neighbours as Previous/Next Post."""
+    titles = [f"Step {n} Walking Plan For Beginners" for n in range(1, count + 1)]
+    paths = []
+    for index, title in enumerate(titles):
+        lines = [title, "", f"Walking step {index + 1}.", ""]
+        if index > 0:
+            lines += ["Previous Post", "", titles[index - 1], ""]
+        if index < count - 1:
+            lines += ["Next Post", "", titles[index + 1], ""]
+        path = folder / f"step-{index + 1}.txt"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        paths.append(path)
+    return titles, paths
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(4))), ids=lambda o: "".join(map(str, o)))
+def test_a_chain_imported_in_any_order_becomes_one_series(tmp_path, order):
+    """Pieces of a chain that arrive out of order are joined: one series, in the pages' order."""
+    titles, paths = _chain_pages(tmp_path, 4)
+    for index in order:
+        _, err, error = run(paths[index])
+        assert error is None, err
+    series = Series.objects.get()
+    assert series.title == "Walking Plan For Beginners"
+    assert list(series.entries.order_by("position").values_list("article__title", flat=True)) == titles
+    assert not PendingLink.objects.exists()
+
+
+def test_a_long_chain_in_shuffled_order_becomes_one_ordered_series(tmp_path):
+    """Twelve pages in a fixed scrambled order: one series, in order, positions 1..12."""
+    titles, paths = _chain_pages(tmp_path, 12)
+    scrambled = [paths[i] for i in (7, 2, 11, 0, 5, 9, 3, 10, 1, 6, 8, 4)]
+    _, err, error = run(*scrambled)
+    assert error is None, err
+    entries = list(Series.objects.get().entries.order_by("position").values_list("article__title", "position"))
+    assert entries == [(title, n) for n, title in enumerate(titles, start=1)]
+
+
+def test_two_curated_series_are_not_merged(make):
+    """An article in the middle of an editor's series is not moved by an imported Next Post."""
+    first_series, second_series = make.series(title="A"), make.series(title="B")
+    one = make.article(title="Stage 1 Breast Cancer Treatment Options")
+    make.series_entry(first_series, one, 1)
+    make.series_entry(first_series, make.article(), 2)
+    stage2 = make.article(title="Stage 2 Breast Cancer Treatment Options", slug="stage-2-breast-cancer-treatment-options")
+    make.series_entry(second_series, stage2, 1)
+    out, _, _ = run(SAMPLE)
+    assert "left as they are" in out
+    assert SeriesEntry.objects.get(article=stage2).series == second_series

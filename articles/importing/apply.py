@@ -213,8 +213,13 @@ def _find_or_create_reference(entry, outcome):
 
 
 def _place_in_series(article, page, outcome):
+    links = []
     for kind, title in ((PendingLink.Kind.PREVIOUS, page.previous_title), (PendingLink.Kind.NEXT, page.next_title)):
         neighbour = find_by_title(title, exclude=article) if title else None
+        links.append((kind, title, neighbour))
+    # Join a neighbour's series before starting a new one with the other neighbour.
+    links.sort(key=lambda link: not (link[2] and SeriesEntry.objects.filter(article=link[2]).exists()))
+    for kind, title, neighbour in links:
         if neighbour is None and title:
             _keep_pending(article, kind, title, 0, outcome)
         elif kind == PendingLink.Kind.PREVIOUS and neighbour:
@@ -228,8 +233,10 @@ def link_in_series(first, second):
     """Put ``first`` directly before ``second`` in a series; returns (change, note), either may be None.
 
     Neither in a series: a new series holds both. One in a series: the other
-    joins it next to it (later entries move up one). Both already in it, in
-    this order and adjacent: nothing to do. Anything else would move an
+    joins it next to it (later entries move up one). Both in one series, in
+    this order and adjacent: nothing to do. ``first`` ends one series and
+    ``second`` starts another: two pieces of one chain, imported out of order,
+    so the second series is appended to the first. Anything else would move an
     article an editor placed, so it is left as is and reported.
     """
     first_entry = SeriesEntry.objects.filter(article=first).select_related("series").first()
@@ -241,6 +248,8 @@ def link_in_series(first, second):
         return f"series “{series}” created with “{first}” and “{second}”", None
     if first_entry and second_entry:
         if first_entry.series_id != second_entry.series_id:
+            if _is_last(first_entry) and _is_first(second_entry):
+                return _append_series(first_entry, second_entry.series), None
             return None, (
                 f"“{first}” is in series “{first_entry.series}” and “{second}” in “{second_entry.series}”: left as they are"
             )
@@ -255,6 +264,29 @@ def link_in_series(first, second):
         return f"“{second}” placed after “{first}” in series “{first_entry.series}”", None
     _insert(second_entry.series, second_entry.position, first)
     return f"“{first}” placed before “{second}” in series “{second_entry.series}”", None
+
+
+def _is_last(entry):
+    return not SeriesEntry.objects.filter(series_id=entry.series_id, position__gt=entry.position).exists()
+
+
+def _is_first(entry):
+    return not SeriesEntry.objects.filter(series_id=entry.series_id, position__lt=entry.position).exists()
+
+
+def _append_series(last_entry, other):
+    """Move ``other``'s entries, in order, after ``last_entry`` (the end of its series)."""
+    series = last_entry.series
+    for offset, entry in enumerate(other.entries.order_by("position"), start=1):
+        entry.series = series
+        entry.position = last_entry.position + offset
+        entry.save(update_fields=["series", "position"])
+    message = f"series “{other}” appended to “{series}”"
+    # An emptied series nobody configured is the importer's own leftover; one with settings is kept.
+    if not other.description and other.review_interval_months is None:
+        other.delete()
+        message += f" (“{other}” removed)"
+    return message
 
 
 def _insert(series, position, article):
