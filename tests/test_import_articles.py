@@ -266,6 +266,8 @@ def test_series_naming_uses_the_words_titles_share():
     assert series_title("Apples", "Pears") == "Apples series"
     assert series_label("Stage 1 Breast Cancer", "Breast Cancer") == "Stage 1"
     assert series_label("Unrelated", "Breast Cancer") == "Unrelated"
+    assert series_title("Part 1 of the Living Well Guide", "Part 2 of the Living Well Guide") == "Living Well Guide"
+    assert series_label("Part 1 of the Living Well Guide", "Living Well Guide") == "Part 1"
 
 
 def test_author_option_sets_the_author_of_new_articles(make):

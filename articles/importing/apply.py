@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -290,10 +290,13 @@ def _append_series(last_entry, other):
 
 
 def _insert(series, position, article):
-    # Move later entries up one, last first, so the unique (series, position) holds at every step.
-    for entry in series.entries.filter(position__gte=position).order_by("-position"):
-        entry.position += 1
-        entry.save(update_fields=["position"])
+    # Move later entries up one in two statements: first out of the way (above every position in
+    # use), then back down to their place plus one, so (series, position) stays unique row by row.
+    later = SeriesEntry.objects.filter(series=series, position__gte=position)
+    top = later.aggregate(top=Max("position"))["top"]
+    if top is not None:
+        later.update(position=F("position") + top + 1)
+        SeriesEntry.objects.filter(series=series, position__gt=top).update(position=F("position") - top)
     SeriesEntry.objects.create(series=series, article=article, position=position, label=series_label(article.title, series.title))
 
 
@@ -306,10 +309,24 @@ def series_title(first_title, second_title):
     suffix = 0
     while suffix < min(len(a), len(b)) - prefix and a[-1 - suffix].casefold() == b[-1 - suffix].casefold():
         suffix += 1
-    common = a[:prefix] if prefix >= suffix else a[len(a) - suffix:]
+    if prefix >= suffix:
+        common = _trim_small_words(a[:prefix], end=True)
+    else:
+        common = _trim_small_words(a[len(a) - suffix:], end=False)
     if len(common) >= 2:
         return " ".join(common)[:200]
     return f"{first_title} series"[:200]
+
+
+_SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with", "-", "–", "—", ":"}
+
+
+def _trim_small_words(words, *, end):
+    """Drop "of the" and friends where the shared words meet the differing ones."""
+    words = list(words)
+    while words and words[-1 if end else 0].casefold().strip(",:") in _SMALL_WORDS:
+        words.pop(-1 if end else 0)
+    return words
 
 
 def series_label(article_title, title_of_series):
@@ -317,8 +334,12 @@ def series_label(article_title, title_of_series):
     label = article_title
     index = article_title.casefold().find(title_of_series.casefold())
     if index >= 0:
-        rest = (article_title[:index] + " " + article_title[index + len(title_of_series):]).strip(" -–—:,")
-        label = " ".join(rest.split()) or article_title
+        words = (article_title[:index] + " " + article_title[index + len(title_of_series):]).split()
+        while words and words[-1].casefold().strip(",:") in _SMALL_WORDS:
+            words.pop()
+        while words and words[0].casefold().strip(",:") in _SMALL_WORDS:
+            words.pop(0)
+        label = " ".join(words) or article_title
     return truncate_words(label, LABEL_MAX_LENGTH)
 
 
