@@ -163,3 +163,10 @@ def test_page_shaped_text_either_parses_or_fails_with_a_page_error(lines):
         parse_page("\n".join(lines))
     except PageError as error:
         assert error.message
+
+
+def test_windows_line_endings_and_a_byte_order_mark_read_the_same(sample):
+    """A page saved on Windows (CRLF, BOM) parses exactly like the original."""
+    text = "\ufeff" + SAMPLE.read_text(encoding="utf-8").replace("\n", "\r\n")
+    page = parse_page(text)
+    assert page == sample

@@ -41,9 +41,9 @@ def imported(existing_user):
 
 
 def test_posts_become_articles_and_the_rest_is_skipped_with_counts(imported):
-    """Four posts in, pages, attachments, trash and menu items skipped and counted."""
-    assert Article.objects.count() == 4
-    assert "4 created, 0 updated, 0 unchanged, 0 failed" in imported
+    """Five posts in, pages, attachments, trash and menu items skipped and counted."""
+    assert Article.objects.count() == 5
+    assert "5 created, 0 updated, 0 unchanged, 0 failed" in imported
     assert "skipped 1 attachments, 1 nav_menu_item items, 1 pages, 1 trash posts" in imported
     assert not Article.objects.filter(title__in=["About Us", "Old Deleted Post", "Home"]).exists()
 
@@ -80,6 +80,8 @@ def test_statuses_map_to_draft_published_or_scheduled(imported):
     assert not future.is_public()
     pending = Article.objects.get(title="Awaiting an Editor")
     assert pending.status == Article.Status.DRAFT and pending.slug == "cafe-and-health"
+    protected = Article.objects.get(slug="members-only")
+    assert protected.status == Article.Status.DRAFT, "a password-protected post must not become public"
 
 
 def test_author_matched_by_login_or_created_inactive(imported, existing_user):
@@ -93,7 +95,7 @@ def test_author_matched_by_login_or_created_inactive(imported, existing_user):
 def test_reimport_changes_nothing(imported):
     before = list(Article.objects.values_list("pk", "slug", "body", "status", "publish_at").order_by("pk"))
     out, _, error = run(EXPORT)
-    assert error is None and "0 created, 0 updated, 4 unchanged" in out
+    assert error is None and "0 created, 0 updated, 5 unchanged" in out
     assert list(Article.objects.values_list("pk", "slug", "body", "status", "publish_at").order_by("pk")) == before
     assert get_user_model().objects.filter(username="jwriter").count() == 1
 
@@ -108,7 +110,7 @@ def test_reimport_updates_in_place_and_keeps_editors_tags(imported, tmp_path):
     assert "1 updated" in out
     article.refresh_from_db()
     assert "low-dose X-ray" in article.body and "Editor's pick" in article.tags.names()
-    assert Article.objects.count() == 4
+    assert Article.objects.count() == 5
 
 
 def test_existing_published_article_is_not_unpublished(make, existing_user, tmp_path):
@@ -126,7 +128,7 @@ def test_dry_run_writes_nothing(existing_user):
     out, _, error = run("--dry-run", EXPORT)
     assert error is None
     assert "post 10 “Mammograms Explained”: would be created" in out
-    assert "Dry run, nothing written: would have 4 created" in out
+    assert "Dry run, nothing written: would have 5 created" in out
     assert not Article.objects.exists()
     assert not get_user_model().objects.filter(username="jwriter").exists()
 

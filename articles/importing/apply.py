@@ -459,8 +459,8 @@ def import_post(post, *, authors=None, as_drafts=False, origin=""):
     """Create or update the article for one WordPress post (matched by slug); raises ``PageError``, writing nothing.
 
     New articles take the export's status (publish: published at the post's
-    date; future: scheduled; draft, pending, private: draft) unless
-    ``as_drafts``. An existing article keeps its status, except that a draft
+    date; future: scheduled; draft, pending, private and password-protected
+    posts: draft) unless ``as_drafts``. An existing article keeps its status, except that a draft
     is published when the export publishes it. Tags and categories are added,
     never removed, so tags an editor added since survive a re-import.
     """
@@ -526,6 +526,7 @@ def import_post(post, *, authors=None, as_drafts=False, origin=""):
 
 
 def _wordpress_status(post, as_drafts):
-    if as_drafts or post.status not in {"publish", "future"}:
+    # A password-protected post was never public: it comes in as a draft, not open to everyone.
+    if as_drafts or post.password_protected or post.status not in {"publish", "future"}:
         return Article.Status.DRAFT, None
     return Article.Status.PUBLISHED, post.date or timezone.now()

@@ -67,6 +67,7 @@ class WPPost:
     categories: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     line: int | None = None  # where the <item> starts in the file
+    password_protected: bool = False
 
     def __str__(self):
         return f"post {self.post_id} “{self.title or '(no title)'}”"
@@ -177,6 +178,7 @@ def _read_item(element):
         excerpt=values.get(("excerpt", "encoded"), ""),
         creator=values.get(("dc", "creator"), ""),
         date=_read_date(values),
+        password_protected=bool(values.get(("wp", "post_password"), "")),
     )
     for child in element:
         if _split(child.tag) == ("", "category"):
