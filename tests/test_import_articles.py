@@ -196,6 +196,7 @@ def test_dry_run_prints_what_would_happen_and_writes_nothing():
     assert "reviewer “Dr. L. Moreno” created" in out
     assert "series “Breast Cancer Treatment Options” created" in out
     assert "Dry run, nothing written: would have 3 created" in out
+    assert "1 links waiting for articles not imported yet" in out  # only "Living With Breast Cancer"
     assert counts() == dict.fromkeys(counts(), 0)
     assert not PendingLink.objects.exists() and not ArticleEvent.objects.exists()
 

@@ -48,7 +48,6 @@ class Command(BaseCommand):
 
         totals = {"created": 0, "updated": 0, "unchanged": 0}
         failed = len(missing)
-        unresolved = 0
         bar = ProgressBar(self.stderr, len(files))
         try:
             # A dry run imports inside one transaction that is rolled back, so later files still see
@@ -58,19 +57,23 @@ class Command(BaseCommand):
                     bar.update(done - 1, path.name)
                     try:
                         outcome = self._import_file(path, publish=publish, author=author_user, dry_run=dry_run)
-                    except (PageError, DatabaseError) as error:
+                    except PageError as error:
+                        bar.clear()
+                        self.stderr.write(f"{path}:{error.line or '-'}: {error.message}")
+                        failed += 1
+                        continue
+                    except DatabaseError as error:
                         # The file's transaction (a savepoint in a dry run) is rolled back; go on with the next.
                         bar.clear()
-                        line, message = (error.line, error.message) if isinstance(error, PageError) else (None, f"the database refused it ({error})")
-                        self.stderr.write(f"{path}:{line or '-'}: {message}")
+                        self.stderr.write(f"{path}:-: the database refused it ({error})")
                         failed += 1
                         continue
                     bar.clear()
                     totals[outcome.verb] += 1
-                    unresolved += len(outcome.unresolved)
                     self._report(path, outcome, verbosity, dry_run)
                 bar.update(len(files))
                 bar.clear()
+                waiting = PendingLink.objects.count()
                 if dry_run:
                     raise DryRunRollback
         except DryRunRollback:
@@ -79,7 +82,7 @@ class Command(BaseCommand):
         summary = (
             f"{'Dry run, nothing written: would have ' if dry_run else ''}"
             f"{totals['created']} created, {totals['updated']} updated, {totals['unchanged']} unchanged, "
-            f"{failed} failed; {unresolved} links waiting for articles not imported yet."
+            f"{failed} failed; {waiting} links waiting for articles not imported yet (--pending lists them)."
         )
         self.stdout.write(summary)
         if failed:
