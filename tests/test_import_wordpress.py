@@ -9,8 +9,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from articles.importing.wordpress import WPPost, WXRError, autop, read_wxr
+from articles.importing.wordpress import WPAuthor, WPPost, WXRError, autop, read_wxr
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -213,3 +215,22 @@ def test_each_post_knows_the_line_it_starts_on():
     lines = EXPORT.read_text(encoding="utf-8").splitlines()
     assert [lines[p.line - 1].strip() for p in posts] == ["<item>"] * len(posts)
     assert posts[0].line == 24
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(
+    st.binary(max_size=300),
+    st.text(max_size=300).map(lambda t: f'<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>{t}'.encode()),
+    st.lists(st.sampled_from([
+        "<item>", "</item>", "<title>T</title>", "<wp:post_type>post</wp:post_type>", "<wp:post_id>1</wp:post_id>",
+        "<wp:post_date_gmt>2022-13-45 99:00:00</wp:post_date_gmt>", "<pubDate>not a date</pubDate>", "<![CDATA[x",
+        "]]>", "&amp;", "&nbsp;", "<category domain='post_tag'>Tag</category>", "</channel>", "</rss>",
+    ]), max_size=20).map(lambda parts: ('<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>' + "".join(parts)).encode()),
+))
+def test_any_bytes_give_posts_or_a_wxr_error(data):
+    """Whatever the file holds, the reader yields items or raises WXRError, never anything else."""
+    try:
+        for item in read_wxr(io.BytesIO(data)):
+            assert isinstance(item, WPPost | WPAuthor)
+    except WXRError as error:
+        assert error.message
