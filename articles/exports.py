@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -109,7 +109,15 @@ def export_articles_csv(modeladmin, request, queryset):
 @never_cache
 @staff_member_required
 def articles_csv(request):
-    """Every article (any status) as CSV, for staff who may view articles."""
+    """Every article as CSV for staff who may view articles; ``?status=published`` (etc.) narrows it."""
     if not request.user.has_perm("articles.view_article"):
         raise PermissionDenied("You may not view articles.")
-    return articles_csv_response(Article.objects.order_by("title", "pk"), request)
+    articles = Article.objects.order_by("title", "pk")
+    status = request.GET.get("status", "")
+    if status:
+        if status not in Article.Status.values:
+            return HttpResponseBadRequest(
+                f"Unknown status. Use one of: {', '.join(Article.Status.values)}.", content_type="text/plain"
+            )
+        articles = articles.filter(status=status)
+    return articles_csv_response(articles, request)

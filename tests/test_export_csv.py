@@ -147,3 +147,17 @@ def test_admin_action_queries_do_not_grow_with_the_selection(admin_client, make)
         assert len(read_csv(response)) == len(selection) + 1
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_status_filter_narrows_the_download(admin_client, make):
+    make.article(title="Live")
+    make.article(title="Unfinished", status="draft")
+    rows = read_csv(admin_client.get(URL, {"status": "draft"}))
+    assert [row[0] for row in rows[1:]] == ["Unfinished"]
+
+
+@pytest.mark.parametrize("value", ["nonsense", "<script>", "published'--"])
+def test_unknown_status_is_a_clear_400_not_a_500(admin_client, value):
+    response = admin_client.get(URL, {"status": value})
+    assert response.status_code == 400
+    assert b"Unknown status" in response.content and b"<script>" not in response.content
