@@ -234,3 +234,9 @@ def test_any_bytes_give_posts_or_a_wxr_error(data):
             assert isinstance(item, WPPost | WPAuthor)
     except WXRError as error:
         assert error.message
+
+
+def test_elements_outside_the_channel_are_ignored():
+    """Found by the property test: a sibling of <channel> with children must not break the reader."""
+    data = b'<rss><channel><item><title>In</title><wp:post_id xmlns:wp="http://wordpress.org/export/1.2/">1</wp:post_id></item></channel><x><item><title>Out</title></item></x></rss>'
+    assert [item.title for item in read_wxr(io.BytesIO(data))] == ["In"]

@@ -103,7 +103,7 @@ def read_wxr(source):
     Raises ``WXRError`` for a file that is not well-formed XML (with the line),
     declares entities, or is not a WordPress export.
     """
-    depth = 0
+    open_elements = []  # from <rss> down to the element being read
     channel = None
     builder = _ItemLines()
     parser = DefusedXMLParser(target=builder, forbid_dtd=False, forbid_entities=True, forbid_external=True)
@@ -111,14 +111,14 @@ def read_wxr(source):
     try:
         for event, element in iterparse(source, events=("start", "end"), parser=parser):
             if event == "start":
-                depth += 1
-                if depth == 1 and _split(element.tag)[1] != "rss":
+                if not open_elements and _split(element.tag)[1] != "rss":
                     raise WXRError("This is not a WordPress export (WXR): it does not start with <rss>.", 1)
-                if depth == 2 and _split(element.tag)[1] == "channel":
+                if len(open_elements) == 1 and channel is None and _split(element.tag)[1] == "channel":
                     channel = element
+                open_elements.append(element)
                 continue
-            depth -= 1
-            if depth != 2 or channel is None:
+            open_elements.pop()
+            if channel is None or not open_elements or open_elements[-1] is not channel:
                 continue
             namespace, local = _split(element.tag)
             if local == "item":
