@@ -6,7 +6,8 @@ from django.db.models import Max
 from references.admin import CitationFormSet, CitationInline, CitingAdminMixin
 
 from .admin_workflow import GuardedInlineMixin, WorkflowArticleAdminMixin
-from .models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
+from .exports import export_articles_csv
+from .models import Article, MedicalReview, PendingLink, RelatedLink, Reviewer, Series, SeriesEntry
 from .ordering import PositionedInlineFormSet, SortableInlineMixin
 from .review_admin import ReviewCycleAdminMixin, ReviewLogMixin
 
@@ -78,6 +79,7 @@ class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdmin
     date_hierarchy = "publish_at"
     autocomplete_fields = ["author", "assigned_reviewer"]
     inlines = [MedicalReviewInline, ArticleCitationInline, RelatedLinkInline, ArticleSeriesEntryInline]
+    actions = [*WorkflowArticleAdminMixin.actions, export_articles_csv]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "tags"]}),
         ("Publishing", {"fields": ["status", "publish_at", "author", "assigned_reviewer", "referenced_on"]}),
@@ -113,3 +115,14 @@ class RelatedLinkAdmin(admin.ModelAdmin):
     list_select_related = ["article", "target"]
     search_fields = ["article__title", "target__title"]
     autocomplete_fields = ["article", "target"]
+
+
+@admin.register(PendingLink)
+class PendingLinkAdmin(admin.ModelAdmin):
+    """Links imported pages name before their article exists; the import that brings it resolves them."""
+
+    list_display = ["article", "kind", "title", "created_at"]
+    list_select_related = ["article"]
+    list_filter = ["kind"]
+    search_fields = ["title", "article__title"]
+    autocomplete_fields = ["article"]

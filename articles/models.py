@@ -13,6 +13,13 @@ from taggit.managers import TaggableManager
 from .fields import SanitizedHTMLField
 
 
+class SlugNaturalKeyManager(models.Manager):
+    """Lets backups (dumpdata/loaddata with natural keys) refer to a row by its slug."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
 class Reviewer(models.Model):
     """A clinician who medically reviews articles; shown in the byline."""
 
@@ -31,6 +38,8 @@ class Reviewer(models.Model):
     )
     is_active = models.BooleanField("active", default=True, help_text="Inactive reviewers keep their past reviews but get no new work.")
 
+    objects = SlugNaturalKeyManager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = "reviewer"
@@ -41,6 +50,9 @@ class Reviewer(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:reviewer", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def display_name(self):
@@ -62,6 +74,8 @@ class Series(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = SlugNaturalKeyManager()
+
     class Meta:
         ordering = ["title"]
         verbose_name = "series"
@@ -72,6 +86,9 @@ class Series(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:series", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -524,3 +541,33 @@ class ReviewReminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.article} (due {self.due_on:%d %B %Y})"
+
+
+class PendingLink(models.Model):
+    """A link an imported page names by title before that article exists.
+
+    Kept until an import brings an article with that title, which then takes
+    its place in the series or the related links (``articles.importing.apply``).
+    """
+
+    class Kind(models.TextChoices):
+        PREVIOUS = "previous", "Previous in series"
+        NEXT = "next", "Next in series"
+        RELATED = "related", "Related article"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="pending_links")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200, help_text="The title the imported page names.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="For related links: the place in the list.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "kind", "position", "id"]
+        verbose_name = "unresolved imported link"
+        verbose_name_plural = "unresolved imported links"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "kind", "title"], name="pending_link_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.article}: {self.get_kind_display()} “{self.title}” (not imported yet)"

@@ -268,3 +268,6 @@ LOGGING = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# dumpdata/loaddata backups keep timestamps to the microsecond (Django's JSON cuts them to milliseconds).
+SERIALIZATION_MODULES = {"json": "cms.backup_json"}

@@ -13,11 +13,20 @@ from django.utils.html import format_html
 from .identifiers import DOI_RE, PMID_RE, normalise_doi, normalise_pmid, normalise_url
 
 
+class SourceManager(models.Manager):
+    """Lets backups (dumpdata/loaddata with natural keys) refer to a source by its name."""
+
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
 class Source(models.Model):
     """A publisher of referenced material, e.g. the American Cancer Society."""
 
     name = models.CharField(max_length=200, unique=True, help_text='As it appears in a reference list, e.g. "Mayo Clinic".')
     website = models.URLField(blank=True, max_length=500)
+
+    objects = SourceManager()
 
     class Meta:
         ordering = ["name"]
@@ -26,6 +35,9 @@ class Source(models.Model):
 
     def __str__(self):
         return self.name
+
+    def natural_key(self):
+        return (self.name,)
 
 
 class ReferenceQuerySet(models.QuerySet):

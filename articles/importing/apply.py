@@ -1,0 +1,532 @@
+"""Write one parsed page to the database, in one transaction, idempotently.
+
+``import_page`` creates the article or updates it in place (matched by slug,
+then by title), records the medical review once, turns the reference list into
+citations that reuse existing references, places the article in a series from
+its Previous/Next titles and adds its related links. Links to articles that
+are not there yet are kept as ``PendingLink`` rows and resolved by the import
+that brings the missing article, whatever the order of the files.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.html import sanitize_html
+from articles.models import (
+    Article,
+    ArticleEvent,
+    MedicalReview,
+    PendingLink,
+    RelatedLink,
+    Reviewer,
+    Series,
+    SeriesEntry,
+)
+from references.models import Citation, Reference, Source
+
+from .plaintext import PageError, truncate_words
+
+LABEL_MAX_LENGTH = 60
+
+
+@dataclass
+class Outcome:
+    """What one import did (or, in a dry run, would do)."""
+
+    article: Article
+    created: bool = False
+    changes: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # series places and related links made
+    unresolved: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def verb(self):
+        if self.created:
+            return "created"
+        return "updated" if self.changes or self.links else "unchanged"
+
+
+def import_page(page, *, publish=False, author=None, origin=""):
+    """Create or update the article ``page`` describes; raises ``PageError`` and writes nothing on failure.
+
+    ``publish`` publishes the article (now, unless it already has a publish
+    time) and requires the page's review line. Without it a new article is a
+    draft and an existing one keeps its status. ``origin`` (a file name) goes
+    into the audit trail.
+    """
+    if publish and not page.has_review:
+        raise PageError('--publish needs a "Medically Reviewed by <name> on <date>" line; this page has none.', page.title_line)
+    with transaction.atomic():
+        article, outcome = _save_article(page, publish=publish, author=author, origin=origin)
+        if page.has_review:
+            _record_review(article, page, outcome)
+        _replace_citations(article, page, outcome)
+        _place_in_series(article, page, outcome)
+        _add_related_links(article, page, outcome)
+        _resolve_links_to(article, outcome)
+    return outcome
+
+
+def find_by_title(title, *, exclude=None):
+    """The article with this title (case-insensitive), the oldest when several share it."""
+    articles = Article.objects.filter(title__iexact=" ".join(title.split()))
+    if exclude is not None:
+        articles = articles.exclude(pk=exclude.pk)
+    return articles.order_by("pk").first()
+
+
+def _save_article(page, *, publish, author, origin):
+    slug = slugify(page.title)[:200].strip("-") or "article"
+    article = Article.objects.filter(slug=slug).first() or find_by_title(page.title)
+    outcome = Outcome(article=article or Article(slug=slug), created=article is None)
+    article = outcome.article
+    old_status, old_title, old_body = article.status, article.title, article.body
+
+    new_values = {
+        "title": page.title,
+        "summary": page.summary,
+        "body": sanitize_html(page.body_html),
+        "referenced_on": page.referenced_on,
+    }
+    for name, value in new_values.items():
+        if getattr(article, name) != value:
+            if not outcome.created:
+                outcome.changes.append(f"{article._meta.get_field(name).verbose_name} changed")
+            setattr(article, name, value)
+    if outcome.created:
+        article.status = Article.Status.DRAFT
+        article.author = author
+    if publish:
+        if article.status == Article.Status.ARCHIVED:
+            outcome.notes.append("archived: left archived, not published")
+        elif article.status != Article.Status.PUBLISHED:
+            article.status = Article.Status.PUBLISHED
+            article.publish_at = article.publish_at or timezone.now()
+    if not outcome.created and article.status != old_status:
+        outcome.changes.append(f"status {old_status} → {article.status}")
+
+    try:
+        article.full_clean()
+    except ValidationError as error:
+        messages = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in error.message_dict.items())
+        raise PageError(f"The article would not be valid ({messages}).", page.title_line) from None
+    if not outcome.created and (article.title != old_title or article.body != old_body):
+        # A substantive change after the article's last sign-off: the review cycle shows it as changed.
+        article.content_changed_at = timezone.now()
+    if outcome.created or outcome.changes:
+        article.save()
+        ArticleEvent.objects.create(
+            article=article,
+            kind=ArticleEvent.Kind.NOTE,
+            comment=(f"Imported from {origin}" if outcome.created else f"Re-imported from {origin}: " + "; ".join(outcome.changes)),
+        )
+        if article.status != old_status or (outcome.created and article.status != Article.Status.DRAFT):
+            ArticleEvent.objects.create(
+                article=article,
+                kind=ArticleEvent.Kind.TRANSITION,
+                from_status=Article.Status.DRAFT if outcome.created else old_status,
+                to_status=article.status,
+                comment=f"Published by the importer ({origin})",
+            )
+    return article, outcome
+
+
+def find_or_create_reviewer(name, credentials=""):
+    """The reviewer with this name (case-insensitive), created when new; returns (reviewer, created)."""
+    reviewer = Reviewer.objects.filter(name__iexact=name).order_by("pk").first()
+    if reviewer:
+        return reviewer, False
+    reviewer = Reviewer.objects.create(name=name, credentials=credentials, slug=_unique_slug(Reviewer, name, 120))
+    return reviewer, True
+
+
+def _record_review(article, page, outcome):
+    reviewer, new_reviewer = find_or_create_reviewer(page.reviewer_name, page.reviewer_credentials)
+    if new_reviewer:
+        outcome.changes.append(f"reviewer “{reviewer.name}” created")
+    review, created = MedicalReview.objects.get_or_create(
+        article=article, reviewer=reviewer, reviewed_on=page.reviewed_on
+    )
+    if created:
+        outcome.changes.append(f"review by {reviewer.name} on {page.reviewed_on.day} {page.reviewed_on:%B %Y} recorded")
+        ArticleEvent.objects.create(article=article, kind=ArticleEvent.Kind.REVIEW, comment=f"Imported review: {review}")
+
+
+def _replace_citations(article, page, outcome):
+    wanted = []
+    seen = {}
+    for index, entry in enumerate(page.references, start=1):
+        reference = _find_or_create_reference(entry, outcome)
+        position = entry.number or index
+        if reference.pk in seen:
+            raise PageError(
+                f"Reference {position} is the same reference as {seen[reference.pk]} ({reference}).", entry.line_number
+            )
+        seen[reference.pk] = position
+        wanted.append((position, reference.pk))
+    current = list(article.citations.order_by("position").values_list("position", "reference_id"))
+    if current == wanted:
+        return
+    article.citations.all().delete()
+    Citation.objects.bulk_create(Citation(article=article, position=p, reference_id=r) for p, r in wanted)
+    outcome.changes.append(f"reference list set ({len(wanted)} citations)")
+    if not outcome.created:
+        Article.objects.filter(pk=article.pk).update(content_changed_at=timezone.now())
+
+
+def _find_or_create_reference(entry, outcome):
+    """An existing reference with the same DOI, PubMed id or URL, or the same source and title; else a new one."""
+    source = None
+    if entry.source:
+        source = Source.objects.filter(name__iexact=entry.source).first()
+        if source is None:
+            source = Source.objects.create(name=entry.source)
+            outcome.changes.append(f"source “{source}” created")
+    candidate = Reference(
+        source=source,
+        title=entry.title,
+        more_titles=entry.more_titles,
+        url=entry.url,
+        doi=entry.doi,
+        pmid=entry.pmid,
+        accessed_on=entry.accessed_on,
+    )
+    existing = candidate.duplicates().first() or Reference.objects.filter(source=source, title__iexact=entry.title).first()
+    if existing:
+        return existing
+    try:
+        candidate.full_clean()
+    except ValidationError as error:
+        raise PageError(f"Reference {entry.number or ''}: {'; '.join(error.messages)}", entry.line_number) from None
+    candidate.save()
+    outcome.changes.append(f"reference “{candidate}” created")
+    return candidate
+
+
+# Series -------------------------------------------------------------------------------------------
+
+
+def _place_in_series(article, page, outcome):
+    links = []
+    for kind, title in ((PendingLink.Kind.PREVIOUS, page.previous_title), (PendingLink.Kind.NEXT, page.next_title)):
+        neighbour = find_by_title(title, exclude=article) if title else None
+        links.append((kind, title, neighbour))
+    # Join a neighbour's series before starting a new one with the other neighbour.
+    links.sort(key=lambda link: not (link[2] and SeriesEntry.objects.filter(article=link[2]).exists()))
+    for kind, title, neighbour in links:
+        if neighbour is None and title:
+            _keep_pending(article, kind, title, 0, outcome)
+        elif kind == PendingLink.Kind.PREVIOUS and neighbour:
+            _note(outcome, link_in_series(neighbour, article))
+        elif neighbour:
+            _note(outcome, link_in_series(article, neighbour))
+        _forget_pending(article, kind, [title] if title and neighbour is None else [])
+
+
+def link_in_series(first, second):
+    """Put ``first`` directly before ``second`` in a series; returns (change, note), either may be None.
+
+    Neither in a series: a new series holds both. One in a series: the other
+    joins it next to it (later entries move up one). Both in one series, in
+    this order and adjacent: nothing to do. ``first`` ends one series and
+    ``second`` starts another: two pieces of one chain, imported out of order,
+    so the second series is appended to the first. Anything else would move an
+    article an editor placed, so it is left as is and reported.
+    """
+    first_entry = SeriesEntry.objects.filter(article=first).select_related("series").first()
+    second_entry = SeriesEntry.objects.filter(article=second).select_related("series").first()
+    if first_entry is None and second_entry is None:
+        series = _create_series(first, second)
+        SeriesEntry.objects.create(series=series, article=first, position=1, label=series_label(first.title, series.title))
+        SeriesEntry.objects.create(series=series, article=second, position=2, label=series_label(second.title, series.title))
+        return f"series “{series}” created with “{first}” and “{second}”", None
+    if first_entry and second_entry:
+        if first_entry.series_id != second_entry.series_id:
+            if _is_last(first_entry) and _is_first(second_entry):
+                return _append_series(first_entry, second_entry.series), None
+            return None, (
+                f"“{first}” is in series “{first_entry.series}” and “{second}” in “{second_entry.series}”: left as they are"
+            )
+        between = SeriesEntry.objects.filter(
+            series_id=first_entry.series_id, position__gt=first_entry.position, position__lt=second_entry.position
+        )
+        if second_entry.position > first_entry.position and not between.exists():
+            return None, None
+        return None, f"“{first}” and “{second}” are placed differently in series “{first_entry.series}”: left as they are"
+    if first_entry:
+        _insert(first_entry.series, first_entry.position + 1, second)
+        return f"“{second}” placed after “{first}” in series “{first_entry.series}”", None
+    _insert(second_entry.series, second_entry.position, first)
+    return f"“{first}” placed before “{second}” in series “{second_entry.series}”", None
+
+
+def _is_last(entry):
+    return not SeriesEntry.objects.filter(series_id=entry.series_id, position__gt=entry.position).exists()
+
+
+def _is_first(entry):
+    return not SeriesEntry.objects.filter(series_id=entry.series_id, position__lt=entry.position).exists()
+
+
+def _append_series(last_entry, other):
+    """Move ``other``'s entries, in order, after ``last_entry`` (the end of its series)."""
+    series = last_entry.series
+    for offset, entry in enumerate(other.entries.order_by("position"), start=1):
+        entry.series = series
+        entry.position = last_entry.position + offset
+        entry.save(update_fields=["series", "position"])
+    message = f"series “{other}” appended to “{series}”"
+    # An emptied series nobody configured is the importer's own leftover; one with settings is kept.
+    if not other.description and other.review_interval_months is None:
+        other.delete()
+        message += f" (“{other}” removed)"
+    return message
+
+
+def _insert(series, position, article):
+    # Move later entries up one in two statements: first out of the way (above every position in
+    # use), then back down to their place plus one, so (series, position) stays unique row by row.
+    later = SeriesEntry.objects.filter(series=series, position__gte=position)
+    top = later.aggregate(top=Max("position"))["top"]
+    if top is not None:
+        later.update(position=F("position") + top + 1)
+        SeriesEntry.objects.filter(series=series, position__gt=top).update(position=F("position") - top)
+    SeriesEntry.objects.create(series=series, article=article, position=position, label=series_label(article.title, series.title))
+
+
+def series_title(first_title, second_title):
+    """The words two titles share at the start or the end ("Breast Cancer Treatment Options"), else "<first> series"."""
+    a, b = first_title.split(), second_title.split()
+    prefix = 0
+    while prefix < min(len(a), len(b)) and a[prefix].casefold() == b[prefix].casefold():
+        prefix += 1
+    suffix = 0
+    while suffix < min(len(a), len(b)) - prefix and a[-1 - suffix].casefold() == b[-1 - suffix].casefold():
+        suffix += 1
+    if prefix >= suffix:
+        common = _trim_small_words(a[:prefix], end=True)
+    else:
+        common = _trim_small_words(a[len(a) - suffix:], end=False)
+    if len(common) >= 2:
+        return " ".join(common)[:200]
+    return f"{first_title} series"[:200]
+
+
+_SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with", "-", "–", "—", ":"}
+
+
+def _trim_small_words(words, *, end):
+    """Drop "of the" and friends where the shared words meet the differing ones."""
+    words = list(words)
+    while words and words[-1 if end else 0].casefold().strip(",:") in _SMALL_WORDS:
+        words.pop(-1 if end else 0)
+    return words
+
+
+def series_label(article_title, title_of_series):
+    """The article's title without the series' own words ("Stage 2"), or the title, cut to fit."""
+    label = article_title
+    index = article_title.casefold().find(title_of_series.casefold())
+    if index >= 0:
+        words = (article_title[:index] + " " + article_title[index + len(title_of_series):]).split()
+        while words and words[-1].casefold().strip(",:") in _SMALL_WORDS:
+            words.pop()
+        while words and words[0].casefold().strip(",:") in _SMALL_WORDS:
+            words.pop(0)
+        label = " ".join(words) or article_title
+    return truncate_words(label, LABEL_MAX_LENGTH)
+
+
+def _create_series(first, second):
+    title = series_title(first.title, second.title)
+    return Series.objects.create(title=title, slug=_unique_slug(Series, title, 200))
+
+
+def _unique_slug(model, text, max_length):
+    base = slugify(text)[: max_length - 6].strip("-") or model._meta.model_name
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+# Related links and pending links ------------------------------------------------------------------
+
+
+def _add_related_links(article, page, outcome):
+    next_position = (article.related_links.aggregate(top=Max("position"))["top"] or 0) + 1
+    waiting = []
+    for index, title in enumerate(page.related_titles, start=1):
+        target = find_by_title(title, exclude=article)
+        if target is None:
+            if _same(title, article.title):
+                outcome.notes.append(f"related link to itself (“{title}”) skipped")
+            else:
+                _keep_pending(article, PendingLink.Kind.RELATED, title, index, outcome)
+                waiting.append(title)
+            continue
+        _, created = RelatedLink.objects.get_or_create(article=article, target=target, defaults={"position": next_position})
+        if created:
+            next_position += 1
+            outcome.links.append(f"related link to “{target}” added")
+    _forget_pending(article, PendingLink.Kind.RELATED, waiting)
+
+
+def _resolve_links_to(article, outcome):
+    """Links other imported pages made to this article's title, waiting for it: make them now."""
+    waiting = PendingLink.objects.filter(title__iexact=article.title).exclude(article=article).select_related("article")
+    for pending in waiting:
+        source = pending.article
+        if pending.kind == PendingLink.Kind.RELATED:
+            top = source.related_links.aggregate(top=Max("position"))["top"] or 0
+            _, created = RelatedLink.objects.get_or_create(article=source, target=article, defaults={"position": top + 1})
+            if created:
+                outcome.links.append(f"related link from “{source}” resolved")
+        elif pending.kind == PendingLink.Kind.PREVIOUS:
+            _note(outcome, link_in_series(article, source))
+        else:
+            _note(outcome, link_in_series(source, article))
+        pending.delete()
+
+
+def _keep_pending(article, kind, title, position, outcome):
+    PendingLink.objects.update_or_create(article=article, kind=kind, title=title, defaults={"position": position})
+    label = {"previous": "Previous Post", "next": "Next Post", "related": "Related Post"}[kind]
+    outcome.unresolved.append(f"{label} “{title}” is not imported yet")
+
+
+def _forget_pending(article, kind, titles):
+    """Drop waiting links the page no longer names (the file was edited since)."""
+    keep = {" ".join(t.split()).casefold() for t in titles if t}
+    for pending in PendingLink.objects.filter(article=article, kind=kind):
+        if pending.title.casefold() not in keep:
+            pending.delete()
+
+
+def _note(outcome, result):
+    change, note = result
+    if change:
+        outcome.links.append(change)
+    if note:
+        outcome.notes.append(note)
+
+
+def _same(a, b):
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+# WordPress ----------------------------------------------------------------------------------------
+
+SKIPPED_CATEGORIES = {"uncategorized", "uncategorised"}
+
+
+def find_or_create_wordpress_user(login, author=None):
+    """The account with this username; a new one, inactive and without staff access, when there is none.
+
+    A placeholder keeps the author's name on the article without letting anyone
+    sign in as them; an administrator can activate it and set a password later.
+    Returns (user, created).
+    """
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    user = User.objects.filter(username=login[:150]).first()
+    if user:
+        return user, False
+    user = User(
+        username=login[:150],
+        email=(author.email if author else "")[:254],
+        first_name=(author.first_name if author else "")[:150],
+        last_name=(author.last_name if author else "")[:150],
+        is_active=False,
+        is_staff=False,
+    )
+    if author and not (user.first_name or user.last_name) and author.display_name:
+        user.first_name = author.display_name[:150]
+    user.set_unusable_password()
+    user.save()
+    return user, True
+
+
+def import_post(post, *, authors=None, as_drafts=False, origin=""):
+    """Create or update the article for one WordPress post (matched by slug); raises ``PageError``, writing nothing.
+
+    New articles take the export's status (publish: published at the post's
+    date; future: scheduled; draft, pending, private and password-protected
+    posts: draft) unless ``as_drafts``. An existing article keeps its status, except that a draft
+    is published when the export publishes it. Tags and categories are added,
+    never removed, so tags an editor added since survive a re-import.
+    """
+    from .wordpress import autop, plain_text
+
+    if not post.title:
+        raise PageError(f"{post}: has no title.", post.line)
+    if len(post.title) > 200:
+        raise PageError(f"{post}: the title is longer than 200 characters.", post.line)
+    body = sanitize_html(autop(post.content))
+    first_text = plain_text(post.excerpt) or plain_text(body.split("</p>", 1)[0]) or post.title
+    values = {"title": post.title, "summary": truncate_words(first_text, 300), "body": body}
+    slug = (slugify(post.slug) or slugify(post.title))[:200].strip("-") or f"wordpress-{post.post_id}"
+    wanted_status, wanted_publish_at = _wordpress_status(post, as_drafts)
+
+    with transaction.atomic():
+        article = Article.objects.filter(slug=slug).first()
+        outcome = Outcome(article=article or Article(slug=slug), created=article is None)
+        article = outcome.article
+        old_status = article.status
+        for name, value in values.items():
+            if getattr(article, name) != value:
+                setattr(article, name, value)
+                if not outcome.created:
+                    outcome.changes.append(f"{article._meta.get_field(name).verbose_name} changed")
+        if outcome.created or (article.status == Article.Status.DRAFT and wanted_status == Article.Status.PUBLISHED):
+            article.status, article.publish_at = wanted_status, wanted_publish_at
+            if not outcome.created and article.status != old_status:
+                outcome.changes.append(f"status {old_status} → {article.status}")
+        if outcome.created and post.creator:
+            article.author, new_user = find_or_create_wordpress_user(post.creator, (authors or {}).get(post.creator))
+            if new_user:
+                outcome.changes.append(f"inactive account “{post.creator}” created for the author")
+        try:
+            article.full_clean(exclude=["author"])
+        except ValidationError as error:
+            messages = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in error.message_dict.items())
+            raise PageError(f"{post}: the article would not be valid ({messages}).", post.line) from None
+        if outcome.created or outcome.changes:
+            article.save()
+            ArticleEvent.objects.create(
+                article=article,
+                kind=ArticleEvent.Kind.NOTE,
+                comment=(f"Imported from WordPress ({origin}, post {post.post_id})" if outcome.created
+                         else f"Re-imported from WordPress ({origin}): " + "; ".join(outcome.changes)),
+            )
+            if article.status != old_status or (outcome.created and article.status != Article.Status.DRAFT):
+                ArticleEvent.objects.create(
+                    article=article,
+                    kind=ArticleEvent.Kind.TRANSITION,
+                    from_status=Article.Status.DRAFT if outcome.created else old_status,
+                    to_status=article.status,
+                    comment=f"Status taken from the WordPress export ({origin})",
+                )
+        names = [n[:100] for n in [*post.categories, *post.tags] if n.casefold() not in SKIPPED_CATEGORIES]
+        have = {name.casefold() for name in article.tags.names()}
+        new_tags = [n for n in dict.fromkeys(names) if n.casefold() not in have]
+        if new_tags:
+            article.tags.add(*new_tags)
+            if not outcome.created:
+                outcome.changes.append("tags added: " + ", ".join(new_tags))
+    return outcome
+
+
+def _wordpress_status(post, as_drafts):
+    # A password-protected post was never public: it comes in as a draft, not open to everyone.
+    if as_drafts or post.password_protected or post.status not in {"publish", "future"}:
+        return Article.Status.DRAFT, None
+    return Article.Status.PUBLISHED, post.date or timezone.now()
