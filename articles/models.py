@@ -163,7 +163,11 @@ class Article(models.Model):
         ordering = ["-publish_at", "-id"]
         verbose_name = "article"
         verbose_name_plural = "articles"
-        indexes = [models.Index(fields=["status", "-publish_at"], name="article_status_publish_idx")]
+        indexes = [
+            # Public lists filter on status and publish time and order by (-publish_at, -id): all three
+            # columns let PostgreSQL read a page straight from the index, however deep.
+            models.Index(fields=["status", "-publish_at", "-id"], name="article_status_pub_id_idx"),
+        ]
 
     def __str__(self):
         return self.title
@@ -214,7 +218,10 @@ class MedicalReview(models.Model):
                 violation_error_message="A partial review must name the sections it covered.",
             )
         ]
-        indexes = [models.Index(fields=["article", "-reviewed_on"], name="review_article_date_idx")]
+        indexes = [
+            models.Index(fields=["article", "-reviewed_on"], name="review_article_date_idx"),
+            models.Index(fields=["reviewer", "-reviewed_on"], name="review_reviewer_date_idx"),
+        ]
 
     def __str__(self):
         return f"{self.article} reviewed by {self.reviewer} on {self.reviewed_on:%d %B %Y}"
@@ -317,3 +324,21 @@ class ArticleEvent(models.Model):
         if self.kind == self.Kind.TRANSITION:
             return f"{self.article}: {self.get_from_status_display()} → {self.get_to_status_display()}"
         return f"{self.article}: {self.get_kind_display()}"
+
+
+class ContentGeneration(models.Model):
+    """One row counting changes to what readers can see; cached pages remember the count they were made at.
+
+    Bumped by ``articles.caching.invalidate`` after every commit that changes public content, so
+    that a page cache in each worker's memory can tell with one primary-key read that it is stale.
+    """
+
+    value = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "content generation"
+        verbose_name_plural = "content generation"
+
+    def __str__(self):
+        return f"generation {self.value} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from taggit.models import Tag
 
+from .caching import public_page
 from .models import Article, MedicalReview, Reviewer, Series, SeriesEntry
 
 PAGE_SIZE = 20
@@ -17,6 +18,7 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
     return paginator.get_page(request.GET.get("page"))
 
 
+@public_page
 def home(request):
     articles = Article.objects.published().for_listing()
     return render(
@@ -29,6 +31,7 @@ def home(request):
     )
 
 
+@public_page
 def article_detail(request, slug):
     now = timezone.now()
     article = get_object_or_404(Article.objects.published(now).for_detail(now), slug=slug)
@@ -60,6 +63,7 @@ def series_navigation(article, now):
     }
 
 
+@public_page
 def series_detail(request, slug):
     series = get_object_or_404(Series, slug=slug)
     entries = (
@@ -78,6 +82,7 @@ def series_detail(request, slug):
     return render(request, "articles/series_detail.html", {"series": series, "entries": entries})
 
 
+@public_page
 def reviewer_detail(request, slug):
     reviewer = get_object_or_404(Reviewer, slug=slug)
     reviews = (
@@ -88,6 +93,7 @@ def reviewer_detail(request, slug):
     return render(request, "articles/reviewer_detail.html", {"reviewer": reviewer, "page": paginate(request, reviews)})
 
 
+@public_page
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     articles = Article.objects.published().filter(tags=tag).for_listing()

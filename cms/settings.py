@@ -99,6 +99,10 @@ def _read_settings():
         "SITE_NAME": os.environ.get("SITE_NAME", "").strip() or "Vetted Health Library",
         "REVIEW_INTERVAL_MONTHS": env_int("REVIEW_INTERVAL_MONTHS", 12),
         "CACHE_SECONDS": env_int("CACHE_SECONDS", 300),
+        "PAGE_CACHE_SECONDS": env_int("PAGE_CACHE_SECONDS", env_int("CACHE_SECONDS", 300)),
+        "HTTP_CACHE_SECONDS": env_int("HTTP_CACHE_SECONDS", 60),
+        "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "").strip() or "vetted",
+        "BENCH": env_bool("VETTED_BENCH", False),
     }
 
 
@@ -115,6 +119,11 @@ SITE_NAME = _env["SITE_NAME"]
 # Absolute base URL for feeds, sitemaps and canonical links when the site sits behind a proxy.
 SITE_URL = _env["SITE_URL"]
 REVIEW_INTERVAL_MONTHS = _env["REVIEW_INTERVAL_MONTHS"]
+# Public pages cached for anonymous readers this long (0: off); CDNs may keep them HTTP_CACHE_SECONDS.
+PAGE_CACHE_SECONDS = _env["PAGE_CACHE_SECONDS"]
+HTTP_CACHE_SECONDS = _env["HTTP_CACHE_SECONDS"]
+# VETTED_BENCH=1 adds /bench/trivial/, the baseline view of `make bench`.
+VETTED_BENCH = _env["BENCH"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -166,9 +175,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if _env["REDIS_URL"]:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache that serves uncached (and logs once) when Redis is unreachable.
+            "BACKEND": "cms.cache.ResilientRedisCache",
             "LOCATION": _env["REDIS_URL"],
-            "KEY_PREFIX": "vetted",
+            "KEY_PREFIX": _env["CACHE_KEY_PREFIX"],
             "TIMEOUT": _env["CACHE_SECONDS"],
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
@@ -179,6 +189,8 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "vetted",
             "TIMEOUT": _env["CACHE_SECONDS"],
+            "KEY_PREFIX": _env["CACHE_KEY_PREFIX"],
+            "OPTIONS": {"MAX_ENTRIES": 1000},  # about 30 MB of pages per worker at most
         }
     }
 
