@@ -1,11 +1,12 @@
 """The editors' product: articles with their reviews, citations, series and related links."""
 
 from django.contrib import admin
-from django.db.models import Max
+from django.db.models import OuterRef, Subquery
 
 from references.admin import CitationInline
 
 from .models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
+from .pagination import EstimatedCountPaginator, SemiJoinChangeList
 
 
 @admin.register(Reviewer)
@@ -73,8 +74,17 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Review policy and disclosure", {"classes": ["collapse"], "fields": ["review_interval_months", "funding"]}),
     ]
 
+    # Large catalogues: no second, unfiltered count; estimated counts; no DISTINCT over bodies.
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+
+    def get_changelist(self, request, **kwargs):
+        return SemiJoinChangeList
+
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(last_reviewed_on=Max("reviews__reviewed_on"))
+        # A per-row subquery (for the page's rows only), not a GROUP BY over every review.
+        latest = MedicalReview.objects.filter(article=OuterRef("pk")).order_by("-reviewed_on").values("reviewed_on")[:1]
+        return super().get_queryset(request).annotate(last_reviewed_on=Subquery(latest))
 
     @admin.display(description="series", ordering="series_entry__series__title")
     def series_label(self, article):

@@ -148,6 +148,29 @@ def next_go_live(generation=None, now=None):
     return value
 
 
+def count_cache(request, name):
+    """A ``count_cache`` for ``DeferredJoinPaginator``: the count of list ``name``, kept for this generation.
+
+    Only when the page cache looked the generation up for this request; never past the next go-live.
+    """
+    generation = getattr(request, "content_generation", None)
+    if generation is None:
+        return None
+
+    def remembered(count):
+        key = f"count:{generation}:{name}"
+        value = _cache().get(key)
+        if value is None:
+            value = count()
+            now = timezone.now().timestamp()
+            go_live = next_go_live(generation, now)
+            lifetime = min(page_cache_seconds(), (go_live - now) if go_live else math.inf)
+            _cache().set(key, value, timeout=max(1, math.ceil(lifetime)))
+        return value
+
+    return remembered
+
+
 # --- the page cache ----------------------------------------------------------------------------
 
 
@@ -234,6 +257,7 @@ def public_page(view=None, *, params=("page",)):
             generation, stored = _lookup(key)
             if generation is not None and stored and stored["generation"] == generation and stored["expires"] > now:
                 return _respond(request, stored, None, HIT, now)
+            request.content_generation = generation
 
         response = view(request, *args, **kwargs)
         if not _storable(request, response):

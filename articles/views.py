@@ -1,20 +1,26 @@
 """Public pages. Thin: each reads through a named queryset and renders a template."""
 
-from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from taggit.models import Tag
 
+from . import caching
 from .caching import public_page
 from .models import Article, MedicalReview, Reviewer, Series, SeriesEntry
+from .pagination import DeferredJoinPaginator
 
 PAGE_SIZE = 20
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    """A page of ``queryset``; a page number that is not a number or out of range gives the nearest page."""
-    paginator = Paginator(queryset, per_page)
+def paginate(request, queryset, per_page=PAGE_SIZE, count_name=None):
+    """A page of ``queryset``; a page number that is not a number or out of range gives the nearest page.
+
+    ``count_name`` names the list so its count is remembered until the content changes.
+    """
+    count_cache = caching.count_cache(request, count_name) if count_name else None
+    paginator = DeferredJoinPaginator(queryset, per_page, count_cache=count_cache)
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -25,8 +31,10 @@ def home(request):
         request,
         "articles/home.html",
         {
-            "page": paginate(request, articles),
-            "series_list": Series.objects.filter(entries__article__in=Article.objects.published()).distinct(),
+            "page": paginate(request, articles, count_name="home"),
+            "series_list": Series.objects.filter(
+                Exists(SeriesEntry.objects.filter(series=OuterRef("pk"), article__in=Article.objects.published()))
+            ),
         },
     )
 
@@ -90,11 +98,11 @@ def reviewer_detail(request, slug):
         .select_related("article")
         .order_by("-reviewed_on")
     )
-    return render(request, "articles/reviewer_detail.html", {"reviewer": reviewer, "page": paginate(request, reviews)})
+    return render(request, "articles/reviewer_detail.html", {"reviewer": reviewer, "page": paginate(request, reviews, count_name=f"reviewer:{reviewer.pk}")})
 
 
 @public_page
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     articles = Article.objects.published().filter(tags=tag).for_listing()
-    return render(request, "articles/tag_detail.html", {"tag": tag, "page": paginate(request, articles)})
+    return render(request, "articles/tag_detail.html", {"tag": tag, "page": paginate(request, articles, count_name=f"tag:{tag.pk}")})
