@@ -14,6 +14,7 @@ Environment (all optional):
                        a key prefix unique to the run is used and removed)
   BENCH_SECONDS        seconds of load per run (default 10); BENCH_CONNECTIONS (default 16)
   BENCH_PORT           port for gunicorn on 127.0.0.1 (default 8108)
+  BENCH_PARTS          what to run besides the demo queries: "large,load" (default), "load" or "large"
 """
 
 import asyncio
@@ -39,6 +40,7 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 PORT = int(os.environ.get("BENCH_PORT", "8108"))
 LARGE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/vetted_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+PARTS = set(os.environ.get("BENCH_PARTS", "large,load").split(","))
 WAGTAIL_RPS = 110  # the issue's figure for a stock Wagtail article page on this kind of machine
 
 
@@ -241,6 +243,7 @@ def report(data):
     lines = []
     add = lines.append
     add("")
+    add(f"Machine: {data['cpus']} CPUs, load average {data['load_average_before']:.1f} before, {data['load_average_after']:.1f} after")
     add("== Queries per request (page cache off) ==")
     add(f"{'page':<30}{'demo':>8}{'large':>8}   target")
     large = {p["page"]: p for p in data["large"]["pages"]}
@@ -314,17 +317,21 @@ def main():
     manage(demo_env, "migrate", "--noinput", "-v0")
     manage(demo_env, "load_demo")
     manage(demo_env, "collectstatic", "--noinput", "-v0")
-    log(f"large data set: migrate, generate_content --articles {ARTICLES}")
-    manage(large_env, "migrate", "--noinput", "-v0")
-    manage(large_env, "generate_content", "--articles", str(ARTICLES))
-
+    data = {"when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "articles_requested": ARTICLES,
+            "load_average_before": os.getloadavg()[0], "cpus": os.cpu_count(), "large": {"pages": [], "articles": 0, "database": "-"},
+            "throughput": {}, "memory": {}}
     log("probing pages on the demo data set")
-    data = {"when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "articles_requested": ARTICLES}
     data["demo"] = probe(demo_env, "demo")
-    log("probing pages on the large data set")
-    data["large"] = probe(large_env, "large")
-    article_url = next(p["url"] for p in data["demo"]["pages"] if p["page"] == "article")
-    data["throughput"], data["memory"] = throughput(demo_env, article_url)
+    if "large" in PARTS:
+        log(f"large data set: migrate, generate_content --articles {ARTICLES}")
+        manage(large_env, "migrate", "--noinput", "-v0")
+        manage(large_env, "generate_content", "--articles", str(ARTICLES))
+        log("probing pages on the large data set")
+        data["large"] = probe(large_env, "large")
+    if "load" in PARTS:
+        article_url = next(p["url"] for p in data["demo"]["pages"] if p["page"] == "article")
+        data["throughput"], data["memory"] = throughput(demo_env, article_url)
+    data["load_average_after"] = os.getloadavg()[0]
 
     print_plans(data)
     table = report(data)

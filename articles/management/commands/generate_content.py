@@ -87,7 +87,7 @@ class Command(BaseCommand):
             caching.invalidate()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(f"Generated {articles} articles in {time.monotonic() - started:.0f} s "
                                f"({Citation.objects.count()} citations, {MedicalReview.objects.count()} reviews).")
@@ -209,7 +209,7 @@ class Command(BaseCommand):
                 cites.append(Citation(article=article, reference_id=ref, position=position))
             # A long tail: low tag numbers are common, so a few tags carry thousands of articles.
             chosen = {
-                tags[min(len(tags) - 1, int(rnd.paretovariate(0.9)) - 1)] if rnd.random() < 0.3 else rnd.choice(tags)
+                tags[min(len(tags) - 1, int(rnd.paretovariate(0.9)) - 1)] if rnd.random() < 0.1 else rnd.choice(tags)
                 for _ in range(rnd.randint(2, 5))
             }
             tagged += [TaggedItem(content_type=self.article_type, object_id=article.pk, tag_id=t) for t in chosen]
