@@ -101,8 +101,8 @@ def probe(env, kind):
 class Server:
     """gunicorn with the production config, 2 workers, on loopback."""
 
-    def __init__(self, env):
-        self.env = {**env, "WEB_CONCURRENCY": "2", "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+    def __init__(self, env, workers=2):
+        self.env = {**env, "WEB_CONCURRENCY": str(workers), "GUNICORN_BIND": f"127.0.0.1:{PORT}",
                     "GUNICORN_MAX_REQUESTS": "0", "VETTED_BENCH": "1"}
         self.process = None
 
@@ -215,6 +215,26 @@ def throughput(env, article_url):
     return runs, memory
 
 
+def memory(env, urls, target=10_000):
+    """One worker serves at least ``target`` requests over every public page; its memory before and after."""
+    log(f"memory: one worker, {target} requests over {len(urls)} pages")
+    base = f"http://127.0.0.1:{PORT}"
+    served, deadline = 0, time.monotonic() + 120
+    with Server({**env, "PAGE_CACHE_SECONDS": "300"}, workers=1) as server:
+        before = server.workers_rss_mb()
+        while served < target and time.monotonic() < deadline:
+            for url in urls:
+                if shutil.which("wrk"):
+                    out = subprocess.run(["wrk", "-t1", "-c4", "-d2s", base + url], capture_output=True, text=True,
+                                         timeout=30).stdout
+                    served += int(re.search(r"(\d+) requests in", out).group(1))
+                else:
+                    served += asyncio.run(_async_load(base + url, 2))["requests"]
+        after = server.workers_rss_mb()
+    return {"worker_rss_mb_before": round(max(before or [0]), 1), "worker_rss_mb": round(max(after or [0]), 1),
+            "requests_served": served}
+
+
 def redis_answers():
     try:
         import redis
@@ -275,6 +295,10 @@ def report(data):
     article = next((p for p in data["demo"]["pages"] if p["page"] == "article"), None)
     if article:
         add(f"article CPU per page, uncached, in-process: {article['cpu_ms']:.2f} ms (target <= 3 ms: {verdict(article['cpu_ms'] <= 3)})")
+    if data.get("memory_10k"):
+        mem = data["memory_10k"]
+        add(f"one worker after {mem['requests_served']} requests over every public page: {mem['worker_rss_mb']:.0f} MB "
+            f"(at start {mem['worker_rss_mb_before']:.0f} MB; target < 150 MB: {verdict(mem['worker_rss_mb'] < 150)})")
     for name, mem in data["memory"].items():
         peak = max(mem["worker_rss_mb"] or [0])
         add(f"worker memory ({name}) after {mem['requests_served']} requests: {', '.join(f'{m:.0f}' for m in mem['worker_rss_mb'])} MB "
@@ -331,6 +355,8 @@ def main():
     if "load" in PARTS:
         article_url = next(p["url"] for p in data["demo"]["pages"] if p["page"] == "article")
         data["throughput"], data["memory"] = throughput(demo_env, article_url)
+        urls = [p["url"] for p in data["demo"]["pages"] if p.get("url") and p.get("status") == 200]
+        data["memory_10k"] = memory(demo_env, urls + [u + ("&" if "?" in u else "?") + "page=2" for u in urls[:1]])
     data["load_average_after"] = os.getloadavg()[0]
 
     print_plans(data)

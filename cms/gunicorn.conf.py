@@ -9,6 +9,7 @@ GUNICORN_TIMEOUT    seconds a request may run before its worker is killed and re
 GUNICORN_MAX_REQUESTS  requests before a worker is replaced, to bound memory (default 2000,
                     with up to 10% jitter so workers do not restart together; 0 turns it off)
 GUNICORN_ACCESS_LOG "-" for an access log on stdout (default: none; the proxy logs requests)
+GUNICORN_CONTROL_SOCKET  path of gunicorn's control socket (default: none)
 """
 
 import multiprocessing
@@ -44,6 +45,10 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proxy_protocol = False
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's runtime control socket defaults to one path per user, which two servers on one
+# machine (a blue/green deploy, the tests) would fight over: off unless a path is given.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "").strip() or None
+control_socket_disable = control_socket is None
 # Bounded request lines and headers: gunicorn's defaults, stated.
 limit_request_line = 4094
 limit_request_fields = 100
