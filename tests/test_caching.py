@@ -400,3 +400,44 @@ def test_with_redis_a_hit_needs_no_database_query(client, page_cache, settings, 
         assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.MISS
     finally:
         cache.clear()
+
+
+class _FeedLike:
+    """A callable view object, the way Django's syndication feeds and sitemaps are."""
+
+    calls = 0
+
+    def __call__(self, request):
+        from django.http import HttpResponse
+
+        type(self).calls += 1
+        return HttpResponse(f"<rss>{request.GET.get('q', '')}</rss>", content_type="application/rss+xml")
+
+
+def test_the_decorator_caches_callable_views_like_feeds_and_keys_on_their_parameters(rf, page_cache, db):
+    """Feeds and sitemaps can use the same cache: ``public_page(params=("q",))(FeedInstance())``."""
+    view = caching.public_page(params=("q",))(_FeedLike())
+    _FeedLike.calls = 0
+    first = view(rf.get("/feed/", {"q": "a"}))
+    again = view(rf.get("/feed/", {"q": "a", "utm_source": "x"}))
+    other = view(rf.get("/feed/", {"q": "b"}))
+    assert (first[caching.STATUS_HEADER], again[caching.STATUS_HEADER], other[caching.STATUS_HEADER]) == ("miss", "hit", "miss")
+    assert again.content == b"<rss>a</rss>" and again["Content-Type"] == "application/rss+xml"
+    assert other.content == b"<rss>b</rss>"
+    assert _FeedLike.calls == 2
+
+
+def test_watch_makes_another_apps_model_invalidate(page_cache, site, committed, django_user_model):
+    """A model added with ``caching.watch`` moves the generation on when saved."""
+    from django.db.models.signals import post_delete, post_save
+
+    caching.watch(django_user_model)
+    try:
+        before = caching.database_generation()
+        committed(lambda: django_user_model.objects.create_user("watched"))
+        assert caching.database_generation() != before
+    finally:
+        label = django_user_model._meta.label_lower
+        post_save.disconnect(sender=django_user_model, dispatch_uid=f"vetted-cache-save-{label}")
+        post_delete.disconnect(sender=django_user_model, dispatch_uid=f"vetted-cache-delete-{label}")
+        caching._watched.discard(django_user_model)
