@@ -178,3 +178,24 @@ def test_gunicorn_config_reads_the_environment(monkeypatch):
     monkeypatch.setenv("WEB_CONCURRENCY", "many")
     with pytest.raises(SystemExit, match="WEB_CONCURRENCY"):
         runpy.run_path(str(ROOT / "cms" / "gunicorn.conf.py"))
+
+
+@pytest.mark.parametrize("url", ["/", "/?page=2", "/tags/common/", "/tags/common/?page=2", "/reviewers/dr-many/", "/series/long/"])
+def test_list_pages_run_the_same_queries_for_few_or_many_rows(client, make, url):
+    """Query counts of every list page stay fixed as the catalogue grows (page cache off)."""
+    reviewer = make.reviewer(slug="dr-many")
+    series = make.series(slug="long")
+
+    def add(n, start):
+        for i in range(start, start + n):
+            article = make.article(title=f"Row {i}", tags=["common", f"t{i}"])
+            make.review(article, reviewer_=reviewer)
+            make.series_entry(series, article, i)
+
+    add(22, 0)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    add(45, 22)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
