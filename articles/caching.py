@@ -49,7 +49,9 @@ GENERATION_KEY = "content-generation"
 HIT, MISS, OFF, BYPASS, UNAVAILABLE = "hit", "miss", "off", "bypass", "unavailable"
 STATUS_HEADER = "X-Vetted-Cache"
 # Headers that describe one response, not the page: never stored with it.
-_UNSTORED_HEADERS = {"set-cookie", "date", "expires", "cache-control", "etag", "last-modified", "content-length", "vary"}
+_UNSTORED_HEADERS = {
+    "set-cookie", "date", "expires", "cache-control", "etag", "last-modified", "content-length", "vary", "x-vetted-cache"
+}
 
 
 # --- the generation --------------------------------------------------------------------------
@@ -260,9 +262,13 @@ def public_page(view=None, *, params=("page",)):
         generation = stored = None
         key = page_key(request, params)
         if enabled:
-            generation, stored = _lookup(key)
-            if generation is not None and stored and stored["generation"] == generation and stored["expires"] > now:
-                return _respond(request, stored, None, HIT, now)
+            looked_up = getattr(request, "_vetted_lookup", None)
+            if looked_up and looked_up[0] == key:  # the middleware looked already: a miss
+                generation, stored = looked_up[1], looked_up[2]
+            else:
+                generation, stored = _lookup(key)
+                if _fresh(stored, generation, now):
+                    return _respond(request, stored, None, HIT, now)
             request.content_generation = generation
 
         response = view(request, *args, **kwargs)
@@ -286,11 +292,57 @@ def public_page(view=None, *, params=("page",)):
         # Last-Modified: when this body was first seen; kept while re-renders produce the same bytes.
         entry["last_modified"] = stored["last_modified"] if stored and stored.get("etag") == etag else now
         entry["body"] = body
-        entry["headers"] = [(k, v) for k, v in response.headers.items() if k.lower() not in _UNSTORED_HEADERS]
-        _cache().set(key, entry, timeout=max(1, math.ceil(entry["expires"] - now)))
+        entry["headers"] = _stored_headers(response)
+        if getattr(request, "_vetted_middleware", False):
+            request._vetted_store = (key, entry)  # stored by the middleware, with every header
+        else:
+            _store(key, entry, now)
         return _respond(request, entry, response, MISS, now)
 
     return wrapper
+
+
+def _fresh(stored, generation, now):
+    return generation is not None and stored is not None and stored["generation"] == generation and stored["expires"] > now
+
+
+def _stored_headers(response):
+    return [(k, v) for k, v in response.headers.items() if k.lower() not in _UNSTORED_HEADERS]
+
+
+def _store(key, entry, now):
+    _cache().set(key, entry, timeout=max(1, math.ceil(entry["expires"] - now)))
+
+
+class PageCacheMiddleware:
+    """Serves a cached page before the rest of the middleware runs, and stores pages with their final headers.
+
+    First in ``MIDDLEWARE``: a hit costs one cache lookup and skips sessions, authentication,
+    messages and URL resolving, so a cached article is about as cheap as the simplest view.
+    The fast path uses the URL with all its query parameters; a request with parameters the
+    view does not read (``utm_source``) goes on to the view's ``@public_page``, which serves it
+    from the same entry. Only pages of ``@public_page`` views are ever stored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request._vetted_middleware = True
+        if request.method in ("GET", "HEAD") and page_cache_seconds() > 0 and not is_private_request(request):
+            now = timezone.now().timestamp()
+            key = page_key(request, sorted(set(request.GET.keys())))
+            generation, stored = _lookup(key)
+            if _fresh(stored, generation, now):
+                return _respond(request, stored, None, HIT, now)
+            request._vetted_lookup = (key, generation, stored)
+        response = self.get_response(request)
+        pending = getattr(request, "_vetted_store", None)
+        if pending and response.status_code == 200 and not response.cookies:
+            key, entry = pending
+            entry["headers"] = _stored_headers(response)
+            _store(key, entry, timezone.now().timestamp())
+        return response
 
 
 # --- what invalidates ----------------------------------------------------------------------------

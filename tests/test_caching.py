@@ -441,3 +441,19 @@ def test_watch_makes_another_apps_model_invalidate(page_cache, site, committed, 
         post_save.disconnect(sender=django_user_model, dispatch_uid=f"vetted-cache-save-{label}")
         post_delete.disconnect(sender=django_user_model, dispatch_uid=f"vetted-cache-delete-{label}")
         caching._watched.discard(django_user_model)
+
+
+def test_cached_pages_keep_the_security_headers_of_the_full_stack(client, page_cache, site):
+    """A hit served before the other middleware still carries the headers they add."""
+    first = client.get("/articles/main/")
+    hit = client.get("/articles/main/")
+    assert hit[caching.STATUS_HEADER] == caching.HIT
+    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Content-Type"):
+        assert hit.get(header) == first.get(header) and hit.get(header), header
+
+
+@pytest.mark.parametrize("url", ["/robots.txt", "/admin/login/", "/articles/missing/"])
+def test_only_public_page_views_are_ever_stored(client, page_cache, url):
+    """Pages without ``@public_page`` (robots, the admin, errors) never enter the page cache."""
+    client.get(url)
+    assert caching.STATUS_HEADER not in client.get(url)
