@@ -39,6 +39,7 @@ from django.db import connection, transaction
 from django.db.models import F, Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -299,6 +300,7 @@ def public_page(view=None, *, params=("page",)):
             _store(key, entry, now)
         return _respond(request, entry, response, MISS, now)
 
+    wrapper.vetted_public_page = True
     return wrapper
 
 
@@ -312,6 +314,14 @@ def _stored_headers(response):
 
 def _store(key, entry, now):
     _cache().set(key, entry, timeout=max(1, math.ceil(entry["expires"] - now)))
+
+
+def _is_public_page(path):
+    """Whether ``path`` is served by a ``@public_page`` view: other paths (static files, the admin) skip the cache."""
+    try:
+        return getattr(resolve(path).func, "vetted_public_page", False)
+    except Resolver404:
+        return False
 
 
 class PageCacheMiddleware:
@@ -329,7 +339,12 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         request._vetted_middleware = True
-        if request.method in ("GET", "HEAD") and page_cache_seconds() > 0 and not is_private_request(request):
+        if (
+            request.method in ("GET", "HEAD")
+            and page_cache_seconds() > 0
+            and not is_private_request(request)
+            and _is_public_page(request.path_info)
+        ):
             now = timezone.now().timestamp()
             key = page_key(request, sorted(set(request.GET.keys())))
             generation, stored = _lookup(key)
