@@ -66,7 +66,21 @@ class SemiJoinChangeList(ChangeList):
 
     Filtering on a many-valued relation (tags, reviewers) makes Django add DISTINCT over every
     column, body included, which sorts the whole filtered table; a semi-join does not.
+
+    The date drilldown costs two passes over every matching row (first and last date, then the
+    years); on a filtered result of more than ``EstimatedCountPaginator.EXACT_BELOW`` rows it is
+    left out until the filters narrow the list (or a date is already chosen).
     """
+
+    def get_results(self, request):
+        super().get_results(request)
+        if (
+            self.date_hierarchy
+            and self.has_active_filters
+            and self.result_count >= EstimatedCountPaginator.EXACT_BELOW
+            and not any(name.startswith(f"{self.date_hierarchy}__") for name in self.params)
+        ):
+            self.date_hierarchy = None
 
     def get_queryset(self, request, exclude_parameters=None):
         qs = super().get_queryset(request, exclude_parameters)

@@ -199,3 +199,14 @@ def test_list_pages_run_the_same_queries_for_few_or_many_rows(client, make, url)
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_date_drilldown_is_left_out_of_huge_filtered_results_only(admin_client, make, monkeypatch):
+    """Past the estimate threshold a filtered list drops the costly date drilldown; small ones keep it."""
+    for _ in range(3):
+        make.article(status=Article.Status.PUBLISHED)
+    url = reverse("admin:articles_article_changelist")
+    assert admin_client.get(url, {"status__exact": "published"}).context["cl"].date_hierarchy == "publish_at"
+    monkeypatch.setattr(EstimatedCountPaginator, "EXACT_BELOW", 2)
+    assert admin_client.get(url, {"status__exact": "published"}).context["cl"].date_hierarchy is None
+    assert admin_client.get(url).context["cl"].date_hierarchy == "publish_at"  # unfiltered: kept
