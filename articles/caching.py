@@ -125,7 +125,9 @@ def invalidate():
         current = set(connection.savepoint_ids)
         if any(hook is _bump and sids <= current for sids, hook, *_ in connection.run_on_commit):
             return
-    transaction.on_commit(_bump)
+    # robust: the content is committed whatever happens here; a failed bump is logged, and
+    # pages then expire within PAGE_CACHE_SECONDS.
+    transaction.on_commit(_bump, robust=True)
 
 
 # --- lifetimes ---------------------------------------------------------------------------------
@@ -233,9 +235,11 @@ def _respond(request, entry, response, status, now):
         request, etag=entry["etag"], last_modified=int(last_modified) if last_modified else None, response=response
     )
     response.headers[STATUS_HEADER] = status
-    if request.method == "HEAD" and response.status_code == 200:
+    if response.status_code == 200:
+        # Set here: a hit skips CommonMiddleware, and without a length gunicorn would chunk.
         response.headers["Content-Length"] = str(len(response.content))
-        response.content = b""
+        if request.method == "HEAD":
+            response.content = b""
     return response
 
 

@@ -457,3 +457,24 @@ def test_only_public_page_views_are_ever_stored(client, page_cache, url):
     """Pages without ``@public_page`` (robots, the admin, errors) never enter the page cache."""
     client.get(url)
     assert caching.STATUS_HEADER not in client.get(url)
+
+
+def test_a_failing_invalidation_never_fails_the_save(site, committed, monkeypatch, caplog):
+    """The edit is committed whatever the cache does; the failure is logged."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("generation table unavailable")
+
+    monkeypatch.setattr(ContentGeneration.objects, "filter", broken)
+    site.title = "Saved anyway"
+    with caplog.at_level(logging.ERROR):
+        committed(site.save)
+    assert Article.objects.get(pk=site.pk).title == "Saved anyway"
+    assert "generation table unavailable" in caplog.text
+
+
+def test_cached_pages_say_their_length(client, page_cache, site):
+    """Hits skip the middleware that would add Content-Length; the cache adds it itself."""
+    client.get("/articles/main/")
+    hit = client.get("/articles/main/")
+    assert hit["Content-Length"] == str(len(hit.content))

@@ -5,6 +5,10 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def create_generation_row(apps, schema_editor):
+    apps.get_model("articles", "ContentGeneration").objects.get_or_create(pk=1)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -26,6 +30,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'content generation',
             },
         ),
+        migrations.RunPython(create_generation_row, migrations.RunPython.noop),
         migrations.RemoveIndex(
             model_name='article',
             name='article_status_publish_idx',
