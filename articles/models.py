@@ -167,6 +167,8 @@ class Article(models.Model):
             # Public lists filter on status and publish time and order by (-publish_at, -id): all three
             # columns let PostgreSQL read a page straight from the index, however deep.
             models.Index(fields=["status", "-publish_at", "-id"], name="article_status_pub_id_idx"),
+            # The admin's default order over every status.
+            models.Index(fields=["-publish_at", "-id"], name="article_pub_id_idx"),
         ]
 
     def __str__(self):

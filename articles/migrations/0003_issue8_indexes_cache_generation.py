@@ -40,6 +40,10 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['status', '-publish_at', '-id'], name='article_status_pub_id_idx'),
         ),
         migrations.AddIndex(
+            model_name='article',
+            index=models.Index(fields=['-publish_at', '-id'], name='article_pub_id_idx'),
+        ),
+        migrations.AddIndex(
             model_name='medicalreview',
             index=models.Index(fields=['reviewer', '-reviewed_on'], name='review_reviewer_date_idx'),
         ),
