@@ -66,7 +66,7 @@ serve: install
 bench: install
 	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk (Debian package) for the load test"; \
 		(apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null 2>&1)) \
-		|| echo "wrk not available: the bench falls back to its own async client"; }
+		|| echo "wrk not available: the bench falls back to its own small client"; }
 	$(BIN)/python bench/run.py
 
 lint: install

@@ -17,7 +17,6 @@ Environment (all optional):
   BENCH_PARTS          what to run besides the demo queries: "large,load" (default), "load" or "large"
 """
 
-import asyncio
 import datetime
 import json
 import os
@@ -162,37 +161,51 @@ def wrk(url):
     return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "requests": total, "errors": int(errors.group(1)) if errors else 0}
 
 
-async def _async_load(url, seconds):
-    import httpx
+def _threaded_load(url, seconds):
+    """A small load generator from the standard library: CONNECTIONS keep-alive clients in threads."""
+    import http.client
+    import threading
 
-    latencies, errors = [], 0
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    latencies, errors, lock = [], [0], threading.Lock()
     deadline = time.monotonic() + seconds
 
-    async def worker(client):
-        nonlocal errors
+    def worker():
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        mine = []
         while time.monotonic() < deadline:
             t0 = time.perf_counter()
-            response = await client.get(url)
-            latencies.append((time.perf_counter() - t0) * 1000)
-            errors += response.status_code >= 400
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            mine.append((time.perf_counter() - t0) * 1000)
+            if response.status >= 400:
+                with lock:
+                    errors[0] += 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
 
-    limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
-        started = time.monotonic()
-        await asyncio.gather(*(worker(client) for _ in range(CONNECTIONS)))
-        elapsed = time.monotonic() - started
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker) for _ in range(CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
     latencies.sort()
     return {
         "rps": len(latencies) / elapsed, "p50_ms": latencies[len(latencies) // 2],
-        "p99_ms": latencies[int(len(latencies) * 0.99)], "requests": len(latencies), "errors": errors,
+        "p99_ms": latencies[int(len(latencies) * 0.99)], "requests": len(latencies), "errors": errors[0],
     }
 
 
 def load(url):
     if shutil.which("wrk"):
         return {**wrk(url), "tool": "wrk"}
-    asyncio.run(_async_load(url, 2))
-    return {**asyncio.run(_async_load(url, SECONDS)), "tool": "httpx (wrk not installed: the client limits the figures)"}
+    _threaded_load(url, 2)
+    return {**_threaded_load(url, SECONDS), "tool": "threads (wrk not installed: the client limits the figures)"}
 
 
 def throughput(env, article_url):
@@ -229,7 +242,7 @@ def memory(env, urls, target=10_000):
                                          timeout=30).stdout
                     served += int(re.search(r"(\d+) requests in", out).group(1))
                 else:
-                    served += asyncio.run(_async_load(base + url, 2))["requests"]
+                    served += _threaded_load(base + url, 2)["requests"]
         after = server.workers_rss_mb()
     return {"worker_rss_mb_before": round(max(before or [0]), 1), "worker_rss_mb": round(max(after or [0]), 1),
             "requests_served": served}
