@@ -15,12 +15,14 @@ PY_CANDIDATES := python3.14 python3.13 python3.12 python3 python \
 	$(wildcard /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9])
 find_python = $(firstword $(foreach c,$(1),$(shell command -v $(c) >/dev/null 2>&1 && $(c) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1 && command -v $(c))))
 
-.PHONY: help install run serve test lint migrate demo clean
+.PHONY: help install run serve test lint migrate demo clean bench
 
 help:
 	@echo "make run    - install, migrate, load demo content, serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test   - install, then run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make lint   - ruff and makemigrations --check"
+	@echo "make serve  - production server: gunicorn with cms/gunicorn.conf.py (needs SECRET_KEY, ALLOWED_HOSTS)"
+	@echo "make bench  - benchmarks (queries, throughput, 100,000 articles on PostgreSQL); see README"
 
 $(BIN)/python:
 	@py="$(if $(PYTHON),$(PYTHON),$(call find_python,$(PY_CANDIDATES)))"; \
@@ -52,6 +54,20 @@ test: install
 	fi
 	@echo "Database: $${DATABASE_URL:-sqlite (default)}"
 	$(BIN)/python -m pytest --ds=cms.test_settings $(PYTEST_ARGS)
+
+# Production: DEBUG off, settings from the environment (README, "Settings"), gunicorn in front.
+serve: install
+	DJANGO_SETTINGS_MODULE=cms.settings $(BIN)/python manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=cms.settings $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_SETTINGS_MODULE=cms.settings exec $(BIN)/gunicorn -c cms/gunicorn.conf.py
+
+# Not part of `make test`: takes minutes and measures this machine. BENCH_ARTICLES=10000 for a
+# shorter run; BENCH_DATABASE_URL names the PostgreSQL database it may fill (and reuse).
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk (Debian package) for the load test"; \
+		(apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null 2>&1)) \
+		|| echo "wrk not available: the bench falls back to its own small client"; }
+	$(BIN)/python bench/run.py
 
 lint: install
 	$(BIN)/ruff check .

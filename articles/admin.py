@@ -1,7 +1,7 @@
 """The editors' product: articles with their reviews, citations, series and related links."""
 
 from django.contrib import admin
-from django.db.models import Max
+from django.db.models import OuterRef, Subquery
 
 from references.admin import CitationFormSet, CitationInline, CitingAdminMixin
 
@@ -9,6 +9,7 @@ from .admin_workflow import GuardedInlineMixin, WorkflowArticleAdminMixin
 from .exports import export_articles_csv
 from .models import Article, MedicalReview, PendingLink, RelatedLink, Reviewer, Series, SeriesEntry
 from .ordering import PositionedInlineFormSet, SortableInlineMixin
+from .pagination import EstimatedCountPaginator, SemiJoinChangeList
 from .review_admin import ReviewCycleAdminMixin, ReviewLogMixin
 
 
@@ -86,8 +87,17 @@ class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdmin
         ("Review policy and disclosure", {"classes": ["collapse"], "fields": ["review_interval_months", "funding"]}),
     ]
 
+    # Large catalogues: no second, unfiltered count; estimated counts; no DISTINCT over bodies.
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+
+    def get_changelist(self, request, **kwargs):
+        return SemiJoinChangeList
+
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(last_reviewed_on=Max("reviews__reviewed_on"))
+        # A per-row subquery (for the page's rows only), not a GROUP BY over every review.
+        latest = MedicalReview.objects.filter(article=OuterRef("pk")).order_by("-reviewed_on").values("reviewed_on")[:1]
+        return super().get_queryset(request).annotate(last_reviewed_on=Subquery(latest))
 
     @admin.display(description="series", ordering="series_entry__series__title")
     def series_label(self, article):

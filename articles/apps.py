@@ -6,4 +6,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles and reviews"
 
     def ready(self):
-        from . import revisions  # noqa: F401  (connects the revision snapshot signal)
+        from . import (
+            caching,
+            revisions,  # noqa: F401  (connects the revision snapshot signal)
+        )
+
+        caching.connect_signals()

@@ -273,7 +273,13 @@ class Article(models.Model):
         ordering = ["-publish_at", "-id"]
         verbose_name = "article"
         verbose_name_plural = "articles"
-        indexes = [models.Index(fields=["status", "-publish_at"], name="article_status_publish_idx")]
+        indexes = [
+            # Public lists filter on status and publish time and order by (-publish_at, -id): all three
+            # columns let PostgreSQL read a page straight from the index, however deep.
+            models.Index(fields=["status", "-publish_at", "-id"], name="article_status_pub_id_idx"),
+            # The admin's default order over every status.
+            models.Index(fields=["-publish_at", "-id"], name="article_pub_id_idx"),
+        ]
         permissions = [
             ("edit_any_article", "Can edit any article in any state"),
             ("submit_article", "Can submit an article for medical review"),
@@ -380,7 +386,10 @@ class MedicalReview(models.Model):
                 violation_error_message="A partial review must name the sections it covered.",
             )
         ]
-        indexes = [models.Index(fields=["article", "-reviewed_on"], name="review_article_date_idx")]
+        indexes = [
+            models.Index(fields=["article", "-reviewed_on"], name="review_article_date_idx"),
+            models.Index(fields=["reviewer", "-reviewed_on"], name="review_reviewer_date_idx"),
+        ]
 
     def __str__(self):
         return f"{self.article} reviewed by {self.reviewer} on {self.reviewed_on:%d %B %Y}"
@@ -571,3 +580,21 @@ class PendingLink(models.Model):
 
     def __str__(self):
         return f"{self.article}: {self.get_kind_display()} “{self.title}” (not imported yet)"
+
+
+class ContentGeneration(models.Model):
+    """One row counting changes to what readers can see; cached pages remember the count they were made at.
+
+    Bumped by ``articles.caching.invalidate`` after every commit that changes public content, so
+    that a page cache in each worker's memory can tell with one primary-key read that it is stale.
+    """
+
+    value = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "content generation"
+        verbose_name_plural = "content generation"
+
+    def __str__(self):
+        return f"generation {self.value} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -1,14 +1,19 @@
 """Public pages. Thin: each reads through a named queryset and renders a template."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
+from . import caching
 from . import search as site_search
+from .caching import public_page
 from .models import Article, MedicalReview, Reviewer, Series, SeriesEntry
+from .pagination import DeferredJoinPaginator
 from .structured_data import (
     article_breadcrumbs,
     breadcrumb_list,
@@ -21,25 +26,38 @@ from .structured_data import (
 PAGE_SIZE = 20
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    """A page of ``queryset``; a page number that is not a number or out of range gives the nearest page."""
-    paginator = Paginator(queryset, per_page)
+def paginate(request, queryset, per_page=PAGE_SIZE, count_name=None):
+    """A page of ``queryset``; a page number that is not a number or out of range gives the nearest page.
+
+    ``count_name`` names the list so its count is remembered until the content changes.
+    """
+    count_cache = caching.count_cache(request, count_name) if count_name else None
+    paginator = DeferredJoinPaginator(queryset, per_page, count_cache=count_cache)
     return paginator.get_page(request.GET.get("page"))
 
 
+def published_pk(pk):
+    """The published article with this key: a correlated probe of the primary key, cheap per row."""
+    return Article.objects.published().filter(pk=pk)
+
+
+@public_page
 def home(request):
     articles = Article.objects.published().for_listing()
     return render(
         request,
         "articles/home.html",
         {
-            "page": paginate(request, articles),
-            "series_list": Series.objects.filter(entries__article__in=Article.objects.published()).distinct(),
+            "page": paginate(request, articles, count_name="home"),
+            "series_list": Series.objects.filter(
+                Exists(SeriesEntry.objects.filter(series=OuterRef("pk")).filter(Exists(published_pk(OuterRef("article_id")))))
+            ),
             "structured_data": [website(request)],
         },
     )
 
 
+@public_page
 def article_detail(request, slug):
     now = timezone.now()
     article = get_object_or_404(Article.objects.published(now).for_detail(now), slug=slug)
@@ -74,6 +92,7 @@ def series_navigation(article, now):
     }
 
 
+@public_page
 def series_detail(request, slug):
     series = get_object_or_404(Series, slug=slug)
     entries = (
@@ -97,10 +116,11 @@ def series_detail(request, slug):
     )
 
 
+@public_page
 def reviewer_detail(request, slug):
     reviewer = get_object_or_404(Reviewer, slug=slug)
     reviews = (
-        reviewer.reviews.filter(article__in=Article.objects.published())
+        reviewer.reviews.filter(Exists(published_pk(OuterRef("article_id"))))
         .select_related("article")
         .order_by("-reviewed_on")
     )
@@ -110,28 +130,34 @@ def reviewer_detail(request, slug):
         "articles/reviewer_detail.html",
         {
             "reviewer": reviewer,
-            "page": paginate(request, reviews),
+            "page": paginate(request, reviews, count_name=f"reviewer:{reviewer.pk}"),
             "breadcrumbs": trail,
             "structured_data": [reviewer_profile(reviewer, request), breadcrumb_list(trail, request)],
         },
     )
 
 
+@public_page
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    articles = Article.objects.published().filter(tags=tag).for_listing()
+    tagged = TaggedItem.objects.filter(
+        tag=tag, content_type=ContentType.objects.get_for_model(Article), object_id=OuterRef("pk")
+    )
+    articles = Article.objects.published().filter(Exists(tagged)).for_listing()
     trail = breadcrumbs((f"Articles about {tag.name}", reverse("articles:tag", args=[tag.slug])))
     return render(
         request,
         "articles/tag_detail.html",
-        {"tag": tag, "page": paginate(request, articles), "breadcrumbs": trail, "structured_data": [breadcrumb_list(trail, request)]},
+        {"tag": tag, "page": paginate(request, articles, count_name=f"tag:{tag.pk}"), "breadcrumbs": trail, "structured_data": [breadcrumb_list(trail, request)]},
     )
 
 
+@public_page(params=("q", "page"))
 def search(request):
     """``/search/?q=``: published articles only; any query, however odd, gives a normal page."""
     query, was_cut = site_search.clean_query(request.GET.get("q", ""))
-    page = paginate(request, site_search.search_articles(query))
+    # Ranked results keep their annotations: a plain paginator, not the deferred-join one.
+    page = Paginator(site_search.search_articles(query), PAGE_SIZE).get_page(request.GET.get("page"))
     results = [(article, site_search.snippet(article, query)) for article in page]
     context = {
         "query": query,

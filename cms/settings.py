@@ -118,6 +118,10 @@ def _read_settings():
         "EMAIL_HOST_PASSWORD": os.environ.get("EMAIL_HOST_PASSWORD", ""),
         "EMAIL_USE_TLS": env_bool("EMAIL_USE_TLS", True),
         "DEFAULT_FROM_EMAIL": os.environ.get("DEFAULT_FROM_EMAIL", "").strip() or "reviews@localhost",
+        "PAGE_CACHE_SECONDS": env_int("PAGE_CACHE_SECONDS", env_int("CACHE_SECONDS", 300)),
+        "HTTP_CACHE_SECONDS": env_int("HTTP_CACHE_SECONDS", 60),
+        "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "").strip() or "vetted",
+        "BENCH": env_bool("VETTED_BENCH", False),
     }
 
 
@@ -159,6 +163,11 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = _env["DEFAULT_FROM_EMAIL"]
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Public pages cached for anonymous readers this long (0: off); CDNs may keep them HTTP_CACHE_SECONDS.
+PAGE_CACHE_SECONDS = _env["PAGE_CACHE_SECONDS"]
+HTTP_CACHE_SECONDS = _env["HTTP_CACHE_SECONDS"]
+# VETTED_BENCH=1 adds /bench/trivial/, the baseline view of `make bench`.
+VETTED_BENCH = _env["BENCH"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -177,6 +186,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: serves cached public pages to anonymous readers before anything else runs.
+    "articles.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -214,9 +225,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if _env["REDIS_URL"]:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache that serves uncached (and logs once) when Redis is unreachable.
+            "BACKEND": "cms.cache.ResilientRedisCache",
             "LOCATION": _env["REDIS_URL"],
-            "KEY_PREFIX": "vetted",
+            "KEY_PREFIX": _env["CACHE_KEY_PREFIX"],
             "TIMEOUT": _env["CACHE_SECONDS"],
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
@@ -227,6 +239,8 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "vetted",
             "TIMEOUT": _env["CACHE_SECONDS"],
+            "KEY_PREFIX": _env["CACHE_KEY_PREFIX"],
+            "OPTIONS": {"MAX_ENTRIES": 1000},  # about 30 MB of pages per worker at most
         }
     }
 

@@ -19,6 +19,9 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Public pages uncached unless a test turns the cache on (tests/test_caching.py): transactions
+# in tests never commit, so invalidation would never run and pages could leak between tests.
+PAGE_CACHE_SECONDS = 0
 # Serve static files from the finders: tests run without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

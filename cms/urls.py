@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -21,3 +22,6 @@ urlpatterns = [
 
 handler404 = "cms.views.page_not_found"
 handler500 = "cms.views.server_error"
+
+if settings.VETTED_BENCH:  # `make bench` only: a trivial view to compare the pages with
+    urlpatterns.insert(0, path("bench/trivial/", views.bench_trivial))

@@ -26,3 +26,8 @@ def server_error(request):
     from django.template import loader
 
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def bench_trivial(request):
+    """The baseline of `make bench`: the cheapest response the full middleware stack can give."""
+    return HttpResponse("ok\n", content_type="text/plain")

@@ -1,0 +1,417 @@
+"""Caching of public pages for anonymous readers, and HTTP conditional requests.
+
+One mechanism for the whole site (README, "Caching and performance"):
+
+- The **content generation** names the current state of everything readers can see. Every
+  cached page remembers the generation it was rendered at and is served only while that is
+  still the current one. ``invalidate()`` moves the generation on after the transaction
+  commits; the receivers at the bottom call it whenever a row that a page shows is saved or
+  deleted, so any service (publish, edit, review, import) invalidates without knowing about
+  caching. Code that writes with ``QuerySet.update()`` or ``bulk_create`` (no signals) calls
+  ``invalidate()`` itself.
+- Where the generation lives depends on the cache. A shared cache (Redis) keeps it as a
+  counter beside the pages, so a hit costs one round trip (``get_many`` of the counter and the
+  page). A per-process cache (local memory, the default) cannot see another worker's
+  invalidation, so it reads the generation from the one-row ``ContentGeneration`` table: one
+  primary-key query per request, and every worker on every machine agrees at once.
+- Scheduled go-live needs no write: a page is kept no longer than the next ``publish_at``
+  still in the future, in the cache and in ``Cache-Control``.
+- Readers with a session cookie (staff) bypass the cache and get ``no-store`` pages; all
+  cached pages say ``Vary: Cookie``.
+- Every response of a decorated view carries a strong ``ETag`` (a hash of the body) and is
+  answered with 304 when the reader's copy is current; cached pages also carry
+  ``Last-Modified``, the time the cache first saw this body.
+"""
+
+import datetime
+import functools
+import hashlib
+import logging
+import math
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.memcached import BaseMemcachedCache
+from django.core.cache.backends.redis import RedisCache
+from django.db import connection, transaction
+from django.db.models import F, Min
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+
+logger = logging.getLogger("vetted.cache")
+
+GENERATION_KEY = "content-generation"
+HIT, MISS, OFF, BYPASS, UNAVAILABLE = "hit", "miss", "off", "bypass", "unavailable"
+STATUS_HEADER = "X-Vetted-Cache"
+# Headers that describe one response, not the page: never stored with it.
+_UNSTORED_HEADERS = {
+    "set-cookie", "date", "expires", "cache-control", "etag", "last-modified", "content-length", "vary", "x-vetted-cache"
+}
+
+
+# --- the generation --------------------------------------------------------------------------
+
+
+def _cache():
+    return caches["default"]
+
+
+def cache_is_shared():
+    """Whether the cache is one store for every process (Redis, memcached), not per-process memory."""
+    return isinstance(_cache(), RedisCache | BaseMemcachedCache)
+
+
+def database_generation():
+    """The generation as the database knows it: a token that changes on every bump."""
+    from .models import ContentGeneration
+
+    # Raw SQL: this runs on every cached request, and building the ORM query would cost more
+    # than running it.
+    table = connection.ops.quote_name(ContentGeneration._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value, changed_at FROM {table} WHERE id = 1")  # noqa: S608 (no input)
+        row = cursor.fetchone()
+    if row is None:
+        return "d0"
+    # The time tells a recreated row from the one before; hashed to keep cache keys plain.
+    return f"d{row[0]}-" + hashlib.md5(str(row[1]).encode(), usedforsecurity=False).hexdigest()[:10]
+
+
+def _seed_shared_generation():
+    # A value never used before: pages cached under an older counter (if only the counter was
+    # lost) can then never match again.
+    _cache().add(GENERATION_KEY, time.time_ns(), timeout=None)
+    value = _cache().get(GENERATION_KEY)
+    return None if value is None else f"r{value}"
+
+
+def current_generation():
+    """The current generation token, or None when the cache cannot be trusted (Redis down)."""
+    if not cache_is_shared():
+        return database_generation()
+    value = _cache().get(GENERATION_KEY)
+    return f"r{value}" if value is not None else _seed_shared_generation()
+
+
+def _bump():
+    from .models import ContentGeneration
+
+    updated = ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1, changed_at=timezone.now())
+    if not updated:
+        ContentGeneration.objects.get_or_create(pk=1, defaults={"value": 1})
+    if cache_is_shared():
+        try:
+            if _cache().incr(GENERATION_KEY) is None:
+                logger.warning("Could not reach the cache to invalidate pages; they expire within %ss", page_cache_seconds())
+        except ValueError:  # the counter is gone, and with it any way to match old pages
+            _cache().add(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def invalidate():
+    """Make every cached page stale once the current transaction commits (at once outside one).
+
+    Cheap to call many times: a transaction bumps the generation once, however many rows it saved.
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        # Already queued: Django drops a queued hook only when a savepoint it was queued in rolls
+        # back, and such a savepoint is either still enclosing us (so it would drop ours too) or was
+        # already released (so the hook now stands with the enclosing transaction). Either way the
+        # queued hook runs whenever ours would.
+        if any(hook is _bump for _sids, hook, *_ in connection.run_on_commit):
+            return
+    # robust: the content is committed whatever happens here; a failed bump is logged, and
+    # pages then expire within PAGE_CACHE_SECONDS.
+    transaction.on_commit(_bump, robust=True)
+
+
+# --- lifetimes ---------------------------------------------------------------------------------
+
+
+def page_cache_seconds():
+    return settings.PAGE_CACHE_SECONDS
+
+
+def next_go_live(generation=None, now=None):
+    """When the next scheduled article becomes public (a timestamp), or None if none is scheduled.
+
+    Remembered per generation, since any change to a schedule bumps the generation.
+    """
+    from .models import Article
+
+    now = now if now is not None else timezone.now().timestamp()
+    key = f"go-live:{generation}"
+    if generation is not None:
+        remembered = _cache().get(key)
+        if remembered is not None and (remembered == 0 or remembered > now):
+            return remembered or None
+    when = Article.objects.filter(
+        status=Article.Status.PUBLISHED, publish_at__gt=datetime.datetime.fromtimestamp(now, tz=datetime.UTC)
+    ).aggregate(next=Min("publish_at"))["next"]
+    value = when.timestamp() if when else None
+    if generation is not None:
+        _cache().set(key, value or 0, timeout=page_cache_seconds() or None)
+    return value
+
+
+def count_cache(request, name):
+    """A ``count_cache`` for ``DeferredJoinPaginator``: the count of list ``name``, kept for this generation.
+
+    Only when the page cache looked the generation up for this request; never past the next go-live.
+    """
+    generation = getattr(request, "content_generation", None)
+    if generation is None:
+        return None
+
+    def remembered(count):
+        key = f"count:{generation}:{name}"
+        value = _cache().get(key)
+        if value is None:
+            value = count()
+            now = timezone.now().timestamp()
+            go_live = next_go_live(generation, now)
+            lifetime = min(page_cache_seconds(), (go_live - now) if go_live else math.inf)
+            _cache().set(key, value, timeout=max(1, math.ceil(lifetime)))
+        return value
+
+    return remembered
+
+
+# --- the page cache ----------------------------------------------------------------------------
+
+
+def is_private_request(request):
+    """Requests that carry a session (staff, anyone signed in) are never cached nor served from the cache."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def page_key(request, params):
+    """The cache key of a page: scheme, host, path and only the query parameters the view reads."""
+    query = urlencode(sorted((name, value) for name in params for value in request.GET.getlist(name)))
+    raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    return "page:" + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
+
+
+def _lookup(key):
+    """The current generation and the stored entry for ``key``, in one round trip where possible."""
+    if cache_is_shared():
+        found = _cache().get_many([GENERATION_KEY, key])
+        value = found.get(GENERATION_KEY)
+        generation = f"r{value}" if value is not None else _seed_shared_generation()
+        return generation, found.get(key)
+    return database_generation(), _cache().get(key)
+
+
+def _storable(request, response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+def _respond(request, entry, response, status, now):
+    """Headers for a public page, then a 304 if the reader's copy is current."""
+    if response is None:
+        response = HttpResponse(entry["body"], status=200)
+        for name, value in entry["headers"]:
+            response.headers[name] = value
+    shared_seconds = max(0, int(min(settings.HTTP_CACHE_SECONDS, entry["expires"] - now)))
+    response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={shared_seconds}"
+    response.headers["ETag"] = entry["etag"]
+    last_modified = entry.get("last_modified")
+    if last_modified:
+        response.headers["Last-Modified"] = http_date(last_modified)
+    patch_vary_headers(response, ("Cookie",))
+    response = get_conditional_response(
+        request, etag=entry["etag"], last_modified=int(last_modified) if last_modified else None, response=response
+    )
+    response.headers[STATUS_HEADER] = status
+    if response.status_code == 200:
+        # Set here: a hit skips CommonMiddleware, and without a length gunicorn would chunk.
+        response.headers["Content-Length"] = str(len(response.content))
+        if request.method == "HEAD":
+            response.content = b""
+    return response
+
+
+def public_page(view=None, *, params=("page",)):
+    """Cache a public page for anonymous readers and answer conditional requests.
+
+    ``params``: the query parameters the view reads; others (utm_source...) share its cache entry.
+    """
+    if view is None:
+        return functools.partial(public_page, params=params)
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        if is_private_request(request):
+            response = view(request, *args, **kwargs)
+            add_never_cache_headers(response)
+            patch_vary_headers(response, ("Cookie",))
+            response.headers[STATUS_HEADER] = BYPASS
+            return response
+
+        now = timezone.now().timestamp()
+        enabled = page_cache_seconds() > 0
+        generation = stored = None
+        key = page_key(request, params)
+        if enabled:
+            looked_up = getattr(request, "_vetted_lookup", None)
+            if looked_up and looked_up[0] == key:  # the middleware looked already: a miss
+                generation, stored = looked_up[1], looked_up[2]
+            else:
+                generation, stored = _lookup(key)
+                if _fresh(stored, generation, now):
+                    return _respond(request, stored, None, HIT, now)
+            request.content_generation = generation
+
+        response = view(request, *args, **kwargs)
+        if not _storable(request, response):
+            patch_vary_headers(response, ("Cookie",))
+            return response
+
+        body = response.content
+        etag = '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
+        go_live = next_go_live(generation, now)
+        lifetime = page_cache_seconds() if enabled and generation is not None else settings.HTTP_CACHE_SECONDS
+        entry = {
+            "generation": generation,
+            "etag": etag,
+            "expires": min(now + lifetime, go_live or math.inf),
+        }
+        if not enabled:
+            return _respond(request, entry, response, OFF, now)
+        if generation is None:
+            return _respond(request, entry, response, UNAVAILABLE, now)
+        # Last-Modified: when this body was first seen; kept while re-renders produce the same bytes.
+        entry["last_modified"] = stored["last_modified"] if stored and stored.get("etag") == etag else now
+        entry["body"] = body
+        entry["headers"] = _stored_headers(response)
+        if getattr(request, "_vetted_middleware", False):
+            request._vetted_store = (key, entry)  # stored by the middleware, with every header
+        else:
+            _store(key, entry, now)
+        return _respond(request, entry, response, MISS, now)
+
+    wrapper.vetted_public_page = True
+    return wrapper
+
+
+def _fresh(stored, generation, now):
+    return generation is not None and stored is not None and stored["generation"] == generation and stored["expires"] > now
+
+
+def _stored_headers(response):
+    return [(k, v) for k, v in response.headers.items() if k.lower() not in _UNSTORED_HEADERS]
+
+
+def _store(key, entry, now):
+    _cache().set(key, entry, timeout=max(1, math.ceil(entry["expires"] - now)))
+
+
+def _is_public_page(path):
+    """Whether ``path`` is served by a ``@public_page`` view: other paths (static files, the admin) skip the cache."""
+    try:
+        return getattr(resolve(path).func, "vetted_public_page", False)
+    except Resolver404:
+        return False
+
+
+class PageCacheMiddleware:
+    """Serves a cached page before the rest of the middleware runs, and stores pages with their final headers.
+
+    First in ``MIDDLEWARE``: a hit costs one cache lookup and skips sessions, authentication,
+    messages and URL resolving, so a cached article is about as cheap as the simplest view.
+    The fast path uses the URL with all its query parameters; a request with parameters the
+    view does not read (``utm_source``) goes on to the view's ``@public_page``, which serves it
+    from the same entry. Only pages of ``@public_page`` views are ever stored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request._vetted_middleware = True
+        if (
+            request.method in ("GET", "HEAD")
+            and page_cache_seconds() > 0
+            and not is_private_request(request)
+            and _is_public_page(request.path_info)
+        ):
+            now = timezone.now().timestamp()
+            key = page_key(request, sorted(set(request.GET.keys())))
+            generation, stored = _lookup(key)
+            if _fresh(stored, generation, now):
+                return _respond(request, stored, None, HIT, now)
+            request._vetted_lookup = (key, generation, stored)
+        response = self.get_response(request)
+        pending = getattr(request, "_vetted_store", None)
+        if pending and response.status_code == 200 and not response.cookies:
+            key, entry = pending
+            entry["headers"] = _stored_headers(response)
+            _store(key, entry, timezone.now().timestamp())
+        return response
+
+
+# --- what invalidates ----------------------------------------------------------------------------
+
+# Fields the link checker writes on a reference; they are not shown to readers.
+_PRIVATE_FIELDS = {"references.reference": {"checked_at", "http_status", "final_url", "check_error", "updated_at"}}
+
+
+def _on_change(sender, instance=None, update_fields=None, **kwargs):
+    private = _PRIVATE_FIELDS.get(sender._meta.label_lower)
+    if private and update_fields and set(update_fields) <= private:
+        return
+    invalidate()
+
+
+def _on_tags_changed(sender, action, **kwargs):
+    if action.startswith("post_"):
+        invalidate()
+
+
+_watched = set()
+
+
+def watch(model):
+    """Invalidate cached pages whenever a row of ``model`` is saved or deleted (for other apps' models)."""
+    if model in _watched:
+        return
+    _watched.add(model)
+    post_save.connect(_on_change, sender=model, dispatch_uid=f"vetted-cache-save-{model._meta.label_lower}")
+    post_delete.connect(_on_change, sender=model, dispatch_uid=f"vetted-cache-delete-{model._meta.label_lower}")
+
+
+def connect_signals():
+    """Watch every model whose rows appear on public pages (called from the app config)."""
+    from django.apps import apps
+
+    for label in [
+        "articles.Article",
+        "articles.MedicalReview",
+        "articles.Reviewer",
+        "articles.Series",
+        "articles.SeriesEntry",
+        "articles.RelatedLink",
+        "articles.ArticleEvent",
+        "references.Citation",
+        "references.Reference",
+        "references.Source",
+        "taggit.Tag",
+        "taggit.TaggedItem",
+    ]:
+        watch(apps.get_model(label))
+    m2m_changed.connect(_on_tags_changed, sender=apps.get_model("taggit.TaggedItem"), dispatch_uid="vetted-cache-tags")

@@ -1,0 +1,480 @@
+"""Public pages are cached for anonymous readers, invalidated by any change, and answer conditional requests."""
+
+import datetime
+import logging
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles import caching
+from articles.models import Article, ContentGeneration
+from references.models import Reference
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/articles/main/", "/series/by-stage/", "/tags/oncology/", "/reviewers/dr-k/"]
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The page cache on, empty before and after the test."""
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.HTTP_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def site(make):
+    """One article shown on every kind of public page."""
+    series = make.series(title="By stage", slug="by-stage")
+    reviewer = make.reviewer(name="Dr. Kay", slug="dr-k")
+    article = make.article(title="Main article", slug="main", tags=["oncology"])
+    make.series_entry(series, article, 1, "Stage 1")
+    make.review(article, reviewer_=reviewer)
+    make.cite(article, make.reference(title="Original reference", source=make.source(name="Original Society")))
+    other = make.article(title="Original related", slug="other")
+    make.related(article, other)
+    make.related(other, article)
+    return article
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a function in a transaction that commits (its on-commit hooks run), as a real request would."""
+
+    def run(function):
+        # The test's own transaction never commits: drop the invalidation it queued while building
+        # data, or ``invalidate()`` would rightly see one pending and not queue another.
+        connection = transaction.get_connection()
+        connection.run_on_commit = [entry for entry in connection.run_on_commit if entry[1] is not caching._bump]
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            function()
+
+    return run
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_second_anonymous_request_is_served_from_the_cache(client, page_cache, site, url, django_assert_num_queries):
+    """The first reader renders the page; the next gets the same bytes for one generation lookup."""
+    first = client.get(url)
+    assert first.status_code == 200 and first[caching.STATUS_HEADER] == caching.MISS
+    with django_assert_num_queries(1):  # the content generation, shared by every worker
+        second = client.get(url)
+    assert second[caching.STATUS_HEADER] == caching.HIT
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_hit_query_count_does_not_grow_with_content(client, page_cache, make, django_assert_num_queries):
+    """An article with 40 citations and tags costs the same single query as a bare one when cached."""
+    big = make.article(slug="big", tags=[f"tag-{i}" for i in range(40)])
+    for i in range(40):
+        make.cite(big, position=i + 1)
+    client.get("/articles/big/")
+    with django_assert_num_queries(1):
+        assert client.get("/articles/big/")[caching.STATUS_HEADER] == caching.HIT
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_conditional_requests_are_answered_with_304(client, page_cache, site, url):
+    """A reader (or CDN) holding the current copy gets 304 with no body, by ETag or by date."""
+    first = client.get(url)
+    assert first["ETag"].startswith('"') and first["Last-Modified"]
+    not_modified = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    assert not_modified["ETag"] == first["ETag"]
+    by_date = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+    assert by_date.status_code == 304
+    assert client.get(url, headers={"if-none-match": '"something-else"'}).status_code == 200
+
+
+def test_conditional_requests_work_with_the_page_cache_off(client, settings, site):
+    """ETags and 304s do not depend on the page cache being on."""
+    settings.PAGE_CACHE_SECONDS = 0
+    first = client.get("/articles/main/")
+    assert first[caching.STATUS_HEADER] == caching.OFF
+    assert client.get("/articles/main/", headers={"if-none-match": first["ETag"]}).status_code == 304
+
+
+def test_after_an_edit_the_old_etag_no_longer_matches(client, page_cache, site, committed):
+    """A reader's stale copy is replaced, not confirmed, once the article changes."""
+    old = client.get("/articles/main/")
+    site.title = "Renamed article"
+    committed(site.save)
+    response = client.get("/articles/main/", headers={"if-none-match": old["ETag"]})
+    assert response.status_code == 200
+    assert "Renamed article" in response.text
+    assert response["ETag"] != old["ETag"]
+
+
+def test_last_modified_stays_put_while_the_page_does_not_change(client, page_cache, site, make, committed):
+    """Edits elsewhere re-render the page, but an unchanged body keeps its Last-Modified and ETag."""
+    first = client.get("/articles/main/")
+    committed(lambda: make.article(title="Unrelated", slug="unrelated", status=Article.Status.DRAFT))
+    again = client.get("/articles/main/")
+    assert again[caching.STATUS_HEADER] == caching.MISS
+    assert again["Last-Modified"] == first["Last-Modified"] and again["ETag"] == first["ETag"]
+
+
+def test_public_pages_send_cdn_cache_control_and_vary_on_cookie(client, page_cache, site):
+    """A CDN may keep a page a short while; browsers revalidate; signed-in readers get their own."""
+    response = client.get("/articles/main/")
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"public", "max-age=0", "s-maxage=60"} <= directives
+    assert "Cookie" in response["Vary"]
+
+
+def _rename_reference(article):
+    ref = Reference.objects.get(title="Original reference")
+    ref.title = "Changed reference"
+    ref.save()
+
+
+def _rename_source(article):
+    source = article.citations.get().reference.source
+    source.name = "Changed Society"
+    source.save()
+
+
+def _rename_related(article):
+    other = Article.objects.get(slug="other")
+    other.title = "Changed related"
+    other.save()
+
+
+def _rename_series(article):
+    series = article.series_entry.series
+    series.title = "Changed series"
+    series.save()
+
+
+def _relabel_entry(article):
+    entry = article.series_entry
+    entry.label = "Changed label"
+    entry.save()
+
+
+def _rename_reviewer(article):
+    reviewer = article.reviews.get().reviewer
+    reviewer.name = "Dr. Changed"
+    reviewer.save()
+
+
+def _new_review(article):
+    from tests import factories
+
+    factories.review(article, reviewer_=factories.reviewer(name="Dr. Changed"))
+
+
+def _add_tag(article):
+    article.tags.add("changed-tag")
+
+
+def _rename_tag(article):
+    tag = Tag.objects.get(name="oncology")
+    tag.name = "Changed tag"
+    tag.save()
+
+
+def _add_citation(article):
+    from tests import factories
+
+    factories.cite(article, factories.reference(title="Changed reference"))
+
+
+def _add_related_link(article):
+    from tests import factories
+
+    factories.related(article, factories.article(title="Changed related"), position=5)
+
+
+def _edit_body(article):
+    article.body = "<p>Changed body text.</p>"
+    article.save()
+
+
+@pytest.mark.parametrize(
+    ("change", "url", "expected"),
+    [
+        (_edit_body, "/articles/main/", "Changed body text."),
+        (_new_review, "/articles/main/", "Dr. Changed"),
+        (_rename_reviewer, "/articles/main/", "Dr. Changed"),
+        (_rename_reviewer, "/reviewers/dr-k/", "Dr. Changed"),
+        (_add_citation, "/articles/main/", "Changed reference"),
+        (_rename_reference, "/articles/main/", "Changed reference"),
+        (_rename_source, "/articles/main/", "Changed Society"),
+        (_add_related_link, "/articles/main/", "Changed related"),
+        (_rename_related, "/articles/main/", "Changed related"),
+        (_rename_series, "/articles/main/", "Changed series"),
+        (_rename_series, "/", "Changed series"),
+        (_relabel_entry, "/series/by-stage/", "Changed label"),
+        (_add_tag, "/articles/main/", "changed-tag"),
+        (_rename_tag, "/tags/oncology/", "Changed tag"),
+    ],
+    ids=lambda value: value.__name__ if callable(value) else None,
+)
+def test_every_kind_of_change_invalidates_the_pages_that_show_it(client, page_cache, site, change, url, expected, committed):
+    """Saving any row a page shows, by any code path that saves, makes the cached page fresh."""
+    assert expected not in client.get(url).text
+    assert client.get(url)[caching.STATUS_HEADER] == caching.HIT
+    committed(lambda: change(Article.objects.get(pk=site.pk)))
+    response = client.get(url)
+    assert response[caching.STATUS_HEADER] == caching.MISS
+    assert expected in response.text
+
+
+@pytest.mark.parametrize("url", ["/", "/tags/oncology/", "/series/by-stage/", "/reviewers/dr-k/", "/articles/other/"])
+def test_unpublishing_an_article_removes_it_from_every_cached_page(client, page_cache, site, url, committed):
+    """An article taken down (e.g. found wrong) disappears at once from the lists that showed it."""
+    assert "Main article" in client.get(url).text
+    site.status = Article.Status.ARCHIVED
+    committed(site.save)
+    assert "Main article" not in client.get(url).text
+    assert client.get("/articles/main/").status_code == 404
+
+
+def test_deleting_an_article_invalidates(client, page_cache, site, committed):
+    """A deleted article leaves the home page at once."""
+    assert "Main article" in client.get("/").text
+    committed(site.delete)
+    assert "Main article" not in client.get("/").text
+
+
+def test_a_transaction_bumps_the_generation_once(site, committed):
+    """However many rows a service saves, one commit moves the generation on once."""
+
+    def many_saves():
+        for n in range(5):
+            site.title = f"Title {n}"
+            site.save()
+        site.tags.add("a", "b")
+
+    before = ContentGeneration.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+    committed(many_saves)
+    assert ContentGeneration.objects.get(pk=1).value == before + 1
+
+
+def test_a_rolled_back_transaction_does_not_invalidate(client, page_cache, site):
+    """A failed save leaves the cache (and the generation) as it was."""
+    client.get("/articles/main/")
+
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort), transaction.atomic():
+        site.title = "Never saved"
+        site.save()
+        raise Abort
+    response = client.get("/articles/main/")
+    assert response[caching.STATUS_HEADER] == caching.HIT
+    assert "Never saved" not in response.text
+
+
+def test_link_checker_updates_do_not_invalidate(client, page_cache, site, committed):
+    """Recording a link check (fields readers never see) keeps pages cached."""
+    client.get("/articles/main/")
+    ref = Reference.objects.get(title="Original reference")
+    ref.http_status = 200
+    ref.checked_at = timezone.now()
+    committed(lambda: ref.save(update_fields=["http_status", "checked_at"]))
+    assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.HIT
+
+
+def test_signed_in_staff_always_see_fresh_uncached_pages(admin_client, page_cache, site):
+    """Staff bypass the cache both ways: they never read a cached page and never store one."""
+    client = Client()
+    anonymous = client.get("/articles/main/")
+    Article.objects.filter(pk=site.pk).update(title="Edited without signals")  # the cache cannot know
+    staff = admin_client.get("/articles/main/")
+    assert staff[caching.STATUS_HEADER] == caching.BYPASS
+    assert "Edited without signals" in staff.text
+    assert "no-store" in staff["Cache-Control"] and "private" in staff["Cache-Control"]
+    assert "ETag" not in staff
+    assert "Edited without signals" not in client.get("/articles/main/").text  # nor did staff fill the cache
+    assert anonymous[caching.STATUS_HEADER] == caching.MISS
+
+
+def test_a_scheduled_article_appears_on_time_on_cached_pages(client, page_cache, site, make, monkeypatch):
+    """No job runs at go-live: cached pages simply do not outlive the next scheduled publish time."""
+    now = timezone.now()
+    make.article(title="Scheduled article", slug="scheduled", tags=["oncology"], publish_at=now + datetime.timedelta(minutes=2))
+    for url in ["/", "/tags/oncology/"]:
+        response = client.get(url)
+        assert "Scheduled article" not in response.text
+        assert client.get(url)[caching.STATUS_HEADER] == caching.HIT
+        s_maxage = int(response["Cache-Control"].split("s-maxage=")[1].split(",")[0])
+        assert 0 < s_maxage <= 120
+
+    monkeypatch.setattr(timezone, "now", lambda: now + datetime.timedelta(minutes=2, seconds=1))
+    for url in ["/", "/tags/oncology/", "/articles/scheduled/"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Scheduled article" in response.text, url
+
+
+def test_head_requests_are_served_from_the_cache_without_a_body(client, page_cache, site):
+    """HEAD gets the page's headers (and its length) but no body."""
+    get = client.get("/articles/main/")
+    head = client.head("/articles/main/")
+    assert head.status_code == 200 and head.content == b""
+    assert head[caching.STATUS_HEADER] == caching.HIT
+    assert head["Content-Length"] == str(len(get.content))
+
+
+def test_unknown_query_parameters_share_the_cache_entry_but_page_numbers_do_not(client, page_cache, make):
+    """Tracking parameters do not multiply cache entries; ?page= does give another page."""
+    for n in range(25):
+        make.article(title=f"Listed {n}")
+    client.get("/")
+    assert client.get("/", {"utm_source": "news"})[caching.STATUS_HEADER] == caching.HIT
+    second = client.get("/", {"page": "2"})
+    assert second[caching.STATUS_HEADER] == caching.MISS and "Page 2 of 2" in second.text
+
+
+def test_missing_pages_are_not_cached(client, page_cache, make, committed):
+    """A 404 is not stored: the article can be created afterwards and is seen at once."""
+    assert client.get("/articles/later/").status_code == 404
+    committed(lambda: make.article(slug="later", title="Later article"))
+    assert "Later article" in client.get("/articles/later/").text
+
+
+def test_pages_are_served_uncached_when_redis_is_down(client, page_cache, settings, site, caplog, committed):
+    """An unreachable Redis costs the cache, not the page, and is logged once, not per request."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "cms.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    with caplog.at_level(logging.WARNING, logger="vetted.cache"):
+        for url in PAGES + PAGES:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert response[caching.STATUS_HEADER] == caching.UNAVAILABLE
+        site.title = "Edited while Redis is down"
+        committed(site.save)
+        assert "Edited while Redis is down" in client.get("/articles/main/").text
+    warnings = [r for r in caplog.records if "unreachable" in r.getMessage()]
+    assert len(warnings) == 1
+
+
+def _redis_answers():
+    try:
+        import redis
+
+        return redis.Redis.from_url("redis://127.0.0.1:6379/8", socket_connect_timeout=0.3).ping()
+    except Exception:
+        return False
+
+
+@pytest.mark.skipif(not _redis_answers(), reason="needs Redis at 127.0.0.1:6379")
+def test_with_redis_a_hit_needs_no_database_query(client, page_cache, settings, site, django_assert_num_queries, committed):
+    """With a shared cache the generation lives beside the pages: a hit is one Redis round trip."""
+    import uuid
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "cms.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/8",
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    try:
+        client.get("/articles/main/")
+        with django_assert_num_queries(0):
+            assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.HIT
+        site.title = "Edited with Redis"
+        committed(site.save)
+        response = client.get("/articles/main/")
+        assert response[caching.STATUS_HEADER] == caching.MISS and "Edited with Redis" in response.text
+        cache.delete(caching.GENERATION_KEY)  # the counter alone lost (e.g. evicted): nothing stale is served
+        assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.MISS
+    finally:
+        cache.clear()
+
+
+class _FeedLike:
+    """A callable view object, the way Django's syndication feeds and sitemaps are."""
+
+    calls = 0
+
+    def __call__(self, request):
+        from django.http import HttpResponse
+
+        type(self).calls += 1
+        return HttpResponse(f"<rss>{request.GET.get('q', '')}</rss>", content_type="application/rss+xml")
+
+
+def test_the_decorator_caches_callable_views_like_feeds_and_keys_on_their_parameters(rf, page_cache, db):
+    """Feeds and sitemaps can use the same cache: ``public_page(params=("q",))(FeedInstance())``."""
+    view = caching.public_page(params=("q",))(_FeedLike())
+    _FeedLike.calls = 0
+    first = view(rf.get("/feed/", {"q": "a"}))
+    again = view(rf.get("/feed/", {"q": "a", "utm_source": "x"}))
+    other = view(rf.get("/feed/", {"q": "b"}))
+    assert (first[caching.STATUS_HEADER], again[caching.STATUS_HEADER], other[caching.STATUS_HEADER]) == ("miss", "hit", "miss")
+    assert again.content == b"<rss>a</rss>" and again["Content-Type"] == "application/rss+xml"
+    assert other.content == b"<rss>b</rss>"
+    assert _FeedLike.calls == 2
+
+
+def test_watch_makes_another_apps_model_invalidate(page_cache, site, committed, django_user_model):
+    """A model added with ``caching.watch`` moves the generation on when saved."""
+    from django.db.models.signals import post_delete, post_save
+
+    caching.watch(django_user_model)
+    try:
+        before = caching.database_generation()
+        committed(lambda: django_user_model.objects.create_user("watched"))
+        assert caching.database_generation() != before
+    finally:
+        label = django_user_model._meta.label_lower
+        post_save.disconnect(sender=django_user_model, dispatch_uid=f"vetted-cache-save-{label}")
+        post_delete.disconnect(sender=django_user_model, dispatch_uid=f"vetted-cache-delete-{label}")
+        caching._watched.discard(django_user_model)
+
+
+def test_cached_pages_keep_the_security_headers_of_the_full_stack(client, page_cache, site):
+    """A hit served before the other middleware still carries the headers they add."""
+    first = client.get("/articles/main/")
+    hit = client.get("/articles/main/")
+    assert hit[caching.STATUS_HEADER] == caching.HIT
+    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Content-Type"):
+        assert hit.get(header) == first.get(header) and hit.get(header), header
+
+
+@pytest.mark.parametrize("url", ["/robots.txt", "/admin/login/", "/articles/missing/"])
+def test_only_public_page_views_are_ever_stored(client, page_cache, url):
+    """Pages without ``@public_page`` (robots, the admin, errors) never enter the page cache."""
+    client.get(url)
+    assert caching.STATUS_HEADER not in client.get(url)
+
+
+def test_a_failing_invalidation_never_fails_the_save(site, committed, monkeypatch, caplog):
+    """The edit is committed whatever the cache does; the failure is logged."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("generation table unavailable")
+
+    monkeypatch.setattr(ContentGeneration.objects, "filter", broken)
+    site.title = "Saved anyway"
+    with caplog.at_level(logging.ERROR):
+        committed(site.save)
+    assert Article.objects.get(pk=site.pk).title == "Saved anyway"
+    assert "generation table unavailable" in caplog.text
+
+
+def test_cached_pages_say_their_length(client, page_cache, site):
+    """Hits skip the middleware that would add Content-Length; the cache adds it itself."""
+    client.get("/articles/main/")
+    hit = client.get("/articles/main/")
+    assert hit["Content-Length"] == str(len(hit.content))
