@@ -278,6 +278,8 @@ def public_page(view=None, *, params=("page",)):
             request.content_generation = generation
 
         response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()  # e.g. the sitemap's TemplateResponse: the body is hashed and stored below
         if not _storable(request, response):
             patch_vary_headers(response, ("Cookie",))
             return response

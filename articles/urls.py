@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import feeds, preview, views
+from .caching import public_page
 
 app_name = "articles"
 
@@ -13,7 +14,7 @@ urlpatterns = [
     path("preview/articles/<int:pk>/", preview.preview, name="preview"),
     path("preview/articles/<int:pk>/revisions/<int:history_id>/", preview.preview_revision, name="preview_revision"),
     path("search/", views.search, name="search"),
-    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
-    path("series/<slug:slug>/feed/", feeds.SeriesFeed(), name="series_feed"),
-    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("feed/", public_page(params=())(feeds.LatestArticlesFeed()), name="feed"),
+    path("series/<slug:slug>/feed/", public_page(params=())(feeds.SeriesFeed()), name="series_feed"),
+    path("tags/<slug:slug>/feed/", public_page(params=())(feeds.TagFeed()), name="tag_feed"),
 ]

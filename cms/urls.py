@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from articles import sitemaps
+from articles.caching import public_page
 
 from . import views
 
@@ -14,8 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/", include("articles.staff_urls")),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
-    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap-section"),
+    path("sitemap.xml", public_page(params=())(sitemaps.sitemap), name="sitemap"),
+    path("sitemap-<slug:section>.xml", public_page(params=("p",))(sitemaps.sitemap_section), name="sitemap-section"),
     path("staff/exports/", include("articles.export_urls")),
     path("", include("articles.urls")),
 ]

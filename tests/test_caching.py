@@ -478,3 +478,13 @@ def test_cached_pages_say_their_length(client, page_cache, site):
     client.get("/articles/main/")
     hit = client.get("/articles/main/")
     assert hit["Content-Length"] == str(len(hit.content))
+
+
+def test_feeds_and_sitemap_are_cached_and_invalidated_like_pages(client, page_cache, site, committed):
+    """The site feed and the sitemap come from the page cache until content changes."""
+    for url in ["/feed/", "/sitemap.xml"]:
+        client.get(url)
+        assert client.get(url)["X-Vetted-Cache"] == "hit", url
+    committed(lambda: type(site).objects.get(pk=site.pk).save())
+    for url in ["/feed/", "/sitemap.xml"]:
+        assert client.get(url)["X-Vetted-Cache"] != "hit", url
