@@ -5,12 +5,14 @@ environment here, and nowhere else. Development defaults are safe; production
 (DEBUG off) refuses to start without what it needs, with one clear line.
 """
 
+import datetime
 import os
 import sys
 import zoneinfo
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,6 +41,16 @@ def env_int(name, default):
         return int(raw)
     except ValueError:
         raise SettingError(f"{name} must be a whole number (got {raw!r})") from None
+
+
+def env_float(name, default):
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SettingError(f"{name} must be a number (got {raw!r})") from None
 
 
 def env_list(name, default=()):
@@ -88,6 +100,16 @@ def _read_settings():
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise SettingError(f"REDIS_URL must start with redis://, rediss:// or unix:// (got {redis_url!r})")
 
+    proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+    if proxy_ssl_header:
+        header, sep, value = proxy_ssl_header.partition("=")
+        if not sep or not header.strip() or not value.strip():
+            raise SettingError(
+                f"SECURE_PROXY_SSL_HEADER must look like X-Forwarded-Proto=https (got {proxy_ssl_header!r})"
+            )
+        header = "HTTP_" + header.strip().upper().replace("-", "_").removeprefix("HTTP_")
+        proxy_ssl_header = (header, value.strip())
+
     return {
         "DEBUG": debug,
         "SECRET_KEY": secret_key,
@@ -99,6 +121,17 @@ def _read_settings():
         "SITE_NAME": os.environ.get("SITE_NAME", "").strip() or "Vetted Health Library",
         "REVIEW_INTERVAL_MONTHS": env_int("REVIEW_INTERVAL_MONTHS", 12),
         "CACHE_SECONDS": env_int("CACHE_SECONDS", 300),
+        # Security (issue 9): production-safe defaults when DEBUG is off.
+        "SECURE_SSL_REDIRECT": env_bool("SECURE_SSL_REDIRECT", not debug),
+        "SECURE_PROXY_SSL_HEADER": proxy_ssl_header or None,
+        "SECURE_HSTS_SECONDS": env_int("SECURE_HSTS_SECONDS", 0 if debug else 31_536_000),
+        "SECURE_HSTS_PRELOAD": env_bool("SECURE_HSTS_PRELOAD", not debug),
+        "SECURE_COOKIES": env_bool("SECURE_COOKIES", not debug),
+        "CSP_REPORT_ONLY": env_bool("CSP_REPORT_ONLY", False),
+        "LOGIN_FAILURE_LIMIT": env_int("LOGIN_FAILURE_LIMIT", 5),
+        "LOGIN_COOLOFF_MINUTES": env_float("LOGIN_COOLOFF_MINUTES", 15),
+        "TRUSTED_PROXY_COUNT": env_int("TRUSTED_PROXY_COUNT", 0),
+        "DB_RETRY_AFTER": env_int("DB_RETRY_AFTER", 30),
     }
 
 
@@ -126,19 +159,23 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "django_prose_editor",
+    "axes",
     "articles",
     "references",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cms.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -154,6 +191,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "cms.context_processors.site",
             ],
         },
@@ -166,7 +204,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if _env["REDIS_URL"]:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache that serves pages uncached when Redis is down (cms/cache.py).
+            "BACKEND": "cms.cache.ResilientRedisCache",
             "LOCATION": _env["REDIS_URL"],
             "KEY_PREFIX": "vetted",
             "TIMEOUT": _env["CACHE_SECONDS"],
@@ -220,3 +259,60 @@ LOGGING = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# --- Security (issue 9; README "Security") ---------------------------------
+
+# HTTPS: redirect, HSTS and secure cookies are on whenever DEBUG is off.
+SECURE_SSL_REDIRECT = _env["SECURE_SSL_REDIRECT"]
+# A load balancer checks /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if _env["SECURE_PROXY_SSL_HEADER"]:
+    SECURE_PROXY_SSL_HEADER = _env["SECURE_PROXY_SSL_HEADER"]
+SECURE_HSTS_SECONDS = _env["SECURE_HSTS_SECONDS"]
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = _env["SECURE_HSTS_PRELOAD"] and SECURE_HSTS_SECONDS > 0
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env["SECURE_COOKIES"]
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # no reader's health topic leaks to the sites we cite
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (Django's built-in middleware). Everything is self-hosted;
+# no inline script or style except the admin's and the editor's, which carry a per-request
+# nonce. JSON-LD blocks are data, not script, and are not subject to script-src.
+_CSP_POLICY = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+if _env["CSP_REPORT_ONLY"]:
+    SECURE_CSP_REPORT_ONLY = _CSP_POLICY
+else:
+    SECURE_CSP = _CSP_POLICY
+
+# Database down or locked: public pages answer 503 with this Retry-After (cms/middleware.py).
+DB_RETRY_AFTER = _env["DB_RETRY_AFTER"]
+
+# Login throttling (django-axes): a user name from one address is locked out after
+# LOGIN_FAILURE_LIMIT failures for LOGIN_COOLOFF_MINUTES. Keyed on both, so nobody can
+# lock a real editor out from elsewhere by guessing at their user name.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = _env["LOGIN_FAILURE_LIMIT"]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=_env["LOGIN_COOLOFF_MINUTES"])
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cms.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "cms.security.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+TRUSTED_PROXY_COUNT = _env["TRUSTED_PROXY_COUNT"]

@@ -1,0 +1,45 @@
+"""Project-wide middleware: a database outage answers 503, not a traceback."""
+
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template import loader
+
+logger = logging.getLogger("cms.faults")
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def is_database_outage(exc):
+    """Whether ``exc`` means the database is down, unreachable or locked (not a bug in a query)."""
+    return isinstance(exc, DATABASE_ERRORS)
+
+
+def service_unavailable():
+    """A plain 503 page that needs neither the database nor a context processor."""
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(settings.DB_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Turn a database outage raised by a view into a 503 with ``Retry-After``.
+
+    Outages raised outside the view (e.g. by the session middleware) reach the
+    500 handler, which answers the same page (``cms.views.server_error``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_database_outage(exception):
+            return None
+        logger.error("Database unavailable while serving %s: %s", request.path, exception)
+        return service_unavailable()
