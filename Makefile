@@ -6,7 +6,6 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= cms.settings
 
 # Find a Python >= 3.12 by running each candidate (a pyenv shim that is not
 # activated exits non-zero, so it is skipped). PYTHON=... overrides.
@@ -52,7 +51,7 @@ test: install
 		echo "Browser tests: SKIPPED - no Chromium at $${CHROMIUM:-/usr/bin/chromium} (apt-get install chromium to run them)"; \
 	fi
 	@echo "Database: $${DATABASE_URL:-sqlite (default)}"
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --ds=cms.test_settings $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
