@@ -102,3 +102,6 @@ class RelatedLinkAdmin(admin.ModelAdmin):
     list_select_related = ["article", "target"]
     search_fields = ["article__title", "target__title"]
     autocomplete_fields = ["article", "target"]
+
+
+from . import admin_accounts  # noqa: E402, F401  (the user list with groups; issue 9)
