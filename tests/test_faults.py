@@ -1,0 +1,203 @@
+"""Faults survived: database down or locked -> plain 503; cache down -> pages served uncached, logged once."""
+
+import logging
+import socket
+
+import pytest
+from django.db import InterfaceError, OperationalError
+from django.db.backends.utils import CursorWrapper
+from django.test import Client, RequestFactory
+
+from cms import cache as resilient
+from cms.views import server_error
+
+pytestmark = pytest.mark.django_db
+
+DEAD_REDIS = "redis://127.0.0.1:9/0"  # the discard port: nothing listens, connections are refused at once
+
+
+@pytest.fixture
+def database_down(monkeypatch):
+    """Every query fails as it does when the server is gone or the file is locked."""
+
+    def fail(self, *args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(CursorWrapper, "execute", fail)
+    monkeypatch.setattr(CursorWrapper, "executemany", fail)
+
+
+@pytest.fixture
+def cache_down(settings):
+    resilient.outage.reset()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "cms.cache.ResilientRedisCache",
+            "LOCATION": DEAD_REDIS,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    yield
+    resilient.outage.reset()
+
+
+@pytest.fixture
+def public_urls(make):
+    article = make.article(tags=["sleep"])
+    reviewer = make.reviewer()
+    make.review(article, reviewer_=reviewer)
+    series = make.series()
+    make.series_entry(series, article, 1)
+    return ["/", article.get_absolute_url(), series.get_absolute_url(), reviewer.get_absolute_url(), "/tags/sleep/"]
+
+
+def test_public_pages_answer_a_plain_503_with_retry_after_when_the_database_is_down(client, public_urls, database_down, caplog):
+    for url in public_urls:
+        response = client.get(url)
+        assert response.status_code == 503, url
+        assert response["Retry-After"] == "30"
+        assert response["Cache-Control"] == "no-store"
+        html = response.content.decode()
+        assert "Temporarily unavailable" in html
+        assert "Traceback" not in html and "OperationalError" not in html and "locked" not in html
+    assert any("Database unavailable" in r.getMessage() for r in caplog.records)
+
+
+def test_a_lost_connection_is_a_503_too(client, make, monkeypatch):
+    url = make.article().get_absolute_url()
+
+    def gone(self, *args, **kwargs):
+        raise InterfaceError("connection already closed")
+
+    monkeypatch.setattr(CursorWrapper, "execute", gone)
+    assert client.get(url).status_code == 503
+
+
+def test_an_outage_raised_outside_a_view_reaches_the_same_503_page():
+    """The 500 handler recognises a database outage (e.g. from the session middleware) and answers 503."""
+    try:
+        raise OperationalError("could not connect to server")
+    except OperationalError:
+        response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 503
+    assert response["Retry-After"]
+
+
+def test_other_errors_are_still_a_plain_500():
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "a bug" not in response.content.decode()
+
+
+def test_a_bug_in_a_query_is_not_mistaken_for_an_outage(make, monkeypatch):
+    """A ProgrammingError is a bug, so it stays a 500 (and is reported as one)."""
+    from django.db import ProgrammingError
+
+    url = make.article().get_absolute_url()
+
+    def broken(self, *args, **kwargs):
+        raise ProgrammingError("no such column")
+
+    monkeypatch.setattr(CursorWrapper, "execute", broken)
+    assert Client(raise_request_exception=False).get(url).status_code == 500
+
+
+def test_healthz_reports_ok_when_database_and_cache_answer(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_healthz_answers_503_when_the_database_is_down(client, database_down):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "down", "database": "down", "cache": "ok"}
+
+
+def test_healthz_reports_a_cache_outage_without_failing(client, cache_down):
+    """Pages are still served without the cache, so the load balancer keeps the instance (200, degraded)."""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "down"}
+
+
+def test_pages_are_served_uncached_and_the_outage_logged_once_when_redis_is_down(client, settings, public_urls, cache_down, caplog):
+    """Even with Django's whole-page cache in front, every page answers 200, and one log line says why."""
+    settings.MIDDLEWARE = [
+        "django.middleware.cache.UpdateCacheMiddleware",
+        *settings.MIDDLEWARE,
+        "django.middleware.cache.FetchFromCacheMiddleware",
+    ]
+    caplog.set_level(logging.WARNING, logger="cms.cache")
+    for _ in range(3):
+        for url in public_urls:
+            assert client.get(url).status_code == 200, url
+    outage_lines = [r for r in caplog.records if r.name == "cms.cache"]
+    assert len(outage_lines) == 1
+    assert "Cache unavailable" in outage_lines[0].getMessage()
+
+
+def test_cache_calls_degrade_to_misses_when_redis_is_down(cache_down):
+    from django.core.cache import cache
+
+    assert cache.get("k", "fallback") == "fallback"
+    assert cache.set("k", 1) is None
+    assert cache.add("k", 1) is False
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.get_or_set("k", 5) == 5
+    assert not resilient.cache_is_up()
+
+
+def test_after_an_outage_the_cache_is_retried_and_the_recovery_logged_once(monkeypatch, caplog):
+    """The degrade wrapper skips the cache for a while after a failure, then retries; both changes log once."""
+    resilient.outage.reset()
+    monkeypatch.setattr(resilient, "RETRY_SECONDS", 0.0)
+    calls = []
+
+    @resilient.degrade(default="miss")
+    def lookup(fail):
+        calls.append(fail)
+        if fail:
+            raise ConnectionRefusedError("refused")
+        return "hit"
+
+    caplog.set_level(logging.WARNING, logger="cms.cache")
+    assert [lookup(True), lookup(True), lookup(False), lookup(False)] == ["miss", "miss", "hit", "hit"]
+    messages = [r.getMessage() for r in caplog.records if r.name == "cms.cache"]
+    assert len(messages) == 2
+    assert messages[0].startswith("Cache unavailable") and messages[1].startswith("Cache available again")
+    resilient.outage.reset()
+
+
+def test_the_cache_is_not_hammered_while_it_is_known_to_be_down(monkeypatch):
+    resilient.outage.reset()
+    calls = []
+
+    @resilient.degrade(default=None)
+    def lookup():
+        calls.append(1)
+        raise ConnectionRefusedError("refused")
+
+    for _ in range(5):
+        lookup()
+    assert len(calls) == 1  # later calls within RETRY_SECONDS skip the connection attempt
+    resilient.outage.reset()
+
+
+def _redis_reachable():
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.3).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason="no Redis at 127.0.0.1:6379")
+def test_healthz_sees_a_working_redis(client, settings):
+    resilient.outage.reset()
+    settings.CACHES = {"default": {"BACKEND": "cms.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:6379/9", "KEY_PREFIX": "issue9-test"}}
+    assert client.get("/healthz").json()["cache"] == "ok"
