@@ -104,4 +104,4 @@ class RelatedLinkAdmin(admin.ModelAdmin):
     autocomplete_fields = ["article", "target"]
 
 
-from . import admin_accounts  # noqa: E402, F401  (the user list with groups; issue 9)
+from . import admin_accounts, admin_tags  # noqa: E402, F401  (issue 9: user list with groups; guarded tag merge)
