@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
 
 logger = logging.getLogger("cms.faults")
@@ -43,3 +43,21 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.error("Database unavailable while serving %s: %s", request.path, exception)
         return service_unavailable()
+
+
+class RejectNullCharactersMiddleware:
+    """Answer 400 to a NUL character in the path or query string.
+
+    No page has a use for one, and PostgreSQL refuses NUL in a string literal, so a
+    NUL reaching a query would otherwise be a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.META.get(
+            "QUERY_STRING", ""
+        ):
+            return HttpResponseBadRequest("Bad request: the address contains a NUL character.", content_type="text/plain")
+        return self.get_response(request)
