@@ -1,143 +1,93 @@
-"""A cache that never takes the site down: Redis errors degrade to "not cached".
+"""A Redis cache backend that never takes the site down with it.
 
-``ResilientRedisCache`` is Django's Redis backend (``CACHES`` uses it when
-``REDIS_URL`` is set). When Redis is down or slow, reads miss, writes are dropped
-and the page is served uncached. The outage is logged once per process (and the
-recovery once), not on every request, and for ``RETRY_SECONDS`` after a failure
-the cache is skipped altogether so requests do not each wait for a timeout.
-
-Other code may ask ``cache_is_up()`` (e.g. ``/healthz``), and wrap its own calls
-to a non-default cache with ``degrade(default)``.
+Django's ``RedisCache`` raises when Redis is unreachable, which would turn every
+cached page into a 500. ``ResilientRedisCache`` treats an unreachable Redis as an
+empty cache: reads miss, writes are dropped, and the page is rendered from the
+database. It logs once when Redis goes away and once when it comes back, and for
+``RETRY_SECONDS`` after a failure it does not try again, so readers do not each
+wait for a connection timeout while Redis is down.
 """
 
-import functools
 import logging
 import threading
 import time
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
-logger = logging.getLogger("cms.cache")
+logger = logging.getLogger("vetted.cache")
 
-CACHE_ERRORS = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
-RETRY_SECONDS = 10.0
-
-
-class _Outage:
-    """Process-wide state of the cache connection (Django builds one cache object per thread)."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.down_since = None
-        self.retry_at = 0.0
-
-    def skip(self):
-        """Whether to skip the cache for now: it failed less than RETRY_SECONDS ago."""
-        return self.down_since is not None and time.monotonic() < self.retry_at
-
-    def failed(self, error):
-        with self.lock:
-            first = self.down_since is None
-            now = time.monotonic()
-            if first:
-                self.down_since = now
-            self.retry_at = now + RETRY_SECONDS
-        if first:
-            logger.error("Cache unavailable, serving pages uncached until it is back: %s", error)
-
-    def succeeded(self):
-        if self.down_since is None:
-            return
-        with self.lock:
-            was_down, self.down_since = self.down_since, None
-        if was_down is not None:
-            logger.warning("Cache available again after %.0f s", time.monotonic() - was_down)
-
-    def reset(self):
-        """Forget any outage (for tests)."""
-        with self.lock:
-            self.down_since = None
-            self.retry_at = 0.0
-
-
-outage = _Outage()
-
-
-def cache_is_up():
-    """False while the cache is known to be down (since its last failure, until a call succeeds)."""
-    return outage.down_since is None
-
-
-def degrade(default=None):
-    """Decorator: run a cache call, or return ``default`` (logging the outage once) when the cache is down."""
-
-    def decorate(method):
-        @functools.wraps(method)
-        def wrapper(*args, **kwargs):
-            if outage.skip():
-                return default() if callable(default) else default
-            try:
-                result = method(*args, **kwargs)
-            except CACHE_ERRORS as error:
-                outage.failed(error)
-                return default() if callable(default) else default
-            outage.succeeded()
-            return result
-
-        return wrapper
-
-    return decorate
-
-
-def _missing_for_incr():
-    raise ValueError("cache unavailable")
+RETRY_SECONDS = 5.0
 
 
 class ResilientRedisCache(RedisCache):
-    """Django's Redis cache; when Redis fails, reads miss and writes are dropped (see module docstring)."""
+    """Django's Redis cache backend; an unreachable Redis behaves as an empty cache."""
 
-    @degrade(default=False)
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return super().add(key, value, timeout, version)
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._down_until = 0.0
+        self._is_down = False
+        self._lock = threading.Lock()
+
+    @property
+    def is_down(self):
+        """Whether the last attempt to reach Redis failed (and we are waiting before retrying)."""
+        return self._is_down
+
+    def _guard(self, operation, default, *args, **kwargs):
+        if self._is_down and time.monotonic() < self._down_until:
+            return default
+        try:
+            result = operation(*args, **kwargs)
+        except RedisError as error:
+            with self._lock:
+                self._down_until = time.monotonic() + RETRY_SECONDS
+                if not self._is_down:
+                    self._is_down = True
+                    logger.warning("Redis is unreachable (%s); serving pages uncached until it answers again", error)
+            return default
+        if self._is_down:
+            with self._lock:
+                if self._is_down:
+                    self._is_down = False
+                    logger.info("Redis answers again; page caching resumed")
+        return result
+
+    def add(self, key, value, timeout=..., version=None):
+        kwargs = {} if timeout is ... else {"timeout": timeout}
+        return self._guard(super().add, False, key, value, version=version, **kwargs)
 
     def get(self, key, default=None, version=None):
-        return degrade(default)(super().get)(key, default, version)
+        return self._guard(super().get, default, key, default, version=version)
 
-    @degrade(default=None)
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return super().set(key, value, timeout, version)
+    def set(self, key, value, timeout=..., version=None):
+        kwargs = {} if timeout is ... else {"timeout": timeout}
+        return self._guard(super().set, None, key, value, version=version, **kwargs)
 
-    @degrade(default=False)
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return super().touch(key, timeout, version)
+    def touch(self, key, timeout=..., version=None):
+        kwargs = {} if timeout is ... else {"timeout": timeout}
+        return self._guard(super().touch, False, key, version=version, **kwargs)
 
-    @degrade(default=False)
     def delete(self, key, version=None):
-        return super().delete(key, version)
+        return self._guard(super().delete, False, key, version=version)
 
-    @degrade(default=dict)
     def get_many(self, keys, version=None):
-        return super().get_many(keys, version)
+        return self._guard(super().get_many, {}, keys, version=version)
 
-    @degrade(default=False)
     def has_key(self, key, version=None):
-        return super().has_key(key, version)
+        return self._guard(super().has_key, False, key, version=version)
 
-    @degrade(default=_missing_for_incr)
     def incr(self, key, delta=1, version=None):
-        return super().incr(key, delta, version)
+        # A missing key still raises ValueError, as the cache API promises; only
+        # an unreachable Redis is swallowed (and reported as None).
+        return self._guard(super().incr, None, key, delta, version=version)
 
-    @degrade(default=list)
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return super().set_many(data, timeout, version)
+    def set_many(self, data, timeout=..., version=None):
+        kwargs = {} if timeout is ... else {"timeout": timeout}
+        return self._guard(super().set_many, list(data), data, version=version, **kwargs)
 
-    @degrade(default=None)
     def delete_many(self, keys, version=None):
-        return super().delete_many(keys, version)
+        return self._guard(super().delete_many, None, keys, version=version)
 
-    @degrade(default=False)
     def clear(self):
-        return super().clear()
+        return self._guard(super().clear, False)

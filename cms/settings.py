@@ -205,8 +205,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if _env["REDIS_URL"]:
     CACHES = {
         "default": {
-            # Django's Redis cache that serves pages uncached when Redis is down (cms/cache.py).
-            "BACKEND": "cms.cache.ResilientRedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _env["REDIS_URL"],
             "KEY_PREFIX": "vetted",
             "TIMEOUT": _env["CACHE_SECONDS"],
