@@ -48,7 +48,7 @@ def server(tmp_path):
     if CONFIG.exists():  # the production config (issue 8), with a short timeout for the test
         args += ["-c", str(CONFIG)]
     args += ["--bind", f"127.0.0.1:{PORT}", "--workers", "1", "--timeout", "2", "--graceful-timeout", "1",
-             "--error-logfile", "-", "cms.wsgi:application"]
+             "--no-control-socket", "--error-logfile", "-", "cms.wsgi:application"]
     log = open(tmp_path / "gunicorn.log", "w+")  # noqa: SIM115
     process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     process.log = log
