@@ -32,7 +32,7 @@ RSS_GROWTH_LIMIT_MB = float(os.environ.get("SOAK_RSS_GROWTH_MB", "30"))
 
 
 def production_env(workdir):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DEBUG", "REDIS_URL"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DEBUG", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"))}
     env.update(
         DJANGO_SETTINGS_MODULE="cms.settings",
         DEBUG="0",
