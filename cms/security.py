@@ -1,5 +1,6 @@
-"""Small security helpers used by settings: the client address for login throttling."""
+"""Security helpers used by settings: the login-throttling backend and the client address it keys on."""
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 
 
@@ -30,3 +31,17 @@ def lockout_response(request, original_response=None, credentials=None):
     )
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return response
+
+
+class ThrottledLoginBackend(AxesStandaloneBackend):
+    """django-axes' check before the model backend; a sign-in without an HTTP request is not throttled.
+
+    Every web sign-in (the admin's login form) passes its request and is throttled. Code that
+    authenticates without one (a script, Django's test client ``login()``) has no address to key a
+    lockout on, so axes is skipped instead of raising, and the model backend decides alone.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

@@ -309,7 +309,7 @@ DB_RETRY_AFTER = _env["DB_RETRY_AFTER"]
 # LOGIN_FAILURE_LIMIT failures for LOGIN_COOLOFF_MINUTES. Keyed on both, so nobody can
 # lock a real editor out from elsewhere by guessing at their user name.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "cms.security.ThrottledLoginBackend",  # django-axes
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = _env["LOGIN_FAILURE_LIMIT"]

@@ -125,3 +125,9 @@ def test_the_user_list_shows_each_users_groups(admin_client, django_assert_max_n
     assert "Medical reviewer, Writer" in html
     assert html.count('<td class="field-role_groups">Writer</td>') == 3
     assert "Superuser" in html  # the admin fixture
+
+
+def test_the_test_clients_login_still_works_with_throttling_on(client, editor):
+    """Authentication without a request (scripts, ``Client.login``) skips axes instead of failing."""
+    assert client.login(username="editor", password=GOOD)
+    assert not client.login(username="editor", password="wrong")
