@@ -17,9 +17,23 @@ def is_database_outage(exc):
     return isinstance(exc, DATABASE_ERRORS)
 
 
+def plain_page(template_name, status):
+    """A static error page that needs neither the database, static files nor a context processor.
+
+    Its one inline <style> is allowed for this response only: the page holds no user content.
+    """
+    response = HttpResponse(loader.get_template(template_name).render(), status=status)
+    for name in ("SECURE_CSP", "SECURE_CSP_REPORT_ONLY"):
+        policy = getattr(settings, name, None)
+        if policy:
+            attr = "_csp_config" if name == "SECURE_CSP" else "_csp_ro_config"
+            setattr(response, attr, {**policy, "style-src": ["'unsafe-inline'"]})
+    return response
+
+
 def service_unavailable():
-    """A plain 503 page that needs neither the database nor a context processor."""
-    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    """The plain 503 page, with Retry-After."""
+    response = plain_page("503.html", 503)
     response["Retry-After"] = str(settings.DB_RETRY_AFTER)
     response["Cache-Control"] = "no-store"
     return response

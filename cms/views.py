@@ -21,10 +21,8 @@ def server_error(request):
     # No context processors that could touch the database again: a plain page.
     import sys
 
-    from django.template import loader
-
-    from .middleware import is_database_outage, service_unavailable
+    from .middleware import is_database_outage, plain_page, service_unavailable
 
     if is_database_outage(sys.exc_info()[1]):  # raised outside a view, e.g. by the session middleware
         return service_unavailable()
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    return plain_page("500.html", 500)

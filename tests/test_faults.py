@@ -63,6 +63,8 @@ def test_public_pages_answer_a_plain_503_with_retry_after_when_the_database_is_d
         html = response.content.decode()
         assert "Temporarily unavailable" in html
         assert "Traceback" not in html and "OperationalError" not in html and "locked" not in html
+        csp = response["Content-Security-Policy"]
+        assert "style-src 'unsafe-inline'" in csp and "script-src 'self'" in csp  # its own <style>, still no script
     assert any("Database unavailable" in r.getMessage() for r in caplog.records)
 
 
@@ -93,6 +95,7 @@ def test_other_errors_are_still_a_plain_500():
         response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     assert "a bug" not in response.content.decode()
+    assert response._csp_config["style-src"] == ["'unsafe-inline'"]
 
 
 def test_a_bug_in_a_query_is_not_mistaken_for_an_outage(make, monkeypatch):
