@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.urlwalk import admin_urls, public_routes, url_for
+from tests.urlwalk import admin_urls, public_routes, staff_routes, url_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,10 +68,12 @@ def test_the_rich_text_editor_loads_without_csp_violations(watched, make):
 
 
 def test_every_admin_page_loads_without_csp_violations(watched, make):
-    """Login, index, every changelist, add, change, delete and history page: zero violations."""
+    """Login, index, every changelist, add, change, delete and history page, and the staff pages: zero violations."""
     get_user_model().objects.create_superuser("admin", "a@example.org", "correct horse battery")
-    sample_content(make)
+    objects = sample_content(make)
     urls = [u.url for u in admin_urls(lambda model: model._default_manager.first()) if u.action != "jsi18n"]
+    staff = [url_for(route, objects) for route in staff_routes()]
+    urls += [url for url in staff if url]
     watched.goto("/admin/login/")
     assert violations(watched) == [], "login page"
     sign_in(watched)
