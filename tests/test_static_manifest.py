@@ -58,6 +58,8 @@ def test_every_admin_page_renders_with_manifest_static(production_static, admin_
         response = admin_client.get(target.url)
         if target.model is not None and target.action == "add":
             expected = {200, 403}  # axes' logs have no add form
+        elif target.guessed:
+            expected = {200, 302, 404}  # a custom view whose extra argument could only be guessed
         elif target.model is not None and target.action not in {"changelist", "change", "delete", "history"}:
             expected = {200, 302}  # custom views, e.g. merging tags without a selection goes back to the list
         else:

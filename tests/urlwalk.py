@@ -83,6 +83,7 @@ class AdminURL:
     name: str
     model: type | None  # None for site-wide admin views
     action: str  # changelist, add, change, delete, history, or the custom view's suffix
+    guessed: bool = False  # an argument other than the object's id was filled with a guess (may 404)
 
 
 # Site-wide admin views that are not pages to walk: the login form (public by design),
@@ -116,7 +117,8 @@ def admin_urls(obj_for_model):
                 if obj is None:
                     continue
                 kwargs = {k: obj.pk for k in route.kwargs}
-                urls.append(AdminURL(reverse(route.name, kwargs=kwargs), route.name, model, action))
+                guessed = bool(set(route.kwargs) - {"object_id", "id", "pk"})
+                urls.append(AdminURL(reverse(route.name, kwargs=kwargs), route.name, model, action, guessed))
             else:
                 urls.append(AdminURL(reverse(route.name), route.name, model, action))
     return urls
