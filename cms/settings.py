@@ -125,6 +125,7 @@ def _read_settings():
         "SECURE_SSL_REDIRECT": env_bool("SECURE_SSL_REDIRECT", not debug),
         "SECURE_PROXY_SSL_HEADER": proxy_ssl_header or None,
         "SECURE_HSTS_SECONDS": env_int("SECURE_HSTS_SECONDS", 0 if debug else 31_536_000),
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True),
         "SECURE_HSTS_PRELOAD": env_bool("SECURE_HSTS_PRELOAD", not debug),
         "SECURE_COOKIES": env_bool("SECURE_COOKIES", not debug),
         "CSP_REPORT_ONLY": env_bool("CSP_REPORT_ONLY", False),
@@ -167,8 +168,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "cms.middleware.RejectNullCharactersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "cms.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -269,8 +270,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if _env["SECURE_PROXY_SSL_HEADER"]:
     SECURE_PROXY_SSL_HEADER = _env["SECURE_PROXY_SSL_HEADER"]
 SECURE_HSTS_SECONDS = _env["SECURE_HSTS_SECONDS"]
-SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = _env["SECURE_HSTS_PRELOAD"] and SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env["SECURE_HSTS_INCLUDE_SUBDOMAINS"] and SECURE_HSTS_SECONDS > 0
+# Preloading needs includeSubDomains (hstspreload.org refuses the domain otherwise).
+SECURE_HSTS_PRELOAD = _env["SECURE_HSTS_PRELOAD"] and SECURE_HSTS_INCLUDE_SUBDOMAINS
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env["SECURE_COOKIES"]
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -83,3 +83,8 @@ def test_a_nul_character_is_a_bad_request(client, content, url):
 
 def test_every_public_route_is_covered():
     assert {r.name for r in ROUTES} >= {"articles:home", "articles:detail", "articles:series", "articles:reviewer", "articles:tag"}
+
+
+@pytest.mark.parametrize("url", ["/static/%00", "/static/css/site.css%00", "/static/%2e%2e/%2e%2e/etc/passwd"])
+def test_hostile_static_paths_are_refused_not_500(client, url):
+    assert client.get(url).status_code in {400, 404}
