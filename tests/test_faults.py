@@ -196,3 +196,27 @@ def _redis_reachable():
 def test_healthz_sees_a_working_redis(client, settings):
     settings.CACHES = {"default": {"BACKEND": "cms.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:6379/9", "KEY_PREFIX": "issue9-test"}}
     assert client.get("/healthz").json()["cache"] == "ok"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_really_unreachable_postgresql_gives_503_pages_and_a_failing_healthz(client, make):
+    """Not simulated: the connection goes to a port where no server listens."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (an in-memory SQLite test database cannot be taken away)")
+    url = make.article().get_absolute_url()
+    original = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update(HOST="127.0.0.1", PORT="9", OPTIONS={**original.get("OPTIONS", {}), "connect_timeout": 2})
+    try:
+        assert client.get("/healthz").status_code == 503
+        response = client.get(url)
+        assert response.status_code == 503
+        assert response["Retry-After"]
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(original)
+    assert client.get(url).status_code == 200
