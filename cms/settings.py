@@ -322,3 +322,5 @@ AXES_LOCKOUT_CALLABLE = "cms.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "cms.security.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["password"]
 TRUSTED_PROXY_COUNT = _env["TRUSTED_PROXY_COUNT"]
+# Lockouts and failures are WARNING (kept); the start-up banner of every command is not.
+LOGGING["loggers"]["axes.apps"] = {"level": "WARNING"}
