@@ -136,3 +136,6 @@ class PendingLinkAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["title", "article__title"]
     autocomplete_fields = ["article"]
+
+
+from . import admin_accounts, admin_tags  # noqa: E402, F401  (issue 9: user list with groups; guarded tag merge)

@@ -139,6 +139,8 @@ class WorkflowArticleAdminMixin:
     def delete_view(self, request, object_id, extra_context=None):
         if request.user.is_superuser:
             return super().delete_view(request, object_id, extra_context)
+        if not request.user.has_perm("articles.archive_article"):
+            raise PermissionDenied  # neither delete nor its stand-in, archive
         return HttpResponseRedirect(reverse("admin:articles_article_transition", args=[object_id, "archive"]))
 
     def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):

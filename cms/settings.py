@@ -5,12 +5,14 @@ environment here, and nowhere else. Development defaults are safe; production
 (DEBUG off) refuses to start without what it needs, with one clear line.
 """
 
+import datetime
 import os
 import sys
 import zoneinfo
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,6 +41,16 @@ def env_int(name, default):
         return int(raw)
     except ValueError:
         raise SettingError(f"{name} must be a whole number (got {raw!r})") from None
+
+
+def env_float(name, default):
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SettingError(f"{name} must be a number (got {raw!r})") from None
 
 
 def env_list(name, default=()):
@@ -97,6 +109,15 @@ def _read_settings():
             raise SettingError(f"{name} must be zero or more")
     if env_int("REVIEW_INTERVAL_MONTHS", 12) < 1:
         raise SettingError("REVIEW_INTERVAL_MONTHS must be at least 1")
+    proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+    if proxy_ssl_header:
+        header, sep, value = proxy_ssl_header.partition("=")
+        if not sep or not header.strip() or not value.strip():
+            raise SettingError(
+                f"SECURE_PROXY_SSL_HEADER must look like X-Forwarded-Proto=https (got {proxy_ssl_header!r})"
+            )
+        header = "HTTP_" + header.strip().upper().replace("-", "_").removeprefix("HTTP_")
+        proxy_ssl_header = (header, value.strip())
 
     return {
         "DEBUG": debug,
@@ -122,6 +143,18 @@ def _read_settings():
         "HTTP_CACHE_SECONDS": env_int("HTTP_CACHE_SECONDS", 60),
         "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "").strip() or "vetted",
         "BENCH": env_bool("VETTED_BENCH", False),
+        # Security (issue 9): production-safe defaults when DEBUG is off.
+        "SECURE_SSL_REDIRECT": env_bool("SECURE_SSL_REDIRECT", not debug),
+        "SECURE_PROXY_SSL_HEADER": proxy_ssl_header or None,
+        "SECURE_HSTS_SECONDS": env_int("SECURE_HSTS_SECONDS", 0 if debug else 31_536_000),
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True),
+        "SECURE_HSTS_PRELOAD": env_bool("SECURE_HSTS_PRELOAD", not debug),
+        "SECURE_COOKIES": env_bool("SECURE_COOKIES", not debug),
+        "CSP_REPORT_ONLY": env_bool("CSP_REPORT_ONLY", False),
+        "LOGIN_FAILURE_LIMIT": env_int("LOGIN_FAILURE_LIMIT", 5),
+        "LOGIN_COOLOFF_MINUTES": env_float("LOGIN_COOLOFF_MINUTES", 15),
+        "TRUSTED_PROXY_COUNT": env_int("TRUSTED_PROXY_COUNT", 0),
+        "DB_RETRY_AFTER": env_int("DB_RETRY_AFTER", 30),
     }
 
 
@@ -181,6 +214,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_prose_editor",
     "simple_history",
+    "axes",
     "articles",
     "references",
 ]
@@ -189,7 +223,10 @@ MIDDLEWARE = [
     # First: serves cached public pages to anonymous readers before anything else runs.
     "articles.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "cms.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cms.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -198,6 +235,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "articles.redirects.ArticleRedirectFallbackMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -213,6 +251,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "cms.context_processors.site",
             ],
         },
@@ -285,3 +324,66 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # dumpdata/loaddata backups keep timestamps to the microsecond (Django's JSON cuts them to milliseconds).
 SERIALIZATION_MODULES = {"json": "cms.backup_json"}
+# --- Security (issue 9; README "Security") ---------------------------------
+
+# HTTPS: redirect, HSTS and secure cookies are on whenever DEBUG is off.
+SECURE_SSL_REDIRECT = _env["SECURE_SSL_REDIRECT"]
+# A load balancer checks /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if _env["SECURE_PROXY_SSL_HEADER"]:
+    SECURE_PROXY_SSL_HEADER = _env["SECURE_PROXY_SSL_HEADER"]
+SECURE_HSTS_SECONDS = _env["SECURE_HSTS_SECONDS"]
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env["SECURE_HSTS_INCLUDE_SUBDOMAINS"] and SECURE_HSTS_SECONDS > 0
+# Preloading needs includeSubDomains (hstspreload.org refuses the domain otherwise).
+SECURE_HSTS_PRELOAD = _env["SECURE_HSTS_PRELOAD"] and SECURE_HSTS_INCLUDE_SUBDOMAINS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env["SECURE_COOKIES"]
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # no reader's health topic leaks to the sites we cite
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (Django's built-in middleware). Everything is self-hosted;
+# no inline script or style except the admin's and the editor's, which carry a per-request
+# nonce. JSON-LD blocks are data, not script, and are not subject to script-src.
+# The one inline <style> the rich-text editor (Tiptap, inside django-prose-editor) injects and
+# offers no way to give a nonce; allowed by its hash. An editor upgrade that changes it
+# shows up as a violation in tests/browser/test_csp.py, which prints the new hash.
+EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+_CSP_POLICY = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE, EDITOR_STYLE_HASH],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+if _env["CSP_REPORT_ONLY"]:
+    SECURE_CSP_REPORT_ONLY = _CSP_POLICY
+else:
+    SECURE_CSP = _CSP_POLICY
+
+# Database down or locked: public pages answer 503 with this Retry-After (cms/middleware.py).
+DB_RETRY_AFTER = _env["DB_RETRY_AFTER"]
+
+# Login throttling (django-axes): a user name from one address is locked out after
+# LOGIN_FAILURE_LIMIT failures for LOGIN_COOLOFF_MINUTES. Keyed on both, so nobody can
+# lock a real editor out from elsewhere by guessing at their user name.
+AUTHENTICATION_BACKENDS = [
+    "cms.security.ThrottledLoginBackend",  # django-axes
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = _env["LOGIN_FAILURE_LIMIT"]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=_env["LOGIN_COOLOFF_MINUTES"])
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cms.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "cms.security.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+TRUSTED_PROXY_COUNT = _env["TRUSTED_PROXY_COUNT"]
+# Lockouts and failures are WARNING (kept); the start-up banner of every command is not.
+LOGGING["loggers"]["axes.apps"] = {"level": "WARNING"}

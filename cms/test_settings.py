@@ -9,6 +9,9 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ["DEBUG"] = "0"
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# The test client and the live server speak plain http; every other production
+# security setting (HSTS, secure cookies, CSP) stays on so tests see it.
+os.environ["SECURE_SSL_REDIRECT"] = "0"
 if os.environ.get("VETTED_TEST_REDIS") != "1":
     os.environ.pop("REDIS_URL", None)  # a developer's Redis must not leak into tests
 

@@ -5,7 +5,7 @@ from django.urls import include, path
 from articles import sitemaps
 from articles.caching import public_page
 
-from . import views
+from . import health, views
 
 admin.site.site_header = "Vetted"
 admin.site.site_title = "Vetted admin"
@@ -18,6 +18,7 @@ urlpatterns = [
     path("sitemap.xml", public_page(params=())(sitemaps.sitemap), name="sitemap"),
     path("sitemap-<slug:section>.xml", public_page(params=("p",))(sitemaps.sitemap_section), name="sitemap-section"),
     path("staff/exports/", include("articles.export_urls")),
+    path("healthz", health.healthz, name="healthz"),
     path("", include("articles.urls")),
 ]
 

@@ -23,9 +23,13 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No context processors that could touch the database again: a plain page.
-    from django.template import loader
+    import sys
 
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    from .middleware import is_database_outage, plain_page, service_unavailable
+
+    if is_database_outage(sys.exc_info()[1]):  # raised outside a view, e.g. by the session middleware
+        return service_unavailable()
+    return plain_page("500.html", 500)
 
 
 def bench_trivial(request):

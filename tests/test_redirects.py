@@ -82,4 +82,5 @@ def test_unknown_article_path_is_still_a_plain_404(client):
 
 @pytest.mark.parametrize("path", ["/articles/%00/", "/articles/a%00b/", "/articles/" + "x" * 400 + "/"])
 def test_odd_paths_under_articles_are_404_not_500(client, path):
-    assert client.get(path).status_code == 404
+    # A NUL anywhere in the address is refused up front with 400 (cms.middleware).
+    assert client.get(path).status_code == (400 if "%00" in path else 404)

@@ -1,0 +1,77 @@
+"""Project-wide middleware: a database outage answers 503, not a traceback."""
+
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.template import loader
+
+logger = logging.getLogger("cms.faults")
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def is_database_outage(exc):
+    """Whether ``exc`` means the database is down, unreachable or locked (not a bug in a query)."""
+    return isinstance(exc, DATABASE_ERRORS)
+
+
+def plain_page(template_name, status):
+    """A static error page that needs neither the database, static files nor a context processor.
+
+    Its one inline <style> is allowed for this response only: the page holds no user content.
+    """
+    response = HttpResponse(loader.get_template(template_name).render(), status=status)
+    for name in ("SECURE_CSP", "SECURE_CSP_REPORT_ONLY"):
+        policy = getattr(settings, name, None)
+        if policy:
+            attr = "_csp_config" if name == "SECURE_CSP" else "_csp_ro_config"
+            setattr(response, attr, {**policy, "style-src": ["'unsafe-inline'"]})
+    return response
+
+
+def service_unavailable():
+    """The plain 503 page, with Retry-After."""
+    response = plain_page("503.html", 503)
+    response["Retry-After"] = str(settings.DB_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Turn a database outage raised by a view into a 503 with ``Retry-After``.
+
+    Outages raised outside the view (e.g. by the session middleware) reach the
+    500 handler, which answers the same page (``cms.views.server_error``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_database_outage(exception):
+            return None
+        logger.error("Database unavailable while serving %s: %s", request.path, exception)
+        return service_unavailable()
+
+
+class RejectNullCharactersMiddleware:
+    """Answer 400 to a NUL character in the path or query string.
+
+    No page has a use for one, and PostgreSQL refuses NUL in a string literal, so a
+    NUL reaching a query would otherwise be a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.META.get(
+            "QUERY_STRING", ""
+        ):
+            return HttpResponseBadRequest("Bad request: the address contains a NUL character.", content_type="text/plain")
+        return self.get_response(request)
