@@ -66,12 +66,20 @@ def uses_postgres_search():
 
 def search_articles(query, now=None):
     """Published articles matching ``query``, best first, each with ``rank`` (and ``headline`` on PostgreSQL)."""
+    return find_articles(query, now)[0]
+
+
+def find_articles(query, now=None):
+    """``search_articles`` and how many it found, when counting them was needed to choose the query (else None).
+
+    The search page hands that count to its paginator, so choosing costs no extra query.
+    """
     articles = Article.objects.published(now).for_listing()
     if not query:
-        return articles.none()
+        return articles.none(), 0
     if uses_postgres_search():
         return _postgres_search(articles, query)
-    return _fallback_search(articles, query)
+    return _fallback_search(articles, query), None
 
 
 def _plain_body():
@@ -90,10 +98,13 @@ def prefix_query(query):
 def _postgres_search(articles, query):
     found = _postgres_matches(articles, SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG))
     prefixes = prefix_query(query)
-    if prefixes and not found.exists():
+    if not prefixes:
+        return found, None
+    count = found.count()
+    if not count:
         # Nothing for the whole words: try them as beginnings of words, as a reader may type.
-        found = _postgres_matches(articles, SearchQuery(prefixes, search_type="raw", config=SEARCH_CONFIG))
-    return found
+        return _postgres_matches(articles, SearchQuery(prefixes, search_type="raw", config=SEARCH_CONFIG)), None
+    return found, count
 
 
 def _postgres_matches(articles, ts_query):

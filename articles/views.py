@@ -157,7 +157,11 @@ def search(request):
     """``/search/?q=``: published articles only; any query, however odd, gives a normal page."""
     query, was_cut = site_search.clean_query(request.GET.get("q", ""))
     # Ranked results keep their annotations: a plain paginator, not the deferred-join one.
-    page = Paginator(site_search.search_articles(query), PAGE_SIZE).get_page(request.GET.get("page"))
+    found, count = site_search.find_articles(query)
+    paginator = Paginator(found, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # already counted while choosing between whole words and prefixes
+    page = paginator.get_page(request.GET.get("page"))
     results = [(article, site_search.snippet(article, query)) for article in page]
     context = {
         "query": query,
