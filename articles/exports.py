@@ -5,9 +5,7 @@ every cell that a spreadsheet would run as a formula (=, +, -, @, tab, carriage
 return at the start) prefixed with an apostrophe, which shows as text.
 """
 
-import calendar
 import csv
-import datetime
 
 from django.conf import settings
 from django.contrib import admin
@@ -18,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from .models import Article
+from .review_cycle import add_months, interval_for
 
 
 def columns():
@@ -46,26 +45,11 @@ def neutralise(value):
     return text
 
 
-def add_months(day, months):
-    """``day`` plus ``months`` calendar months, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def review_interval_months(article):
-    """The article's own re-review interval, else its series', else the site's."""
-    entry = getattr(article, "series_entry", None)
-    series_interval = entry.series.review_interval_months if entry is not None else None
-    return article.review_interval_months or series_interval or settings.REVIEW_INTERVAL_MONTHS
-
-
 def next_review_due(article, latest_review):
     """The date the next medical review is due; None when the article was never reviewed (due now)."""
     if latest_review is None:
         return None
-    return add_months(latest_review.reviewed_on, review_interval_months(article))
+    return add_months(latest_review.reviewed_on, interval_for(article))
 
 
 def article_rows(queryset, base_url):

@@ -422,6 +422,27 @@ class SeriesEntry(models.Model):
     def __str__(self):
         return f"{self.series}: {self.label}"
 
+    def navigation(self, now=None):
+        """Template context: part n of m, previous and next among the series' published entries.
+
+        This entry keeps its place even when its article is not public yet (an editor's preview).
+        """
+        others = (
+            SeriesEntry.objects.filter(series_id=self.series_id, article__in=Article.objects.published(now))
+            .exclude(article_id=self.article_id)
+            .select_related("article")
+            .order_by("position")
+        )
+        entries = sorted([*others, self], key=lambda e: (e.position, e is not self))
+        index = entries.index(self)
+        return {
+            "series_entry": self,
+            "series_part": index + 1,
+            "series_total": len(entries),
+            "previous_entry": entries[index - 1] if index > 0 else None,
+            "next_entry": entries[index + 1] if index + 1 < len(entries) else None,
+        }
+
 
 class RelatedLink(models.Model):
     """A curated, ordered link from one article to another."""

@@ -6,7 +6,6 @@ Never cached, never indexed; anonymous visitors are sent to the login page.
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -24,7 +23,7 @@ def _preview_response(request, article, series_entry, revision=None):
         "related": [link.target for link in article.published_related_links],
         "preview": True,
         "revision": revision,
-        **_series_navigation(article, series_entry, now),
+        **(series_entry.navigation(now) if series_entry is not None else {}),
     }
     response = render(request, "articles/article_preview.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -77,24 +76,3 @@ def _cache(article, name, objects):
     if not hasattr(article, "_prefetched_objects_cache"):
         article._prefetched_objects_cache = {}
     article._prefetched_objects_cache[name] = queryset
-
-
-def _series_navigation(article, entry, now):
-    """Part n of m, previous and next among published entries, with the previewed article in its place."""
-    if entry is None:
-        return {}
-    others = list(
-        SeriesEntry.objects.filter(series_id=entry.series_id, article__in=Article.objects.published(now))
-        .filter(~Q(article_id=article.pk))
-        .select_related("article")
-        .order_by("position")
-    )
-    entries = sorted([*others, entry], key=lambda e: (e.position, e.article_id != article.pk))
-    index = entries.index(entry)
-    return {
-        "series_entry": entry,
-        "series_part": index + 1,
-        "series_total": len(entries),
-        "previous_entry": entries[index - 1] if index > 0 else None,
-        "next_entry": entries[index + 1] if index + 1 < len(entries) else None,
-    }

@@ -75,21 +75,7 @@ def article_detail(request, slug):
 def series_navigation(article, now):
     """Part n of m, previous and next, counting only published entries."""
     entry = getattr(article, "series_entry", None)
-    if entry is None:
-        return {}
-    entries = list(
-        SeriesEntry.objects.filter(series_id=entry.series_id, article__in=Article.objects.published(now))
-        .select_related("article")
-        .order_by("position")
-    )
-    index = next(i for i, e in enumerate(entries) if e.article_id == article.pk)
-    return {
-        "series_entry": entry,
-        "series_part": index + 1,
-        "series_total": len(entries),
-        "previous_entry": entries[index - 1] if index > 0 else None,
-        "next_entry": entries[index + 1] if index + 1 < len(entries) else None,
-    }
+    return entry.navigation(now) if entry is not None else {}
 
 
 @public_page

@@ -114,27 +114,38 @@ def _save_article(page, *, publish, author, origin):
     try:
         article.full_clean()
     except ValidationError as error:
-        messages = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in error.message_dict.items())
-        raise PageError(f"The article would not be valid ({messages}).", page.title_line) from None
+        raise PageError(f"The article would not be valid ({validation_summary(error)}).", page.title_line) from None
     if not outcome.created and (article.title != old_title or article.body != old_body):
         # A substantive change after the article's last sign-off: the review cycle shows it as changed.
         article.content_changed_at = timezone.now()
-    if outcome.created or outcome.changes:
-        article.save()
+    save_imported(article, outcome, old_status, source=origin, status_note=f"Published by the importer ({origin})")
+    return article, outcome
+
+
+def validation_summary(error):
+    """One line for the import report from a model's ValidationError."""
+    return "; ".join(f"{name}: {' '.join(errors)}" for name, errors in error.message_dict.items())
+
+
+def save_imported(article, outcome, old_status, *, source, status_note, first_source=None):
+    """Save an imported article when anything changed, with its audit trail: a note, and a transition if the status moved."""
+    if not (outcome.created or outcome.changes):
+        return
+    article.save()
+    ArticleEvent.objects.create(
+        article=article,
+        kind=ArticleEvent.Kind.NOTE,
+        comment=(f"Imported from {first_source or source}" if outcome.created
+                 else f"Re-imported from {source}: " + "; ".join(outcome.changes)),
+    )
+    if article.status != old_status or (outcome.created and article.status != Article.Status.DRAFT):
         ArticleEvent.objects.create(
             article=article,
-            kind=ArticleEvent.Kind.NOTE,
-            comment=(f"Imported from {origin}" if outcome.created else f"Re-imported from {origin}: " + "; ".join(outcome.changes)),
+            kind=ArticleEvent.Kind.TRANSITION,
+            from_status=Article.Status.DRAFT if outcome.created else old_status,
+            to_status=article.status,
+            comment=status_note,
         )
-        if article.status != old_status or (outcome.created and article.status != Article.Status.DRAFT):
-            ArticleEvent.objects.create(
-                article=article,
-                kind=ArticleEvent.Kind.TRANSITION,
-                from_status=Article.Status.DRAFT if outcome.created else old_status,
-                to_status=article.status,
-                comment=f"Published by the importer ({origin})",
-            )
-    return article, outcome
 
 
 def find_or_create_reviewer(name, credentials=""):
@@ -497,24 +508,15 @@ def import_post(post, *, authors=None, as_drafts=False, origin=""):
         try:
             article.full_clean(exclude=["author"])
         except ValidationError as error:
-            messages = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in error.message_dict.items())
-            raise PageError(f"{post}: the article would not be valid ({messages}).", post.line) from None
-        if outcome.created or outcome.changes:
-            article.save()
-            ArticleEvent.objects.create(
-                article=article,
-                kind=ArticleEvent.Kind.NOTE,
-                comment=(f"Imported from WordPress ({origin}, post {post.post_id})" if outcome.created
-                         else f"Re-imported from WordPress ({origin}): " + "; ".join(outcome.changes)),
-            )
-            if article.status != old_status or (outcome.created and article.status != Article.Status.DRAFT):
-                ArticleEvent.objects.create(
-                    article=article,
-                    kind=ArticleEvent.Kind.TRANSITION,
-                    from_status=Article.Status.DRAFT if outcome.created else old_status,
-                    to_status=article.status,
-                    comment=f"Status taken from the WordPress export ({origin})",
-                )
+            raise PageError(f"{post}: the article would not be valid ({validation_summary(error)}).", post.line) from None
+        save_imported(
+            article,
+            outcome,
+            old_status,
+            source=f"WordPress ({origin})",
+            first_source=f"WordPress ({origin}, post {post.post_id})",
+            status_note=f"Status taken from the WordPress export ({origin})",
+        )
         names = [n[:100] for n in [*post.categories, *post.tags] if n.casefold() not in SKIPPED_CATEGORIES]
         have = {name.casefold() for name in article.tags.names()}
         new_tags = [n for n in dict.fromkeys(names) if n.casefold() not in have]
