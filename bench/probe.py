@@ -68,9 +68,11 @@ def pages(kind):
         ("search", first_url(("articles:search", []), ("search", []), query="?q=treatment+options"), 200, False),
         ("feed", first_url(("articles:feed", []), ("feed", []), ("articles:latest_feed", [])), 100, False),
         ("sitemap", first_url(("sitemap", []), ("django.contrib.sitemaps.views.index", []), ("articles:sitemap", [])), 100, False),
+        ("sitemap, articles part", first_url(("sitemap-section", ["articles"])), 100, False),
     ]
     if kind == "large":
         rows.insert(1, ("home page 1000", "/?page=1000", 100, False))
+        rows.append(("sitemap, articles part 2", first_url(("sitemap-section", ["articles"]), query="?p=2"), 100, False))
         filter_tag = f"&tags__id__exact={tag.pk}" if tag else ""
         rows += [
             ("admin changelist, filtered", reverse("admin:articles_article_changelist") + "?status__exact=published" + filter_tag, 300, True),

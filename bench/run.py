@@ -61,6 +61,7 @@ def base_env(database_url, **extra):
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DATABASE_URL": database_url,
         "LOG_LEVEL": "WARNING",
+        "SECURE_SSL_REDIRECT": "0",  # loopback, no TLS terminator in front: measure pages, not redirects
     }
     env.pop("REDIS_URL", None)
     env.update({k: str(v) for k, v in extra.items()})

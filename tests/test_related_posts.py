@@ -100,3 +100,14 @@ def test_article_page_shows_related_posts(client, make):
     make.article(title="Sleep and fatigue", tags=["fatigue"])
     page = client.get("/articles/main/").text
     assert "Related posts" in page and "Sleep and fatigue" in page
+
+
+def test_only_the_newest_tag_matches_are_ranked(make, monkeypatch):
+    """A common tag cannot make the page rank the whole catalogue: only the newest matches compete."""
+    article = make.article(title="Main", tags=["a", "b"])
+    make.article(title="Old, both tags", tags=["a", "b"], publish_at=days_ago(300))
+    for n in range(4):
+        make.article(title=f"New {n}", tags=["a"], publish_at=days_ago(n + 1))
+    assert related_titles(article)[0] == "Old, both tags"
+    monkeypatch.setattr(Article.objects._queryset_class, "RELATED_CANDIDATES", 4)
+    assert related_titles(article) == ["New 0", "New 1", "New 2", "New 3"]
