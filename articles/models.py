@@ -303,6 +303,8 @@ class Article(models.Model):
             models.Index(fields=["status", "-publish_at", "-id"], name="article_status_pub_id_idx"),
             # The admin's default order over every status.
             models.Index(fields=["-publish_at", "-id"], name="article_pub_id_idx"),
+            # The sitemap's and feeds' "last changed": MAX(updated_at) read from the end of an index.
+            models.Index(fields=["-updated_at"], name="article_updated_idx"),
         ]
         permissions = [
             ("edit_any_article", "Can edit any article in any state"),
@@ -413,6 +415,8 @@ class MedicalReview(models.Model):
         indexes = [
             models.Index(fields=["article", "-reviewed_on"], name="review_article_date_idx"),
             models.Index(fields=["reviewer", "-reviewed_on"], name="review_reviewer_date_idx"),
+            # The sitemap's latest review of any published article.
+            models.Index(fields=["-reviewed_on"], name="review_date_idx"),
         ]
 
     def __str__(self):
