@@ -30,6 +30,7 @@ from .models import Article
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 SNIPPET_CHARS = 220
+RANKED_MATCHES = 1000  # on PostgreSQL, the newest matches that are ranked and counted
 SEARCH_CONFIG = "english"
 MIN_PREFIX_LENGTH = 3
 
@@ -107,11 +108,24 @@ def _postgres_search(articles, query):
     return found, count
 
 
+def is_capped(count):
+    """Whether a result count stopped at ``RANKED_MATCHES`` (there may be more matches)."""
+    return uses_postgres_search() and count >= RANKED_MATCHES
+
+
 def _postgres_matches(articles, ts_query):
-    vector = RawSQL(f'"{Article._meta.db_table}"."search_vector"', [], output_field=SearchVectorField())
+    # Unqualified on purpose: in the subquery below it names the subquery's own row (a qualified
+    # name would reach out to the outer query's), and no other joined table has the column.
+    vector = RawSQL('"search_vector"', [], output_field=SearchVectorField())
+    # Rank the newest RANKED_MATCHES matches, not all: a word found in most of a large catalogue
+    # would otherwise rank every article (half a second on 100,000). PostgreSQL finds these by
+    # walking the publish-time index for a common word, through the GIN index for a rare one.
+    newest = (
+        articles.alias(search_vector=vector).filter(search_vector=ts_query).order_by("-publish_at", "-id").values("pk")
+    )
     return (
-        articles.alias(search_vector=vector)
-        .filter(search_vector=ts_query)
+        articles.filter(pk__in=newest[:RANKED_MATCHES])
+        .alias(search_vector=vector)
         .annotate(
             rank=SearchRank(F("search_vector"), ts_query),
             headline=SearchHeadline(

@@ -155,6 +155,8 @@ def search(request):
         "max_query_length": site_search.MAX_QUERY_LENGTH,
         "page": page,
         "results": results,
+        "results_capped": site_search.is_capped(paginator.count),
+        "ranked_matches": site_search.RANKED_MATCHES,
         "breadcrumbs": breadcrumbs(("Search", reverse("articles:search"))),
     }
     return render(request, "articles/search.html", context)

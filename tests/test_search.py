@@ -184,3 +184,24 @@ def test_prefix_query_keeps_only_letters_and_digits():
 
     assert prefix_query("lymph & ! 'a' node:* x_y (arm)") == "lymph:* & node:* & arm:*"
     assert prefix_query("!!! :* &") == ""
+
+
+@on_postgres
+def test_a_very_common_word_ranks_only_the_newest_matches_and_says_so(client, make, monkeypatch):
+    """Ranking every match of a word found in most of a large catalogue is too slow: the newest are ranked."""
+    monkeypatch.setattr("articles.search.RANKED_MATCHES", 3)
+    make.article(title="Fatigue fatigue fatigue", publish_at=timezone.now() - datetime.timedelta(days=400))
+    for n in range(4):
+        make.article(title=f"Fatigue {n}", publish_at=timezone.now() - datetime.timedelta(days=n + 1))
+    response = client.get("/search/", {"q": "fatigue"})
+    assert [a.title for a, _ in response.context["results"]] == ["Fatigue 0", "Fatigue 1", "Fatigue 2"]
+    assert "3 or more results for “fatigue”" in response.text
+    assert "closest matches among the newest 3" in response.text
+
+
+def test_an_ordinary_result_count_is_exact(client, make):
+    for n in range(4):
+        make.article(title=f"Fatigue {n}")
+    response = client.get("/search/", {"q": "fatigue"})
+    assert "4 results for “fatigue”" in response.text
+    assert "or more results" not in response.text
