@@ -66,6 +66,7 @@ def pages(kind):
         (f"tag page {deep_tag_page}", tag and reverse("articles:tag", args=[tag.slug]) + f"?page={deep_tag_page}", 100, False),
         ("reviewer", reviewer and reviewer.get_absolute_url(), 100, False),
         ("search", first_url(("articles:search", []), ("search", []), query="?q=treatment+options"), 200, False),
+        ("search, rarer word", first_url(("articles:search", []), query="?q=asthma"), 200, False),
         ("feed", first_url(("articles:feed", []), ("feed", []), ("articles:latest_feed", [])), 100, False),
         ("sitemap", first_url(("sitemap", []), ("django.contrib.sitemaps.views.index", []), ("articles:sitemap", [])), 100, False),
         ("sitemap, articles part", first_url(("sitemap-section", ["articles"])), 100, False),
@@ -172,7 +173,7 @@ def main():
         scans = sorted({t for plan in due["plans"] for t in seq_scans(plan, big)})
         results["pages"].append({
             "page": "manage.py review_due", "url": "review_due --format json", "status": 200, "queries": due["queries"],
-            "ms": round(due["ms"], 2), "cpu_ms": None, "target_ms": 100, "seq_scans": scans,
+            "ms": round(due["ms"], 2), "cpu_ms": None, "target_ms": None, "seq_scans": scans,
             "plans": [{"sql": "review_due", "plan": p} for p in due["plans"]],
         })
     elif options.pages == "large":

@@ -290,6 +290,9 @@ def report(data):
         same = big.get("queries") == page["queries"]
         if page["page"].startswith("tag page"):
             same, target = True, "(deep page of the same tag on large)"
+        if page["page"] == "sitemap":
+            # One file on the demo data, an index of files on the large set: two different views.
+            same, target = True, "(one file on demo, the index on large)"
         add(f"{page['page']:<30}{page['queries']:>8}{big.get('queries', '-'):>8}   {target}: {verdict(same and (page['page'] != 'article' or page['queries'] <= 8))}")
 
     add("")
@@ -325,8 +328,11 @@ def report(data):
         if page.get("url") is None:
             add(f"{page['page']:<30}{'n/a':>9}{'':>9}{'':>9}   (not on this branch yet)")
             continue
-        ok = page["ms"] <= page["target_ms"] and not page["seq_scans"] and page["status"] == 200
         scans = ", ".join(page["seq_scans"]) or "none"
+        if page["target_ms"] is None:  # timed for the record; the issue sets it no target
+            add(f"{page['page']:<30}{page['ms']:>9.1f}{'-':>9}{page['queries']:>9}   {scans}  (no target)")
+            continue
+        ok = page["ms"] <= page["target_ms"] and not page["seq_scans"] and page["status"] == 200
         add(f"{page['page']:<30}{page['ms']:>9.1f}{page['target_ms']:>9}{page['queries']:>9}   {scans}  {verdict(ok)}"
             + ("" if page["status"] == 200 else f" (HTTP {page['status']})"))
     return "\n".join(lines)
