@@ -60,7 +60,10 @@ class Command(BaseCommand):
         urls = review_cycle.RowUrls(settings.SITE_URL)
         if format == "json":
             data = [dict(zip(review_cycle.ROW_FIELDS, review_cycle.row_values(a, urls), strict=True)) for a in rows]
-            self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
+            # One article a line: readable, and json's C encoder (indent= would force the pure-Python
+            # one, about a second more on 50,000 rows).
+            lines = ",\n".join(json.dumps(row, ensure_ascii=False) for row in data)
+            self.stdout.write(f"[\n{lines}\n]" if data else "[]")
         elif format == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(review_cycle.ROW_FIELDS)
