@@ -66,13 +66,14 @@ def pages(kind):
         (f"tag page {deep_tag_page}", tag and reverse("articles:tag", args=[tag.slug]) + f"?page={deep_tag_page}", 100, False),
         ("reviewer", reviewer and reviewer.get_absolute_url(), 100, False),
         ("search", first_url(("articles:search", []), ("search", []), query="?q=treatment+options"), 200, False),
-        ("search, rarer word", first_url(("articles:search", []), query="?q=asthma"), 200, False),
         ("feed", first_url(("articles:feed", []), ("feed", []), ("articles:latest_feed", [])), 100, False),
         ("sitemap", first_url(("sitemap", []), ("django.contrib.sitemaps.views.index", []), ("articles:sitemap", [])), 100, False),
         ("sitemap, articles part", first_url(("sitemap-section", ["articles"])), 100, False),
     ]
     if kind == "large":
         rows.insert(1, ("home page 1000", "/?page=1000", 100, False))
+        # A word in about 3% of the generated articles (the demo content has none of it).
+        rows.append(("search, rarer word", first_url(("articles:search", []), query="?q=asthma"), 200, False))
         rows.append(("sitemap, articles part 2", first_url(("sitemap-section", ["articles"]), query="?p=2"), 100, False))
         filter_tag = f"&tags__id__exact={tag.pk}" if tag else ""
         rows += [
