@@ -75,12 +75,16 @@ def annotate_review_dates(queryset):
     return queryset.annotate(
         last_reviewed_on=Max("reviews__reviewed_on"),
         last_signed_off_at=Max("reviews__created_at"),
-        interval_months=Coalesce(
-            # A stray 0 (forms refuse it) means "not set", as in interval_for().
-            NullIf("review_interval_months", Value(0)),
-            NullIf("series_entry__series__review_interval_months", Value(0)),
-            Value(default_interval()),
-            output_field=models.IntegerField(),
+        # Max() of a value that is the same on every row of the group: an aggregate, so PostgreSQL
+        # groups by the article alone instead of sorting 160,000 joined rows by this expression too.
+        interval_months=Max(
+            Coalesce(
+                # A stray 0 (forms refuse it) means "not set", as in interval_for().
+                NullIf("review_interval_months", Value(0)),
+                NullIf("series_entry__series__review_interval_months", Value(0)),
+                Value(default_interval()),
+                output_field=models.IntegerField(),
+            )
         ),
     ).annotate(
         # Cast: PostgreSQL's EXTRACT gives numeric, and whole-number arithmetic is much faster.
