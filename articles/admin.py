@@ -1,7 +1,6 @@
 """The editors' product: articles with their reviews, citations, series and related links."""
 
 from django.contrib import admin
-from django.db.models import OuterRef, Subquery
 
 from references.admin import CitationFormSet, CitationInline, CitingAdminMixin
 
@@ -93,11 +92,6 @@ class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdmin
 
     def get_changelist(self, request, **kwargs):
         return SemiJoinChangeList
-
-    def get_queryset(self, request):
-        # A per-row subquery (for the page's rows only), not a GROUP BY over every review.
-        latest = MedicalReview.objects.filter(article=OuterRef("pk")).order_by("-reviewed_on").values("reviewed_on")[:1]
-        return super().get_queryset(request).annotate(last_reviewed_on=Subquery(latest))
 
     @admin.display(description="series", ordering="series_entry__series__title")
     def series_label(self, article):

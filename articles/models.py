@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_init, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -281,6 +283,13 @@ class Article(models.Model):
         help_text="When the title, body or citations last changed substantively.",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Copied from the reviews by refresh_review_dates() whenever a review is saved or deleted, so
+    # the review schedule reads dates from the article instead of grouping every review. Never
+    # written by Article.save() (see DERIVED_FIELDS), never part of a revision.
+    last_reviewed_on = models.DateField(null=True, blank=True, editable=False, help_text="Date of the latest review.")
+    last_signed_off_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the most recent review record was made."
+    )
     assigned_reviewer = models.ForeignKey(
         Reviewer,
         null=True,
@@ -291,7 +300,8 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(bases=[RevisionSnapshot], excluded_fields=["updated_at"])
+    DERIVED_FIELDS = ("last_reviewed_on", "last_signed_off_at")
+    history = HistoricalRecords(bases=[RevisionSnapshot], excluded_fields=["updated_at", *DERIVED_FIELDS])
 
     class Meta:
         ordering = ["-publish_at", "-id"]
@@ -331,7 +341,14 @@ class Article(models.Model):
             if not claimed:
                 raise EditConflict(f"Article {self.pk} was saved by someone else after version {self.version}.")
             self.version += 1
-            if kwargs.get("update_fields") is not None:
+            if kwargs.get("update_fields") is None:
+                # Everything but the review dates: this copy's may be older than a review saved since.
+                # (and, as Django does for a partly loaded copy, only the fields it loaded).
+                skipped = {*self.DERIVED_FIELDS, *self.get_deferred_fields()}
+                kwargs["update_fields"] = {
+                    f.attname for f in self._meta.concrete_fields if not f.primary_key and f.attname not in skipped
+                } | {"version"}
+            else:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
             super().save(**kwargs)
 
@@ -425,6 +442,33 @@ class MedicalReview(models.Model):
     def clean(self):
         if self.reviewed_on and self.reviewed_on > timezone.localdate():
             raise ValidationError({"reviewed_on": "A review date cannot be in the future."})
+
+
+def refresh_review_dates(article_ids=None):
+    """Copy the latest review date and sign-off time of these articles (all when None) from their reviews.
+
+    One UPDATE. Runs whenever a review is saved or deleted (the receivers below); code that writes
+    reviews with ``bulk_create`` or ``QuerySet.update()`` calls it itself.
+    """
+    reviews = MedicalReview.objects.filter(article=OuterRef("pk"))
+    articles = Article.objects.all() if article_ids is None else Article.objects.filter(pk__in=article_ids)
+    articles.update(
+        last_reviewed_on=Subquery(reviews.order_by("-reviewed_on").values("reviewed_on")[:1]),
+        last_signed_off_at=Subquery(reviews.order_by("-created_at").values("created_at")[:1]),
+    )
+
+
+@receiver(post_init, sender=MedicalReview)
+def _remember_reviewed_article(sender, instance, **kwargs):
+    instance._article_id_at_load = instance.article_id
+
+
+@receiver(post_save, sender=MedicalReview)
+@receiver(post_delete, sender=MedicalReview)
+def _review_dates_follow_reviews(sender, instance, **kwargs):
+    # Both articles when a review was moved from one to another.
+    refresh_review_dates({instance.article_id, getattr(instance, "_article_id_at_load", None)} - {None})
+    instance._article_id_at_load = instance.article_id
 
 
 class SeriesEntry(models.Model):

@@ -8,7 +8,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -79,13 +78,6 @@ class ReviewCycleAdminMixin:
     """Adds the review cycle to ``ArticleAdmin``."""
 
     review_fields = ["review_status", "reading_level"]
-
-    def get_queryset(self, request):
-        # A subquery per listed row, not a join and GROUP BY over every review: the changelist then
-        # reads one page of articles from the index (PostgreSQL grouped all 160,000 reviews of the
-        # bench catalogue before).
-        signed_off = MedicalReview.objects.filter(article=OuterRef("pk")).order_by("-created_at").values("created_at")
-        return super().get_queryset(request).annotate(last_signed_off_at=Subquery(signed_off[:1]))
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear, NullIf
 from django.utils import timezone
 
@@ -64,19 +64,17 @@ def interval_for(article):
 
 
 def annotate_review_dates(queryset):
-    """Annotate each article with its review dates and due month/day, in SQL (no query per row).
+    """Annotate each article with its review interval and due month/day, in SQL (no query per row).
 
-    ``last_reviewed_on`` (the latest review's date), ``last_signed_off_at`` (when the most
-    recent review record was made), ``interval_months``, ``due_month`` (year * 12 + month - 1 of the due
-    date) and ``due_day`` (the review's day of month; the real due day is this clamped to the
-    month's end). Aggregates over one join to the reviews, so the database groups once instead
-    of running a subquery per row and per use.
+    ``interval_months``, ``due_month`` (year * 12 + month - 1 of the due date) and ``due_day``
+    (the review's day of month; the real due day is this clamped to the month's end), computed
+    from the article's ``last_reviewed_on`` and ``last_signed_off_at``: columns kept in step with
+    its reviews (``models.refresh_review_dates``), so no review is read or grouped here.
     """
     return queryset.annotate(
-        last_reviewed_on=Max("reviews__reviewed_on"),
-        last_signed_off_at=Max("reviews__created_at"),
-        # Max() of a value that is the same on every row of the group: an aggregate, so PostgreSQL
-        # groups by the article alone instead of sorting 160,000 joined rows by this expression too.
+        # Max() of the one value an article has: an aggregate, so that aggregate() over this
+        # queryset (the schedule's sixty-odd counts) runs over a subquery that works out each due
+        # date once, instead of repeating the date arithmetic inside every count.
         interval_months=Max(
             Coalesce(
                 # A stray 0 (forms refuse it) means "not set", as in interval_for().
@@ -96,9 +94,10 @@ def annotate_review_dates(queryset):
 
 def last_reviewed_by(queryset, reviewer):
     """Articles on an annotated queryset whose latest review is by ``reviewer`` (a tie on the day counts)."""
-    return queryset.annotate(
-        reviewer_last_on=Max("reviews__reviewed_on", filter=Q(reviews__reviewer=reviewer))
-    ).filter(reviewer_last_on=F("last_reviewed_on"))
+    from .models import MedicalReview
+
+    theirs = MedicalReview.objects.filter(article=OuterRef("pk"), reviewer=reviewer, reviewed_on=OuterRef("last_reviewed_on"))
+    return queryset.filter(Exists(theirs))
 
 
 def latest_reviewer_ids(articles):
@@ -296,7 +295,7 @@ def due_rows(queryset):
     return (
         queryset.select_related("series_entry__series")
         .only("id", "title", "slug", "status", "publish_at", "referenced_on", "content_changed_at",
-              "review_interval_months", "series_entry__label", "series_entry__series__title",
+              "last_reviewed_on", "last_signed_off_at", "review_interval_months", "series_entry__label", "series_entry__series__title",
               "series_entry__series__review_interval_months")
         .annotate(last_reminder_at=Subquery(last_reminder))
         .order_by(F("due_month").asc(nulls_first=True), "due_day", "title", "id")

@@ -138,7 +138,7 @@ def review_schedule(request):
         "forecast": forecast,
         "chart": _chart(forecast),
         "stale_cutoff": stale_cutoff,
-        "stale": list(stale.only("id", "title", "referenced_on")[:STALE_ROWS]),
+        "stale": list(stale.only("id", "title", "referenced_on", "last_reviewed_on")[:STALE_ROWS]),
         "stale_count": stale.count(),
         "broken": list(problems.filter(reference__in=Reference.objects.broken()).order_by("reference__title")[:STALE_ROWS]),
         "redirected": list(problems.filter(reference__in=Reference.objects.redirected()).order_by("reference__title")[:STALE_ROWS]),

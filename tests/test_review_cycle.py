@@ -164,3 +164,42 @@ def test_a_reviewer_cannot_confirm_someone_elses_or_a_never_reviewed_article(mak
     with pytest.raises(PermissionDenied):
         review_cycle.confirm_no_change(others.pk, user=make.user())
     assert MedicalReview.objects.count() == 1
+
+
+def stored_dates(article):
+    return Article.objects.values_list("last_reviewed_on", "last_signed_off_at").get(pk=article.pk)
+
+
+def test_the_article_keeps_its_latest_review_date_as_reviews_come_and_go(make):
+    """The schedule reads review dates from the article: each save, move or delete of a review updates them."""
+    article, other = make.article(), make.article()
+    assert stored_dates(article) == (None, None)
+    older = make.review(article, reviewed_on=D(2024, 3, 1))
+    newer = make.review(article, reviewed_on=D(2025, 6, 1))
+    assert stored_dates(article) == (D(2025, 6, 1), newer.created_at)
+    newer.reviewed_on = D(2023, 1, 1)
+    newer.save()
+    assert stored_dates(article)[0] == D(2024, 3, 1)
+    older.article = other
+    older.save()
+    assert stored_dates(article)[0] == D(2023, 1, 1)
+    assert stored_dates(other)[0] == D(2024, 3, 1)
+    newer.delete()
+    assert stored_dates(article) == (None, None)
+
+
+def test_saving_an_old_copy_of_an_article_keeps_a_review_made_since(make):
+    """An editor's copy loaded before a sign-off must not put the old review date back."""
+    article = make.article()
+    copy = Article.objects.get(pk=article.pk)
+    make.review(article, reviewed_on=D(2025, 6, 1))
+    copy.title = "Edited meanwhile"
+    copy.save()
+    assert stored_dates(article)[0] == D(2025, 6, 1)
+    assert Article.objects.get(pk=article.pk).title == "Edited meanwhile"
+
+
+def test_review_dates_are_not_part_of_a_revision(make):
+    """Restoring an old revision must never roll back who reviewed the article and when."""
+    fields = {f.name for f in Article.history.model._meta.get_fields()}
+    assert not fields & {"last_reviewed_on", "last_signed_off_at"}

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
 from articles import caching
-from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
+from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry, refresh_review_dates
 from references.models import Citation, Reference, Source
 
 PREFIX = "gen-"
@@ -221,6 +221,7 @@ class Command(BaseCommand):
                 position = self.series_positions[s.pk]
                 entries.append(SeriesEntry(series=s, article=article, position=position, label=f"Part {position}"))
         MedicalReview.objects.bulk_create(reviews, batch_size=5000)
+        refresh_review_dates([a.pk for a in new])  # bulk_create sends no signals
         Citation.objects.bulk_create(cites, batch_size=5000)
         TaggedItem.objects.bulk_create(tagged, batch_size=5000)
         SeriesEntry.objects.bulk_create(entries, batch_size=5000)
