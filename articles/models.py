@@ -97,9 +97,9 @@ class Series(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    RELATED_CANDIDATES = 1000  # tagged rows ranked for related posts (see related_to)
-
     """Named reads of articles; public pages use only ``published()``."""
+
+    RELATED_CANDIDATES = 1000  # tagged rows ranked for related posts (see related_to)
 
     def published(self, now=None):
         """Articles a reader may see: published, and their publish time has passed."""

@@ -107,6 +107,18 @@ def test_sitemap_lastmod_is_the_later_of_update_and_review(client, make):
     assert entries["http://testserver/articles/changed-later/"].startswith(old.date().isoformat())
 
 
+def test_sitemap_file_is_unindexed_xml_with_each_url_once(client, make):
+    """The hand-written urlset answers as Django's view did: XML, noindex, priority and changefreq per URL."""
+    make.article(slug="only-one")
+    response = client.get("/sitemap-articles.xml")
+    assert response["Content-Type"] == "application/xml"
+    assert response["X-Robots-Tag"] == "noindex, noodp, noarchive"
+    root = ET.fromstring(response.content)
+    [url] = root.iter(f"{SM}url")
+    assert url.findtext(f"{SM}loc") == "http://testserver/articles/only-one/"
+    assert (url.findtext(f"{SM}changefreq"), url.findtext(f"{SM}priority")) == ("monthly", "0.8")
+
+
 def test_sitemap_becomes_an_index_past_the_url_limit(client, make, monkeypatch):
     """Past the limit, /sitemap.xml is an index of numbered section files that hold every URL."""
     monkeypatch.setattr(sitemaps, "SITEMAP_URL_LIMIT", 3)
