@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import F
 from django.http import Http404, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,7 +21,7 @@ from taggit.models import Tag
 
 from . import revisions, workflow
 from .forms import TRANSITION_FORMS, ArticleAdminForm
-from .models import Article, ArticleEvent, EditConflict, MedicalReview, Redirect
+from .models import Article, ArticleEvent, EditConflict, Redirect
 from .redirects import record_slug_change
 
 
@@ -78,8 +78,8 @@ class WorkflowArticleAdminMixin:
         return obj.get_absolute_url() if obj.is_public() else None
 
     def get_queryset(self, request):
-        latest = MedicalReview.objects.filter(article=OuterRef("pk")).order_by("-reviewed_on", "-created_at", "-id")
-        return super().get_queryset(request).annotate(latest_reviewer_name=Subquery(latest.values("reviewer__name")[:1]))
+        # The latest reviewer is stored on the article (models.refresh_review_dates): a join, not a subquery a row.
+        return super().get_queryset(request).annotate(latest_reviewer_name=F("last_reviewer__name"))
 
     @admin.display(description="latest reviewer", ordering="latest_reviewer_name")
     def latest_reviewer(self, article):

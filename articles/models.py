@@ -111,11 +111,17 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch("reviews", queryset=MedicalReview.objects.select_related("reviewer"))
         )
 
-    def for_detail(self, now=None):
-        """Everything the article page shows, in a fixed number of queries."""
+    def for_detail(self):
+        """Everything the article page shows, in a fixed number of queries.
+
+        ``related_link_count`` (every curated link, published or not) sizes the one query of
+        ``related_articles()``.
+        """
         from references.models import Citation
 
-        return self.select_related("author", "series_entry__series").prefetch_related(
+        links = RelatedLink.objects.filter(article=OuterRef("pk")).order_by().values("article")
+        link_count = Coalesce(Subquery(links.annotate(n=Count("*")).values("n")), 0)
+        return self.select_related("author", "series_entry__series").annotate(related_link_count=link_count).prefetch_related(
             "tags",
             Prefetch(
                 "events",
@@ -124,13 +130,6 @@ class ArticleQuerySet(models.QuerySet):
             ),
             Prefetch("reviews", queryset=MedicalReview.objects.select_related("reviewer")),
             Prefetch("citations", queryset=Citation.objects.select_related("reference__source")),
-            Prefetch(
-                "related_links",
-                queryset=RelatedLink.objects.filter(
-                    target__in=Article.objects.published(now)
-                ).select_related("target"),
-                to_attr="published_related_links",
-            ),
         )
 
     def waiting_for(self, user):
@@ -167,7 +166,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(due_within(within_days, today))
 
 
-    def related_to(self, article, now=None):
+    def related_to(self, article, now=None, *, links=False):
         """Published articles that share ``article``'s series or tags, best first; never ``article`` itself.
 
         Same series first, then the most shared tags, then the most recent. Reads the
@@ -175,32 +174,36 @@ class ArticleQuerySet(models.QuerySet):
         ranking costs one query. Only the series and the ``RELATED_CANDIDATES`` newest tag
         matches are ranked (found through the tag and series indexes), so the cost stays
         bounded however large the catalogue and however common its tags.
+
+        ``links=True`` also brings the article's curated related links, first and in the editors'
+        order, each with ``link_position`` (None for the rest): the page's related posts in one query.
         """
         tag_ids = [tag.pk for tag in article.tags.all()]
         entry = getattr(article, "series_entry", None) if article.pk else None
         series_id = entry.series_id if entry else None
-        in_series = SeriesEntry.objects.filter(series_id=series_id).values("article_id")
+        parts, shared_tags = [], Value(0)
         if tag_ids:
             tagged = TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(Article), tag_id__in=tag_ids)
-            candidates = tagged.order_by("-object_id").values("object_id")
-            if connection.features.supports_slicing_ordering_in_compound or not series_id:
-                # The newest articles sharing a tag, not all of them: a tag on a fifth of a large
-                # catalogue would otherwise make every page rank thousands (SQLite cannot slice
-                # inside a union; its catalogues are small).
-                candidates = candidates[: self.RELATED_CANDIDATES]
-            if series_id:
-                candidates = candidates.union(in_series)
+            # The newest articles sharing a tag, not all of them: a tag on a fifth of a large
+            # catalogue would otherwise make every page rank thousands.
+            newest = tagged.order_by("-object_id").values("object_id")[: self.RELATED_CANDIDATES]
+            if not connection.features.supports_slicing_ordering_in_compound:
+                newest = tagged.filter(object_id__in=newest).values("object_id")  # SQLite: no LIMIT in a UNION's part
+            parts.append(newest)
             per_article = tagged.filter(object_id=OuterRef("pk")).order_by().values("object_id")
             shared_tags = Coalesce(Subquery(per_article.annotate(n=Count("*")).values("n")), 0)
-        else:
-            candidates = in_series if series_id else []
-            shared_tags = Value(0)
+        if series_id:
+            parts.append(SeriesEntry.objects.filter(series_id=series_id).values("article_id"))
+        curated = RelatedLink.objects.filter(article_id=article.pk)
+        if links:
+            parts.append(curated.values("target_id"))
+        candidates = parts[0].union(*parts[1:]) if parts else []
         same_series = (
             Case(When(series_entry__series_id=series_id, then=Value(1)), default=Value(0))
             if series_id
             else Value(0)
         )
-        return (
+        related = (
             self.published(now)
             .filter(pk__in=candidates)
             .exclude(pk=article.pk)
@@ -209,7 +212,12 @@ class ArticleQuerySet(models.QuerySet):
             # order and stop early (a nested loop over the whole table on PostgreSQL); it ranks
             # the candidates it found through the indexes. Fewer than 1,000 tags an article.
             .alias(score=F("same_series") * 1000 + F("shared_tags"))
-            .order_by("-score", "-publish_at", "-id")
+        )
+        if not links:
+            return related.order_by("-score", "-publish_at", "-id")
+        position = curated.filter(target=OuterRef("pk")).order_by("position", "id").values("position")[:1]
+        return related.annotate(link_position=Subquery(position)).order_by(
+            F("link_position").asc(nulls_last=True), "-score", "-publish_at", "-id"
         )
 
 
@@ -290,6 +298,15 @@ class Article(models.Model):
     last_signed_off_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the most recent review record was made."
     )
+    last_reviewer = models.ForeignKey(
+        Reviewer,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who made the latest review (the latest by date, then by when it was recorded).",
+    )
     assigned_reviewer = models.ForeignKey(
         Reviewer,
         null=True,
@@ -300,7 +317,7 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
-    DERIVED_FIELDS = ("last_reviewed_on", "last_signed_off_at")
+    DERIVED_FIELDS = ("last_reviewed_on", "last_signed_off_at", "last_reviewer")
     history = HistoricalRecords(bases=[RevisionSnapshot], excluded_fields=["updated_at", *DERIVED_FIELDS])
 
     class Meta:
@@ -315,6 +332,15 @@ class Article(models.Model):
             models.Index(fields=["-publish_at", "-id"], name="article_pub_id_idx"),
             # The sitemap's and feeds' "last changed": MAX(updated_at) read from the end of an index.
             models.Index(fields=["-updated_at"], name="article_updated_idx"),
+            # The review schedule and `review_due` read every published article's review columns:
+            # on PostgreSQL an index-only scan of these (about 15 MB for 100,000 articles) instead
+            # of the whole table with its bodies (about 300 MB). SQLite ignores ``include``.
+            models.Index(
+                fields=["status"],
+                include=["id", "last_reviewed_on", "review_interval_months", "content_changed_at", "last_signed_off_at",
+                         "last_reviewer", "publish_at", "referenced_on", "title", "slug"],
+                name="article_review_cycle_idx",
+            ),
         ]
         permissions = [
             ("edit_any_article", "Can edit any article in any state"),
@@ -346,7 +372,9 @@ class Article(models.Model):
                 # (and, as Django does for a partly loaded copy, only the fields it loaded).
                 skipped = {*self.DERIVED_FIELDS, *self.get_deferred_fields()}
                 kwargs["update_fields"] = {
-                    f.attname for f in self._meta.concrete_fields if not f.primary_key and f.attname not in skipped
+                    f.attname
+                    for f in self._meta.concrete_fields
+                    if not f.primary_key and f.name not in skipped and f.attname not in skipped
                 } | {"version"}
             else:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
@@ -369,16 +397,23 @@ class Article(models.Model):
         """The "Related posts" list: every published curated link in order, then filled up to ``count``.
 
         Filling uses ``Article.objects.related_to()``. With ``for_detail()`` this is one query,
-        however many links, tags or series entries there are.
+        however many links, tags or series entries there are, and always one (even when the
+        curated links fill the list) so the page's query count does not depend on its content.
         """
+        fields = ("title", "slug", "summary", "publish_at")
         curated = getattr(self, "published_related_links", None)
-        if curated is None:
-            curated = list(self.related_links.filter(target__in=Article.objects.published(now)).select_related("target"))
-        chosen = [link.target for link in curated]
-        # Always one query (even when the curated links already fill the list) so the page's
-        # query count does not depend on its content.
-        fill = Article.objects.related_to(self, now).exclude(pk__in=[a.pk for a in chosen])
-        fill = list(fill.only("title", "slug", "summary", "publish_at")[:count])
+        if curated is not None:  # set by a preview: the links as they were at a revision
+            chosen = [link.target for link in curated]
+            fill = Article.objects.related_to(self, now).exclude(pk__in=[a.pk for a in chosen])
+            fill = list(fill.only(*fields)[:count])
+            return chosen + fill[: max(0, count - len(chosen))]
+        link_count = getattr(self, "related_link_count", None)
+        if link_count is None:
+            link_count = self.related_links.count()
+        # Enough rows for every curated link (published or not) and a full fill after them.
+        rows = list(Article.objects.related_to(self, now, links=True).only(*fields)[: count + link_count])
+        chosen = [a for a in rows if a.link_position is not None]
+        fill = [a for a in rows if a.link_position is None]
         return chosen + fill[: max(0, count - len(chosen))]
 
     @property
@@ -445,15 +480,17 @@ class MedicalReview(models.Model):
 
 
 def refresh_review_dates(article_ids=None):
-    """Copy the latest review date and sign-off time of these articles (all when None) from their reviews.
+    """Copy the latest review date, its reviewer and the sign-off time of these articles (all when None) from their reviews.
 
     One UPDATE. Runs whenever a review is saved or deleted (the receivers below); code that writes
     reviews with ``bulk_create`` or ``QuerySet.update()`` calls it itself.
     """
     reviews = MedicalReview.objects.filter(article=OuterRef("pk"))
     articles = Article.objects.all() if article_ids is None else Article.objects.filter(pk__in=article_ids)
+    latest = reviews.order_by("-reviewed_on", "-created_at", "-id")
     articles.update(
-        last_reviewed_on=Subquery(reviews.order_by("-reviewed_on").values("reviewed_on")[:1]),
+        last_reviewed_on=Subquery(latest.values("reviewed_on")[:1]),
+        last_reviewer=Subquery(latest.values("reviewer_id")[:1]),
         last_signed_off_at=Subquery(reviews.order_by("-created_at").values("created_at")[:1]),
     )
 

@@ -36,6 +36,9 @@ def preview(request, pk):
     if not request.user.has_perm("articles.view_article"):
         raise PermissionDenied
     article = get_object_or_404(Article.objects.for_detail(), pk=pk)
+    article.published_related_links = list(
+        article.related_links.filter(target__in=Article.objects.published()).select_related("target")
+    )
     return _preview_response(request, article, getattr(article, "series_entry", None))
 
 

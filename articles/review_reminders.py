@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
+from django.db import connection, transaction
 from django.urls import reverse
 
 from .models import ReviewReminder
@@ -43,7 +44,29 @@ def _reviewer_address(reviewer):
 
 
 def notify(rows, *, today, escalate_after=None):
-    """Send the digests for decorated due-list ``rows``; record what was sent. A fixed number of queries."""
+    """Send the digests for decorated due-list ``rows``; record what was sent. A fixed number of queries.
+
+    One run at a time: a second run started meanwhile (cron on two machines, a person at a
+    terminal) waits for the first to record what it sent, then sends only what is still due.
+    """
+    with transaction.atomic():
+        _wait_for_other_runs()
+        return _notify(rows, today=today, escalate_after=escalate_after)
+
+
+def _wait_for_other_runs():
+    """Hold the reminders' write lock until this transaction ends.
+
+    PostgreSQL: a table lock that conflicts with itself but not with readers. SQLite: the site opens
+    every transaction with BEGIN IMMEDIATE (``cms/settings.py``), which already takes the write lock.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(ReviewReminder._meta.db_table)
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")  # noqa: S608 (no input)
+
+
+def _notify(rows, *, today, escalate_after):
     escalate_after = settings.REVIEW_ESCALATE_AFTER_DAYS if escalate_after is None else escalate_after
     site_url = settings.SITE_URL
     already = set(ReviewReminder.objects.values_list("article_id", "due_on", "kind"))
@@ -76,7 +99,7 @@ def notify(rows, *, today, escalate_after=None):
         subject = f"[{settings.SITE_NAME}] {len(articles)} article{'s' if len(articles) != 1 else ''} due for medical review"
         if _send(subject, body, [address], outcome):
             records += [
-                ReviewReminder(article=a, due_on=a.due_on, kind=ReviewReminder.Kind.REMINDER, reviewer=reviewer,
+                ReviewReminder(article_id=a.pk, due_on=a.due_on, kind=ReviewReminder.Kind.REMINDER, reviewer=reviewer,
                                recipients=address)
                 for a in articles
             ]
@@ -104,11 +127,11 @@ def notify(rows, *, today, escalate_after=None):
             subject = f"[{settings.SITE_NAME}] Escalation: {len(to_editors)} article(s) overdue for medical review"
             if _send(subject, body, editors, outcome):
                 records += [
-                    ReviewReminder(article=a, due_on=a.due_on, kind=ReviewReminder.Kind.ESCALATION, reviewer=a.reviewer,
+                    ReviewReminder(article_id=a.pk, due_on=a.due_on, kind=ReviewReminder.Kind.ESCALATION, reviewer=a.reviewer,
                                    recipients="\n".join(editors))
                     for a in to_editors
                 ]
-    # One insert for the whole run; a concurrent run that got there first wins the constraint.
+    # One insert for the whole run (the constraint stays as a last guard).
     ReviewReminder.objects.bulk_create(records, ignore_conflicts=True)
     return outcome
 

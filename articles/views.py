@@ -60,7 +60,7 @@ def home(request):
 @public_page
 def article_detail(request, slug):
     now = timezone.now()
-    article = get_object_or_404(Article.objects.published(now).for_detail(now), slug=slug)
+    article = get_object_or_404(Article.objects.published(now).for_detail(), slug=slug)
     trail = article_breadcrumbs(article)
     context = {
         "article": article,

@@ -89,6 +89,10 @@ def _read_settings():
         database["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     else:
         database["CONN_HEALTH_CHECKS"] = True
+        # No JIT compilation: it pays off only for long analytical queries, and on the review
+        # schedule's counts it cost 150-200 ms of compiling for a query that runs in 100.
+        database.setdefault("OPTIONS", {})
+        database["OPTIONS"].setdefault("options", "-c jit=off")
 
     time_zone = os.environ.get("TIME_ZONE", "").strip() or "UTC"
     try:
@@ -239,6 +243,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cms.urls"
+
+# models.W040: SQLite keeps a covering index's key but not its included columns. The review
+# schedule's index (articles.Article.Meta) is there for PostgreSQL, the production database.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 WSGI_APPLICATION = "cms.wsgi.application"
 
 TEMPLATES = [

@@ -188,6 +188,19 @@ def test_the_article_keeps_its_latest_review_date_as_reviews_come_and_go(make):
     assert stored_dates(article) == (None, None)
 
 
+def test_the_article_keeps_who_made_its_latest_review(make):
+    """The due list names the latest reviewer from the article: the latest by date, then the last recorded."""
+    article = make.article()
+    first, second = make.reviewer(), make.reviewer()
+    make.review(article, reviewer_=first, reviewed_on=D(2025, 6, 1))
+    make.review(article, reviewer_=second, reviewed_on=D(2024, 1, 1))
+    assert Article.objects.get(pk=article.pk).last_reviewer == first
+    same_day = make.review(article, reviewer_=second, reviewed_on=D(2025, 6, 1))
+    assert Article.objects.get(pk=article.pk).last_reviewer == second
+    same_day.delete()
+    assert Article.objects.get(pk=article.pk).last_reviewer == first
+
+
 def test_saving_an_old_copy_of_an_article_keeps_a_review_made_since(make):
     """An editor's copy loaded before a sign-off must not put the old review date back."""
     article = make.article()
@@ -196,10 +209,11 @@ def test_saving_an_old_copy_of_an_article_keeps_a_review_made_since(make):
     copy.title = "Edited meanwhile"
     copy.save()
     assert stored_dates(article)[0] == D(2025, 6, 1)
+    assert Article.objects.get(pk=article.pk).last_reviewer is not None
     assert Article.objects.get(pk=article.pk).title == "Edited meanwhile"
 
 
 def test_review_dates_are_not_part_of_a_revision(make):
     """Restoring an old revision must never roll back who reviewed the article and when."""
     fields = {f.name for f in Article.history.model._meta.get_fields()}
-    assert not fields & {"last_reviewed_on", "last_signed_off_at"}
+    assert not fields & {"last_reviewed_on", "last_signed_off_at", "last_reviewer"}

@@ -146,6 +146,8 @@ def test_reminders_sent_are_visible_to_staff(due, admin_client):
     page = admin_client.get("/staff/reviews/", {"group": "overdue"})
     row = next(a for a in page.context["page"] if a.pk == article.pk)
     assert row.last_reminder_at is not None
+    exported = {r["title"]: r for r in json.loads(run("--format", "json")[0])}
+    assert exported[article.title]["last_reminder_sent"].startswith(timezone.localdate().isoformat())
     change = admin_client.get(f"/admin/articles/article/{article.pk}/change/").text
     assert "Last reminder:" in change and "ana@example.org" in change
 
@@ -181,4 +183,42 @@ def test_command_runs_a_fixed_number_of_queries(make):
     grow(50)
     with CaptureQueriesContext(connection) as many:
         run("--notify", "--format", "csv")
-    assert len(many.captured_queries) == len(few.captured_queries) <= 8
+    # reviewers, reminders, due rows; with --notify: a savepoint, the run lock (PostgreSQL), what
+    # was sent before, editors, the insert and the savepoint's release.
+    assert len(many.captured_queries) == len(few.captured_queries) <= 9
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_notify_runs_at_the_same_moment_send_each_reminder_once(due):
+    """Cron on two machines: the second run waits for the first, then finds nothing left to send."""
+    import threading
+
+    from django.db import connections
+
+    from articles import review_cycle, review_reminders
+    from articles.models import Article, Reviewer
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers anyway")
+    today = timezone.localdate()
+    reviewers = {r.pk: r for r in Reviewer.objects.select_related("user")}
+    due_list = Article.objects.in_review_cycle().with_review_dates().due_for_review(30, today)
+    rows = [review_cycle.decorate(v, reviewers, today) for v in review_cycle.due_rows(due_list)]
+    barrier = threading.Barrier(2)
+
+    def notify():
+        try:
+            barrier.wait()
+            review_reminders.notify(rows, today=today)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=notify) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    digests = [m for m in mail.outbox if "Escalation" not in m.subject]
+    assert [m.to for m in digests] == [["ana@example.org"]]
+    assert ReviewReminder.objects.filter(kind=ReviewReminder.Kind.REMINDER).count() == 2

@@ -218,3 +218,41 @@ def test_schedule_and_csv_run_a_fixed_number_of_queries(client, make, django_ass
             if params.get("export"):
                 assert len(b"".join(response.streaming_content).decode().splitlines()) == 61
     assert counts[str({"group": "all"})] <= 15
+
+
+def test_group_counts_agree_with_the_rows_each_group_lists(make):
+    """The counts come from one query grouped by due date; each must equal the group's own filter,
+    month ends and interval overrides included (31 Jan + 1 month is the end of February)."""
+    today = timezone.localdate()
+    s = make.series(review_interval_months=6)
+    for offset in range(-3, 95):  # due on every day across the groups' and the months' boundaries
+        make.article(reviewed_on=review_cycle.add_months(today + datetime.timedelta(days=offset), -12))
+    for offset in range(-400, 120, 13):
+        make.article(reviewed_on=min(today, today + datetime.timedelta(days=offset)), review_interval_months=3)
+    for month_end in (datetime.date(today.year - 1, 1, 31), datetime.date(today.year - 1, 8, 31), datetime.date(today.year, 1, 31)):
+        make.article(reviewed_on=min(month_end, today), review_interval_months=1)
+    make.series_entry(s, make.article(reviewed_on=ago(200)), 1)
+    make.article()  # never reviewed
+    review_cycle.record_content_change(make.article(reviewed_on=ago(3)), by=None, changed=["body"])
+
+    articles = Article.objects.in_review_cycle().with_review_dates()
+    counts, forecast = review_cycle.summary(articles, today)
+    for group, n in counts:
+        assert n == articles.filter(group.q(today)).count(), group.slug
+    first = today.replace(day=1)
+    for month in forecast.months:
+        end = review_cycle.add_months(month.start, 1) - datetime.timedelta(days=1)
+        after = max(month.start - datetime.timedelta(days=1), today - datetime.timedelta(days=1))
+        assert month.count == articles.filter(review_cycle.reviewed_due_between(after, end)).count(), month.start
+    assert forecast.months[0].start == first
+
+
+def test_filter_lists_escape_names_and_keep_the_choice(client, make):
+    """The filters are written out in Python (thousands of options): names escaped, choice selected."""
+    client.force_login(_staff(make))
+    make.series(title="Heart <b>& lungs</b>", slug="heart")
+    make.series(title="Other", slug="other")
+    page = client.get(URL, {"series": "heart"}).text
+    assert '<option value="heart" selected>Heart &lt;b&gt;&amp; lungs&lt;/b&gt;</option>' in page
+    assert '<option value="other">Other</option>' in page
+    assert '<select name="series" id="id_series">' in page

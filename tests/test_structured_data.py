@@ -118,7 +118,7 @@ def test_canonical_of_a_later_list_page_keeps_its_number(client, make):
 
 def test_article_page_query_count_with_structured_data_and_related(client, stage_three, django_assert_max_num_queries):
     """JSON-LD, breadcrumbs and related posts add no query per reference, tag or link."""
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(8):
         assert client.get("/articles/stage-3/").status_code == 200
 
 

@@ -5,9 +5,11 @@ days, unknown reviewer); 1 when --notify could not send an email.
 """
 
 import argparse
+import contextlib
 import csv
-import json
+import gc
 
+import orjson
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -24,6 +26,19 @@ def days(value):
     if not 0 <= number <= 3650:
         raise argparse.ArgumentTypeError(f"must be between 0 and 3650 days (got {number})")
     return number
+
+
+@contextlib.contextmanager
+def bulk_objects():
+    """No cyclic garbage collection while tens of thousands of rows are built: they hold no cycles,
+    and the collector's repeated passes over them cost about a sixth of the command's time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class Command(BaseCommand):
@@ -49,21 +64,21 @@ class Command(BaseCommand):
             if chosen is None:
                 raise CommandError(f"No reviewer with the slug {reviewer!r}.", returncode=2)
             queryset = review_cycle.last_reviewed_by(queryset, chosen)
-        rows = review_cycle.due_rows(queryset)
-        latest = review_cycle.latest_reviewer_ids(rows)
-        rows = [review_cycle.decorate(a, reviewers, today, latest) for a in rows.iterator(chunk_size=2000)]
-        self._print(rows, format, within)
+        with bulk_objects():
+            reminders = review_cycle.last_reminders(queryset)
+            rows = [review_cycle.decorate(v, reviewers, today, reminders) for v in review_cycle.due_rows(queryset)]
+            self._print(rows, format, within)
         if notify:
             self._notify(rows, today)
 
     def _print(self, rows, format, within):
         urls = review_cycle.RowUrls(settings.SITE_URL)
         if format == "json":
-            data = [dict(zip(review_cycle.ROW_FIELDS, review_cycle.row_values(a, urls), strict=True)) for a in rows]
-            # One article a line: readable, and json's C encoder (indent= would force the pure-Python
-            # one, about a second more on 50,000 rows).
-            lines = ",\n".join(json.dumps(row, ensure_ascii=False) for row in data)
-            self.stdout.write(f"[\n{lines}\n]" if data else "[]")
+            # orjson: about a tenth of a second for 50,000 rows, indented, where json's C encoder
+            # took three times as long on one line (and its indent= a second more).
+            fields = review_cycle.ROW_FIELDS
+            data = [dict(zip(fields, review_cycle.row_values(a, urls), strict=True)) for a in rows]
+            self.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
         elif format == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(review_cycle.ROW_FIELDS)
