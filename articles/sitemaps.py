@@ -2,30 +2,32 @@
 
 An article's ``lastmod`` is its latest change or its latest medical review, whichever is later;
 a series' is the latest of its articles'. Past ``SITEMAP_URL_LIMIT`` URLs ``/sitemap.xml`` becomes
-a sitemap index of numbered section pages. The protocol allows 50,000 URLs a file; 10,000 keeps
-each file quick to build on a large catalogue (about 50 ms rather than seconds), and the XML is
-written directly rather than through Django's sitemap template, which costs ~50 µs a URL.
+a sitemap index of numbered section pages. The protocol allows 50,000 URLs a file; 5,000 keeps
+each file under about 100 ms on a large catalogue. The article files are built from plain values
+read through a covering index, and the XML is written directly rather than through Django's
+sitemap template and per-item loop, which cost about 50 µs a URL.
 """
 
 import datetime
+import functools
+import html
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sites.requests import RequestSite
-from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Exists, Max, OuterRef
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.http import http_date
 from taggit.models import Tag
 
 from cms.site import site_parts
 
-from .models import Article, MedicalReview, Reviewer, Series
+from .models import Article, MedicalReview, Reviewer, Series, SeriesEntry
 
-SITEMAP_URL_LIMIT = 10_000
+SITEMAP_URL_LIMIT = 5_000
 
 
 def _later(*moments):
@@ -54,6 +56,11 @@ class SiteSitemap(Sitemap):
     def get_domain(self, site=None):
         _, host = site_parts()
         return host or super().get_domain(site)
+
+    @functools.cached_property
+    def paginator(self):
+        # Django builds a new paginator, and counts again, on every access.
+        return Paginator(self._items(), self.limit)
 
 
 class HomeSitemap(SiteSitemap):
@@ -87,17 +94,36 @@ class ArticleSitemap(SiteSitemap):
     priority = 0.8
 
     def items(self):
-        # The latest review date is stored on the article: no join, and the count reads the index alone.
-        return Article.objects.published().only("slug", "updated_at", "last_reviewed_on").order_by("-publish_at", "-id")
+        # Plain values; the latest review date is stored on the article (no join), and on
+        # PostgreSQL the covering index serves the page without reading the table.
+        return Article.objects.published().order_by("-publish_at", "-id").values_list("slug", "updated_at", "last_reviewed_on")
+
+    def _path(self):
+        # reverse() once, not once per article: a file holds thousands.
+        return reverse("articles:detail", args=["-"]).removesuffix("-/")
 
     def location(self, item):
-        # reverse() once, not once per article: a file holds thousands.
-        if not hasattr(self, "_path"):
-            self._path = reverse("articles:detail", args=["-"]).removesuffix("-/")
-        return f"{self._path}{item.slug}/"
+        return f"{self._path()}{item[0]}/"
 
     def lastmod(self, item):
-        return _later(item.updated_at, item.last_reviewed_on)
+        return _later(item[1], item[2])
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        """Django's url dicts for one file, built directly: its generic loop (a lookup, a
+        comparison and a timezone-aware datetime for every item) cost about 50 µs a URL."""
+        prefix = f"{self.get_protocol(protocol)}://{self.get_domain(site)}{self._path()}"
+        changefreq, priority = self.changefreq, str(self.priority)
+        zone = timezone.get_current_timezone()
+        urls, changed, reviewed = [], None, None
+        for slug, updated_at, reviewed_on in self.paginator.page(page).object_list:
+            day = updated_at.astimezone(zone).date()
+            if reviewed_on is not None:
+                day = max(day, reviewed_on)
+                reviewed = reviewed_on if reviewed is None else max(reviewed, reviewed_on)
+            changed = updated_at if changed is None else max(changed, updated_at)
+            urls.append({"location": f"{prefix}{slug}/", "lastmod": day, "changefreq": changefreq, "priority": priority})
+        self.latest_lastmod = _later(changed, reviewed)
+        return urls
 
     def get_latest_lastmod(self):
         # For the sitemap index: two aggregates rather than a pass over every article.
@@ -112,6 +138,7 @@ class SeriesSitemap(SiteSitemap):
         published = Article.objects.published()
         return (
             Series.objects.filter(entries__article__in=published)
+            .only("slug")
             .annotate(
                 last_changed=Max("entries__article__updated_at"),
                 last_reviewed=Max("entries__article__last_reviewed_on"),
@@ -119,8 +146,24 @@ class SeriesSitemap(SiteSitemap):
             .order_by("title")
         )
 
+    @functools.cached_property
+    def paginator(self):
+        # Counted with EXISTS rather than by counting the grouped join (a third cheaper).
+        paginator = super().paginator
+        entries = SeriesEntry.objects.filter(series=OuterRef("pk"), article__in=Article.objects.published())
+        paginator.count = Series.objects.filter(Exists(entries)).count()
+        return paginator
+
     def lastmod(self, item):
         return _later(item.last_changed, item.last_reviewed)
+
+    def get_latest_lastmod(self):
+        # For the sitemap index: one aggregate over the series' entries (a few per series), read
+        # from the entries rather than by scanning the articles.
+        latest = SeriesEntry.objects.filter(article__in=Article.objects.published()).aggregate(
+            changed=Max("article__updated_at"), reviewed=Max("article__last_reviewed_on")
+        )
+        return _later(latest["changed"], latest["reviewed"])
 
 
 class TagSitemap(SiteSitemap):
@@ -158,17 +201,17 @@ SITEMAPS = {
 
 def sitemap(request):
     """One sitemap while every URL fits in one file, else an index of numbered section files."""
-    total = sum(section().paginator.count for section in SITEMAPS.values())
-    if total > SITEMAP_URL_LIMIT:
-        return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap-section")
-    return _urlset_response(request, SITEMAPS.values())
+    sections = {name: section() for name, section in SITEMAPS.items()}  # each counts its URLs once
+    if sum(section.paginator.count for section in sections.values()) > SITEMAP_URL_LIMIT:
+        return sitemap_views.index(request, sections, sitemap_url_name="sitemap-section")
+    return _urlset_response(request, sections.values())
 
 
 def sitemap_section(request, section):
     """One section of the index (``?p=2`` for its second file)."""
     if section not in SITEMAPS:
         raise Http404(f"No sitemap section {section!r}")
-    return _urlset_response(request, [SITEMAPS[section]])
+    return _urlset_response(request, [SITEMAPS[section]()])
 
 
 def _urlset_response(request, maps):
@@ -177,8 +220,7 @@ def _urlset_response(request, maps):
     page = request.GET.get("p", 1)
     site = RequestSite(request)
     urls, latest, every_lastmod = [], None, True
-    for sitemap_class in maps:
-        section = sitemap_class()
+    for section in maps:
         try:
             urls.extend(section.get_urls(page=page, site=site, protocol=request.scheme))
         except EmptyPage:
@@ -204,16 +246,25 @@ def _day(moment):
 
 
 def render_urlset(urls):
-    """A sitemap ``urlset`` for Django's url dicts: the elements its template writes, in one pass."""
+    """A sitemap ``urlset`` for Django's url dicts: the elements its template writes, in one pass.
+
+    Text is escaped with the standard library (the same characters as Django's ``escape``, which
+    costs ten times as much through its lazy-string wrapper), and repeated values only once.
+    """
+    escaped = functools.lru_cache(maxsize=64)(_escape_text)
     out = ['<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n']
     for url in urls:
-        out.append(f"<url><loc>{escape(url['location'])}</loc>")
+        out.append(f"<url><loc>{_escape_text(url['location'])}</loc>")
         if url["lastmod"]:
             out.append(f"<lastmod>{_day(url['lastmod'])}</lastmod>")
         if url["changefreq"]:
-            out.append(f"<changefreq>{escape(url['changefreq'])}</changefreq>")
+            out.append(f"<changefreq>{escaped(url['changefreq'])}</changefreq>")
         if url["priority"]:
-            out.append(f"<priority>{escape(url['priority'])}</priority>")
+            out.append(f"<priority>{escaped(url['priority'])}</priority>")
         out.append("</url>\n")
     out.append("</urlset>\n")
     return "".join(out)
+
+
+def _escape_text(value):
+    return html.escape(str(value), quote=True)

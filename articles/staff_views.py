@@ -121,10 +121,10 @@ def _chart(forecast):
 @staff_only
 def review_schedule(request):
     today = timezone.localdate()
-    reviewers = list(Reviewer.objects.order_by("name"))
-    filters = ScheduleFilters(
-        request.GET, reviewers=reviewers, series=list(Series.objects.order_by("title")), tags=list(Tag.objects.order_by("name"))
-    )
+    # Only what the filter lists and the rows show: a large site has thousands of series and tags.
+    reviewers = list(Reviewer.objects.order_by("name").only("slug", "name"))
+    series = list(Series.objects.order_by("title").only("slug", "title"))
+    filters = ScheduleFilters(request.GET, reviewers=reviewers, series=series, tags=list(Tag.objects.order_by("name")))
     selected = filters.selected()
     group = selected["group"]
     queryset = _filtered(selected)
