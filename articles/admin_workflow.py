@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from taggit.models import Tag
 
 from . import revisions, workflow
+from .exports import Echo, neutralise
 from .forms import TRANSITION_FORMS, ArticleAdminForm
 from .models import Article, ArticleEvent, EditConflict, Redirect
 from .redirects import record_slug_change
@@ -355,34 +356,24 @@ class ArticleEventAdmin(admin.ModelAdmin):
         events = ArticleEvent.objects.select_related("article", "actor").order_by("created_at", "id")
 
         def lines():
-            buffer = _Echo()
+            buffer = Echo()
             writer = csv.writer(buffer)
             yield writer.writerow(["time (UTC)", "article id", "article", "event", "from", "to", "by", "comment"])
             for event in events.iterator(chunk_size=500):
                 yield writer.writerow([
                     event.created_at.astimezone(datetime.UTC).isoformat(timespec="seconds"),
                     event.article_id,
-                    _cell(event.article.title),
+                    neutralise(event.article.title),
                     event.get_kind_display(),
                     event.from_status,
                     event.to_status,
-                    _cell(event.actor.get_username() if event.actor else ""),
-                    _cell(event.comment),
+                    neutralise(event.actor.get_username() if event.actor else ""),
+                    neutralise(event.comment),
                 ])
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="audit-trail-{timezone.localdate():%Y-%m-%d}.csv"'
         return response
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _cell(value):
-    """Neutralise spreadsheet formulas in text typed by people (CSV injection)."""
-    return f"'{value}" if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
 
 
 @admin.register(Redirect)

@@ -45,6 +45,14 @@ def neutralise(value):
     return text
 
 
+class Echo:
+    """A file-like object that hands back what is written: ``csv.writer(Echo())`` turns each row into
+    text for a ``StreamingHttpResponse``."""
+
+    def write(self, value):
+        return value
+
+
 def next_review_due(article, latest_review):
     """The date the next medical review is due; None when the article was never reviewed (due now)."""
     if latest_review is None:

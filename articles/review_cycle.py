@@ -447,6 +447,20 @@ def row_values(article, urls):
     ]
 
 
+# What people typed (a spreadsheet could run it as a formula); the rest are URLs, dates and numbers.
+TYPED_FIELDS = tuple(ROW_FIELDS.index(name) for name in ("title", "reviewer", "series"))
+
+
+def csv_values(article, urls):
+    """``row_values`` for a CSV file, with typed text neutralised (see ``exports.neutralise``)."""
+    from .exports import neutralise  # exports reads the review dates from this module
+
+    values = row_values(article, urls)
+    for i in TYPED_FIELDS:
+        values[i] = neutralise(values[i])
+    return values
+
+
 # --- Public display ----------------------------------------------------------------------------
 
 

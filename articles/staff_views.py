@@ -28,6 +28,7 @@ from taggit.models import Tag
 from references.models import Citation, Reference
 
 from . import review_cycle
+from .exports import Echo
 from .models import Article, Reviewer, Series
 
 ROWS_PER_PAGE = 50
@@ -167,27 +168,15 @@ def review_schedule(request):
     return render(request, "staff/review_schedule.html", context)
 
 
-def _csv_cell(value):
-    """A cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _csv_response(articles, reviewers, today, group):
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     urls = review_cycle.RowUrls(settings.SITE_URL)
 
     def lines():
         reminders = review_cycle.last_reminders(articles)
         yield writer.writerow(review_cycle.ROW_FIELDS)
         for values in review_cycle.due_rows(articles).iterator(chunk_size=2000):
-            cells = review_cycle.row_values(review_cycle.decorate(values, reviewers, today, reminders), urls)
-            yield writer.writerow([_csv_cell(v) for v in cells])
+            yield writer.writerow(review_cycle.csv_values(review_cycle.decorate(values, reviewers, today, reminders), urls))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="review-schedule-{group}-{today:%Y-%m-%d}.csv"'

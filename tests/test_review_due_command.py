@@ -78,6 +78,16 @@ def test_csv_and_json_formats_hold_the_same_rows(due):
     assert data[0]["next_review_due"] == "now" and data[0]["last_reviewed"] == "never"
 
 
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised(due):
+    """A title typed as a formula stays text in the CSV (as in every CSV the site writes); JSON keeps it as typed."""
+    due["ana_overdue"].title = "=HYPERLINK(evil)"
+    due["ana_overdue"].save()
+    rows = {r["admin_url"]: r for r in csv.DictReader(io.StringIO(run("--format", "csv")[0]))}
+    row = next(r for url, r in rows.items() if url.endswith(f"/{due['ana_overdue'].pk}/change/"))
+    assert row["title"] == "'=HYPERLINK(evil)" and row["reviewer"] == "Dr. Ana Lee"
+    assert "=HYPERLINK(evil)" in [d["title"] for d in json.loads(run("--format", "json")[0])]
+
+
 def test_reviewer_option_filters_and_an_unknown_slug_exits_2(due):
     """--reviewer limits to that reviewer's articles; an unknown slug is a usage error (exit 2)."""
     data = json.loads(run("--reviewer", "ana-lee", "--format", "json", "--within", "90")[0])

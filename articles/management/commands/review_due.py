@@ -82,7 +82,7 @@ class Command(BaseCommand):
         elif format == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(review_cycle.ROW_FIELDS)
-            writer.writerows(review_cycle.row_values(a, urls) for a in rows)
+            writer.writerows(review_cycle.csv_values(a, urls) for a in rows)
         elif not rows:
             self.stdout.write(f"Nothing is due for medical review within {within} days.")
         else:
