@@ -49,6 +49,8 @@ from django.utils.http import http_date
 logger = logging.getLogger("vetted.cache")
 
 GENERATION_KEY = "content-generation"
+# Request headers that can turn a page into a 304 or 412 (get_conditional_response reads only these).
+_CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
 HIT, MISS, OFF, BYPASS, UNAVAILABLE = "hit", "miss", "off", "bypass", "unavailable"
 STATUS_HEADER = "X-Vetted-Cache"
 # Headers that describe one response, not the page: never stored with it.
@@ -195,7 +197,10 @@ def is_private_request(request):
 
 def page_key(request, params):
     """The cache key of a page: scheme, host, path and only the query parameters the view reads."""
-    query = urlencode(sorted((name, value) for name in params for value in request.GET.getlist(name)))
+    if request.META.get("QUERY_STRING"):
+        query = urlencode(sorted((name, value) for name in params for value in request.GET.getlist(name)))
+    else:
+        query = ""  # most requests: no query string to parse
     raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return "page:" + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
 
@@ -223,20 +228,22 @@ def _storable(request, response):
 
 def _respond(request, entry, response, status, now):
     """Headers for a public page, then a 304 if the reader's copy is current."""
-    if response is None:
-        response = HttpResponse(entry["body"], status=200)
-        for name, value in entry["headers"]:
-            response.headers[name] = value
     shared_seconds = max(0, int(min(settings.HTTP_CACHE_SECONDS, entry["expires"] - now)))
-    response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={shared_seconds}"
-    response.headers["ETag"] = entry["etag"]
     last_modified = entry.get("last_modified")
+    own = {"Cache-Control": f"public, max-age=0, s-maxage={shared_seconds}", "ETag": entry["etag"]}
     if last_modified:
-        response.headers["Last-Modified"] = http_date(last_modified)
-    patch_vary_headers(response, ("Cookie",))
-    response = get_conditional_response(
-        request, etag=entry["etag"], last_modified=int(last_modified) if last_modified else None, response=response
-    )
+        own["Last-Modified"] = http_date(last_modified)
+    if response is None:
+        # A hit: the stored headers never include Vary (see _UNSTORED_HEADERS), so it is just Cookie.
+        response = HttpResponse(entry["body"], headers={**dict(entry["headers"]), **own, "Vary": "Cookie"})
+    else:
+        for name, value in own.items():
+            response.headers[name] = value
+        patch_vary_headers(response, ("Cookie",))
+    if any(name in request.META for name in _CONDITIONAL_HEADERS):
+        response = get_conditional_response(
+            request, etag=entry["etag"], last_modified=int(last_modified) if last_modified else None, response=response
+        )
     response.headers[STATUS_HEADER] = status
     if response.status_code == 200:
         # Set here: a hit skips CommonMiddleware, and without a length gunicorn would chunk.
