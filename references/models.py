@@ -98,6 +98,17 @@ class Reference(models.Model):
                 violation_error_message="A reference with this URL already exists.",
             ),
         ]
+        # The review schedule lists broken and redirected links: a few rows among tens of
+        # thousands, found through these small partial indexes (their conditions are the
+        # querysets' filters) rather than by reading every reference.
+        indexes = [
+            models.Index(
+                fields=["title"],
+                condition=Q(checked_at__isnull=False) & (Q(http_status__gte=400) | Q(http_status__isnull=True)),
+                name="reference_broken_idx",
+            ),
+            models.Index(fields=["title"], condition=~Q(final_url="") & Q(http_status__lt=400), name="reference_redirected_idx"),
+        ]
 
     def __str__(self):
         titles = "; ".join(self.titles)
