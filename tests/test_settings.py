@@ -46,3 +46,16 @@ def test_development_defaults_pass_the_system_check():
 def test_production_settings_with_what_they_need_pass_the_check():
     result = run_check(SECRET_KEY="x" * 60, ALLOWED_HOSTS="health.example.org")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    """JIT compiling cost the review schedule 150-200 ms a view: every connection turns it off."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
