@@ -307,6 +307,12 @@ class Article(models.Model):
         related_name="+",
         help_text="Who made the latest review (the latest by date, then by when it was recorded).",
     )
+    # The latest review date plus the article's interval (its own, its series' or the site's), kept
+    # by review_cycle.refresh_due_dates() whenever one of those changes, so the review schedule
+    # filters and sorts on an indexed date. Derived like the fields above.
+    next_review_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="When the next review is due; empty when never reviewed."
+    )
     assigned_reviewer = models.ForeignKey(
         Reviewer,
         null=True,
@@ -317,7 +323,7 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
-    DERIVED_FIELDS = ("last_reviewed_on", "last_signed_off_at", "last_reviewer")
+    DERIVED_FIELDS = ("last_reviewed_on", "last_signed_off_at", "last_reviewer", "next_review_on")
     history = HistoricalRecords(bases=[RevisionSnapshot], excluded_fields=["updated_at", *DERIVED_FIELDS])
 
     class Meta:
@@ -339,9 +345,16 @@ class Article(models.Model):
             models.Index(
                 fields=["status", "-publish_at", "-id"],
                 include=["last_reviewed_on", "review_interval_months", "content_changed_at", "last_signed_off_at",
-                         "last_reviewer", "referenced_on", "updated_at", "title", "slug"],
+                         "last_reviewer", "referenced_on", "updated_at", "title", "slug", "next_review_on"],
                 name="article_review_cycle_idx",
             ),
+            # The schedule's groups (overdue, due within 30 or 90 days) read their page of rows in due
+            # order straight from this index, and "references older than N years" from the next.
+            models.Index(
+                fields=["status", "next_review_on"], include=["content_changed_at", "last_signed_off_at"],
+                name="article_next_review_idx",
+            ),
+            models.Index(fields=["status", "referenced_on"], name="article_referenced_idx"),
         ]
         permissions = [
             ("edit_any_article", "Can edit any article in any state"),
@@ -480,11 +493,12 @@ class MedicalReview(models.Model):
             raise ValidationError({"reviewed_on": "A review date cannot be in the future."})
 
 
-def refresh_review_dates(article_ids=None):
+def refresh_review_dates(article_ids=None, *, due_dates=True):
     """Copy the latest review date, its reviewer and the sign-off time of these articles (all when None) from their reviews.
 
     One UPDATE. Runs whenever a review is saved or deleted (the receivers below); code that writes
-    reviews with ``bulk_create`` or ``QuerySet.update()`` calls it itself.
+    reviews with ``bulk_create`` or ``QuerySet.update()`` calls it itself. Then the due dates
+    (``review_cycle.refresh_due_dates``), unless ``due_dates`` is false.
     """
     reviews = MedicalReview.objects.filter(article=OuterRef("pk"))
     articles = Article.objects.all() if article_ids is None else Article.objects.filter(pk__in=article_ids)
@@ -494,6 +508,10 @@ def refresh_review_dates(article_ids=None):
         last_reviewer=Subquery(latest.values("reviewer_id")[:1]),
         last_signed_off_at=Subquery(reviews.order_by("-created_at").values("created_at")[:1]),
     )
+    if due_dates:
+        from .review_cycle import refresh_due_dates
+
+        refresh_due_dates(article_ids)
 
 
 @receiver(post_init, sender=MedicalReview)
@@ -503,9 +521,10 @@ def _remember_reviewed_article(sender, instance, **kwargs):
 
 @receiver(post_save, sender=MedicalReview)
 @receiver(post_delete, sender=MedicalReview)
-def _review_dates_follow_reviews(sender, instance, **kwargs):
-    # Both articles when a review was moved from one to another.
-    refresh_review_dates({instance.article_id, getattr(instance, "_article_id_at_load", None)} - {None})
+def _review_dates_follow_reviews(sender, instance, raw=False, **kwargs):
+    # Both articles when a review was moved from one to another. A fixture (a backup being
+    # restored) brings its articles' due dates, worked out with series that may not be loaded yet.
+    refresh_review_dates({instance.article_id, getattr(instance, "_article_id_at_load", None)} - {None}, due_dates=not raw)
     instance._article_id_at_load = instance.article_id
 
 
@@ -552,6 +571,55 @@ class SeriesEntry(models.Model):
             "previous_entry": entries[index - 1] if index > 0 else None,
             "next_entry": entries[index + 1] if index + 1 < len(entries) else None,
         }
+
+
+# --- Stored due dates follow what they are worked out from (see review_cycle.refresh_due_dates) ---
+# Reviews: refresh_review_dates() above. Here: an article's or a series' own interval, and which
+# series an article is in. Each remembers what it was loaded with, so a save that changes none of
+# it costs nothing.
+
+_UNLOADED = object()  # a deferred field: never read here (reading it would cost a query)
+
+
+def _placement(entry):
+    return entry.__dict__.get("article_id", _UNLOADED), entry.__dict__.get("series_id", _UNLOADED)
+
+
+@receiver(post_init, sender=Article)
+@receiver(post_init, sender=Series)
+def _remember_interval(sender, instance, **kwargs):
+    instance._interval_at_load = instance.__dict__.get("review_interval_months", _UNLOADED)
+
+
+@receiver(post_save, sender=Article)
+@receiver(post_save, sender=Series)
+def _due_dates_follow_interval(sender, instance, created, raw=False, **kwargs):
+    if created or raw or instance._interval_at_load == instance.__dict__.get("review_interval_months", _UNLOADED):
+        return  # a new article has no review yet; a fixture brings its own dates
+    from .review_cycle import refresh_due_dates
+
+    if sender is Article:
+        refresh_due_dates([instance.pk])
+    else:
+        refresh_due_dates(SeriesEntry.objects.filter(series_id=instance.pk).values("article_id"))
+    instance._interval_at_load = instance.review_interval_months
+
+
+@receiver(post_init, sender=SeriesEntry)
+def _remember_series_entry(sender, instance, **kwargs):
+    instance._placement_at_load = _placement(instance)
+
+
+@receiver(post_save, sender=SeriesEntry)
+@receiver(post_delete, sender=SeriesEntry)
+def _due_dates_follow_series(sender, instance, raw=False, **kwargs):
+    before = instance._placement_at_load
+    if raw or (kwargs.get("created") is False and before == _placement(instance)):
+        return  # only its position or label changed
+    from .review_cycle import refresh_due_dates
+
+    refresh_due_dates({instance.article_id, before[0]} - {None, _UNLOADED})
+    instance._placement_at_load = _placement(instance)
 
 
 class RelatedLink(models.Model):
@@ -711,6 +779,24 @@ class PendingLink(models.Model):
 
     def __str__(self):
         return f"{self.article}: {self.get_kind_display()} “{self.title}” (not imported yet)"
+
+
+class ReviewPolicy(models.Model):
+    """One row: the site's default review interval that the stored due dates were worked out with.
+
+    ``Article.next_review_on`` depends on ``settings.REVIEW_INTERVAL_MONTHS``; when the setting
+    changes, ``review_cycle.ensure_due_dates()`` sees that it differs from this row and works
+    every due date out again before the schedule reads them.
+    """
+
+    default_interval_months = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = "review policy"
+        verbose_name_plural = "review policy"
+
+    def __str__(self):
+        return f"due dates worked out with a default of {self.default_interval_months} months"
 
 
 class ContentGeneration(models.Model):

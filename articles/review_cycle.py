@@ -11,10 +11,9 @@ Policy in one place:
   most recent review was recorded (a review entered after an edit signs that edit off). Only :func:`record_content_change` moves ``content_changed_at``;
   nothing but a new review moves "last reviewed".
 
-The date arithmetic runs in SQL on SQLite and PostgreSQL alike without database date functions:
-the due date's month is ``year * 12 + month - 1 + interval`` and its day is the review's day,
-clamped to the month's end. "Due on or before T" is then a comparison of whole numbers, with
-T's month and day worked out in Python (see :func:`due_by`).
+The due date is worked out in Python (:func:`add_months`) and stored on the article
+(``next_review_on``) whenever one of its inputs changes (:func:`refresh_due_dates`), so "due on
+or before T" is an indexed date comparison on SQLite and PostgreSQL alike.
 """
 
 import bisect
@@ -29,7 +28,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, ExpressionWrapper, F, Max, OuterRef, Q, Value
-from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear, NullIf, TruncDate
+from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils import timezone
 
 EDITOR_GROUP = "Editor"
@@ -95,14 +94,8 @@ class FirstInteger(AsReturned, Coalesce):
     """``Coalesce`` of whole numbers, which both databases return as ``int``."""
 
 
-def annotate_review_dates(queryset):
-    """Annotate each article with its review interval and due month/day, in SQL (no query per row).
-
-    ``interval_months``, ``due_month`` (year * 12 + month - 1 of the due date) and ``due_day``
-    (the review's day of month; the real due day is this clamped to the month's end), computed
-    from the article's ``last_reviewed_on`` and ``last_signed_off_at``: columns kept in step with
-    its reviews (``models.refresh_review_dates``), so no review is read or grouped here.
-    """
+def annotate_interval(queryset):
+    """Annotate each article with ``interval_months``: its own, else its series', else the site's."""
     return queryset.annotate(
         interval_months=FirstInteger(
             # A stray 0 (forms refuse it) means "not set", as in interval_for().
@@ -111,12 +104,59 @@ def annotate_review_dates(queryset):
             Value(default_interval()),
             output_field=models.IntegerField(),
         ),
-    ).annotate(
-        # Cast: PostgreSQL's EXTRACT gives numeric, and whole-number arithmetic is much faster.
-        due_month=Cast(ExtractYear("last_reviewed_on"), models.IntegerField()) * 12
-        + Cast(ExtractMonth("last_reviewed_on"), models.IntegerField()) - 1 + F("interval_months"),
-        due_day=Cast(ExtractDay("last_reviewed_on"), models.IntegerField()),
     )
+
+
+def annotate_review_dates(queryset):
+    """Annotate each article with its review interval, for a queryset that filters or sorts on the
+    stored due date ``next_review_on`` (made current first: see :func:`ensure_due_dates`).
+
+    The dates come from columns kept in step with the article's reviews and intervals
+    (``models.refresh_review_dates``, :func:`refresh_due_dates`): no review is read or grouped here.
+    """
+    ensure_due_dates()
+    return annotate_interval(queryset)
+
+
+def refresh_due_dates(article_ids=None):
+    """Store ``next_review_on`` (the latest review plus the interval) for these articles
+    (all when None; ids or a queryset of them). Writes only the dates that moved; returns how many.
+
+    Runs after every change that can move a due date: a review saved or deleted
+    (``refresh_review_dates``), an article's or a series' interval changed, an article put in or
+    taken out of a series (receivers in ``models``), the site's default changed
+    (:func:`ensure_due_dates`). ``QuerySet.update()`` of any of those calls it itself.
+    """
+    from .models import Article
+
+    articles = Article.objects.all() if article_ids is None else Article.objects.filter(pk__in=article_ids)
+    rows = annotate_interval(articles).values_list("pk", "last_reviewed_on", "interval_months", "next_review_on")
+    moved = collections.defaultdict(list)
+    for pk, reviewed_on, interval, stored in rows.order_by().iterator(chunk_size=5000):
+        due = add_months(reviewed_on, interval) if reviewed_on else None
+        if due != stored:
+            moved[due].append(pk)
+    for due, pks in moved.items():
+        for start in range(0, len(pks), 500):  # SQLite takes at most 999 parameters
+            Article.objects.filter(pk__in=pks[start:start + 500]).update(next_review_on=due)
+    return sum(len(pks) for pks in moved.values())
+
+
+def ensure_due_dates():
+    """Work every stored due date out again when ``settings.REVIEW_INTERVAL_MONTHS`` is not the
+    default they were worked out with (``ReviewPolicy``). One primary-key read when it is."""
+    from .models import ReviewPolicy
+
+    default = default_interval()
+    if ReviewPolicy.objects.filter(pk=1, default_interval_months=default).exists():
+        return
+    with transaction.atomic():
+        # Locked: of two processes that see the change, the second waits and finds it done.
+        policy = ReviewPolicy.objects.select_for_update().filter(pk=1).first()
+        if policy is not None and policy.default_interval_months == default:
+            return
+        refresh_due_dates()
+        ReviewPolicy.objects.update_or_create(pk=1, defaults={"default_interval_months": default})
 
 
 def last_reviewed_by(queryset, reviewer):
@@ -128,38 +168,23 @@ def last_reviewed_by(queryset, reviewer):
 
 
 def due_by(day):
-    """Q for "reviewed, and next review due on or before ``day``" on an annotated queryset."""
-    index = month_index(day)
-    if day.day == calendar.monthrange(day.year, day.month)[1]:
-        # Any due day in this month, clamped, is on or before its last day.
-        return Q(due_month__lte=index)
-    return Q(due_month__lt=index) | Q(due_month=index, due_day__lte=day.day)
+    """Q for "reviewed, and next review due on or before ``day``" (never reviewed: no stored date)."""
+    return Q(next_review_on__lte=day)
 
 
 NEVER_REVIEWED = Q(last_reviewed_on=None)
 CHANGED_SINCE_REVIEW = Q(content_changed_at__gt=F("last_signed_off_at"))
 
 
-def reviewed_due_by(day):
-    return ~NEVER_REVIEWED & due_by(day)
-
-
-def reviewed_due_between(after, until):
+def due_between(after, until):
     """Reviewed articles due after ``after`` and on or before ``until``."""
-    return ~NEVER_REVIEWED & due_by(until) & ~due_by(after)
+    return Q(next_review_on__gt=after, next_review_on__lte=until)
 
 
 def due_within(days, today=None):
     """Q for the due list: never reviewed, overdue, or due within ``days`` days from today."""
     today = today or timezone.localdate()
     return NEVER_REVIEWED | due_by(today + datetime.timedelta(days=days))
-
-
-def next_due(article):
-    """The due date of an annotated article (or a DueRow); None when never reviewed (due at once)."""
-    if article.last_reviewed_on is None:
-        return None
-    return add_months(article.last_reviewed_on, article.interval_months)
 
 
 # --- The schedule ------------------------------------------------------------------------------
@@ -172,17 +197,19 @@ class Group:
     slug: str
     label: str
     description: str
+    # Whether every article in the group has a due date (see due_rows).
+    dated: bool = False
 
     def q(self, today):
         """The group's condition on a ``with_review_dates()`` queryset."""
         day = datetime.timedelta(days=1)
         match self.slug:
             case "overdue":
-                return reviewed_due_by(today - day)
+                return due_by(today - day)
             case "due-30":
-                return reviewed_due_between(today - day, today + 30 * day)
+                return due_between(today - day, today + 30 * day)
             case "due-90":
-                return reviewed_due_between(today + 30 * day, today + 90 * day)
+                return due_between(today + 30 * day, today + 90 * day)
             case "changed":
                 return CHANGED_SINCE_REVIEW
             case "never":
@@ -191,9 +218,9 @@ class Group:
 
 
 GROUPS = [
-    Group("overdue", "Overdue", "The next review date has passed."),
-    Group("due-30", "Due within 30 days", "Due today or in the next 30 days."),
-    Group("due-90", "Due in 31–90 days", "Due after the next 30 days and within 90."),
+    Group("overdue", "Overdue", "The next review date has passed.", dated=True),
+    Group("due-30", "Due within 30 days", "Due today or in the next 30 days.", dated=True),
+    Group("due-90", "Due in 31–90 days", "Due after the next 30 days and within 90.", dated=True),
     Group("changed", "Changed since review", "Title, body or citations changed after the latest sign-off."),
     Group("never", "Never reviewed", "Published without a medical review: due at once."),
     Group("all", "All published", "Every article in the review cycle."),
@@ -202,30 +229,30 @@ GROUPS_BY_SLUG = {group.slug: group for group in GROUPS}
 
 
 class DueCounts:
-    """How many articles of an annotated queryset fall due on each date: one query, grouped by due
-    month and day, so its size is bounded by the number of distinct due dates, not of articles.
+    """How many articles of a queryset fall due on each date: one query, grouped by the stored due
+    date, so its size is bounded by the number of distinct due dates, not of articles.
 
     Every count of the schedule (its groups and the forecast) is read from these totals, which
-    agree with the groups' filters (:meth:`Group.q`) by construction: the same clamped due date.
+    agree with the groups' filters (:meth:`Group.q`) by construction: the same stored due date.
     """
 
     def __init__(self, queryset):
         changed = ExpressionWrapper(CHANGED_SINCE_REVIEW, output_field=models.BooleanField())
         rows = (
             queryset.annotate(changed_flag=changed)
-            .values_list("due_month", "due_day", "changed_flag")
+            .values_list("next_review_on", "changed_flag")
             .annotate(n=Count("pk"))
             .order_by()
         )
         self.total = self.never = self.changed = 0
         per_day = collections.Counter()
-        for due_month, due_day, changed_flag, n in rows:
+        for due, changed_flag, n in rows:
             self.total += n
             self.changed += n if changed_flag else 0
-            if due_month is None:
+            if due is None:
                 self.never += n
             else:
-                per_day[date_in_month(due_month, due_day)] += n
+                per_day[due] += n
         self._days = sorted(per_day)
         self._running = list(itertools.accumulate(per_day[d] for d in self._days))
 
@@ -331,13 +358,17 @@ def stale_reference_cutoff(today):
 # The columns of a due-list row, in DueRow's order.
 DUE_ROW_COLUMNS = (
     "pk", "title", "slug", "published_on", "referenced_on", "changed_on", "changed", "last_reviewed_on",
-    "last_reviewer_id", "interval_months", "series_entry__series__title",
+    "last_reviewer_id", "interval_months", "series_entry__series__title", "next_review_on",
 )
 
 
-def due_rows(queryset):
+def due_rows(queryset, *, dated=False):
     """Annotated articles as due-list rows (tuples of ``DUE_ROW_COLUMNS``): soonest due first (never
     reviewed first of all), with the series title.
+
+    ``dated``: every article of ``queryset`` has a due date (a group of :attr:`Group.dated`), so
+    PostgreSQL can read them in order from ``article_next_review_idx`` (its NULLs sort last, and
+    asking for them first would make it sort every row instead).
 
     Plain values, not model instances, and dates rather than times where a date is all that is
     shown (reading a time with its zone costs far more): ``review_due`` prints fifty thousand rows
@@ -349,7 +380,7 @@ def due_rows(queryset):
             changed_on=LocalDate("content_changed_at"),
             changed=ExpressionWrapper(CHANGED_SINCE_REVIEW, output_field=models.BooleanField()),
         )
-        .order_by(F("due_month").asc(nulls_first=True), "due_day", "title", "id")
+        .order_by("next_review_on" if dated else F("next_review_on").asc(nulls_first=True), "title", "id")
         .values_list(*DUE_ROW_COLUMNS)
     )
 
@@ -381,9 +412,9 @@ class DueRow:
     last_reviewer_id: int | None
     interval_months: int
     series_title: str | None
+    # The stored due date (None: never reviewed, due now).
+    next_due: datetime.date | None
     last_reminder_at: datetime.datetime | None = None
-    # None: never reviewed, due now.
-    next_due: datetime.date | None = None
     # The date reminders are keyed on; for a never-reviewed article, the day it was published.
     due_on: datetime.date | None = None
     days_overdue: int = 0
@@ -401,7 +432,7 @@ def decorate(values, reviewers, today, reminders=None):
     (``reminders``, from :func:`last_reminders`)."""
     row = DueRow(*values)
     row.changed = bool(row.changed)
-    row.next_due = row.due_on = next_due(row)
+    row.due_on = row.next_due
     if row.next_due is None:
         row.due_on = min(row.published_on, today) if row.published_on else today
     row.days_overdue = max(0, (today - row.due_on).days)
@@ -566,7 +597,7 @@ def confirmable(user, today=None):
         return Article.objects.none()
     today = today or timezone.localdate()
     mine = last_reviewed_by(Article.objects.in_review_cycle().with_review_dates(), reviewer)
-    return mine.filter(reviewed_due_by(today + datetime.timedelta(days=30)) | CHANGED_SINCE_REVIEW)
+    return mine.filter(due_by(today + datetime.timedelta(days=30)) | CHANGED_SINCE_REVIEW)
 
 
 def confirm_no_change(article_id, *, user, notes=""):

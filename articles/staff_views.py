@@ -133,7 +133,7 @@ def review_schedule(request):
     in_group = queryset.filter(review_cycle.GROUPS_BY_SLUG[group].q(today))
     if request.GET.get("export") == "csv":
         return _csv_response(in_group, by_id, today, group)
-    rows = review_cycle.due_rows(in_group)
+    rows = review_cycle.due_rows(in_group, dated=review_cycle.GROUPS_BY_SLUG[group].dated)
 
     counts, forecast = review_cycle.summary(queryset, today)
     paginator = Paginator(rows, ROWS_PER_PAGE)

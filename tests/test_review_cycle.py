@@ -44,14 +44,13 @@ def _due(article_, today):
 )
 @pytest.mark.parametrize("months", [1, 3, 12, 13, 24])
 def test_sql_due_filter_agrees_with_python_dates_on_every_day_around_the_due_date(make, reviewed, months):
-    """Months arithmetic in SQL (SQLite and PostgreSQL) gives the same due date as add_months()."""
+    """The stored due date is add_months() of the review, and the due filter agrees with it on every day around it."""
     a = make.article(reviewed_on=reviewed, review_interval_months=months)
     due = add_months(reviewed, months)
     for offset in range(-4, 5):
         day = due + datetime.timedelta(days=offset)
         assert _due(a, day) == (due <= day), (due, day)
-    annotated = Article.objects.with_review_dates().get(pk=a.pk)
-    assert review_cycle.next_due(annotated) == due
+    assert Article.objects.get(pk=a.pk).next_review_on == due
 
 
 def test_interval_precedence_is_article_then_series_then_site(make, settings):
@@ -68,10 +67,10 @@ def test_interval_precedence_is_article_then_series_then_site(make, settings):
     in_plain_series = make.article(reviewed_on=reviewed, review_interval_months=0)  # 0 (from a script) = not set
     make.series_entry(plain_series, in_plain_series, 1)
 
-    annotated = {a.pk: a for a in Article.objects.with_review_dates()}
+    stored = dict(Article.objects.with_review_dates().values_list("pk", "next_review_on"))
     expected = {site_default: D(2025, 1, 10), in_series: D(2024, 7, 10), own: D(2024, 4, 10), in_plain_series: D(2025, 1, 10)}
     for article_, due in expected.items():
-        assert review_cycle.next_due(annotated[article_.pk]) == due
+        assert stored[article_.pk] == due
         fresh = Article.objects.select_related("series_entry__series").prefetch_related("reviews").get(pk=article_.pk)
         assert fresh.review_dates.next_review_due == due
 
@@ -84,7 +83,61 @@ def test_the_latest_review_sets_the_due_date_and_never_reviewed_is_due_at_once(m
     never = make.article()
     due = set(Article.objects.in_review_cycle().with_review_dates().due_for_review(0).values_list("pk", flat=True))
     assert due == {never.pk}
-    assert review_cycle.next_due(Article.objects.with_review_dates().get(pk=never.pk)) is None
+    assert Article.objects.get(pk=never.pk).next_review_on is None
+
+
+def _stored_due(article_):
+    return Article.objects.get(pk=article_.pk).next_review_on
+
+
+def test_the_stored_due_date_follows_the_article_and_series_intervals(make, settings):
+    """Changing an interval (the article's or its series'), or the series an article is in, moves
+    the stored due date at once; saving anything else leaves it."""
+    settings.REVIEW_INTERVAL_MONTHS = 12
+    reviewed = D(2024, 1, 31)
+    a = make.article(reviewed_on=reviewed)
+    assert _stored_due(a) == D(2025, 1, 31)
+
+    a = Article.objects.get(pk=a.pk)
+    a.review_interval_months = 1
+    a.save()
+    assert _stored_due(a) == D(2024, 2, 29)
+    a.review_interval_months = None
+    a.save()
+    assert _stored_due(a) == D(2025, 1, 31)
+
+    series = make.series(review_interval_months=6)
+    entry = make.series_entry(series, a, 1)
+    assert _stored_due(a) == D(2024, 7, 31)
+    series.review_interval_months = 3
+    series.save()
+    assert _stored_due(a) == D(2024, 4, 30)
+    other = make.series()
+    entry.series = other  # moved to a series without its own interval
+    entry.save()
+    assert _stored_due(a) == D(2025, 1, 31)
+    entry.series = series
+    entry.save()
+    assert _stored_due(a) == D(2024, 4, 30)
+    entry.delete()
+    assert _stored_due(a) == D(2025, 1, 31)
+
+
+def test_a_new_site_default_interval_moves_every_stored_due_date_before_the_schedule_reads_them(make, settings):
+    """REVIEW_INTERVAL_MONTHS is read when the due dates are used: a changed setting is applied
+    to every article that has no interval of its own, and only once."""
+    settings.REVIEW_INTERVAL_MONTHS = 12
+    reviewed = D(2024, 5, 31)
+    site = make.article(reviewed_on=reviewed)
+    own = make.article(reviewed_on=reviewed, review_interval_months=3)
+    assert list(Article.objects.with_review_dates().filter(review_cycle.due_by(D(2024, 12, 31)))) == [own]
+
+    settings.REVIEW_INTERVAL_MONTHS = 6
+    assert set(Article.objects.with_review_dates().filter(review_cycle.due_by(D(2024, 12, 31)))) == {own, site}
+    assert (_stored_due(site), _stored_due(own)) == (D(2024, 11, 30), D(2024, 8, 31))
+    Article.objects.filter(pk=site.pk).update(next_review_on=D(2030, 1, 1))  # not worked out again while the setting stands
+    Article.objects.with_review_dates()
+    assert _stored_due(site) == D(2030, 1, 1)
 
 
 def test_drafts_are_not_in_the_review_cycle(make):

@@ -221,10 +221,11 @@ class Command(BaseCommand):
                 position = self.series_positions[s.pk]
                 entries.append(SeriesEntry(series=s, article=article, position=position, label=f"Part {position}"))
         MedicalReview.objects.bulk_create(reviews, batch_size=5000)
-        refresh_review_dates([a.pk for a in new])  # bulk_create sends no signals
         Citation.objects.bulk_create(cites, batch_size=5000)
         TaggedItem.objects.bulk_create(tagged, batch_size=5000)
         SeriesEntry.objects.bulk_create(entries, batch_size=5000)
+        # bulk_create sends no signals: review dates, and due dates (which need the series), by hand.
+        refresh_review_dates([a.pk for a in new])
         return [a.pk for a in new if a.status == Article.Status.PUBLISHED]
 
     def _related(self, published_ids):
