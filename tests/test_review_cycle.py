@@ -5,10 +5,11 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from articles import review_cycle
-from articles.models import Article, ArticleEvent, MedicalReview
+from articles.models import Article, ArticleEvent, MedicalReview, ReviewPolicy
 from articles.review_cycle import add_months
 
 pytestmark = pytest.mark.django_db
@@ -138,6 +139,20 @@ def test_a_new_site_default_interval_moves_every_stored_due_date_before_the_sche
     Article.objects.filter(pk=site.pk).update(next_review_on=D(2030, 1, 1))  # not worked out again while the setting stands
     Article.objects.with_review_dates()
     assert _stored_due(site) == D(2030, 1, 1)
+
+
+def test_migrate_applies_a_new_site_default_to_the_stored_due_dates(make, settings):
+    """A deploy runs migrate: that is when a changed REVIEW_INTERVAL_MONTHS is applied, so no
+    reader of the schedule waits for a whole catalogue's dates to be worked out again."""
+    settings.REVIEW_INTERVAL_MONTHS = 12
+    a = make.article(reviewed_on=D(2024, 5, 31))
+    Article.objects.with_review_dates()
+    assert ReviewPolicy.objects.get().default_interval_months == 12
+
+    settings.REVIEW_INTERVAL_MONTHS = 6
+    call_command("migrate", verbosity=0)
+    assert ReviewPolicy.objects.get().default_interval_months == 6
+    assert _stored_due(a) == D(2024, 11, 30)
 
 
 def test_drafts_are_not_in_the_review_cycle(make):
