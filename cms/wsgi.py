@@ -1,4 +1,8 @@
-"""WSGI entry point (gunicorn cms.wsgi)."""
+"""WSGI entry point (gunicorn cms.wsgi).
+
+Fresh cached pages are answered before Django's handler runs (``articles.caching.PageCacheApplication``);
+everything else is Django's.
+"""
 
 import os
 
@@ -7,3 +11,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
 
 application = get_wsgi_application()
+
+from articles.caching import PageCacheApplication  # noqa: E402  (needs the apps loaded above)
+
+application = PageCacheApplication(application)

@@ -1,6 +1,7 @@
 """Public pages are cached for anonymous readers, invalidated by any change, and answer conditional requests."""
 
 import datetime
+import io
 import logging
 
 import pytest
@@ -488,3 +489,119 @@ def test_feeds_and_sitemap_are_cached_and_invalidated_like_pages(client, page_ca
     committed(lambda: type(site).objects.get(pk=site.pk).save())
     for url in ["/feed/", "/sitemap.xml"]:
         assert client.get(url)["X-Vetted-Cache"] != "hit", url
+
+
+# --- The WSGI fast path (cms/wsgi.py): hits answered before Django's handler runs ----------------
+
+
+@pytest.fixture
+def wsgi(page_cache):
+    """Call the production WSGI application; returns (status, headers, body, whether Django handled it)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    from cms.wsgi import application
+
+    handled = []
+
+    def started(**kwargs):
+        handled.append(True)
+
+    # As Django's test client does: the test's transaction must outlive each request.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    signals.request_started.connect(started)
+
+    def call(path, method="GET", query="", **extra):
+        handled.clear()
+        environ = {
+            "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query, "SCRIPT_NAME": "",
+            "SERVER_NAME": "testserver", "SERVER_PORT": "80", "HTTP_HOST": "testserver",
+            "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(b""), "wsgi.errors": io.StringIO(), **extra,
+        }
+        answer = {}
+
+        def start_response(status, headers, exc_info=None):
+            answer.update(status=int(status.split()[0]), headers=dict(headers))
+
+        result = application(environ, start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        return answer["status"], answer["headers"], body, bool(handled)
+
+    yield call
+    signals.request_started.disconnect(started)
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_a_plain_hit_is_answered_before_django_with_the_same_page_and_headers(wsgi, client, site):
+    """GET without a query string, cookie or validator: the fast path answers exactly what the
+    middleware would, and Django's request handling never starts."""
+    status, headers, body, by_django = wsgi("/articles/main/")
+    assert (status, headers[caching.STATUS_HEADER], by_django) == (200, caching.MISS, True)
+    status, headers, fast_body, by_django = wsgi("/articles/main/")
+    assert (status, headers[caching.STATUS_HEADER], by_django) == (200, caching.HIT, False)
+    assert fast_body == body and headers["Content-Length"] == str(len(body))
+    through_django = client.get("/articles/main/")  # a hit served by the middleware
+    assert through_django[caching.STATUS_HEADER] == caching.HIT
+    assert through_django.content == fast_body
+    assert {k.lower(): v for k, v in through_django.items()} == {k.lower(): v for k, v in headers.items()}
+
+
+@pytest.mark.parametrize(
+    ("method", "query", "extra"),
+    [
+        ("HEAD", "", {}),
+        ("GET", "utm_source=news", {}),
+        ("GET", "", {"HTTP_COOKIE": "sessionid=abc"}),
+        ("GET", "", {"HTTP_IF_MODIFIED_SINCE": "Sun, 01 Jan 2045 00:00:00 GMT"}),
+    ],
+)
+def test_other_requests_go_on_to_django(wsgi, site, method, query, extra):
+    """HEAD, query strings, sessions and conditional requests are Django's to answer, as before."""
+    wsgi("/articles/main/")
+    status, headers, body, by_django = wsgi("/articles/main/", method=method, query=query, **extra)
+    assert by_django
+    if "HTTP_COOKIE" in extra:
+        assert headers[caching.STATUS_HEADER] == caching.BYPASS
+    elif "HTTP_IF_MODIFIED_SINCE" in extra:
+        assert status == 304
+    else:
+        assert (status, headers[caching.STATUS_HEADER]) == (200, caching.HIT)
+
+
+def test_a_miss_is_looked_up_once(wsgi, site, monkeypatch):
+    """The fast path hands its miss on: the middleware and the view do not ask the cache again."""
+    lookups = []
+    real = caching._lookup
+    monkeypatch.setattr(caching, "_lookup", lambda key: lookups.append(key) or real(key))
+    status, headers, body, by_django = wsgi("/articles/main/")
+    assert (status, headers[caching.STATUS_HEADER], by_django) == (200, caching.MISS, True)
+    assert len(lookups) == 1
+
+
+def test_the_fast_path_never_serves_a_page_older_than_an_edit(wsgi, site, committed):
+    """Same generation rule as every hit: after an edit commits, the next plain GET renders anew."""
+    wsgi("/articles/main/")
+    assert wsgi("/articles/main/")[3] is False
+
+    def rename():
+        site.title = "Renamed article"
+        site.save()
+
+    committed(rename)
+    status, headers, body, by_django = wsgi("/articles/main/")
+    assert (headers[caching.STATUS_HEADER], by_django) == (caching.MISS, True)
+    assert b"Renamed article" in body
+
+
+def test_a_host_that_is_not_allowed_gets_djangos_400_not_a_cached_page(wsgi, site):
+    """get_host() refuses the host inside the fast path; Django then answers it as always."""
+    wsgi("/articles/main/")
+    status, headers, body, by_django = wsgi("/articles/main/", HTTP_HOST="evil.example")
+    assert (status, by_django) == (400, True)
