@@ -5,7 +5,9 @@ accounts that are not staff (or lack permission to view articles) get 403.
 """
 
 import csv
+from dataclasses import dataclass
 from functools import wraps
+from html import escape
 
 from django import forms
 from django.conf import settings
@@ -18,7 +20,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
@@ -56,16 +58,31 @@ class QuickSelect(forms.Select):
     """A ``<select>`` written out in Python.
 
     The schedule's filters list every reviewer, series and tag: thousands of options on a large
-    site, and the template-rendered widget spends about 100 µs on each (a quarter of a second a page).
+    site, and the template-rendered widget spends about 100 µs on each (a quarter of a second a
+    page); ``format_html`` still 10 µs. Each value and label is escaped with the standard
+    library's ``html.escape`` (the same five characters as Django's ``escape``).
     """
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "", "<option value=\"{}\"{}>{}</option>",
-            ((key, mark_safe(" selected") if str(key) in selected else "", label) for key, label in self.choices),
+        options = "".join(
+            f'<option value="{escape(str(key))}"{" selected" if str(key) in selected else ""}>{escape(str(label))}</option>'
+            for key, label in self.choices
         )
-        return format_html("<select name=\"{}\"{}>{}</select>", name, flatatt(self.build_attrs(self.attrs, attrs)), options)
+        return format_html("<select name=\"{}\"{}>{}</select>", name, flatatt(self.build_attrs(self.attrs, attrs)), mark_safe(options))  # escaped above
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A series or tag in a filter list: plain values (a large site has thousands; model instances
+    cost ten times as much to build)."""
+
+    pk: int
+    slug: str
+    label: str
+
+    def __str__(self):
+        return self.label
 
 
 class ScheduleFilters(forms.Form):
@@ -100,9 +117,9 @@ def _filtered(data):
     if data["reviewer"]:
         queryset = review_cycle.last_reviewed_by(queryset, data["reviewer"])
     if data["series"]:
-        queryset = queryset.filter(series_entry__series=data["series"])
+        queryset = queryset.filter(series_entry__series_id=data["series"].pk)
     if data["tag"]:
-        queryset = queryset.filter(tags=data["tag"])
+        queryset = queryset.filter(tags__id=data["tag"].pk)
     return queryset
 
 
@@ -124,8 +141,9 @@ def review_schedule(request):
     today = timezone.localdate()
     # Only what the filter lists and the rows show: a large site has thousands of series and tags.
     reviewers = list(Reviewer.objects.order_by("name").only("slug", "name"))
-    series = list(Series.objects.order_by("title").only("slug", "title"))
-    filters = ScheduleFilters(request.GET, reviewers=reviewers, series=series, tags=list(Tag.objects.order_by("name")))
+    series = [Choice(*row) for row in Series.objects.order_by("title").values_list("pk", "slug", "title")]
+    tags = [Choice(*row) for row in Tag.objects.order_by("name").values_list("pk", "slug", "name")]
+    filters = ScheduleFilters(request.GET, reviewers=reviewers, series=series, tags=tags)
     selected = filters.selected()
     group = selected["group"]
     queryset = _filtered(selected)
