@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
-from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
@@ -65,6 +65,13 @@ class Reviewer(models.Model):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
 
+class SeriesQuerySet(models.QuerySet):
+    def with_published_articles(self, now=None):
+        """Series a reader can open: at least one published article (a probe of an index per series)."""
+        published = Article.objects.published(now).filter(pk=OuterRef("article_id"))
+        return self.filter(Exists(SeriesEntry.objects.filter(series=OuterRef("pk")).filter(Exists(published))))
+
+
 class Series(models.Model):
     """An ordered set of articles read in sequence, e.g. treatment by stage."""
 
@@ -79,7 +86,7 @@ class Series(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = SlugNaturalKeyManager()
+    objects = SlugNaturalKeyManager.from_queryset(SeriesQuerySet)()
 
     class Meta:
         ordering = ["title"]

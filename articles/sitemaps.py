@@ -150,8 +150,7 @@ class SeriesSitemap(SiteSitemap):
     def paginator(self):
         # Counted with EXISTS rather than by counting the grouped join (a third cheaper).
         paginator = super().paginator
-        entries = SeriesEntry.objects.filter(series=OuterRef("pk"), article__in=Article.objects.published())
-        paginator.count = Series.objects.filter(Exists(entries)).count()
+        paginator.count = Series.objects.with_published_articles().count()
         return paginator
 
     def lastmod(self, item):

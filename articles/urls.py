@@ -8,6 +8,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    path("series/", views.series_index, name="series_index"),
     path("series/<slug:slug>/", views.series_detail, name="series"),
     path("reviewers/<slug:slug>/", views.reviewer_detail, name="reviewer"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),

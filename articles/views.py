@@ -12,7 +12,7 @@ from taggit.models import Tag, TaggedItem
 from . import caching
 from . import search as site_search
 from .caching import public_page
-from .models import Article, MedicalReview, Reviewer, Series, SeriesEntry
+from .models import Article, MedicalReview, Reviewer, Series
 from .pagination import DeferredJoinPaginator
 from .structured_data import (
     article_breadcrumbs,
@@ -24,6 +24,9 @@ from .structured_data import (
 )
 
 PAGE_SIZE = 20
+# The home page names this many series (by title) and links to /series/ for the rest.
+HOME_SERIES = 12
+SERIES_PAGE_SIZE = 50
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE, count_name=None):
@@ -49,9 +52,9 @@ def home(request):
         "articles/home.html",
         {
             "page": paginate(request, articles, count_name="home"),
-            "series_list": Series.objects.filter(
-                Exists(SeriesEntry.objects.filter(series=OuterRef("pk")).filter(Exists(published_pk(OuterRef("article_id")))))
-            ),
+            # One more than shown tells whether to link to the rest, without counting them.
+            "series_list": Series.objects.with_published_articles().only("slug", "title", "description")[: HOME_SERIES + 1],
+            "home_series": HOME_SERIES,
             "structured_data": [website(request)],
         },
     )
@@ -76,6 +79,22 @@ def series_navigation(article, now):
     """Part n of m, previous and next, counting only published entries."""
     entry = getattr(article, "series_entry", None)
     return entry.navigation(now) if entry is not None else {}
+
+
+@public_page
+def series_index(request):
+    """Every series with a published article, by title."""
+    trail = breadcrumbs(("Series", reverse("articles:series_index")))
+    series = Series.objects.with_published_articles().only("slug", "title", "description")
+    return render(
+        request,
+        "articles/series_index.html",
+        {
+            "page": paginate(request, series, per_page=SERIES_PAGE_SIZE, count_name="series"),
+            "breadcrumbs": trail,
+            "structured_data": [breadcrumb_list(trail, request)],
+        },
+    )
 
 
 @public_page

@@ -62,6 +62,7 @@ def pages(kind):
         ("home", "/", 100, False),
         ("article", article and article.get_absolute_url(), 100, False),
         ("series", series and series.get_absolute_url(), 100, False),
+        ("series index", first_url(("articles:series_index", [])), 100, False),
         ("tag", tag and reverse("articles:tag", args=[tag.slug]), 100, False),
         (f"tag page {deep_tag_page}", tag and reverse("articles:tag", args=[tag.slug]) + f"?page={deep_tag_page}", 100, False),
         ("reviewer", reviewer and reviewer.get_absolute_url(), 100, False),

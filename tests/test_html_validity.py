@@ -30,6 +30,7 @@ def demo_pages(client):
         "home": "/",
         "article": article.get_absolute_url(),
         "series": article.series_entry.series.get_absolute_url(),
+        "series-index": "/series/",
         "tag": f"/tags/{article.tags.first().slug}/",
         "reviewer": review.reviewer.get_absolute_url(),
         "search": "/search/?q=treatment",

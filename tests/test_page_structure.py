@@ -10,6 +10,7 @@ pytestmark = pytest.mark.django_db
 PAGES = [
     "/",
     "/articles/stage-3-breast-cancer-treatment-options/",
+    "/series/",
     "/series/breast-cancer-treatment-by-stage/",
     "/tags/breast-cancer/",
     "/reviewers/lucia-moreno/",

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
@@ -106,6 +108,56 @@ def test_series_page_lists_entries_in_order_with_review_dates(client, make):
     page = client.get("/series/by-stage/").text
     assert page.index("Stage 0 article") < page.index("Stage 1 article") < page.index("Stage 2 article")
     assert "Reviewed" in page and "2 May 2023" in page
+
+
+def _series_with_an_article(make, n, **article):
+    series = make.series(title=f"Series {n:02}", slug=f"series-{n}")
+    make.series_entry(series, make.article(**article), 1)
+    return series
+
+
+def test_home_names_a_dozen_series_and_links_to_the_rest(client, make):
+    """A publisher with hundreds of series gets a readable home page: twelve by title, then "All series"."""
+    def series_section():
+        page = client.get("/").text
+        return page[page.index('id="series-heading"'):].split("</section>")[0]
+
+    for n in range(12):
+        _series_with_an_article(make, n)
+    listed = series_section()
+    assert "Series 11" in listed and "All series" not in listed
+    _series_with_an_article(make, 12)
+    listed = series_section()
+    assert "Series 00" in listed and "Series 11" in listed and "Series 12" not in listed
+    assert '<a href="/series/">All series</a>' in listed
+
+
+def test_the_series_index_lists_what_readers_can_open_fifty_a_page(client, make):
+    """By title; a series with only drafts or no articles at all is not listed."""
+    make.series(title="Series AA empty", slug="empty")
+    _series_with_an_article(make, 99, status=Article.Status.DRAFT)
+    for n in range(52):
+        _series_with_an_article(make, n)
+    first = client.get("/series/").text
+    assert first.index("Series 00") < first.index("Series 01") < first.index("Series 49")
+    assert "Series 50" not in first and "Series 99" not in first and "empty" not in first
+    second = client.get("/series/", {"page": 2}).text
+    assert "Series 50" in second and "Series 51" in second and "Series 49" not in second
+    for bad in ["abc", "0", "99999", "%00"]:
+        assert client.get("/series/", {"page": bad}).status_code == 200
+
+
+def test_the_series_index_runs_the_same_queries_for_few_or_many_series(client, make):
+    """Page cache off: a count, a page of keys and the rows, however many series there are."""
+    for n in range(3):
+        _series_with_an_article(make, n)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/series/")
+    for n in range(3, 80):
+        _series_with_an_article(make, n)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/series/").status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
 
 
 @pytest.mark.parametrize("url", ["/articles/nope/", "/series/nope/", "/tags/nope/", "/reviewers/nope/", "/no/such/page/"])
