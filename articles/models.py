@@ -567,6 +567,8 @@ class SeriesEntry(models.Model):
             SeriesEntry.objects.filter(series_id=self.series_id, article__in=Article.objects.published(now))
             .exclude(article_id=self.article_id)
             .select_related("article")
+            # Previous and next show a label and a linked title: not the others' bodies.
+            .only("series_id", "article_id", "position", "label", "article__title", "article__slug")
             .order_by("position")
         )
         entries = sorted([*others, self], key=lambda e: (e.position, e is not self))
