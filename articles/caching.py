@@ -404,6 +404,10 @@ class PageCacheApplication:
             and not any(name in environ for name in _CONDITIONAL_HEADERS)
             and page_cache_seconds() > 0
         ):
+            # Django's request signals are not sent: the local-memory cache's generation query
+            # reuses the worker's connection as is. (Retiring it here as Django does would add a
+            # health-check query to every hit; a broken connection makes the lookup fail, and
+            # Django's handler, which the request then goes to, retires it.)
             try:
                 found = _look_up(WSGIRequest(environ))
             except Exception:  # a disallowed host, a database away: Django answers those properly

@@ -605,3 +605,18 @@ def test_a_host_that_is_not_allowed_gets_djangos_400_not_a_cached_page(wsgi, sit
     wsgi("/articles/main/")
     status, headers, body, by_django = wsgi("/articles/main/", HTTP_HOST="evil.example")
     assert (status, by_django) == (400, True)
+
+
+def test_a_database_outage_during_the_fast_paths_lookup_gets_djangos_503(wsgi, site, monkeypatch):
+    """The local-memory cache reads the generation from the database; when that fails, the
+    request goes on to Django, which answers "temporarily unavailable" rather than an error."""
+    from django.db import OperationalError
+
+    wsgi("/articles/main/")
+
+    def database_away():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(caching, "database_generation", database_away)
+    status, headers, body, by_django = wsgi("/articles/main/")
+    assert (status, by_django) == (503, True)
