@@ -125,7 +125,8 @@ def refresh_due_dates(article_ids=None):
     Runs after every change that can move a due date: a review saved or deleted
     (``refresh_review_dates``), an article's or a series' interval changed, an article put in or
     taken out of a series (receivers in ``models``), the site's default changed
-    (:func:`ensure_due_dates`). ``QuerySet.update()`` of any of those calls it itself.
+    (:func:`ensure_due_dates`). Code that changes one of those with ``QuerySet.update()`` or
+    ``bulk_create`` (no signals) calls it itself, as ``generate_content`` does.
     """
     from .models import Article
 
