@@ -12,8 +12,11 @@ One mechanism for the whole site (README, "Caching and performance"):
 - Where the generation lives depends on the cache. A shared cache (Redis) keeps it as a
   counter beside the pages, so a hit costs one round trip (``get_many`` of the counter and the
   page). A per-process cache (local memory, the default) cannot see another worker's
-  invalidation, so it reads the generation from the one-row ``ContentGeneration`` table: one
-  primary-key query per request, and every worker on every machine agrees at once.
+  invalidation. Its generation has two parts: a token in a small file that every worker on the
+  machine reads on each request (a few microseconds, so the workers of one machine agree at
+  once), and the one-row ``ContentGeneration`` table, which each worker reads again at most every
+  ``PAGE_CACHE_RECHECK_SECONDS``, for edits made on other machines. Without a usable file every
+  request reads the table.
 - Scheduled go-live needs no write: a page is kept no longer than the next ``publish_at``
   still in the future, in the cache and in ``Cache-Control``.
 - Readers with a session cookie (staff) bypass the cache and get ``no-store`` pages; all
@@ -28,6 +31,10 @@ import functools
 import hashlib
 import logging
 import math
+import os
+import secrets
+import stat
+import tempfile
 import time
 from urllib.parse import urlencode
 
@@ -96,10 +103,104 @@ def _seed_shared_generation():
     return None if value is None else f"r{value}"
 
 
+# --- the generation of a per-process cache: a file for this machine, the database for others ---
+
+_UNUSABLE = object()  # the generation file cannot be used: every request reads the database
+_database = {"token": None, "read_at": None}  # the database's generation as this process last read it
+_warned = set()
+_clock = time.monotonic  # tests move it on
+
+
+def generation_file():
+    """The file the workers of this machine share the generation through, or None if it cannot be used.
+
+    ``PAGE_CACHE_GENERATION_FILE``, or one named after the database in a private directory of the
+    temporary directory: every process on this machine that uses the same database (web workers,
+    management commands) finds the same file. A directory that another user could write to is
+    refused, since a token written there could bring back a stale page.
+    """
+    path = settings.PAGE_CACHE_GENERATION_FILE or _default_generation_file(
+        connection.vendor, str(connection.settings_dict["NAME"])
+    )
+    return None if path is _UNUSABLE else path
+
+
+@functools.lru_cache(maxsize=8)
+def _default_generation_file(vendor, name):
+    directory = os.path.join(tempfile.gettempdir(), f"vetted-{os.getuid()}")
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        status = os.stat(directory, follow_symlinks=False)
+    except OSError as error:
+        _warn_once(directory, "Cannot use %s for the page cache's generation (%s); every request reads it from the database", error)
+        return _UNUSABLE
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid() or status.st_mode & 0o022:
+        _warn_once(directory, "%s is not a directory of this user that no one else can write to (%s); "
+                   "every request reads the generation from the database", "owner or mode")
+        return _UNUSABLE
+    digest = hashlib.md5(f"{vendor}:{name}".encode(), usedforsecurity=False).hexdigest()[:16]
+    return os.path.join(directory, f"generation-{digest}")
+
+
+def _warn_once(path, message, detail):
+    if path not in _warned:
+        _warned.add(path)
+        logger.warning(message, path, detail)
+
+
+def _read_file_token(path):
+    try:
+        with open(path, "rb") as file:
+            token = file.read(64)
+    except FileNotFoundError:
+        return _write_file_token(path)
+    except OSError as error:
+        _warn_once(path, "Cannot read the page cache's generation file %s (%s); every request reads the database", error)
+        return None
+    return token.decode("ascii", "replace") if token else _write_file_token(path)
+
+
+def _write_file_token(path):
+    """Replace the file with a new random token (atomically: a reader sees the old or the new one)."""
+    token = secrets.token_hex(8)
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".generation-")
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(token.encode())
+        os.replace(temporary, path)
+    except OSError as error:
+        _warn_once(path, "Cannot write the page cache's generation file %s (%s); other machines' workers see edits within PAGE_CACHE_RECHECK_SECONDS", error)
+        return None
+    return token
+
+
+def local_generation():
+    """The generation for a per-process cache: this machine's file token and the database's token.
+
+    The file changes with every bump made on this machine, so its workers agree at once; the
+    database's part is read again at most every ``PAGE_CACHE_RECHECK_SECONDS`` (and at once after
+    a bump in this process), so an edit made through another machine is served within that time.
+    """
+    path = generation_file()
+    token = _read_file_token(path) if path else None
+    if token is None:
+        return database_generation()
+    now = _clock()
+    read_at = _database["read_at"]
+    if read_at is None or now - read_at >= settings.PAGE_CACHE_RECHECK_SECONDS:
+        _database["token"], _database["read_at"] = database_generation(), now
+    return f"{token}:{_database['token']}"
+
+
+def forget_local_generation():
+    """Read the database's generation again on this process's next request."""
+    _database["read_at"] = None
+
+
 def current_generation():
     """The current generation token, or None when the cache cannot be trusted (Redis down)."""
     if not cache_is_shared():
-        return database_generation()
+        return local_generation()
     value = _cache().get(GENERATION_KEY)
     return f"r{value}" if value is not None else _seed_shared_generation()
 
@@ -110,7 +211,12 @@ def _bump():
     updated = ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1, changed_at=timezone.now())
     if not updated:
         ContentGeneration.objects.get_or_create(pk=1, defaults={"value": 1})
-    if cache_is_shared():
+    if not cache_is_shared():
+        forget_local_generation()
+        path = generation_file()
+        if path:
+            _write_file_token(path)
+    else:
         try:
             if _cache().incr(GENERATION_KEY) is None:
                 logger.warning("Could not reach the cache to invalidate pages; they expire within %ss", page_cache_seconds())
@@ -213,7 +319,7 @@ def _lookup(key):
         value = found.get(GENERATION_KEY)
         generation = f"r{value}" if value is not None else _seed_shared_generation()
         return generation, found.get(key)
-    return database_generation(), _cache().get(key)
+    return local_generation(), _cache().get(key)
 
 
 def _storable(request, response):

@@ -145,6 +145,8 @@ def _read_settings():
         "DEFAULT_FROM_EMAIL": os.environ.get("DEFAULT_FROM_EMAIL", "").strip() or "reviews@localhost",
         "PAGE_CACHE_SECONDS": env_int("PAGE_CACHE_SECONDS", env_int("CACHE_SECONDS", 300)),
         "HTTP_CACHE_SECONDS": env_int("HTTP_CACHE_SECONDS", 60),
+        "PAGE_CACHE_GENERATION_FILE": os.environ.get("PAGE_CACHE_GENERATION_FILE", "").strip(),
+        "PAGE_CACHE_RECHECK_SECONDS": env_float("PAGE_CACHE_RECHECK_SECONDS", 1),
         "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "").strip() or "vetted",
         "BENCH": env_bool("VETTED_BENCH", False),
         # Security (issue 9): production-safe defaults when DEBUG is off.
@@ -203,6 +205,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Public pages cached for anonymous readers this long (0: off); CDNs may keep them HTTP_CACHE_SECONDS.
 PAGE_CACHE_SECONDS = _env["PAGE_CACHE_SECONDS"]
 HTTP_CACHE_SECONDS = _env["HTTP_CACHE_SECONDS"]
+# Local-memory cache only (README, "Caching and performance"): the file through which the workers
+# of one machine share the content generation ("" = a private one in the temporary directory), and
+# how often each worker also reads the database's, for edits made on other machines.
+PAGE_CACHE_GENERATION_FILE = _env["PAGE_CACHE_GENERATION_FILE"]
+PAGE_CACHE_RECHECK_SECONDS = _env["PAGE_CACHE_RECHECK_SECONDS"]
 # VETTED_BENCH=1 adds /bench/trivial/, the baseline view of `make bench`.
 VETTED_BENCH = _env["BENCH"]
 

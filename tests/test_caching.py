@@ -3,10 +3,14 @@
 import datetime
 import io
 import logging
+import os
+import stat
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 from taggit.models import Tag
@@ -26,8 +30,10 @@ def page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 300
     settings.HTTP_CACHE_SECONDS = 60
     cache.clear()
+    caching.forget_local_generation()
     yield
     cache.clear()
+    caching.forget_local_generation()
 
 
 @pytest.fixture
@@ -62,10 +68,11 @@ def committed(django_capture_on_commit_callbacks):
 
 @pytest.mark.parametrize("url", PAGES)
 def test_a_second_anonymous_request_is_served_from_the_cache(client, page_cache, site, url, django_assert_num_queries):
-    """The first reader renders the page; the next gets the same bytes for one generation lookup."""
+    """The first reader renders the page; the next gets the same bytes without a database query."""
     first = client.get(url)
     assert first.status_code == 200 and first[caching.STATUS_HEADER] == caching.MISS
-    with django_assert_num_queries(1):  # the content generation, shared by every worker
+    # The generation: this machine's file, and the database's read at most every PAGE_CACHE_RECHECK_SECONDS.
+    with django_assert_num_queries(0):
         second = client.get(url)
     assert second[caching.STATUS_HEADER] == caching.HIT
     assert second.content == first.content
@@ -74,11 +81,12 @@ def test_a_second_anonymous_request_is_served_from_the_cache(client, page_cache,
 
 
 def test_hit_query_count_does_not_grow_with_content(client, page_cache, make, django_assert_num_queries):
-    """An article with 40 citations and tags costs the same single query as a bare one when cached."""
+    """An article with 40 citations and tags costs the one generation query of a bare one when cached."""
     big = make.article(slug="big", tags=[f"tag-{i}" for i in range(40)])
     for i in range(40):
         make.cite(big, position=i + 1)
     client.get("/articles/big/")
+    caching.forget_local_generation()  # the recheck is due: the one query a hit can make
     with django_assert_num_queries(1):
         assert client.get("/articles/big/")[caching.STATUS_HEADER] == caching.HIT
 
@@ -608,8 +616,8 @@ def test_a_host_that_is_not_allowed_gets_djangos_400_not_a_cached_page(wsgi, sit
 
 
 def test_a_database_outage_during_the_fast_paths_lookup_gets_djangos_503(wsgi, site, monkeypatch):
-    """The local-memory cache reads the generation from the database; when that fails, the
-    request goes on to Django, which answers "temporarily unavailable" rather than an error."""
+    """When the local-memory cache's recheck of the database's generation fails, the request
+    goes on to Django, which answers "temporarily unavailable" rather than an error."""
     from django.db import OperationalError
 
     wsgi("/articles/main/")
@@ -618,5 +626,92 @@ def test_a_database_outage_during_the_fast_paths_lookup_gets_djangos_503(wsgi, s
         raise OperationalError("connection refused")
 
     monkeypatch.setattr(caching, "database_generation", database_away)
+    assert wsgi("/articles/main/")[0] == 200  # the recheck is not due: the page is served
+    caching.forget_local_generation()
     status, headers, body, by_django = wsgi("/articles/main/")
     assert (status, by_django) == (503, True)
+
+
+# --- the local-memory cache's generation: this machine's file, the database for other machines ---
+
+
+def test_a_bump_by_another_worker_of_this_machine_is_seen_at_once(client, page_cache, site):
+    """Another worker's bump rewrites the shared file; the next request here renders anew."""
+    client.get("/articles/main/")
+    assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.HIT
+    caching._write_file_token(caching.generation_file())  # what _bump() does in the other process
+    assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.MISS
+
+
+def test_an_edit_made_on_another_machine_is_served_within_the_recheck_time(client, page_cache, site, settings, monkeypatch):
+    """Another machine's bump changes only the database; each worker reads it again every
+    PAGE_CACHE_RECHECK_SECONDS, so the page is at most that old."""
+    settings.PAGE_CACHE_RECHECK_SECONDS = 1
+    moved = [0.0]
+    real_clock = caching._clock
+    monkeypatch.setattr(caching, "_clock", lambda: real_clock() + moved[0])
+    client.get("/articles/main/")
+    Article.objects.filter(pk=site.pk).update(title="Edited elsewhere")
+    ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1)  # another machine's _bump()
+    stale = client.get("/articles/main/")
+    assert stale[caching.STATUS_HEADER] == caching.HIT and "Edited elsewhere" not in stale.text
+    moved[0] = 1.0
+    fresh = client.get("/articles/main/")
+    assert fresh[caching.STATUS_HEADER] == caching.MISS and "Edited elsewhere" in fresh.text
+
+
+def test_a_recheck_time_of_zero_reads_the_database_on_every_request(client, page_cache, site, settings, django_assert_num_queries):
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0
+    client.get("/articles/main/")
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.HIT
+
+
+@pytest.fixture
+def temporary_directory(tmp_path, monkeypatch):
+    """The temporary directory the default generation file goes in, as a fresh one."""
+    monkeypatch.setattr(caching.tempfile, "gettempdir", lambda: str(tmp_path))
+    caching._default_generation_file.cache_clear()
+    yield tmp_path
+    caching._default_generation_file.cache_clear()
+
+
+def test_the_default_file_is_private_and_named_after_the_database(page_cache, temporary_directory):
+    path = Path(caching.generation_file())
+    assert path.parent == temporary_directory / f"vetted-{os.getuid()}"
+    assert stat.S_IMODE(path.parent.stat().st_mode) & 0o077 == 0
+    assert caching.current_generation() == caching.current_generation()
+    assert path.read_text() in caching.current_generation()
+
+
+def test_a_directory_others_can_write_to_is_refused(client, page_cache, site, temporary_directory, caplog,
+                                                    django_assert_num_queries):
+    """A token planted there could bring a stale page back: every request reads the database instead."""
+    shared = temporary_directory / f"vetted-{os.getuid()}"
+    shared.mkdir()
+    shared.chmod(0o777)
+    with caplog.at_level(logging.WARNING, logger="vetted.cache"):
+        assert caching.generation_file() is None
+    assert "no one else can write to" in caplog.text
+    client.get("/articles/main/")
+    with django_assert_num_queries(1):
+        assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.HIT
+
+
+def test_without_a_usable_file_every_request_reads_the_database_and_edits_still_invalidate(
+    client, page_cache, site, settings, tmp_path, committed, caplog, django_assert_num_queries
+):
+    settings.PAGE_CACHE_GENERATION_FILE = str(tmp_path / "no such directory" / "generation")
+    client.get("/articles/main/")
+    with django_assert_num_queries(1):
+        assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.HIT
+
+    def rename():
+        site.title = "Renamed without a file"
+        site.save()
+
+    with caplog.at_level(logging.WARNING, logger="vetted.cache"):
+        committed(rename)
+    assert "Renamed without a file" in client.get("/articles/main/").text
+    assert "Cannot write the page cache's generation file" in caplog.text

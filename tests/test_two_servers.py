@@ -44,9 +44,15 @@ def _get(port, path):
         return error.code, None, ""
 
 
-@pytest.fixture(params=["local memory", "redis"])
-def servers(request, transactional_db, settings):
-    """Two gunicorn servers (one worker each) on the test database; the page cache on."""
+RECHECK_SECONDS = 0.5  # for servers that stand for two machines
+
+
+@pytest.fixture
+def servers(request, transactional_db, settings, tmp_path):
+    """Two gunicorn servers (one worker each) on the test database; the page cache on.
+
+    "two machines": local memory, each server with its own generation file, as on two hosts.
+    """
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://...")
     db = connection.settings_dict
@@ -70,10 +76,17 @@ def servers(request, transactional_db, settings):
         settings.CACHES = {
             "default": {"BACKEND": "cms.cache.ResilientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": env["CACHE_KEY_PREFIX"]}
         }
+    own = {port: {} for port in PORTS}
+    if request.param == "local memory":  # one machine: the shared file alone must carry the edit
+        env["PAGE_CACHE_RECHECK_SECONDS"] = "600"
+    if request.param == "local memory, two machines":
+        env["PAGE_CACHE_RECHECK_SECONDS"] = str(RECHECK_SECONDS)
+        own = {port: {"PAGE_CACHE_GENERATION_FILE": str(tmp_path / f"machine-{port}")} for port in PORTS}
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     processes = [
         subprocess.Popen(
-            [gunicorn, "-c", "cms/gunicorn.conf.py"], cwd=ROOT, env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            [gunicorn, "-c", "cms/gunicorn.conf.py"], cwd=ROOT,
+            env={**env, **own[port], "GUNICORN_BIND": f"127.0.0.1:{port}"},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         for port in PORTS
@@ -108,14 +121,21 @@ def _get_or_none(port):
         return None
 
 
-def test_an_edit_is_served_at_once_by_every_server(servers, make):
-    """Both servers cache the page, an edit commits, both serve the edited page on the next request."""
+def _cache_on_both(servers, make):
     article = make.article(title="Before the edit", slug="shared")
     for port in servers:
         assert _get(port, "/articles/shared/")[:2] == (200, "miss")
         status, cache_status, body = _get(port, "/articles/shared/")
         assert (status, cache_status) == (200, "hit") and "Before the edit" in body
+    return article
 
+
+@pytest.mark.parametrize("servers", ["local memory", "redis"], indirect=True)
+def test_an_edit_is_served_at_once_by_every_server(servers, make):
+    """Both servers cache the page, an edit commits, both serve the edited page on the next request.
+
+    With local memory both servers are on this machine, so they share its generation file."""
+    article = _cache_on_both(servers, make)
     article.title = "After the edit"
     article.save()  # autocommit: the invalidation runs as the save commits
 
@@ -131,3 +151,17 @@ def test_an_edit_is_served_at_once_by_every_server(servers, make):
     for port in servers:
         assert _get(port, "/articles/shared/")[0] == 404
         assert "After the edit" not in _get(port, "/")[2]
+
+
+@pytest.mark.parametrize("servers", ["local memory, two machines"], indirect=True)
+def test_without_redis_other_machines_serve_an_edit_within_the_recheck_time(servers, make):
+    """Local memory on two machines: the edit reaches them through the database's generation,
+    which each worker reads again every PAGE_CACHE_RECHECK_SECONDS (the sites that need every
+    machine to agree at once use Redis)."""
+    article = _cache_on_both(servers, make)
+    article.title = "After the edit"
+    article.save()
+    time.sleep(RECHECK_SECONDS + 0.2)
+    for port in servers:
+        status, cache_status, body = _get(port, "/articles/shared/")
+        assert (status, cache_status) == (200, "miss") and "After the edit" in body, port
