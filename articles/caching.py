@@ -10,8 +10,8 @@ One mechanism for the whole site (README, "Caching and performance"):
   caching. Code that writes with ``QuerySet.update()`` or ``bulk_create`` (no signals) calls
   ``invalidate()`` itself.
 - Where the generation lives depends on the cache. A shared cache (Redis) keeps it as a
-  counter beside the pages, so a hit costs one round trip (``get_many`` of the counter and the
-  page). A per-process cache (local memory, the default) cannot see another worker's
+  counter beside the pages, so a hit costs one round trip: for the counter alone while this
+  process still holds the page under it (``RecentPages``), else for both. A per-process cache (local memory, the default) cannot see another worker's
   invalidation. Its generation has two parts: a token in a small file that every worker on the
   machine reads on each request (a few microseconds, so the workers of one machine agree at
   once), and the one-row ``ContentGeneration`` table, which each worker reads again at most every
@@ -26,6 +26,7 @@ One mechanism for the whole site (README, "Caching and performance"):
   ``Last-Modified``, the time the cache first saw this body.
 """
 
+import collections
 import datetime
 import functools
 import hashlib
@@ -35,6 +36,7 @@ import os
 import secrets
 import stat
 import tempfile
+import threading
 import time
 from urllib.parse import urlencode
 
@@ -312,14 +314,75 @@ def page_key(request, params):
     return "page:" + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
 
 
+class RecentPages:
+    """A shared cache's pages that this process served lately, so a hit fetches only the counter.
+
+    An entry here is the same one the shared cache holds, under the same generation, and is used
+    only while that generation is current (read from the shared cache on every request), so it
+    is exactly as fresh as the shared copy; what it saves is bringing the page (tens of KB) over
+    the network and unpickling it on every hit. Least recently used pages go first, beyond
+    ``max_bytes`` of bodies.
+    """
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self._entries = collections.OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        size = len(entry.get("body", b""))
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old.get("body", b""))
+            if size > self.max_bytes:
+                return
+            self._entries[key] = entry
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= len(dropped.get("body", b""))
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+
+recent_pages = RecentPages(max_bytes=16 * 2**20)
+
+
 def _lookup(key):
-    """The current generation and the stored entry for ``key``, in one round trip where possible."""
-    if cache_is_shared():
+    """The current generation and the stored entry for ``key``.
+
+    Shared cache: one round trip, for the counter alone when this process holds the page under
+    it (``RecentPages``), else for both. Local memory: no round trip (``local_generation``).
+    """
+    if not cache_is_shared():
+        return local_generation(), _cache().get(key)
+    recent = recent_pages.get(key)
+    if recent is not None:
+        value = _cache().get(GENERATION_KEY)
+        generation = f"r{value}" if value is not None else _seed_shared_generation()
+        if generation is not None and recent["generation"] == generation:
+            return generation, recent
+        stored = _cache().get(key) if generation is not None else None
+    else:
         found = _cache().get_many([GENERATION_KEY, key])
         value = found.get(GENERATION_KEY)
         generation = f"r{value}" if value is not None else _seed_shared_generation()
-        return generation, found.get(key)
-    return local_generation(), _cache().get(key)
+        stored = found.get(key)
+    if stored is not None and generation is not None and stored["generation"] == generation:
+        recent_pages.put(key, stored)
+    return generation, stored
 
 
 def _storable(request, response):
@@ -451,6 +514,8 @@ def _stored_headers(response):
 
 def _store(key, entry, now):
     _cache().set(key, entry, timeout=max(1, math.ceil(entry["expires"] - now)))
+    if cache_is_shared():
+        recent_pages.put(key, entry)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -31,9 +31,11 @@ def page_cache(settings):
     settings.HTTP_CACHE_SECONDS = 60
     cache.clear()
     caching.forget_local_generation()
+    caching.recent_pages.clear()
     yield
     cache.clear()
     caching.forget_local_generation()
+    caching.recent_pages.clear()
 
 
 @pytest.fixture
@@ -385,11 +387,15 @@ def _redis_answers():
         return False
 
 
-@pytest.mark.skipif(not _redis_answers(), reason="needs Redis at 127.0.0.1:6379")
-def test_with_redis_a_hit_needs_no_database_query(client, page_cache, settings, site, django_assert_num_queries, committed):
-    """With a shared cache the generation lives beside the pages: a hit is one Redis round trip."""
+@pytest.fixture
+def redis_cache(page_cache, settings, monkeypatch):
+    """The page cache on one Redis, under a key prefix of its own; yields the keys of each read."""
     import uuid
 
+    from django.core.cache import caches
+
+    if not _redis_answers():
+        pytest.skip("needs Redis at 127.0.0.1:6379")
     settings.CACHES = {
         "default": {
             "BACKEND": "cms.cache.ResilientRedisCache",
@@ -397,18 +403,75 @@ def test_with_redis_a_hit_needs_no_database_query(client, page_cache, settings, 
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }
     }
-    try:
-        client.get("/articles/main/")
-        with django_assert_num_queries(0):
-            assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.HIT
-        site.title = "Edited with Redis"
-        committed(site.save)
-        response = client.get("/articles/main/")
-        assert response[caching.STATUS_HEADER] == caching.MISS and "Edited with Redis" in response.text
-        cache.delete(caching.GENERATION_KEY)  # the counter alone lost (e.g. evicted): nothing stale is served
-        assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.MISS
-    finally:
-        cache.clear()
+    shared, reads = caches["default"], []
+    get, get_many = shared.get, shared.get_many
+    monkeypatch.setattr(shared, "get", lambda key, *args, **kwargs: reads.append([key]) or get(key, *args, **kwargs))
+    monkeypatch.setattr(shared, "get_many", lambda keys, *a, **kw: reads.append(list(keys)) or get_many(keys, *a, **kw))
+    yield reads
+    shared.clear()
+    caching.recent_pages.clear()
+
+
+def test_with_redis_a_hit_needs_no_database_query(client, redis_cache, site, django_assert_num_queries, committed):
+    """With a shared cache the generation lives beside the pages: a hit is one Redis round trip."""
+    client.get("/articles/main/")
+    with django_assert_num_queries(0):
+        assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.HIT
+    site.title = "Edited with Redis"
+    committed(site.save)
+    response = client.get("/articles/main/")
+    assert response[caching.STATUS_HEADER] == caching.MISS and "Edited with Redis" in response.text
+    cache.delete(caching.GENERATION_KEY)  # the counter alone lost (e.g. evicted): nothing stale is served
+    assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.MISS
+
+
+def test_with_redis_a_repeated_hit_fetches_only_the_counter(client, redis_cache, site):
+    """This process keeps the pages it served; while their generation is current, Redis is asked
+    for the counter alone, not for the page again."""
+    first = client.get("/articles/main/")
+    redis_cache.clear()
+    again = client.get("/articles/main/")
+    assert again[caching.STATUS_HEADER] == caching.HIT and again.content == first.content
+    assert redis_cache == [[caching.GENERATION_KEY]]
+
+
+def test_with_redis_a_kept_page_is_dropped_when_another_process_invalidates(client, redis_cache, site):
+    """Another server's edit moves the counter in Redis; the copy kept here is no longer served."""
+    client.get("/articles/main/")
+    Article.objects.filter(pk=site.pk).update(title="Edited on another server")
+    cache.incr(caching.GENERATION_KEY)  # that server's _bump()
+    response = client.get("/articles/main/")
+    assert response[caching.STATUS_HEADER] == caching.MISS and "Edited on another server" in response.text
+
+
+def test_with_redis_a_page_another_process_stored_replaces_the_kept_one(client, redis_cache, site):
+    """After an edit, the page another server rendered under the new counter is fetched once and then kept."""
+    client.get("/articles/main/")
+    key = next(k for k in caching.recent_pages._entries)
+    generation = f"r{cache.incr(caching.GENERATION_KEY)}"
+    newer = {**caching.recent_pages.get(key), "generation": generation, "body": b"rendered elsewhere"}
+    cache.set(key, newer)  # what the other server stored
+    redis_cache.clear()
+    assert client.get("/articles/main/").content == b"rendered elsewhere"
+    assert redis_cache == [[caching.GENERATION_KEY], [key]]
+    redis_cache.clear()
+    assert client.get("/articles/main/").content == b"rendered elsewhere"
+    assert redis_cache == [[caching.GENERATION_KEY]]
+
+
+def test_kept_pages_are_bounded_by_size_least_recently_used_first():
+    pages = caching.RecentPages(max_bytes=100)
+    for key in "abc":
+        pages.put(key, {"body": b"x" * 40})
+    assert pages.get("a") is None and pages.get("b") and pages.get("c")  # a went first
+    pages.get("b")
+    pages.put("d", {"body": b"x" * 40})
+    assert pages.get("c") is None and pages.get("b") and pages.get("d")  # b was used after c
+    pages.put("huge", {"body": b"x" * 101})
+    assert pages.get("huge") is None and pages.get("b") and pages.get("d")
+    pages.put("b", {"body": b"y" * 10})  # replacing an entry counts its new size only
+    pages.put("e", {"body": b"x" * 40})
+    assert pages.get("b")["body"] == b"y" * 10 and pages.get("d") and pages.get("e")
 
 
 class _FeedLike:
