@@ -11,10 +11,11 @@ One mechanism for the whole site (README, "Caching and performance"):
   ``invalidate()`` itself.
 - Where the generation lives depends on the cache. A shared cache (Redis) keeps it as a
   counter beside the pages, so a hit costs one round trip: for the counter alone while this
-  process still holds the page under it (``RecentPages``), else for both. A per-process cache (local memory, the default) cannot see another worker's
-  invalidation. Its generation has two parts: a token in a small file that every worker on the
-  machine reads on each request (a few microseconds, so the workers of one machine agree at
-  once), and the one-row ``ContentGeneration`` table, which each worker reads again at most every
+  process still holds the page under it (``RecentPages``), else for both.
+- A per-process cache (local memory, the default) cannot see another worker's invalidation.
+  Its generation has two parts: a token in a small file that every worker on the machine reads
+  on each request (a few microseconds, so the workers of one machine agree at once), and the
+  one-row ``ContentGeneration`` table, which each worker reads again at most every
   ``PAGE_CACHE_RECHECK_SECONDS``, for edits made on other machines. Without a usable file every
   request reads the table.
 - Scheduled go-live needs no write: a page is kept no longer than the next ``publish_at``
@@ -199,12 +200,16 @@ def forget_local_generation():
     _database["read_at"] = None
 
 
+def _shared_generation(value):
+    """The generation token for the shared counter's ``value`` (None: lost, so seeded anew)."""
+    return f"r{value}" if value is not None else _seed_shared_generation()
+
+
 def current_generation():
     """The current generation token, or None when the cache cannot be trusted (Redis down)."""
     if not cache_is_shared():
         return local_generation()
-    value = _cache().get(GENERATION_KEY)
-    return f"r{value}" if value is not None else _seed_shared_generation()
+    return _shared_generation(_cache().get(GENERATION_KEY))
 
 
 def _bump():
@@ -370,15 +375,13 @@ def _lookup(key):
         return local_generation(), _cache().get(key)
     recent = recent_pages.get(key)
     if recent is not None:
-        value = _cache().get(GENERATION_KEY)
-        generation = f"r{value}" if value is not None else _seed_shared_generation()
+        generation = _shared_generation(_cache().get(GENERATION_KEY))
         if generation is not None and recent["generation"] == generation:
             return generation, recent
         stored = _cache().get(key) if generation is not None else None
     else:
         found = _cache().get_many([GENERATION_KEY, key])
-        value = found.get(GENERATION_KEY)
-        generation = f"r{value}" if value is not None else _seed_shared_generation()
+        generation = _shared_generation(found.get(GENERATION_KEY))
         stored = found.get(key)
     if stored is not None and generation is not None and stored["generation"] == generation:
         recent_pages.put(key, stored)
