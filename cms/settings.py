@@ -6,6 +6,7 @@ environment here, and nowhere else. Development defaults are safe; production
 """
 
 import datetime
+import math
 import os
 import sys
 import zoneinfo
@@ -113,6 +114,9 @@ def _read_settings():
             raise SettingError(f"{name} must be zero or more")
     if env_int("REVIEW_INTERVAL_MONTHS", 12) < 1:
         raise SettingError("REVIEW_INTERVAL_MONTHS must be at least 1")
+    recheck = env_float("PAGE_CACHE_RECHECK_SECONDS", 1)
+    if not (math.isfinite(recheck) and recheck >= 0):  # "nan" or "inf" would never read the database again
+        raise SettingError(f"PAGE_CACHE_RECHECK_SECONDS must be a number of seconds, zero or more (got {recheck})")
     proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
     if proxy_ssl_header:
         header, sep, value = proxy_ssl_header.partition("=")
@@ -146,7 +150,7 @@ def _read_settings():
         "PAGE_CACHE_SECONDS": env_int("PAGE_CACHE_SECONDS", env_int("CACHE_SECONDS", 300)),
         "HTTP_CACHE_SECONDS": env_int("HTTP_CACHE_SECONDS", 60),
         "PAGE_CACHE_GENERATION_FILE": os.environ.get("PAGE_CACHE_GENERATION_FILE", "").strip(),
-        "PAGE_CACHE_RECHECK_SECONDS": env_float("PAGE_CACHE_RECHECK_SECONDS", 1),
+        "PAGE_CACHE_RECHECK_SECONDS": recheck,
         "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "").strip() or "vetted",
         "BENCH": env_bool("VETTED_BENCH", False),
         # Security (issue 9): production-safe defaults when DEBUG is off.

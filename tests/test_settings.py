@@ -27,6 +27,9 @@ def run_check(**env):
         ({"DEBUG": "1", "DATABASE_URL": "nonsense://"}, "DATABASE_URL"),
         ({"DEBUG": "1", "TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
         ({"DEBUG": "1", "REDIS_URL": "localhost:6379"}, "REDIS_URL"),
+        ({"DEBUG": "1", "PAGE_CACHE_RECHECK_SECONDS": "-1"}, "PAGE_CACHE_RECHECK_SECONDS must be"),
+        ({"DEBUG": "1", "PAGE_CACHE_RECHECK_SECONDS": "nan"}, "PAGE_CACHE_RECHECK_SECONDS must be"),
+        ({"DEBUG": "1", "PAGE_CACHE_RECHECK_SECONDS": "inf"}, "PAGE_CACHE_RECHECK_SECONDS must be"),
     ],
 )
 def test_a_missing_or_malformed_setting_stops_start_up_with_one_clear_line(env, message):
