@@ -109,5 +109,5 @@ def test_only_the_newest_tag_matches_are_ranked(make, monkeypatch):
     for n in range(4):
         make.article(title=f"New {n}", tags=["a"], publish_at=days_ago(n + 1))
     assert related_titles(article)[0] == "Old, both tags"
-    monkeypatch.setattr(Article.objects._queryset_class, "RELATED_CANDIDATES", 4)
+    monkeypatch.setattr(Article, "RELATED_CANDIDATES", 4)
     assert related_titles(article) == ["New 0", "New 1", "New 2", "New 3"]
