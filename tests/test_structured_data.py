@@ -94,6 +94,15 @@ def test_json_ld_cannot_break_out_of_its_script(client, make):
     assert json_ld(page)["MedicalWebPage"]["headline"] == "</script><script>alert(1)</script> & <!--"
 
 
+def test_json_ld_escapes_the_line_separators_javascript_reads_as_line_ends(client, make):
+    make.article(slug="x", summary="One\u2028two\u2029three")
+    page = client.get("/articles/x/").text
+    script = page.split('<script type="application/ld+json">')[1].split("</script>")[0]
+    assert "\u2028" not in script and "\u2029" not in script
+    assert "One\\u2028two\\u2029three" in script
+    assert json_ld(page)["MedicalWebPage"]["description"] == "One\u2028two\u2029three"
+
+
 def test_sharing_tags_and_canonical_url(client, stage_three, settings):
     page = client.get("/articles/stage-3/").text
     assert '<link rel="canonical" href="http://testserver/articles/stage-3/">' in page
