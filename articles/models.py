@@ -7,8 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -124,16 +123,10 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        """Everything the article page shows, in a fixed number of queries.
-
-        ``related_link_count`` (every curated link, published or not) sizes the one query of
-        ``related_articles()``.
-        """
+        """Everything the article page shows, in a fixed number of queries (with ``related_articles()``)."""
         from references.models import Citation
 
-        links = RelatedLink.objects.filter(article=OuterRef("pk")).order_by().values("article")
-        link_count = Coalesce(Subquery(links.annotate(n=Count("*")).values("n")), 0)
-        return self.select_related("author", "series_entry__series").annotate(related_link_count=link_count).prefetch_related(
+        return self.select_related("author", "series_entry__series").prefetch_related(
             "tags",
             Prefetch(
                 "events",
@@ -377,11 +370,7 @@ class Article(models.Model):
             chosen = [link.target for link in curated]
             fill = related_rows(self, now, limit=count, exclude=[a.pk for a in chosen])
             return chosen + fill[: max(0, count - len(chosen))]
-        link_count = getattr(self, "related_link_count", None)
-        if link_count is None:
-            link_count = self.related_links.count()
-        # Enough rows for every curated link (published or not) and a full fill after them.
-        rows = related_rows(self, now, limit=count + link_count, links=True)
+        rows = related_rows(self, now, limit=count, links=True)
         chosen = [a for a in rows if a.link_position is not None]
         fill = [a for a in rows if a.link_position is None]
         return chosen + fill[: max(0, count - len(chosen))]
@@ -631,7 +620,8 @@ def related_rows(article, now=None, *, limit, links=False, exclude=()):
     ``Article.RELATED_CANDIDATES`` newest tag matches are ranked (found through the tag and series
     indexes), so the cost stays bounded however large the catalogue and however common its tags.
     ``links=True`` also brings the article's curated links, first and in the editors' order, each
-    with ``link_position`` (None for the rest). Each row has only title, slug, summary and publish_at.
+    with ``link_position`` (None for the rest), and ``limit`` rows after them: the statement counts
+    the links itself. Each row has only title, slug, summary and publish_at.
 
     One statement written out in SQL rather than built with the ORM: this is the costliest query
     of the article page, and building and compiling it with the ORM took 5 ms of CPU on every
@@ -673,10 +663,12 @@ def related_rows(article, now=None, *, limit, links=False, exclude=()):
         params.append(article.pk)
     if not candidates:
         return []
-    position, position_params = "NULL", []
+    position, position_params, limit_sql, limit_params = "NULL", [], "%s", [limit]
     if links:
         position = f"(SELECT MIN(l.position) FROM {related} l WHERE l.article_id = %s AND l.target_id = a.id)"
         position_params = [article.pk]
+        # Room for every curated link, published or not, and a full fill after them.
+        limit_sql, limit_params = f"%s + (SELECT COUNT(*) FROM {related} WHERE article_id = %s)", [limit, article.pk]
     excluded = [pk for pk in (article.pk, *exclude) if pk is not None]
     sql = (
         f"SELECT a.id, a.title, a.slug, a.summary, a.publish_at, {position} AS link_position,"
@@ -685,10 +677,10 @@ def related_rows(article, now=None, *, limit, links=False, exclude=()):
         " WHERE a.status = %s AND a.publish_at <= %s"
         f" AND a.id NOT IN ({', '.join(['%s'] * len(excluded))})"
         f" AND a.id IN ({' UNION '.join(candidates)})"
-        " ORDER BY link_position ASC NULLS LAST, score DESC, a.publish_at DESC, a.id DESC LIMIT %s"
+        f" ORDER BY link_position ASC NULLS LAST, score DESC, a.publish_at DESC, a.id DESC LIMIT {limit_sql}"
     )
     published_before = connection.ops.adapt_datetimefield_value(now or timezone.now())
-    params = [*position_params, *score_params, Article.Status.PUBLISHED.value, published_before, *excluded, *params, limit]
+    params = [*position_params, *score_params, Article.Status.PUBLISHED.value, published_before, *excluded, *params, *limit_params]
     return list(Article.objects.raw(sql, params))
 
 
