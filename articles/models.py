@@ -305,6 +305,15 @@ class Article(models.Model):
                 name="article_next_review_idx",
             ),
             models.Index(fields=["status", "referenced_on"], name="article_referenced_idx"),
+            # "Is this article published, and when did it change?" asked of one article at a time
+            # (series with a published article, a series' latest change): on PostgreSQL an
+            # index-only probe (about 4 MB for 100,000 articles) rather than the table's heap with
+            # its bodies, so the planner probes a few thousand entries instead of hashing every
+            # published article. The sitemap index's two series queries went from 45 to 8 and 16 ms.
+            models.Index(
+                fields=["id"], include=["status", "publish_at", "updated_at", "last_reviewed_on"],
+                name="article_id_published_idx",
+            ),
         ]
         permissions = [
             ("edit_any_article", "Can edit any article in any state"),
