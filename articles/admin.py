@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from references.admin import CitationFormSet, CitationInline, CitingAdminMixin
 
+from .admin_filters import SelectRelatedFilter
 from .admin_workflow import GuardedInlineMixin, WorkflowArticleAdminMixin
 from .exports import export_articles_csv
 from .models import Article, MedicalReview, PendingLink, RelatedLink, Reviewer, Series, SeriesEntry
@@ -73,7 +74,12 @@ class ArticleCitationInline(GuardedInlineMixin, SortableInlineMixin, CitationInl
 class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdminMixin, admin.ModelAdmin):
     list_display = ["title", "status", "series_label", "latest_reviewer", "last_reviewed", "publish_at", "author"]
     list_select_related = ["author", "series_entry__series"]
-    list_filter = ["status", "series_entry__series", "tags", "reviews__reviewer"]
+    list_filter = [
+        "status",
+        ("series_entry__series", SelectRelatedFilter),
+        ("tags", SelectRelatedFilter),
+        ("reviews__reviewer", SelectRelatedFilter),
+    ]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "publish_at"
