@@ -3,6 +3,7 @@
 import json
 from functools import cached_property
 
+from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db import connection
@@ -81,6 +82,19 @@ class SemiJoinChangeList(ChangeList):
             and not any(name.startswith(f"{self.date_hierarchy}__") for name in self.params)
         ):
             self.date_hierarchy = None
+
+    def get_filters(self, request):
+        """Django's filters; "may have duplicates" only when a filter, as applied, joins a many-valued
+        relation (``SelectRelatedFilter`` matches with EXISTS, so choosing a tag or a reviewer does not)."""
+        specs, has_filters, remaining, may_have_duplicates, active = super().get_filters(request)
+        if may_have_duplicates:
+            may_have_duplicates = any(lookup_spawns_duplicates(self.lookup_opts, key) for key in remaining) or any(
+                spec.used_parameters
+                and getattr(spec, "spawns_duplicates", True)
+                and lookup_spawns_duplicates(self.lookup_opts, getattr(spec, "field_path", "") or "pk")
+                for spec in specs
+            )
+        return specs, has_filters, remaining, may_have_duplicates, active
 
     def get_queryset(self, request, exclude_parameters=None):
         qs = super().get_queryset(request, exclude_parameters)
