@@ -91,8 +91,12 @@ class ScheduleFilters(forms.Form):
         return {"group": data.get("group") or "overdue", **chosen}
 
 
-def _filtered(data):
-    queryset = Article.objects.in_review_cycle().with_review_dates()
+def _filtered(data, *, dates=True):
+    """The schedule's articles for the chosen filters; ``dates=False`` leaves out the review interval
+    (a join to the series), which the counts do not read: they group the stored due dates."""
+    queryset = Article.objects.in_review_cycle()
+    if dates:
+        queryset = queryset.with_review_dates()
     if data["reviewer"]:
         queryset = review_cycle.last_reviewed_by(queryset, data["reviewer"])
     if data["series"]:
@@ -132,7 +136,7 @@ def review_schedule(request):
         return _csv_response(in_group, by_id, today, group)
     rows = review_cycle.due_rows(in_group, dated=review_cycle.GROUPS_BY_SLUG[group].dated)
 
-    counts, forecast = review_cycle.summary(queryset, today)
+    counts, forecast = review_cycle.summary(_filtered(selected, dates=False), today)  # after with_review_dates()
     paginator = Paginator(rows, ROWS_PER_PAGE)
     paginator.count = dict((g.slug, n) for g, n in counts)[group]  # already counted: no COUNT query
     page = paginator.get_page(request.GET.get("page"))
