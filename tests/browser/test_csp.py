@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.browser.helpers import sign_in
 from tests.urlwalk import admin_urls, public_routes, staff_routes, url_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,14 +45,6 @@ def sample_content(make):
     from taggit.models import Tag
 
     return {"article": article, "reviewer": reviewer, "series": series, "tag": Tag.objects.get(slug="fatigue")}
-
-
-def sign_in(page, username="admin", password="correct horse battery"):
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
 
 
 def test_the_rich_text_editor_loads_without_csp_violations(watched, make):

@@ -5,14 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from tests.browser.helpers import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username):
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "correct horse battery")
-    page.click("input[type=submit]")
 
 
 def test_a_reviewer_confirms_no_change_needed_in_one_click(page, make):
@@ -21,7 +16,7 @@ def test_a_reviewer_confirms_no_change_needed_in_one_click(page, make):
     dr = make.reviewer(name="Dr. K", user=account)
     make.article(title="Living with lymphedema", reviewed_by=dr,
                  reviewed_on=timezone.localdate() - datetime.timedelta(days=380))
-    log_in(page, "drk")
+    sign_in(page, "drk")
     page.get_by_role("link", name="My reviews").click()
     row = page.get_by_role("row", name="Living with lymphedema")
     row.get_by_role("button", name="Reviewed, no change needed").click()
@@ -34,7 +29,7 @@ def test_staff_see_the_schedule_with_its_chart_and_no_script_errors(page, make, 
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     make.article(title="Overdue article", reviewed_on=timezone.localdate() - datetime.timedelta(days=400))
-    log_in(page, "admin")
+    sign_in(page)
     page.get_by_role("link", name="Review schedule").click()
     assert page.locator(".schedule-chart rect.bar").count() == 12
     page.get_by_role("link", name="1 Overdue").click()
