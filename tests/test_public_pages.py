@@ -133,16 +133,19 @@ def test_home_names_a_dozen_series_and_links_to_the_rest(client, make):
 
 
 def test_the_series_index_lists_what_readers_can_open_fifty_a_page(client, make):
-    """By title; a series with only drafts or no articles at all is not listed."""
+    """By title; a series with only drafts, only an article scheduled for later, or no articles at
+    all is not listed."""
     make.series(title="Series AA empty", slug="empty")
     _series_with_an_article(make, 99, status=Article.Status.DRAFT)
+    _series_with_an_article(make, 98, publish_at=timezone.now() + datetime.timedelta(days=1))
     for n in range(52):
         _series_with_an_article(make, n)
     first = client.get("/series/").text
     assert first.index("Series 00") < first.index("Series 01") < first.index("Series 49")
-    assert "Series 50" not in first and "Series 99" not in first and "empty" not in first
+    assert "Series 50" not in first and "Series 99" not in first and "Series 98" not in first and "empty" not in first
     second = client.get("/series/", {"page": 2}).text
     assert "Series 50" in second and "Series 51" in second and "Series 49" not in second
+    assert "Series 98" not in second and "Series 99" not in second
     for bad in ["abc", "0", "99999", "%00"]:
         assert client.get("/series/", {"page": bad}).status_code == 200
 
