@@ -28,7 +28,7 @@ from references.models import Citation, Reference
 from . import review_cycle
 from .exports import Echo
 from .models import Article, Reviewer, Series
-from .widgets import QuickSelect
+from .widgets import QuickChoiceField
 
 ROWS_PER_PAGE = 50
 STALE_ROWS = 50
@@ -68,9 +68,9 @@ class ScheduleFilters(forms.Form):
     """The schedule's filters. An unknown value is reported and ignored, never a server error."""
 
     group = forms.ChoiceField(choices=[(g.slug, g.label) for g in review_cycle.GROUPS], required=False)
-    reviewer = forms.ChoiceField(required=False, widget=QuickSelect)
-    series = forms.ChoiceField(required=False, widget=QuickSelect)
-    tag = forms.ChoiceField(required=False, widget=QuickSelect)
+    reviewer = QuickChoiceField(required=False)
+    series = QuickChoiceField(required=False)
+    tag = QuickChoiceField(required=False)
 
     def __init__(self, data, *, reviewers, series, tags):
         super().__init__(data)
