@@ -115,7 +115,7 @@ class ArticleSitemap(SiteSitemap):
         changefreq, priority = self.changefreq, str(self.priority)
         zone = timezone.get_current_timezone()
         urls, changed, reviewed = [], None, None
-        for slug, updated_at, reviewed_on in self.paginator.page(page).object_list:
+        for slug, updated_at, reviewed_on in self.page_items(page):
             day = updated_at.astimezone(zone).date()
             if reviewed_on is not None:
                 day = max(day, reviewed_on)
@@ -124,6 +124,21 @@ class ArticleSitemap(SiteSitemap):
             urls.append({"location": f"{prefix}{slug}/", "lastmod": day, "changefreq": changefreq, "priority": priority})
         self.latest_lastmod = _later(changed, reviewed)
         return urls
+
+    def page_items(self, page):
+        """One file's items, read as a slice without counting every published article (20-30 ms
+        on 100,000): only the index needs the count. Answers as Django's paginator would: a page
+        that is not a whole number, below 1, or empty past the first is an error (a 404)."""
+        try:
+            number = int(page)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(f"No page {page!r}") from None
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        items = list(self.items()[(number - 1) * self.limit : number * self.limit])
+        if not items and number > 1:
+            raise EmptyPage("That page contains no results")
+        return items
 
     def get_latest_lastmod(self):
         # For the sitemap index: two aggregates rather than a pass over every article.

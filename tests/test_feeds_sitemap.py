@@ -5,6 +5,8 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import sitemaps
@@ -138,6 +140,10 @@ def test_sitemap_becomes_an_index_past_the_url_limit(client, make, monkeypatch):
     assert found == {f"http://testserver/articles/a{n}/" for n in range(7)}
     assert client.get("/sitemap-articles.xml?p=99").status_code == 404
     assert client.get("/sitemap-nope.xml").status_code == 404
+    # A file reads its own slice: only the index counts the articles.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/sitemap-articles.xml?p=3").status_code == 200
+    assert not [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
 
 
 def test_sitemap_uses_site_url_when_set(client, make, settings):
