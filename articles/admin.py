@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from references.admin import CitationFormSet, CitationInline, CitingAdminMixin
 
+from . import search as site_search
 from .admin_filters import SelectRelatedFilter
 from .admin_workflow import GuardedInlineMixin, WorkflowArticleAdminMixin
 from .exports import export_articles_csv
@@ -80,7 +81,8 @@ class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdmin
         ("tags", SelectRelatedFilter),
         ("reviews__reviewer", SelectRelatedFilter),
     ]
-    search_fields = ["title", "summary", "body"]
+    search_fields = ["title", "summary", "body"]  # SQLite; on PostgreSQL the search index (get_search_results)
+    search_help_text = "Words, or the beginnings of words, in the title, summary or body."
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "publish_at"
     autocomplete_fields = ["author", "assigned_reviewer"]
@@ -98,6 +100,12 @@ class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdmin
 
     def get_changelist(self, request, **kwargs):
         return SemiJoinChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        found = site_search.editor_search(queryset, search_term)
+        if found is None:
+            return super().get_search_results(request, queryset, search_term)
+        return found, False  # a filter on the article's own column: no duplicates
 
     @admin.display(description="series", ordering="series_entry__series__title")
     def series_label(self, article):

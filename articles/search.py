@@ -83,6 +83,30 @@ def find_articles(query, now=None):
     return _fallback_search(articles, query), None
 
 
+def editor_search(queryset, raw_query):
+    """Articles of any status matching what an editor typed in the admin's search box, or None
+    where there is no search index (SQLite: Django's own search runs instead).
+
+    Django's admin search would read every body with ``UPPER(body) LIKE '%WORD%'``, three times
+    a page (the count, the rows, the date drill-down): about 10 seconds on 100,000 articles for a
+    word found nowhere. Here each word matches as a whole word (with the site search's syntax:
+    quotes for a phrase, ``or``, ``-`` to exclude) or, from three letters, as the beginning of a
+    word ("lymph" finds "lymphedema"), in the title, summary or body, through the GIN index; a
+    slug pasted from an address finds its article.
+    """
+    if not uses_postgres_search():
+        return None
+    query, _ = clean_query(raw_query)
+    if not query:
+        return queryset
+    vector = RawSQL('"search_vector"', [], output_field=SearchVectorField())  # see _postgres_matches
+    matches = Q(search_vector=SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)) | Q(slug=query)
+    prefixes = prefix_query(query)
+    if prefixes:
+        matches |= Q(search_vector=SearchQuery(prefixes, search_type="raw", config=SEARCH_CONFIG))
+    return queryset.alias(search_vector=vector).filter(matches)
+
+
 def _plain_body():
     return Func(F("body"), Value(_TAG_RE), Value(" "), Value("g"), function="regexp_replace")
 

@@ -79,6 +79,9 @@ def pages(kind):
         filter_tag = f"&tags__id__exact={tag.pk}" if tag else ""
         rows += [
             ("admin changelist, filtered", reverse("admin:articles_article_changelist") + "?status__exact=published" + filter_tag, 300, True),
+            # An editor's search: a word in a few percent of the articles, and one found nowhere.
+            ("admin changelist, searched", reverse("admin:articles_article_changelist") + "?q=asthma", 300, True),
+            ("admin search, no match", reverse("admin:articles_article_changelist") + "?q=zebra", 300, True),
             ("review schedule", first_url(("staff:review_schedule", []), ("articles:review_schedule", []), ("review_schedule", []),
                                           ("admin:articles_review_schedule", []), ("admin:review_schedule", [])), 100, True),
         ]
