@@ -3,7 +3,8 @@
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
@@ -69,13 +70,19 @@ class ReferenceAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["references/admin.css"]}
 
+    # 50,000 references on a large site: no second, unfiltered count.
+    show_full_result_count = False
+
     def get_queryset(self, request):
-        # An aggregate drops Meta.ordering, which autocomplete's pagination needs.
+        # "Cited in" is counted per reference listed (a probe of the citations' reference index),
+        # not by grouping every citation: a join with COUNT grouped a million citations for each
+        # count and page of the list (3.4 s on 50,000 references).
+        cited = Citation.objects.filter(reference=OuterRef("pk")).order_by().values("reference").annotate(n=Count("*"))
         return (
             super().get_queryset(request)
             .select_related("source")  # autocomplete labels name the source
-            .annotate(citation_total=Count("citations"))
-            .order_by(*Reference._meta.ordering)
+            .annotate(citation_total=Coalesce(Subquery(cited.values("n")), 0))
+            .order_by(*Reference._meta.ordering)  # autocomplete's pagination needs an order
         )
 
     @admin.display(description="cited in", ordering="citation_total")

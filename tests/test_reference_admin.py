@@ -7,6 +7,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
+from references.admin import ReferenceAdmin
 from references.admin_paste import text_digest
 from references.models import Citation, Reference, Source
 
@@ -237,6 +238,21 @@ def test_reference_changelist_query_count_does_not_grow_with_rows(admin_client, 
     add(20)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert admin_client.get(url).status_code == 200
+
+
+def test_reference_list_says_how_many_articles_cite_each_and_sorts_by_it(admin_client, make):
+    """Counted per reference listed (no grouping of every citation), zero included."""
+    twice, once = make.reference(title="Twice cited"), make.reference(title="Once cited")
+    make.reference(title="Never cited")
+    for article in (make.article(), make.article()):
+        make.cite(article, twice)
+    make.cite(make.article(), once)
+    url = reverse("admin:references_reference_changelist")
+    column = ["action_checkbox", *ReferenceAdmin.list_display].index("cited_in")
+    response = admin_client.get(url, {"o": f"-{column}"})
+    assert [r.title for r in response.context["cl"].result_list] == ["Twice cited", "Once cited", "Never cited"]
+    cells = [cell.split("<")[0] for cell in response.text.split('class="field-cited_in">')[1:]]
+    assert cells == ["2 articles", "1 article", "0 articles"]
 
 
 def test_needs_attention_is_broken_or_redirected(make):
