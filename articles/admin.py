@@ -1,6 +1,8 @@
 """The editors' product: articles with their reviews, citations, series and related links."""
 
 from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
+from django.db.models import Q
 
 from references.admin import CitationFormSet, CitationInline, CitingAdminMixin
 
@@ -10,7 +12,7 @@ from .admin_workflow import GuardedInlineMixin, WorkflowArticleAdminMixin
 from .exports import export_articles_csv
 from .models import Article, MedicalReview, PendingLink, RelatedLink, Reviewer, Series, SeriesEntry
 from .ordering import PositionedInlineFormSet, SortableInlineMixin
-from .pagination import EstimatedCountPaginator, SemiJoinChangeList
+from .pagination import DeferredJoinPaginator, EstimatedCountPaginator, SemiJoinChangeList
 from .review_admin import ReviewCycleAdminMixin, ReviewLogMixin
 
 
@@ -117,21 +119,65 @@ class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdmin
         return article.last_reviewed_on or "never"
 
 
+class ArticleIndexSearchMixin:
+    """Search a list of rows about articles through the articles' search index (PostgreSQL).
+
+    Django's search would compare every joined article title with ``LIKE``, for the count, the
+    rows and the date drill-down: over a second on 100,000 articles. Here a row matches when an
+    article it names (``search_article_relations``) is found by the editors' article search, or
+    when the whole term is part of a small related table's field (``search_related_text``, e.g.
+    the reviewer's name). Each is a key lookup, so PostgreSQL combines index scans instead of
+    reading every row. SQLite keeps Django's search over ``search_fields``.
+    """
+
+    search_article_relations = ()
+    search_related_text = ()
+    show_full_result_count = False  # tables of 100,000 rows and more: no second, unfiltered count
+    paginator = EstimatedCountPaginator
+
+    def get_changelist(self, request, **kwargs):
+        return SemiJoinChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # A search's matches are counted exactly: the planner's guess for a union of index
+        # lookups can be off by thousands, and a search that found nothing would read "10,000".
+        paginator = DeferredJoinPaginator if request.GET.get(SEARCH_VAR) else self.paginator
+        return paginator(queryset, per_page, orphans, allow_empty_first_page)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        matched = site_search.articles_matching(term) if term else None
+        if matched is None:
+            return super().get_search_results(request, queryset, search_term)
+        condition = Q()
+        for relation in self.search_article_relations:
+            condition |= Q(**{f"{relation}__in": matched})
+        for relation, field in self.search_related_text:
+            model = queryset.model._meta.get_field(relation).related_model
+            condition |= Q(**{f"{relation}__in": model.objects.filter(**{f"{field}__icontains": term}).values("pk")})
+        return queryset.filter(condition), False  # semi-joins and the row's own columns: no duplicates
+
+
 @admin.register(MedicalReview)
-class MedicalReviewAdmin(ReviewLogMixin, admin.ModelAdmin):
+class MedicalReviewAdmin(ArticleIndexSearchMixin, ReviewLogMixin, admin.ModelAdmin):
     list_display = ["article", "reviewer", "reviewed_on", "scope"]
     list_select_related = ["article", "reviewer"]
     list_filter = ["scope", "reviewer"]
     search_fields = ["article__title", "reviewer__name", "notes"]
+    search_article_relations = ["article"]
+    search_related_text = [("reviewer", "name")]
+    search_help_text = "Words of the article reviewed, or part of the reviewer's name."
     autocomplete_fields = ["article", "reviewer"]
     date_hierarchy = "reviewed_on"
 
 
 @admin.register(RelatedLink)
-class RelatedLinkAdmin(admin.ModelAdmin):
+class RelatedLinkAdmin(ArticleIndexSearchMixin, admin.ModelAdmin):
     list_display = ["article", "target", "position"]
     list_select_related = ["article", "target"]
     search_fields = ["article__title", "target__title"]
+    search_article_relations = ["article", "target"]
+    search_help_text = "Words of either article."
     autocomplete_fields = ["article", "target"]
 
 

@@ -70,15 +70,19 @@ class SemiJoinChangeList(ChangeList):
 
     The date drilldown costs two passes over every matching row (first and last date, then the
     years); on a filtered result of more than ``EstimatedCountPaginator.EXACT_BELOW`` rows it is
-    left out until the filters narrow the list (or a date is already chosen).
+    left out until the filters narrow the list (or a date is already chosen), and when nothing
+    matched there are no dates to drill into (the two passes would read every row to find none).
     """
 
     def get_results(self, request):
         super().get_results(request)
+        if self.result_count == 0:
+            # Counted exactly (an estimate is never 0): nothing to fetch. PostgreSQL may otherwise
+            # walk the whole ordered index looking for a first row that does not exist.
+            self.result_list = self.result_list.none()
         if (
             self.date_hierarchy
-            and self.has_active_filters
-            and self.result_count >= EstimatedCountPaginator.EXACT_BELOW
+            and (self.result_count == 0 or (self.has_active_filters and self.result_count >= EstimatedCountPaginator.EXACT_BELOW))
             and not any(name.startswith(f"{self.date_hierarchy}__") for name in self.params)
         ):
             self.date_hierarchy = None

@@ -107,6 +107,13 @@ def editor_search(queryset, raw_query):
     return queryset.alias(search_vector=vector).filter(matches)
 
 
+def articles_matching(raw_query):
+    """The keys of the articles :func:`editor_search` finds, as a subquery, for admin lists of
+    rows about articles (reviews, related links); None where there is no search index."""
+    found = editor_search(Article.objects.all(), raw_query)
+    return None if found is None else found.values("pk")
+
+
 def _plain_body():
     return Func(F("body"), Value(_TAG_RE), Value(" "), Value("g"), function="regexp_replace")
 

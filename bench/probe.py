@@ -82,6 +82,9 @@ def pages(kind):
             # An editor's search: a word in a few percent of the articles, and one found nowhere.
             ("admin changelist, searched", reverse("admin:articles_article_changelist") + "?q=asthma", 300, True),
             ("admin search, no match", reverse("admin:articles_article_changelist") + "?q=zebra", 300, True),
+            ("admin articles with no tags", reverse("admin:articles_article_changelist") + "?tags__isnull=True", 300, True),
+            ("admin reviews, searched", reverse("admin:articles_medicalreview_changelist") + "?q=asthma", 300, True),
+            ("admin references", reverse("admin:references_reference_changelist"), 300, True),
             ("review schedule", first_url(("staff:review_schedule", []), ("articles:review_schedule", []), ("review_schedule", []),
                                           ("admin:articles_review_schedule", []), ("admin:review_schedule", [])), 100, True),
         ]

@@ -1,0 +1,53 @@
+"""Admin lists of reviews, related links and articles: searches that name an article, and a
+filter or search that matches nothing."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+REVIEWS = reverse("admin:articles_medicalreview_changelist")
+LINKS = reverse("admin:articles_relatedlink_changelist")
+ARTICLES = reverse("admin:articles_article_changelist")
+
+
+def listed(admin_client, url, **params):
+    response = admin_client.get(url, params)
+    assert response.status_code == 200
+    return response.context["cl"]
+
+
+def test_reviews_are_found_by_a_word_of_their_article_or_the_reviewers_name(admin_client, make):
+    alopecia, mouth = make.article(title="Alopecia explained"), make.article(title="Mouth care")
+    by_lee = make.review(alopecia, reviewer_=make.reviewer(name="Dr. Ana Lee"))
+    by_chan = make.review(mouth, reviewer_=make.reviewer(name="Dr. Bo Chan"))
+    with CaptureQueriesContext(connection) as queries:
+        assert list(listed(admin_client, REVIEWS, q="alopecia").result_list) == [by_lee]
+    if connection.vendor == "postgresql":  # through the articles' search index, not LIKE on every title
+        assert not [q for q in queries.captured_queries if 'UPPER("articles_article"."title"' in q["sql"]]
+    assert list(listed(admin_client, REVIEWS, q="Chan").result_list) == [by_chan]
+    found = listed(admin_client, REVIEWS, q="zebra")
+    assert found.result_count == 0 and not list(found.result_list)
+
+
+def test_related_links_are_found_by_a_word_of_either_article(admin_client, make):
+    alopecia, mouth, wigs = make.article(title="Alopecia explained"), make.article(title="Mouth care"), make.article(title="Wigs")
+    outgoing, incoming = make.related(alopecia, mouth), make.related(wigs, alopecia)
+    make.related(mouth, wigs)
+    assert sorted(link.pk for link in listed(admin_client, LINKS, q="alopecia").result_list) == sorted([outgoing.pk, incoming.pk])
+
+
+def test_a_list_that_matches_nothing_fetches_no_rows_and_no_dates(admin_client, make):
+    """The count says 0: no query for the rows, nor for the date drill-down's first, last and
+    years (each would read every article to find none: "no tags" on a catalogue where every
+    article is tagged)."""
+    make.article(title="Tagged", tags=["heart"])
+    with CaptureQueriesContext(connection) as queries:
+        found = listed(admin_client, ARTICLES, tags__isnull="True")
+    assert found.result_count == 0 and found.date_hierarchy is None
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT") and 'FROM "articles_article"' in q["sql"]]
+    assert len(reads) == 1 and "COUNT(" in reads[0]
+    # A date already chosen keeps the drill-down, with its way back to all dates.
+    assert listed(admin_client, ARTICLES, tags__isnull="True", publish_at__year="2020").date_hierarchy == "publish_at"
