@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from references.models import Citation, Reference
 from . import review_cycle
 from .exports import Echo
 from .models import Article, Reviewer, Series
+from .pagination import DeferredJoinPaginator
 from .widgets import QuickChoiceField
 
 ROWS_PER_PAGE = 50
@@ -137,7 +137,7 @@ def review_schedule(request):
     rows = review_cycle.due_rows(in_group, dated=review_cycle.GROUPS_BY_SLUG[group].dated)
 
     counts, forecast = review_cycle.summary(_filtered(selected, dates=False), today)  # after with_review_dates()
-    paginator = Paginator(rows, ROWS_PER_PAGE)
+    paginator = DeferredJoinPaginator(rows, ROWS_PER_PAGE)
     paginator.count = dict((g.slug, n) for g, n in counts)[group]  # already counted: no COUNT query
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)

@@ -87,6 +87,7 @@ def pages(kind):
             ("admin references", reverse("admin:references_reference_changelist"), 300, True),
             ("review schedule", first_url(("staff:review_schedule", []), ("articles:review_schedule", []), ("review_schedule", []),
                                           ("admin:articles_review_schedule", []), ("admin:review_schedule", [])), 100, True),
+            ("review schedule, all, page 900", first_url(("staff:review_schedule", []), query="?group=all&page=900"), 100, True),
         ]
     return rows
 

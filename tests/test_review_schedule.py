@@ -256,3 +256,22 @@ def test_filter_lists_escape_names_and_keep_the_choice(client, make):
     assert '<option value="heart" selected>Heart &lt;b&gt;&amp; lungs&lt;/b&gt;</option>' in page
     assert '<option value="other">Other</option>' in page
     assert '<select name="series" id="id_series">' in page
+
+
+def test_pages_follow_one_another_in_due_order(client, make, monkeypatch):
+    """Never reviewed first, then by due date and title, page after page; a page past the end
+    shows the last one. Each page's keys are found first, then its rows, in the same order."""
+    from articles import staff_views
+
+    monkeypatch.setattr(staff_views, "ROWS_PER_PAGE", 2)
+    make.article(title="Never reviewed")
+    for title, days_ago in [("Due first", 400), ("Beta, due second", 390), ("Alpha, due second", 390), ("Due last", 10)]:
+        make.article(title=title, reviewed_on=ago(days_ago))
+    client.force_login(_staff(make))
+    pages = [[a.title for a in client.get(URL, {"group": "all", "page": n}).context["page"]] for n in (1, 2, 3, 9)]
+    assert pages == [
+        ["Never reviewed", "Due first"],
+        ["Alpha, due second", "Beta, due second"],
+        ["Due last"],
+        ["Due last"],
+    ]
