@@ -126,8 +126,10 @@ class ArticleIndexSearchMixin:
     rows and the date drill-down: over a second on 100,000 articles. Here a row matches when an
     article it names (``search_article_relations``) is found by the editors' article search, or
     when the whole term is part of a small related table's field (``search_related_text``, e.g.
-    the reviewer's name). Each is a key lookup, so PostgreSQL combines index scans instead of
-    reading every row. SQLite keeps Django's search over ``search_fields``.
+    the reviewer's name). PostgreSQL finds the matching articles (GIN) and reviewers once, then
+    tests each row against both sets: about 30 ms for 160,000 reviews, whatever the term. (A
+    join it drives from the date index, or a union of index lookups, took from 200 ms to
+    seconds depending on the term.) SQLite keeps Django's search over ``search_fields``.
     """
 
     search_article_relations = ()
@@ -139,8 +141,8 @@ class ArticleIndexSearchMixin:
         return SemiJoinChangeList
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        # A search's matches are counted exactly: the planner's guess for a union of index
-        # lookups can be off by thousands, and a search that found nothing would read "10,000".
+        # A search's matches are counted exactly: the planner's guess for these semi-joins can
+        # be off by thousands, and a search that found nothing would read "10,000".
         paginator = DeferredJoinPaginator if request.GET.get(SEARCH_VAR) else self.paginator
         return paginator(queryset, per_page, orphans, allow_empty_first_page)
 

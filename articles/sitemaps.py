@@ -135,6 +135,8 @@ class ArticleSitemap(SiteSitemap):
             raise PageNotAnInteger(f"No page {page!r}") from None
         if number < 1:
             raise EmptyPage("That page number is less than 1")
+        if (number - 1) * self.limit > 2**63 - 1:  # past any table, and past what SQL's OFFSET takes
+            raise EmptyPage("That page contains no results")
         items = list(self.items()[(number - 1) * self.limit : number * self.limit])
         if not items and number > 1:
             raise EmptyPage("That page contains no results")

@@ -29,7 +29,10 @@ def test_odd_page_numbers_give_a_page(client, listed, url, params, page):
     assert "Cancer care" in response.text
 
 
-@pytest.mark.parametrize("url", ["/sitemap.xml?p=abc", "/sitemap.xml?p=0", "/sitemap.xml?p=999", "/sitemap-articles.xml?p=x"])
+@pytest.mark.parametrize("url", [
+    "/sitemap.xml?p=abc", "/sitemap.xml?p=0", "/sitemap.xml?p=999", "/sitemap-articles.xml?p=x",
+    "/sitemap-articles.xml?p=99999999999999999999", "/sitemap-articles.xml?p=9223372036854775807",
+])
 def test_odd_sitemap_pages_are_404(client, listed, url):
     assert client.get(url).status_code == 404
 
