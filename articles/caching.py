@@ -48,7 +48,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import setting_changed
 from django.db import connection, transaction
-from django.db.models import F, Min
+from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
@@ -261,7 +261,7 @@ def next_go_live(generation=None, now=None):
 
     Remembered per generation, since any change to a schedule bumps the generation.
     """
-    from .models import Article
+    from . import page_reads
 
     now = now if now is not None else timezone.now().timestamp()
     key = f"go-live:{generation}"
@@ -269,9 +269,7 @@ def next_go_live(generation=None, now=None):
         remembered = _cache().get(key)
         if remembered is not None and (remembered == 0 or remembered > now):
             return remembered or None
-    when = Article.objects.filter(
-        status=Article.Status.PUBLISHED, publish_at__gt=datetime.datetime.fromtimestamp(now, tz=datetime.UTC)
-    ).aggregate(next=Min("publish_at"))["next"]
+    when = page_reads.next_go_live(datetime.datetime.fromtimestamp(now, tz=datetime.UTC))
     value = when.timestamp() if when else None
     if generation is not None:
         _cache().set(key, value or 0, timeout=page_cache_seconds() or None)

@@ -123,6 +123,18 @@ def published_condition(now=None, through=""):
     return Q(**{f"{through}status": Article.Status.PUBLISHED, f"{through}publish_at__lte": now or timezone.now()})
 
 
+def published_sql(alias, now=None, conn=None):
+    """``published_condition()`` in SQL over the article table's alias ``alias``: (condition, params).
+
+    For the statements written out in SQL on the article page (``related_rows``, ``page_reads``,
+    ``SeriesEntry.navigation``); tests/test_article_page_reads.py holds it to ``published()``.
+    """
+    return f"{alias}.status = %s AND {alias}.publish_at <= %s", [
+        Article.Status.PUBLISHED.value,
+        (conn or connection).ops.adapt_datetimefield_value(now or timezone.now()),
+    ]
+
+
 class ArticleQuerySet(models.QuerySet):
     """Named reads of articles; public pages use only ``published()``."""
 
@@ -137,19 +149,18 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        """Everything the article page shows, in a fixed number of queries (with ``related_articles()``)."""
-        from references.models import Citation
+        """The article page's article with its author and series entry; ``detail()`` adds the rest."""
+        return self.select_related("author", "series_entry__series")
 
-        return self.select_related("author", "series_entry__series").prefetch_related(
-            "tags",
-            Prefetch(
-                "events",
-                queryset=ArticleEvent.objects.filter(kind=ArticleEvent.Kind.CORRECTION, announced=True),
-                to_attr="announced_corrections",
-            ),
-            Prefetch("reviews", queryset=MedicalReview.objects.select_related("reviewer")),
-            Prefetch("citations", queryset=Citation.objects.select_related("reference__source")),
-        )
+    def detail(self, **lookup):
+        """The article matching ``lookup`` with everything its page shows, in five queries.
+
+        Its tags, reviews and citations are then read by ``.all()`` without a query, and
+        ``announced_corrections`` is a list (``articles.page_reads``). Raises ``DoesNotExist``.
+        """
+        from .page_reads import load_page_relations
+
+        return load_page_relations(self.for_detail().get(**lookup))
 
     def waiting_for(self, user):
         """The admin's "waiting for me" list for ``user``.
@@ -391,7 +402,7 @@ class Article(models.Model):
 
         One query (``related_rows``) however many links, tags or series entries there are, and
         always one (even when the curated links fill the list) so the page's query count does not
-        depend on its content. Reads the tags and series entry from ``for_detail()``'s prefetch.
+        depend on its content. Reads the tags and series entry that ``detail()`` loaded.
         """
         curated = getattr(self, "published_related_links", None)
         if curated is not None:  # set by a preview: the links as they were at a revision
@@ -528,14 +539,19 @@ class SeriesEntry(models.Model):
         """Template context: part n of m, previous and next among the series' published entries.
 
         This entry keeps its place even when its article is not public yet (an editor's preview).
-        Previous and next are ``SeriesLink``s: a label and a linked title, read as plain values
-        (half the CPU of model instances on every uncached article page).
+        Previous and next are ``SeriesLink``s: a label and a linked title, read as plain values in
+        one statement written out in SQL (a fifth of the ORM's CPU on every uncached article page).
         """
-        others = (
-            SeriesEntry.objects.filter(published_condition(now, through="article__"), series_id=self.series_id)
-            .exclude(article_id=self.article_id)
-            .values_list("position", "label", "article__title", "article__slug")
-        )
+        q = connection.ops.quote_name
+        published, params = published_sql("a", now)
+        with connection.cursor() as cursor:  # integers and text: nothing for the ORM to convert
+            cursor.execute(
+                f"SELECT e.position, e.label, a.title, a.slug FROM {q(SeriesEntry._meta.db_table)} e"
+                f" INNER JOIN {q(Article._meta.db_table)} a ON a.id = e.article_id"
+                f" WHERE e.series_id = %s AND e.article_id <> %s AND {published}",
+                [self.series_id, self.article_id, *params],
+            )
+            others = cursor.fetchall()
         this = SeriesLink(self.position, self.label, self.article.title, self.article.slug)
         entries = sorted([*(SeriesLink(*row) for row in others), this], key=lambda e: (e.position, e is not this))
         index = next(n for n, e in enumerate(entries) if e is this)
@@ -654,7 +670,7 @@ def related_rows(article, now=None, *, limit, links=False, exclude=()):
     One statement written out in SQL rather than built with the ORM: this is the costliest query
     of the article page, and building and compiling it with the ORM took 5 ms of CPU on every
     uncached page against 0.5 ms for this (bench/README). It reads as the ORM version did, the
-    same on SQLite and PostgreSQL; ``published()``'s condition is repeated here (status, publish_at).
+    same on SQLite and PostgreSQL; ``published_sql()`` is ``published()``'s condition.
     """
     tag_ids = [tag.pk for tag in article.tags.all()] if article.pk else []
     entry = getattr(article, "series_entry", None) if article.pk else None
@@ -698,17 +714,17 @@ def related_rows(article, now=None, *, limit, links=False, exclude=()):
         # Room for every curated link, published or not, and a full fill after them.
         limit_sql, limit_params = f"%s + (SELECT COUNT(*) FROM {related} WHERE article_id = %s)", [limit, article.pk]
     excluded = [pk for pk in (article.pk, *exclude) if pk is not None]
+    published, published_params = published_sql("a", now)
     sql = (
         f"SELECT a.id, a.title, a.slug, a.summary, a.publish_at, {position} AS link_position,"
         f" {' + '.join(score) or '0'} AS score"
         f" FROM {q(Article._meta.db_table)} a"
-        " WHERE a.status = %s AND a.publish_at <= %s"
+        f" WHERE {published}"
         f" AND a.id NOT IN ({', '.join(['%s'] * len(excluded))})"
         f" AND a.id IN ({' UNION '.join(candidates)})"
         f" ORDER BY link_position ASC NULLS LAST, score DESC, a.publish_at DESC, a.id DESC LIMIT {limit_sql}"
     )
-    published_before = connection.ops.adapt_datetimefield_value(now or timezone.now())
-    params = [*position_params, *score_params, Article.Status.PUBLISHED.value, published_before, *excluded, *params, *limit_params]
+    params = [*position_params, *score_params, *published_params, *excluded, *params, *limit_params]
     return list(Article.objects.raw(sql, params))
 
 

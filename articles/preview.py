@@ -6,6 +6,7 @@ Never cached, never indexed; anonymous visitors are sent to the login page.
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -14,6 +15,7 @@ from taggit.models import Tag
 from references.models import Citation, Reference
 
 from .models import Article, RelatedLink, Series, SeriesEntry
+from .page_reads import set_prefetched
 
 
 def _preview_response(request, article, series_entry, revision=None):
@@ -35,7 +37,7 @@ def _preview_response(request, article, series_entry, revision=None):
 def preview(request, pk):
     if not request.user.has_perm("articles.view_article"):
         raise PermissionDenied
-    article = get_object_or_404(Article.objects.for_detail(), pk=pk)
+    article = _article_or_404(pk)
     article.published_related_links = list(
         article.related_links.filter(target__in=Article.objects.published()).select_related("target")
     )
@@ -47,15 +49,15 @@ def preview(request, pk):
 def preview_revision(request, pk, history_id):
     if not request.user.has_perm("articles.view_article"):
         raise PermissionDenied
-    current = get_object_or_404(Article.objects.for_detail(), pk=pk)
+    current = _article_or_404(pk)
     record = get_object_or_404(Article.history.model, id=pk, history_id=history_id)
     article = record.instance
     data = record.related or {}
-    _cache(article, "reviews", list(current.reviews.all()))
+    set_prefetched(article, "reviews", list(current.reviews.all()))
     tags = {tag.name: tag for tag in Tag.objects.filter(name__in=data.get("tags", []))}
-    _cache(article, "tags", [tags[name] for name in data.get("tags", []) if name in tags])
+    set_prefetched(article, "tags", [tags[name] for name in data.get("tags", []) if name in tags])
     references = Reference.objects.select_related("source").in_bulk([c["reference_id"] for c in data.get("citations", [])])
-    _cache(article, "citations", [
+    set_prefetched(article, "citations", [
         Citation(article=article, reference=references[c["reference_id"]], position=c["position"])
         for c in data.get("citations", []) if c["reference_id"] in references
     ])
@@ -70,12 +72,8 @@ def preview_revision(request, pk, history_id):
     return _preview_response(request, article, entry, revision=record)
 
 
-def _cache(article, name, objects):
-    """Make ``article.<name>.all()`` return ``objects`` (a revision's rows, not today's)."""
-    manager = getattr(article, name)
-    queryset = manager.none() if hasattr(manager, "none") else manager.get_queryset().none()
-    queryset._result_cache = list(objects)
-    queryset._prefetch_done = True
-    if not hasattr(article, "_prefetched_objects_cache"):
-        article._prefetched_objects_cache = {}
-    article._prefetched_objects_cache[name] = queryset
+def _article_or_404(pk):
+    try:
+        return Article.objects.detail(pk=pk)
+    except Article.DoesNotExist:
+        raise Http404("No article with this number.") from None

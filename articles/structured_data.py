@@ -80,7 +80,7 @@ def _citation(citation):
 
 
 def medical_web_page(article, request=None):
-    """schema.org ``MedicalWebPage`` for an article loaded with ``for_detail()`` (no further queries)."""
+    """schema.org ``MedicalWebPage`` for an article loaded with ``detail()`` (no further queries)."""
     url = absolute_url(article.get_absolute_url(), request)
     modified = article.content_changed_at or article.updated_at
     data = {

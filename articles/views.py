@@ -13,6 +13,7 @@ from . import caching
 from . import search as site_search
 from .caching import public_page
 from .models import Article, MedicalReview, Reviewer, Series
+from .page_reads import published_article_page
 from .pagination import DeferredJoinPaginator
 from .structured_data import (
     article_breadcrumbs,
@@ -63,7 +64,9 @@ def home(request):
 @public_page
 def article_detail(request, slug):
     now = timezone.now()
-    article = get_object_or_404(Article.objects.published(now).for_detail(), slug=slug)
+    article = published_article_page(slug, now)
+    if article is None:
+        raise Http404("No published article at this address.")
     trail = article_breadcrumbs(article)
     context = {
         "article": article,

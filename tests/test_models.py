@@ -78,7 +78,7 @@ def test_article_keeps_every_review_and_the_byline_shows_the_latest(make):
     make.review(a, reviewed_on=datetime.date(2021, 3, 26))
     newest = make.review(a, reviewed_on=datetime.date(2024, 1, 5))
     make.review(a, reviewed_on=datetime.date(2022, 6, 1))
-    fresh = Article.objects.for_detail().get(pk=a.pk)
+    fresh = Article.objects.detail(pk=a.pk)
     assert fresh.reviews.count() == 3
     assert fresh.latest_review == newest
 

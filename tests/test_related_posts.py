@@ -15,7 +15,7 @@ def days_ago(n):
 
 
 def related_titles(article):
-    return [a.title for a in Article.objects.for_detail().get(pk=article.pk).related_articles()]
+    return [a.title for a in Article.objects.detail(pk=article.pk).related_articles()]
 
 
 def test_curated_links_come_first_then_series_then_most_shared_tags(make):
@@ -90,7 +90,7 @@ def test_related_posts_cost_one_query_whatever_the_content(make, django_assert_n
         other = make.article(tags=[f"t{n % 10}"])
         if n < 3:
             make.related(article, other, n)
-    loaded = Article.objects.for_detail().get(pk=article.pk)
+    loaded = Article.objects.detail(pk=article.pk)
     with django_assert_num_queries(1):
         assert len(loaded.related_articles()) == Article.RELATED_COUNT
 

@@ -174,7 +174,7 @@ def test_a_substantive_edit_flags_the_article_but_keeps_the_review_date(make):
     assert not _flag(a)
     review_cycle.record_content_change(a, by=editor, changed=["body"])
     assert _flag(a)
-    fresh = Article.objects.for_detail().get(pk=a.pk)
+    fresh = Article.objects.detail(pk=a.pk)
     dates = fresh.review_dates
     assert dates.last_reviewed_on == reviewed
     assert dates.changed_since_review and dates.last_updated_on == timezone.localdate()
@@ -183,7 +183,7 @@ def test_a_substantive_edit_flags_the_article_but_keeps_the_review_date(make):
 
     review_cycle.record_review(a, reviewer=make.reviewer(), by=editor)
     assert not _flag(a)
-    assert not Article.objects.for_detail().get(pk=a.pk).review_dates.changed_since_review
+    assert not Article.objects.detail(pk=a.pk).review_dates.changed_since_review
 
 
 def test_an_editor_can_mark_a_change_as_a_typo_fix(make):

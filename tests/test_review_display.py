@@ -97,7 +97,7 @@ def test_editing_the_body_in_the_admin_flags_changed_since_review(client, make, 
     a.refresh_from_db()
     assert a.content_changed_at is not None
     assert a.events.get().kind == ArticleEvent.Kind.EDIT
-    dates = Article.objects.for_detail().get(pk=a.pk).review_dates
+    dates = Article.objects.detail(pk=a.pk).review_dates
     assert dates.changed_since_review and dates.last_reviewed_on == reviewed
 
 
@@ -274,12 +274,12 @@ def test_an_editor_can_waive_a_change_after_the_fact(client, make, editor, write
 
     client.force_login(writer)
     client.post("/admin/articles/article/", payload)
-    assert Article.objects.for_detail().get(pk=a.pk).review_dates.changed_since_review
+    assert Article.objects.detail(pk=a.pk).review_dates.changed_since_review
 
     client.force_login(editor)
     response = client.post("/admin/articles/article/", payload, follow=True)
     assert "1 article(s) no longer flagged" in response.text and "1 article(s) had no change" in response.text
-    dates = Article.objects.for_detail().get(pk=a.pk).review_dates
+    dates = Article.objects.detail(pk=a.pk).review_dates
     assert not dates.changed_since_review and dates.last_reviewed_on == reviewed
     assert list(a.events.values_list("kind", flat=True)) == [ArticleEvent.Kind.TYPO_FIX, ArticleEvent.Kind.EDIT]
     assert a.events.first().actor == editor
@@ -322,6 +322,6 @@ def test_a_review_added_with_the_edit_signs_it_off(client, make, writer):
                  f"reviews-{n}-article": str(a.pk)})
     response = client.post(url, data)
     assert response.status_code == 302, response.context and response.context["inline_admin_formsets"][0].formset.errors
-    dates = Article.objects.for_detail().get(pk=a.pk).review_dates
+    dates = Article.objects.detail(pk=a.pk).review_dates
     assert dates.last_reviewed_on == ago(0) and not dates.changed_since_review
     assert sorted(a.events.values_list("kind", flat=True)) == sorted([ArticleEvent.Kind.EDIT, ArticleEvent.Kind.REVIEW])
