@@ -1,10 +1,11 @@
-"""Template tags for the public pages' head: absolute URLs and JSON-LD."""
+"""Template tags for the public pages: absolute URLs, JSON-LD and days in ``<time>`` elements."""
 
 import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import format_html
+from django.utils.dates import MONTHS
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from cms.site import absolute_url as make_absolute
@@ -48,3 +49,17 @@ def canonical_url(context, path, page=None):
     number = getattr(page, "number", 1)
     suffix = f"?page={number}" if isinstance(number, int) and number > 1 else ""
     return make_absolute(str(path), context.get("request")) + suffix
+
+
+@register.filter(expects_localtime=True)
+def time_element(value):
+    """A day as the site writes it, in a ``<time>``: ``<time datetime="2021-03-26">26 March 2021</time>``.
+
+    For a date, or a datetime in the site's time zone; empty for None. The same as
+    ``<time datetime="{{ d|date:'Y-m-d' }}">{{ d|date:"j F Y" }}</time>`` in one call instead of
+    two ``date`` filters (which build a formatter each): the article page shows up to a dozen days.
+    """
+    if not value:
+        return ""
+    year, month, day = value.year, value.month, value.day
+    return mark_safe(f'<time datetime="{year:04d}-{month:02d}-{day:02d}">{day} {conditional_escape(MONTHS[month])} {year:04d}</time>')
