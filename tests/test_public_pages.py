@@ -218,3 +218,25 @@ def test_article_page_query_count_does_not_grow_with_its_content(client, make, d
     # article, tags, reviews, announced corrections, citations, related posts (curated and filled,
     # one query), series navigation, next go-live (bounds the cache lifetime): 8, whatever the content.
     assert len(small.captured_queries) <= 8
+
+
+def test_tags_named_beyond_ascii_have_pages_and_links(client, make):
+    """django-taggit keeps "é" or "乳" in a tag's slug; every page that links to the tag must still render."""
+    from taggit.models import Tag
+
+    article = make.article(title="Vertigo", tags=["Ménière's disease", "乳腺癌"])
+    slugs = sorted(Tag.objects.values_list("slug", flat=True))
+    assert slugs == ["ménières-disease", "乳腺癌"]
+    page = client.get(article.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'href="/tags/m%C3%A9ni%C3%A8res-disease/"' in html
+    assert 'href="/tags/%E4%B9%B3%E8%85%BA%E7%99%8C/"' in html
+    for slug in slugs:
+        tag_page = client.get(f"/tags/{slug}/")
+        assert tag_page.status_code == 200 and "Vertigo" in tag_page.content.decode()
+        assert client.get(f"/tags/{slug}/feed/").status_code == 200
+    assert client.get("/").status_code == 200
+    sitemap = client.get("/sitemap-tags.xml")
+    assert sitemap.status_code == 200
+    assert "/tags/m%C3%A9ni%C3%A8res-disease/</loc>" in sitemap.content.decode()
