@@ -33,10 +33,15 @@ class Columns:
         self.attnames = [field.attname for field in self.fields]
         self.pk_index = next((n for n, field in enumerate(self.fields) if field.primary_key), None)
         self._converters = {}  # per database alias
+        self._select = {}
 
     def select(self, connection):
-        quote = connection.ops.quote_name
-        return ", ".join(f"{self.alias}.{quote(field.column)}" for field in self.fields)
+        """The select list, e.g. ``a."id", a."title"``; worked out once per database."""
+        found = self._select.get(connection.alias)
+        if found is None:
+            quote = connection.ops.quote_name
+            found = self._select[connection.alias] = ", ".join(f"{self.alias}.{quote(f.column)}" for f in self.fields)
+        return found
 
     def __len__(self):
         return len(self.fields)
