@@ -10,12 +10,12 @@ from django.db import connection, models, transaction
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
+from .addresses import address
 from .fields import SanitizedHTMLField
 
 
@@ -55,7 +55,7 @@ class Reviewer(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:reviewer", args=[self.slug])
+        return address("articles:reviewer", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -112,7 +112,7 @@ class Series(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("articles:series", args=[self.slug])
+        return address("articles:series", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -384,7 +384,7 @@ class Article(models.Model):
             super().save(**kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", args=[self.slug])
+        return address("articles:detail", self.slug)
 
     def is_public(self, now=None):
         """Whether a reader may see this article now."""
@@ -573,7 +573,7 @@ class SeriesLink(NamedTuple):
     slug: str
 
     def get_absolute_url(self):
-        return reverse("articles:detail", args=[self.slug])
+        return address("articles:detail", self.slug)
 
 
 # --- Stored due dates follow what they are worked out from (see review_cycle.refresh_due_dates) ---

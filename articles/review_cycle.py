@@ -453,15 +453,13 @@ ROW_FIELDS = [
 
 
 class RowUrls:
-    """The admin and public URL of a row, reversed once per export rather than twice per row."""
-
-    MARKER = "0000000000"
+    """The admin and public URL of a row (format strings), reversed once per export rather than twice per row."""
 
     def __init__(self, site_url=""):
-        from django.urls import reverse
+        from .addresses import pattern
 
-        self.admin = site_url + reverse("admin:articles_article_change", args=[self.MARKER]).replace(self.MARKER, "{}")
-        self.public = site_url + reverse("articles:detail", args=[self.MARKER]).replace(self.MARKER, "{}")
+        self.admin = site_url + pattern("admin:articles_article_change")
+        self.public = site_url + pattern("articles:detail")
 
 
 def row_values(article, urls):

@@ -25,6 +25,7 @@ from taggit.models import Tag
 
 from cms.site import site_parts
 
+from .addresses import address, pattern
 from .models import Article, MedicalReview, Reviewer, Series, SeriesEntry, published_condition
 
 SITEMAP_URL_LIMIT = 5_000
@@ -98,12 +99,8 @@ class ArticleSitemap(SiteSitemap):
         # PostgreSQL the covering index serves the page without reading the table.
         return Article.objects.published().order_by("-publish_at", "-id").values_list("slug", "updated_at", "last_reviewed_on")
 
-    def _path(self):
-        # reverse() once, not once per article: a file holds thousands.
-        return reverse("articles:detail", args=["-"]).removesuffix("-/")
-
     def location(self, item):
-        return f"{self._path()}{item[0]}/"
+        return address("articles:detail", item[0])
 
     def lastmod(self, item):
         return _later(item[1], item[2])
@@ -111,7 +108,7 @@ class ArticleSitemap(SiteSitemap):
     def get_urls(self, page=1, site=None, protocol=None):
         """Django's url dicts for one file, built directly: its generic loop (a lookup, a
         comparison and a timezone-aware datetime for every item) cost about 50 µs a URL."""
-        prefix = f"{self.get_protocol(protocol)}://{self.get_domain(site)}{self._path()}"
+        page_address = f"{self.get_protocol(protocol)}://{self.get_domain(site)}{pattern('articles:detail')}"
         changefreq, priority = self.changefreq, str(self.priority)
         zone = timezone.get_current_timezone()
         urls, changed, reviewed = [], None, None
@@ -121,7 +118,7 @@ class ArticleSitemap(SiteSitemap):
                 day = max(day, reviewed_on)
                 reviewed = reviewed_on if reviewed is None else max(reviewed, reviewed_on)
             changed = updated_at if changed is None else max(changed, updated_at)
-            urls.append({"location": f"{prefix}{slug}/", "lastmod": day, "changefreq": changefreq, "priority": priority})
+            urls.append({"location": page_address.format(slug), "lastmod": day, "changefreq": changefreq, "priority": priority})
         self.latest_lastmod = _later(changed, reviewed)
         return urls
 
@@ -195,7 +192,7 @@ class TagSitemap(SiteSitemap):
         ).values("tag_id")).order_by("slug")
 
     def location(self, item):
-        return reverse("articles:tag", args=[item.slug])
+        return address("articles:tag", item.slug)
 
 
 class ReviewerSitemap(SiteSitemap):

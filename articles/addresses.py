@@ -1,0 +1,31 @@
+"""Addresses of rows (an article's page, a tag's, a row's admin page), reversed once and filled in.
+
+``reverse()`` costs about 23 µs of CPU; an article page links to a dozen rows, a list page to
+twenty articles, the review schedule to 200. Each route with one argument is reversed once per
+URLconf and script prefix, with a marker in the argument's place, and filled in with ``format``.
+The value is percent-encoded as ``reverse()`` would (a tag's slug may hold letters beyond ASCII;
+an article's or a series' slug is ASCII and comes out unchanged).
+"""
+
+import functools
+from urllib.parse import quote
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+
+MARKER = "0000000000"
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern(viewname, script_prefix, urlconf):
+    return reverse(viewname, args=[MARKER], urlconf=urlconf).replace(MARKER, "{}")
+
+
+def pattern(viewname):
+    """``reverse(viewname, args=[value])`` as a format string with ``{}`` for the value."""
+    return _pattern(viewname, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+def address(viewname, value):
+    """``reverse(viewname, args=[value])`` for a route with one argument, without reversing."""
+    return pattern(viewname).format(quote(str(value), safe=""))

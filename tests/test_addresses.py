@@ -1,0 +1,41 @@
+"""``articles.addresses``: the address of a row, reversed once and filled in, is what ``reverse()`` gives."""
+
+import pytest
+from django.urls import include, path, reverse, set_script_prefix
+
+from articles.addresses import address
+
+
+@pytest.mark.parametrize(
+    "viewname, value",
+    [
+        ("articles:detail", "stage-4-breast-cancer-treatment-options"),
+        ("articles:series", "breast-cancer-by-stage"),
+        ("articles:reviewer", "dr-k"),
+        ("articles:tag", "ménières-disease"),
+        ("articles:tag", "乳腺癌"),
+        ("articles:tag_feed", "asthma"),
+        ("admin:articles_article_change", 12345),
+    ],
+)
+def test_the_same_address_as_reverse(viewname, value):
+    assert address(viewname, value) == reverse(viewname, args=[value])
+
+
+def test_a_site_under_a_path_prefix_gets_its_prefix():
+    try:
+        set_script_prefix("/health/")
+        assert address("articles:detail", "asthma") == "/health/articles/asthma/" == reverse("articles:detail", args=["asthma"])
+    finally:
+        set_script_prefix("/")
+    assert address("articles:detail", "asthma") == "/articles/asthma/"
+
+
+# A URLconf that mounts the public site under /library/ (for the test below).
+urlpatterns = [path("library/", include("articles.urls"))]
+
+
+def test_another_urlconf_is_not_served_a_remembered_pattern(settings):
+    assert address("articles:detail", "asthma") == "/articles/asthma/"
+    settings.ROOT_URLCONF = __name__
+    assert address("articles:detail", "asthma") == "/library/articles/asthma/" == reverse("articles:detail", args=["asthma"])
