@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .models import Article, MedicalReview, Reviewer
+from .models import Article, MedicalReview, Reviewer, tag_name_problem
 from .revisions import describe_conflict
 
 
@@ -18,6 +18,13 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["seen_version"].initial = self.instance.version
+
+    def clean_tags(self):
+        names = self.cleaned_data.get("tags") or []
+        problems = [problem for problem in map(tag_name_problem, names) if problem]
+        if problems:
+            raise forms.ValidationError(problems)
+        return names
 
     def clean(self):
         cleaned = super().clean()

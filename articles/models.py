@@ -11,9 +11,10 @@ from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
 from .addresses import address
 from .fields import SanitizedHTMLField
@@ -121,6 +122,20 @@ class Series(models.Model):
 def published_condition(now=None, through=""):
     """What ``published()`` means, for a filter on articles or (``through="article__"``) across a relation."""
     return Q(**{f"{through}status": Article.Status.PUBLISHED, f"{through}publish_at__lte": now or timezone.now()})
+
+
+def tag_name_problem(name):
+    """Why ``name`` cannot be a tag, or None.
+
+    django-taggit stores at most 100 characters (a longer name was a database error on PostgreSQL),
+    and a tag's page address is its slug: a name without a letter or a number ("???") has none.
+    """
+    longest = Tag._meta.get_field("name").max_length
+    if len(name) > longest:
+        return f"The tag “{name[:40]}…” is longer than {longest} characters."
+    if not slugify(name, allow_unicode=True):
+        return f"The tag “{name}” needs a letter or a number: its page's address is made from them."
+    return None
 
 
 def published_sql(alias, now=None, conn=None):

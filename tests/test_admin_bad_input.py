@@ -50,6 +50,9 @@ ARTICLE = {"title": "Sleep and fatigue", "slug": "sleep-and-fatigue", "summary":
         ("referenced_on", "99999-12-31"),
         ("review_interval_months", "-1"),
         ("review_interval_months", "99999999999999999999"),
+        ("tags", "t" * 101),  # taggit's names are at most 100 characters
+        ("tags", "asthma, ???"),  # no letter or number: no address for the tag's page
+        ("tags", '"—"'),
     ],
 )
 def test_a_bad_article_field_is_a_form_error_and_nothing_is_saved(admin_client, field, value):
@@ -140,3 +143,16 @@ def test_a_bad_inline_row_saves_nothing_of_the_article(admin_client, make):
     response = admin_client.post(url, data)
     assert response.status_code == 200
     assert not Article.objects.exists()
+
+
+def test_tags_in_any_script_are_kept_and_a_bad_one_is_named(admin_client):
+    url = "/admin/articles/article/add/"
+    refused = admin_client.post(url, form_data(admin_client, url, **{**ARTICLE, "tags": "asthma, ???"}))
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["tags"] == [
+        "The tag “???” needs a letter or a number: its page's address is made from them."
+    ]
+    assert not Article.objects.exists()
+    saved = admin_client.post(url, form_data(admin_client, url, **{**ARTICLE, "tags": "Ménière's disease, 乳腺癌"}))
+    assert saved.status_code == 302
+    assert sorted(Article.objects.get().tags.names()) == ["Ménière's disease", "乳腺癌"]

@@ -240,3 +240,20 @@ def test_elements_outside_the_channel_are_ignored():
     """Found by the property test: a sibling of <channel> with children must not break the reader."""
     data = b'<rss><channel><item><title>In</title><wp:post_id xmlns:wp="http://wordpress.org/export/1.2/">1</wp:post_id></item></channel><x><item><title>Out</title></item></x></rss>'
     assert [item.title for item in read_wxr(io.BytesIO(data))] == ["In"]
+
+
+def test_a_tag_without_a_letter_or_number_is_left_out_and_said(existing_user, tmp_path):
+    """Its page would have no address; the rest of the post's tags are kept."""
+    odd = tmp_path / "odd-tags.xml"
+    odd.write_text(
+        EXPORT.read_text(encoding="utf-8").replace(
+            "<![CDATA[Screening]]></category>",
+            "<![CDATA[Screening]]></category><category domain=\"post_tag\" nicename=\"x\"><![CDATA[???]]></category>",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    out, err, error = run(odd)
+    assert error is None, err
+    assert sorted(Article.objects.get(slug="mammograms-explained").tags.names()) == ["Breast Health", "Screening"]
+    assert "tags left out (no letter or number): ???" in out

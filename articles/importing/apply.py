@@ -26,6 +26,7 @@ from articles.models import (
     Reviewer,
     Series,
     SeriesEntry,
+    tag_name_problem,
 )
 from references.models import Citation, Reference, Source
 
@@ -518,6 +519,10 @@ def import_post(post, *, authors=None, as_drafts=False, origin=""):
             status_note=f"Status taken from the WordPress export ({origin})",
         )
         names = [n[:100] for n in [*post.categories, *post.tags] if n.casefold() not in SKIPPED_CATEGORIES]
+        unusable = [n for n in names if tag_name_problem(n)]
+        if unusable:
+            outcome.notes.append("tags left out (no letter or number): " + ", ".join(unusable))
+            names = [n for n in names if n not in unusable]
         have = {name.casefold() for name in article.tags.names()}
         new_tags = [n for n in dict.fromkeys(names) if n.casefold() not in have]
         if new_tags:

@@ -106,5 +106,7 @@ class Command(BaseCommand):
         if self.dry_run or self.verbosity > 1 or not outcome.created:
             for line in outcome.changes:
                 self.stdout.write(f"    {line}")
+        for line in outcome.notes:
+            self.stdout.write(f"    note: {line}")
 
 
