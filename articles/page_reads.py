@@ -75,7 +75,7 @@ class Columns:
 
 
 def read(connection, sql, params, *columns):
-    """Run ``sql`` (``{0}``, ``{1}``... stand for each ``Columns``' select list) and give a tuple of instances a row."""
+    """Run ``sql`` (``{0}``, ``{1}``... stand for each ``Columns``' select list): a list of instances for each row."""
     statement = sql.format(*(c.select(connection) for c in columns))
     with connection.cursor() as cursor:
         cursor.execute(statement, params)

@@ -160,3 +160,13 @@ def test_an_editor_merges_selected_tags(admin_client, make):
     response = admin_client.post("/admin/taggit/tag/merge-tags/", {"new_tag_name": "Fatigue and tiredness"})
     assert response.status_code == 302
     assert {t.name for t in a.tags.all()} == {t.name for t in b.tags.all()} == {"Fatigue and tiredness"}
+
+
+def test_merging_into_a_name_without_a_letter_or_number_is_refused(admin_client, make):
+    make.article(tags=["tiredness", "fatigue"])
+    session = admin_client.session
+    session["selected_tag_ids"] = ",".join(str(t.pk) for t in Tag.objects.all())
+    session.save()
+    response = admin_client.post("/admin/taggit/tag/merge-tags/", {"new_tag_name": "???"}, follow=True)
+    assert "needs a letter or a number" in response.content.decode()
+    assert sorted(Tag.objects.values_list("name", flat=True)) == ["fatigue", "tiredness"]
