@@ -32,3 +32,22 @@ def test_the_project_apps_migrate_to_zero_and_back(make):
     tables = connection.introspection.table_names()
     assert "articles_article" in tables and "references_citation" in tables
     make.article()  # and the schema works again
+
+
+@pytest.mark.django_db
+def test_a_tag_left_without_a_slug_gets_an_address(client, make):
+    """Before names were validated, "???" made a tag with an empty slug: its links went to /tags//."""
+    import importlib
+
+    from django.apps import apps
+    from taggit.models import Tag
+
+    article = make.article(tags=["???", "asthma"])
+    nameless = Tag.objects.get(name="???")
+    assert nameless.slug == ""
+    importlib.import_module("articles.migrations.0020_tags_without_an_address").give_slugs(apps, None)
+    nameless.refresh_from_db()
+    assert nameless.slug == f"tag-{nameless.pk}"
+    assert Tag.objects.get(name="asthma").slug == "asthma"
+    assert f'href="/tags/tag-{nameless.pk}/"' in client.get(article.get_absolute_url()).content.decode()
+    assert "???" in client.get(f"/tags/tag-{nameless.pk}/").content.decode()
