@@ -163,19 +163,16 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch("reviews", queryset=MedicalReview.objects.select_related("reviewer"))
         )
 
-    def for_detail(self):
-        """The article page's article with its author and series entry; ``detail()`` adds the rest."""
-        return self.select_related("author", "series_entry__series")
-
     def detail(self, **lookup):
         """The article matching ``lookup`` with everything its page shows, in five queries.
 
-        Its tags, reviews and citations are then read by ``.all()`` without a query, and
-        ``announced_corrections`` is a list (``articles.page_reads``). Raises ``DoesNotExist``.
+        Its author and series entry are joined; its tags, reviews and citations are then read by
+        ``.all()`` without a query, and ``announced_corrections`` is a list
+        (``articles.page_reads``). Raises ``DoesNotExist``.
         """
         from .page_reads import load_page_relations
 
-        return load_page_relations(self.for_detail().get(**lookup))
+        return load_page_relations(self.select_related("author", "series_entry__series").get(**lookup))
 
     def waiting_for(self, user):
         """The admin's "waiting for me" list for ``user``.

@@ -143,7 +143,7 @@ class PageReads:
         return quoted
 
     def published(self, slug, now, using="default"):
-        """``Article.objects.published(now).for_detail().get(slug=slug)``, or None: one query.
+        """The published article at ``slug`` with its author and series entry joined, or None: one query.
 
         ``published_sql()`` is ``published()``'s condition in SQL; tests/test_article_page_reads.py
         holds the two to the same answers.
