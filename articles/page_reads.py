@@ -22,6 +22,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 from taggit.models import Tag, TaggedItem
 
+from cms.prepared import prepared_cursor
+
 
 class Columns:
     """A model's concrete columns under a table alias in a hand-written SELECT, and back to an instance."""
@@ -75,9 +77,10 @@ class Columns:
 
 
 def read(connection, sql, params, *columns):
-    """Run ``sql`` (``{0}``, ``{1}``... stand for each ``Columns``' select list): a list of instances for each row."""
+    """Run ``sql`` (``{0}``, ``{1}``... stand for each ``Columns``' select list) as a prepared statement
+    (``cms.prepared``): for each row, a list of its instances, then any values after their columns."""
     statement = sql.format(*(c.select(connection) for c in columns))
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(statement, params)
         rows = cursor.fetchall()
     result = []
@@ -86,6 +89,7 @@ def read(connection, sql, params, *columns):
         for c in columns:
             instances.append(c.instance(connection, row[start : start + len(c)]))
             start += len(c)
+        instances.extend(row[start:])
         result.append(instances)
     return result
 

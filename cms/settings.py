@@ -94,6 +94,9 @@ def _read_settings():
         # schedule's counts it cost 150-200 ms of compiling for a query that runs in 100.
         database.setdefault("OPTIONS", {})
         database["OPTIONS"].setdefault("options", "-c jit=off")
+        # The article page's reads are prepared once per connection (cms/prepared.py); off behind a
+        # pooler that cannot keep prepared statements. Django's own statements are never prepared.
+        database["OPTIONS"].setdefault("prepare_threshold", 5 if env_bool("DB_PREPARED_STATEMENTS", True) else None)
 
     time_zone = os.environ.get("TIME_ZONE", "").strip() or "UTC"
     try:

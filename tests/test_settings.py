@@ -30,6 +30,8 @@ def run_check(**env):
         ({"DEBUG": "1", "PAGE_CACHE_RECHECK_SECONDS": "-1"}, "PAGE_CACHE_RECHECK_SECONDS must be"),
         ({"DEBUG": "1", "PAGE_CACHE_RECHECK_SECONDS": "nan"}, "PAGE_CACHE_RECHECK_SECONDS must be"),
         ({"DEBUG": "1", "PAGE_CACHE_RECHECK_SECONDS": "inf"}, "PAGE_CACHE_RECHECK_SECONDS must be"),
+        ({"DEBUG": "1", "DATABASE_URL": "postgres://localhost/vetted", "DB_PREPARED_STATEMENTS": "maybe"},
+         "DB_PREPARED_STATEMENTS must be"),
     ],
 )
 def test_a_missing_or_malformed_setting_stops_start_up_with_one_clear_line(env, message):
@@ -62,3 +64,16 @@ def test_postgresql_connections_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.parametrize(("value", "threshold"), [(None, "5"), ("1", "5"), ("0", "None"), ("off", "None")])
+def test_prepared_statements_are_on_unless_turned_off(value, threshold):
+    """psycopg prepares nothing on a connection without a threshold (cms/prepared.py)."""
+    env = {k: v for k, v in os.environ.items() if k != "DB_PREPARED_STATEMENTS"}
+    env.update(DEBUG="1", DATABASE_URL="postgres://localhost/vetted", DJANGO_SETTINGS_MODULE="cms.settings")
+    if value is not None:
+        env["DB_PREPARED_STATEMENTS"] = value
+    code = "import cms.settings as s; print(s.DATABASES['default']['OPTIONS']['prepare_threshold'])"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == threshold
