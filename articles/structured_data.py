@@ -2,7 +2,7 @@
 
 Views build a trail with ``breadcrumbs(...)``; the template shows it and the same trail becomes the
 ``BreadcrumbList``. Article pages also describe themselves as a ``MedicalWebPage``. Everything here
-returns plain dicts; ``{% json_ld %}`` (articles/templatetags/public_site.py) writes them out escaped.
+returns plain dicts; ``json_ld()`` (cms/jinja2.py) writes them out escaped.
 """
 
 from dataclasses import dataclass

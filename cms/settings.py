@@ -264,6 +264,17 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 WSGI_APPLICATION = "cms.wsgi.application"
 
 TEMPLATES = [
+    # The public pages (templates/jinja2/): Jinja2, for the uncached article page's CPU (cms/jinja2.py).
+    {
+        "BACKEND": "cms.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "cms.jinja2.environment",
+            "context_processors": ["cms.context_processors.site"],
+        },
+    },
+    # The admin, the staff pages (they extend the admin's), e-mails, feeds and sitemaps.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

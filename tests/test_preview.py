@@ -24,9 +24,23 @@ def test_staff_see_a_draft_as_readers_will_with_a_banner(admin_client, make):
     page = response.content.decode()
     assert 'class="preview-banner"' in page and "Preview" in page
     assert "Coping with scanxiety" in page and "A trial of mindfulness" in page
-    assert "articles/article_detail.html" in [t.name for t in response.templates]
     assert "no-store" in response["Cache-Control"]
     assert "noindex" in response["X-Robots-Tag"]
+
+
+def test_the_preview_of_a_public_article_is_its_page_with_the_banner(admin_client, client, make):
+    article = make.article(title="Coping with scanxiety", tags=["anxiety"])
+    make.review(article)
+    make.cite(article, make.reference(title="A trial of mindfulness"))
+
+    def main(html):
+        return html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+
+    public = main(client.get(article.get_absolute_url()).content.decode())
+    preview = main(admin_client.get(reverse("articles:preview", args=[article.pk])).content.decode())
+    banner = preview[preview.index('<div class="preview-banner"'):preview.index("</div>") + len("</div>")]
+    assert "Readers see this page now" in banner
+    assert preview.replace(banner, "", 1).replace("\n", "") == public.replace("\n", "")
 
 
 def test_public_page_has_no_banner(client, make):
