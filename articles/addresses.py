@@ -1,8 +1,9 @@
 """Addresses of rows (an article's page, a tag's, a row's admin page), reversed once and filled in.
 
 ``reverse()`` costs about 23 µs of CPU; an article page links to a dozen rows, a list page to
-twenty articles, the review schedule to 200. Each route with one argument is reversed once per
-URLconf and script prefix, with a marker in the argument's place, and filled in with ``format``.
+twenty articles, the review schedule to 200, and every public page to the home page, the search and
+the feed. Each route is reversed once per URLconf and script prefix, with a marker in its one
+argument's place, and filled in with ``format``.
 The value is percent-encoded as ``reverse()`` would (a tag's slug may hold letters beyond ASCII;
 an article's or a series' slug is ASCII and comes out unchanged).
 """
@@ -17,15 +18,19 @@ MARKER = "0000000000"
 
 
 @functools.lru_cache(maxsize=64)
-def _pattern(viewname, script_prefix, urlconf):
-    return reverse(viewname, args=[MARKER], urlconf=urlconf).replace(MARKER, "{}")
+def _pattern(viewname, arguments, script_prefix, urlconf):
+    return reverse(viewname, args=[MARKER] * arguments, urlconf=urlconf).replace(MARKER, "{}")
 
 
-def pattern(viewname):
-    """``reverse(viewname, args=[value])`` as a format string with ``{}`` for the value."""
-    return _pattern(viewname, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+def pattern(viewname, arguments=1):
+    """``reverse(viewname, args=[value])`` as a format string with ``{}`` for the value
+    (``arguments=0``: the address of a route without arguments, e.g. the home page)."""
+    return _pattern(viewname, arguments, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
-def address(viewname, value):
-    """``reverse(viewname, args=[value])`` for a route with one argument, without reversing."""
+def address(viewname, *values):
+    """``reverse(viewname, args=values)`` for a route with no argument or one, without reversing."""
+    if not values:
+        return pattern(viewname, 0)
+    (value,) = values
     return pattern(viewname).format(quote(str(value), safe=""))

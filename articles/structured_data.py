@@ -8,9 +8,10 @@ returns plain dicts; ``json_ld()`` (cms/jinja2.py) writes them out escaped.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.urls import reverse
 
 from cms.site import absolute_url
+
+from .addresses import address
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Crumb:
 
 def breadcrumbs(*trail):
     """Home, then ``trail`` as ``(name, url)`` pairs; the last is the current page."""
-    return [Crumb("Home", reverse("articles:home")), *(Crumb(name, url) for name, url in trail)]
+    return [Crumb("Home", address("articles:home")), *(Crumb(name, url) for name, url in trail)]
 
 
 def article_breadcrumbs(article):
@@ -58,7 +59,7 @@ def _person(reviewer, request):
 
 
 def _organisation(request):
-    return {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute_url(reverse("articles:home"), request)}
+    return {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute_url(address("articles:home"), request)}
 
 
 def _author(article, request):
@@ -124,12 +125,12 @@ def reviewer_profile(reviewer, request=None):
 
 def website(request=None):
     """schema.org ``WebSite`` with its search, for the home page."""
-    search = absolute_url(reverse("articles:search"), request)
+    search = absolute_url(address("articles:search"), request)
     return {
         "@context": "https://schema.org",
         "@type": "WebSite",
         "name": settings.SITE_NAME,
-        "url": absolute_url(reverse("articles:home"), request),
+        "url": absolute_url(address("articles:home"), request),
         "potentialAction": {
             "@type": "SearchAction",
             "target": {"@type": "EntryPoint", "urlTemplate": f"{search}?q={{search_term_string}}"},

@@ -89,7 +89,8 @@ def time_element(value):
 
 
 def url(viewname, *args):
-    return reverse(viewname, args=args or None)
+    """``{% url %}``: a route without arguments is reversed once (``articles.addresses``)."""
+    return reverse(viewname, args=args) if args else address(viewname)
 
 
 def environment(**options):

@@ -39,3 +39,13 @@ def test_another_urlconf_is_not_served_a_remembered_pattern(settings):
     assert address("articles:detail", "asthma") == "/articles/asthma/"
     settings.ROOT_URLCONF = __name__
     assert address("articles:detail", "asthma") == "/library/articles/asthma/" == reverse("articles:detail", args=["asthma"])
+
+
+@pytest.mark.parametrize("viewname", ["articles:home", "articles:search", "articles:feed", "articles:series_index"])
+def test_a_route_without_arguments_has_the_address_reverse_gives(viewname):
+    assert address(viewname) == reverse(viewname)
+    try:
+        set_script_prefix("/health/")
+        assert address(viewname) == reverse(viewname) and address(viewname).startswith("/health/")
+    finally:
+        set_script_prefix("/")
