@@ -672,6 +672,10 @@ class RelatedLink(models.Model):
             raise ValidationError({"target": "An article cannot be related to itself."})
 
 
+# The columns a related post shows (``related_rows``); the rest of each article is left deferred.
+RELATED_COLUMNS = Columns(Article, "a", fields=("id", "title", "slug", "summary", "publish_at"))
+
+
 def related_rows(article, now=None, *, limit, links=False, exclude=()):
     """Published articles that share ``article``'s series or tags, best first; never ``article`` itself.
 
@@ -747,8 +751,6 @@ def related_rows(article, now=None, *, limit, links=False, exclude=()):
         rows.append(other)
     return rows
 
-
-RELATED_COLUMNS = Columns(Article, "a", fields=("id", "title", "slug", "summary", "publish_at"))
 
 
 class ArticleEvent(models.Model):

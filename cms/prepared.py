@@ -12,7 +12,7 @@ its slug, an article's children by the article's id. PostgreSQL may reuse one pl
 value of a prepared statement, which suits those and would not suit a search or a deep page.
 
 Off with ``DB_PREPARED_STATEMENTS=0`` (e.g. behind PgBouncer in transaction mode without
-``max_prepared_statements``), and always on SQLite: there ``prepared_cursor()`` is a plain cursor.
+``max_prepared_statements``). On SQLite ``prepared_cursor()`` is Django's plain cursor.
 The wrapper is Django's own, so the statements are counted and logged like any other.
 """
 
