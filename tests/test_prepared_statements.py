@@ -38,9 +38,8 @@ def sent(logged):
 
 
 def forget_prepared():
-    """A clean slate: the server's prepared statements and psycopg's record of them."""
-    connection.ensure_connection()
-    connection.connection._prepared.clear()
+    """A clean slate: ``DEALLOCATE ALL`` drops the server's prepared statements, and psycopg,
+    seeing it, forgets its record of them."""
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")
 
