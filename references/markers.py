@@ -12,18 +12,25 @@ number, such as "[citation needed]".
 import re
 from dataclasses import dataclass, field
 
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 # The body is serialised by nh3, which escapes "<" and ">" inside attribute values,
-# so a tag is everything from "<" to the next ">".
-_TAG_RE = re.compile(r"(<[^>]*>)")
+# so a tag is everything from "<" to the next ">" (or to the end: nh3 writes no "<" without a ">",
+# but the functions here take any text).
+_TAG_RE = re.compile(r"(<[^>]*(?:>|\Z))")
 _TAG_NAME_RE = re.compile(r"^<\s*(/?)\s*([a-zA-Z0-9]+)")
 # A rendered marker takes the space before it, so it hugs its word and never wraps alone.
 _SPACED_MARKER_RUN_RE = re.compile(r"(?:[ \t\u00a0]|&nbsp;)*(?:\[\d{1,4}\])+")
 _MARKER_RE = re.compile(r"\[(\d{1,4})\]")
 # "[1, 2]" or "[1-3]": looks like a citation but is not our syntax.
 _LOOKALIKE_RE = re.compile(r"\[\d{1,4}(?:\s*[,;–-]\s*\d{1,4})+\]")
+# A tag (with its name, when it has one) or a run of markers, leftmost first: one walk of the body
+# finds the tags ``_TAG_RE`` finds and the runs ``_SPACED_MARKER_RUN_RE`` finds in the text between
+# them (``_with_spaces_before()`` adds the spaces; a pattern that starts with them is ten times slower).
+_TAG_OR_MARKER_RUN_RE = re.compile(
+    r"<\s*(?P<closing>/?)\s*(?:(?P<name>[a-zA-Z0-9]+)[^>]*|[^>]*)(?:>|\Z)|\[\d{1,4}\](?:\[\d{1,4}\])*"
+)
+_SPACES = (" ", "\t", "\u00a0")
 _NO_MARKERS_IN = {"a", "h1", "h2", "h3", "h4", "h5", "h6"}
 _BACKLINK_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -54,32 +61,47 @@ def render_markers(body_html, citation_count):
     Each marker gets an id (``cite-N-k`` for the k-th use of reference N) for
     back-links; unknown numbers stay as typed so the editor's warning matches
     what readers see.
+
+    Runs on every view of an article, so it walks the body once with one pattern that finds the
+    tags and the marker runs (``_TAG_OR_MARKER_RUN_RE``), and writes each link with an f-string
+    (every value in it is a number). It reads the body as ``_text_segments()`` does;
+    tests/test_citation_markers.py holds the two to the same answers.
     """
     anchors = {}
-
-    def marker(number):
-        uses = anchors.setdefault(number, [])
-        anchor = f"cite-{number}-{len(uses) + 1}"
-        uses.append(anchor)
-        return format_html(
-            '<a href="#ref-{n}" id="{id}" class="citation-link"><span class="visually-hidden">reference </span>{n}</a>',
-            n=number, id=anchor,
-        )
-
-    def replace_run(match, in_sup):
-        numbers = [int(n) for n in _MARKER_RE.findall(match.group(0))]
+    html = body_html or ""
+    if "[" not in html:
+        return RenderedBody(html=mark_safe(html), anchors=anchors)
+    pieces, done, open_elements = [], 0, []
+    for match in _TAG_OR_MARKER_RUN_RE.finditer(html):
+        if match.group(0).startswith("<"):  # a tag
+            name = match.group("name")
+            if name is not None:
+                _track(open_elements, match.group(0), match.group("closing"), name.lower())
+            continue
+        if any(open_name in _NO_MARKERS_IN for open_name in open_elements):
+            continue
+        run = match.group(0)
+        numbers = [int(n) for n in _MARKER_RE.findall(run)]
         if not all(1 <= n <= citation_count for n in numbers):
             # Keep a run with any unknown number as text: half a link would mislead.
-            return match.group(0)
-        links = '<span class="citation-separator" aria-hidden="true">,</span>'.join(marker(n) for n in numbers)
+            continue
+        links = []
+        for number in numbers:
+            uses = anchors.setdefault(number, [])
+            anchor = f"cite-{number}-{len(uses) + 1}"
+            uses.append(anchor)
+            links.append(
+                f'<a href="#ref-{number}" id="{anchor}" class="citation-link">'
+                f'<span class="visually-hidden">reference </span>{number}</a>'
+            )
+        links = '<span class="citation-separator" aria-hidden="true">,</span>'.join(links)
+        start = _with_spaces_before(html, match.start(), done)
+        pieces.append(html[done:start])
         # An editor may already have made the marker superscript: do not shrink it twice.
-        return f'<span class="citation">{links}</span>' if in_sup else f'<sup class="citation">{links}</sup>'
-
-    html = "".join(
-        _SPACED_MARKER_RUN_RE.sub(lambda match, in_sup=in_sup: replace_run(match, in_sup), text) if linkable else text
-        for text, linkable, in_sup in _text_segments(body_html or "", track_sup=True)
-    )
-    return RenderedBody(html=mark_safe(html), anchors=anchors)  # the input is the body, sanitised on save
+        pieces.append(f'<span class="citation">{links}</span>' if "sup" in open_elements else f'<sup class="citation">{links}</sup>')
+        done = match.end()
+    pieces.append(html[done:])
+    return RenderedBody(html=mark_safe("".join(pieces)), anchors=anchors)  # the input is the body, sanitised on save
 
 
 def renumber_markers(body_html, mapping):
@@ -183,17 +205,33 @@ def _text_segments(html, track_sup=False):
         if piece.startswith("<"):
             tag = _TAG_NAME_RE.match(piece)
             if tag:
-                closing, name = tag.group(1), tag.group(2).lower()
-                if name in _NO_MARKERS_IN or name == "sup":
-                    if closing:
-                        if name in open_elements:
-                            del open_elements[len(open_elements) - 1 - open_elements[::-1].index(name)]
-                    elif not piece.rstrip().endswith("/>"):
-                        open_elements.append(name)
+                _track(open_elements, piece, tag.group(1), tag.group(2).lower())
             linkable = False
         else:
             linkable = not any(name in _NO_MARKERS_IN for name in open_elements)
         yield (piece, linkable, "sup" in open_elements) if track_sup else (piece, linkable)
+
+
+def _with_spaces_before(html, start, limit):
+    """Where the spaces (and ``&nbsp;``) just before ``html[start]`` begin, not before ``limit``."""
+    while start > limit:
+        if html[start - 1] in _SPACES:
+            start -= 1
+        elif html.endswith("&nbsp;", limit, start):
+            start -= 6
+        else:
+            break
+    return start
+
+
+def _track(open_elements, tag, closing, name):
+    """Keep ``open_elements`` (the open links, headings and superscripts) up to date after ``tag``."""
+    if name in _NO_MARKERS_IN or name == "sup":
+        if closing:
+            if name in open_elements:
+                del open_elements[len(open_elements) - 1 - open_elements[::-1].index(name)]
+        elif not tag.rstrip().endswith("/>"):
+            open_elements.append(name)
 
 
 def _letter(index):

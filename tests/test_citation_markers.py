@@ -3,8 +3,12 @@
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from references.markers import (
+    _SPACED_MARKER_RUN_RE,
+    _text_segments,
     citation_problems,
     render_markers,
     renumber_markers,
@@ -178,3 +182,49 @@ def test_renumber_markers_rewrites_all_at_once_and_only_real_markers():
     assert renumber_markers(body, {1: 2, 2: 1}) == (
         '<p>x[2][1] y[3]</p><h2>[1]</h2><p><a href="https://e.example">[2]</a></p>'
     )
+
+
+# Text rich in what the marker walk decides on: tags that open and close links, headings and
+# superscripts, comments and attributes holding markers, spaces and &nbsp; before markers, and "<"
+# with no ">" after it.
+_BODY_PIECES = st.lists(
+    st.sampled_from([
+        *"12 .;[]<>/ah\t\u00a0&", "&nbsp;", "&amp;nbsp;", "[1]", "[2]", "[3]", "[12]", "[12345]", " [1][2]",
+        "<a>", "</a>", "<a/>", "< /a>", '<a\nhref="x">', "<h2>", "</h2>", "<h1 >", "<h7>", "<sup>", "</sup>",
+        "<SUP>", "</ sup >", '<img alt="x [1]">', "<!-- [1] -->", "<p>", "</p>", "<abbr>", "</abbr>", "<br/>",
+    ]),
+    max_size=40,
+).map("".join)
+
+
+def _rendered_piece_by_piece(body, count):
+    """What ``render_markers`` must write, worked out the slow way: each text piece between the tags
+    that ``_text_segments`` reads, with ``_SPACED_MARKER_RUN_RE`` run over it."""
+    anchors, pieces = {}, []
+
+    def replace(match, in_sup):
+        numbers = [int(n) for n in re.findall(r"\[(\d+)\]", match.group(0))]
+        if not all(1 <= n <= count for n in numbers):
+            return match.group(0)
+        links = []
+        for n in numbers:
+            anchors.setdefault(n, []).append(f"cite-{n}-{len(anchors.get(n, [])) + 1}")
+            links.append(
+                f'<a href="#ref-{n}" id="{anchors[n][-1]}" class="citation-link">'
+                f'<span class="visually-hidden">reference </span>{n}</a>'
+            )
+        joined = '<span class="citation-separator" aria-hidden="true">,</span>'.join(links)
+        return f'<span class="citation">{joined}</span>' if in_sup else f'<sup class="citation">{joined}</sup>'
+
+    for text, linkable, in_sup in _text_segments(body, track_sup=True):
+        pieces.append(_SPACED_MARKER_RUN_RE.sub(lambda m, in_sup=in_sup: replace(m, in_sup), text) if linkable else text)
+    return "".join(pieces), anchors
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(_BODY_PIECES, st.text()), st.integers(min_value=0, max_value=13))
+def test_the_one_walk_renders_what_the_text_pieces_would(body, count):
+    """``render_markers`` walks the body once for speed (it runs on every article view); it must
+    link exactly the runs, with exactly the ids, that reading it piece by piece gives."""
+    rendered = render_markers(body, count)
+    assert (rendered.html, rendered.anchors) == _rendered_piece_by_piece(body, count)
