@@ -17,9 +17,12 @@ the joins and orders are written out, and tests/test_article_page_reads.py holds
 to what the ORM reads for the same rows.
 """
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
+from django.db.models import QuerySet
 from taggit.models import Tag, TaggedItem
 
 from cms.prepared import prepared_cursor
@@ -95,13 +98,63 @@ def read(connection, sql, params, *columns):
 
 
 def set_prefetched(article, name, objects):
-    """Make ``article.<name>.all()`` return ``objects`` without a query, as ``prefetch_related()`` would."""
+    """Make ``article.<name>.all()`` return ``objects`` without a query, as ``prefetch_related()`` would.
+
+    The queryset holding them builds the manager's own query (for a ``.filter()`` on the rows, or
+    their SQL in a subquery) only when something asks for it: taggit's takes 0.2 ms to build, and
+    the article page only reads the rows.
+    """
     cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
     cache.pop(name, None)  # the manager's own queryset, not one stored before
-    queryset = getattr(article, name).get_queryset()
+    queryset_class, model = _prefetch_shape(type(article), name, article)
+
+    def manager_queryset():
+        cache.pop(name, None)  # or the manager would hand back the queryset being built
+        try:
+            return getattr(article, name).get_queryset()
+        finally:
+            cache[name] = queryset
+
+    queryset = _unbuilt_class(queryset_class)(model=model, hints={"instance": article})
+    queryset._build = manager_queryset
     queryset._result_cache = list(objects)
     queryset._prefetch_done = True
     cache[name] = queryset
+
+
+_shapes = {}
+
+
+def _prefetch_shape(model, name, instance):
+    """The class and model of ``instance.<name>.get_queryset()``: the same for every instance of ``model``."""
+    shape = _shapes.get((model, name))
+    if shape is None:
+        queryset = getattr(instance, name).get_queryset()
+        shape = _shapes[model, name] = (type(queryset), queryset.model)
+    return shape
+
+
+@functools.cache
+def _unbuilt_class(queryset_class):
+    return type(f"Unbuilt{queryset_class.__name__}", (_UnbuiltQuery, queryset_class), {})
+
+
+class _UnbuiltQuery:
+    """A queryset of rows already read, whose query is its manager's, built on first use (``_build``)."""
+
+    @property
+    def query(self):
+        build = self.__dict__.pop("_build", None)
+        if build is not None:
+            rows = self._result_cache
+            self.__dict__.update(build().__dict__)
+            self._result_cache, self._prefetch_done = rows, True
+        return super().query
+
+    @query.setter
+    def query(self, value):
+        self.__dict__.pop("_build", None)
+        QuerySet.query.fset(self, value)
 
 
 class PageReads:
