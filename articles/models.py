@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
@@ -167,7 +167,8 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def detail(self, **lookup):
-        """The article matching ``lookup`` with everything its page shows, in five queries.
+        """The article matching ``lookup`` with everything its page shows, in two queries on
+        PostgreSQL and five elsewhere.
 
         Its author and series entry are joined; its tags, reviews and citations are then read by
         ``.all()`` without a query, and ``announced_corrections`` is a list
@@ -557,16 +558,21 @@ class SeriesEntry(models.Model):
         Previous and next are ``SeriesLink``s: a label and a linked title, read as plain values in
         one statement written out in SQL (a fifth of the ORM's CPU on every uncached article page).
         """
-        q = connection.ops.quote_name
-        published, params = published_sql("a", now)
-        with prepared_cursor(connection) as cursor:  # integers and text: nothing for the ORM to convert
-            cursor.execute(
-                f"SELECT e.position, e.label, a.title, a.slug FROM {q(SeriesEntry._meta.db_table)} e"
-                f" INNER JOIN {q(Article._meta.db_table)} a ON a.id = e.article_id"
-                f" WHERE e.series_id = %s AND e.article_id <> %s AND {published}",
-                [self.series_id, self.article_id, *params],
-            )
-            others = cursor.fetchall()
+        read_with_page = getattr(self, "published_neighbours", None)  # page_reads.published_page()
+        if read_with_page is not None and now is not None and read_with_page[0] == now:
+            others = read_with_page[1]
+        else:
+            db = connections[self._state.db or DEFAULT_DB_ALIAS]  # the connection itself, not the proxy
+            q = db.ops.quote_name
+            published, params = published_sql("a", now, db)
+            with prepared_cursor(db) as cursor:  # integers and text: nothing for the ORM to convert
+                cursor.execute(
+                    f"SELECT e.position, e.label, a.title, a.slug FROM {q(SeriesEntry._meta.db_table)} e"
+                    f" INNER JOIN {q(Article._meta.db_table)} a ON a.id = e.article_id"
+                    f" WHERE e.series_id = %s AND e.article_id <> %s AND {published}",
+                    [self.series_id, self.article_id, *params],
+                )
+                others = cursor.fetchall()
         this = SeriesLink(self.position, self.label, self.article.title, self.article.slug)
         entries = sorted([*(SeriesLink(*row) for row in others), this], key=lambda e: (e.position, e is not this))
         index = next(n for n, e in enumerate(entries) if e is this)
@@ -694,7 +700,8 @@ def related_rows(article, now=None, *, limit, links=False, exclude=()):
     """
     tag_ids = [tag.pk for tag in article.tags.all()] if article.pk else []
     entry = getattr(article, "series_entry", None) if article.pk else None
-    q = connection.ops.quote_name
+    db = connections[article._state.db or DEFAULT_DB_ALIAS]  # the connection itself, not the proxy
+    q = db.ops.quote_name
     tagged, entries, related = (q(m._meta.db_table) for m in (TaggedItem, SeriesEntry, RelatedLink))
     candidates, params = [], []
     score, score_params = [], []  # terms of the rank: 1000 for the same series, 1 a shared tag
@@ -734,7 +741,7 @@ def related_rows(article, now=None, *, limit, links=False, exclude=()):
         # Room for every curated link, published or not, and a full fill after them.
         limit_sql, limit_params = f"%s + (SELECT COUNT(*) FROM {related} WHERE article_id = %s)", [limit, article.pk]
     excluded = [pk for pk in (article.pk, *exclude) if pk is not None]
-    published, published_params = published_sql("a", now)
+    published, published_params = published_sql("a", now, db)
     sql = (
         f"SELECT {{0}}, {position} AS link_position,"
         f" {' + '.join(score) or '0'} AS score"
@@ -746,7 +753,7 @@ def related_rows(article, now=None, *, limit, links=False, exclude=()):
     )
     params = [*position_params, *score_params, *published_params, *excluded, *params, *limit_params]
     rows = []
-    for other, link_position, score in read(connection, sql, params, RELATED_COLUMNS):
+    for other, link_position, score in read(db, sql, params, RELATED_COLUMNS):
         other.link_position, other.score = link_position, score
         rows.append(other)
     return rows

@@ -59,9 +59,10 @@ def test_the_article_pages_reads_are_prepared_and_django_statements_are_not(arti
         response = article_page()
     assert response.status_code == 200
     statements = prepared_statements()
-    # The article, its tags, corrections, reviews, citations, related posts and the next go-live
-    # time: every statement of the page is prepared, and each is counted as a query as before.
-    assert len(statements) == 7
+    # The article with its tags, corrections, reviews, citations and series neighbours (one
+    # statement), related posts and the next go-live time: every statement of the page is
+    # prepared, and each is counted as a query as before.
+    assert len(statements) == 3
     assert sorted(sent(query["sql"]) for query in page.captured_queries) == sorted(
         re.sub(r"\$\d+", "%s", statement) for statement in statements
     )
@@ -69,7 +70,7 @@ def test_the_article_pages_reads_are_prepared_and_django_statements_are_not(arti
     from articles.models import Article
 
     Article.objects.filter(title__startswith="Stage").count()
-    assert len(prepared_statements()) == 7
+    assert len(prepared_statements()) == 3
 
 
 def test_a_second_view_reuses_the_prepared_statements_and_reads_the_same_page(article_page):
@@ -77,7 +78,7 @@ def test_a_second_view_reuses_the_prepared_statements_and_reads_the_same_page(ar
     first = article_page()
     second = article_page()
     assert second.content == first.content
-    assert len(prepared_statements()) == 7
+    assert len(prepared_statements()) == 3
 
 
 def test_turned_off_nothing_is_prepared_and_the_page_is_the_same(article_page, monkeypatch):
