@@ -276,6 +276,22 @@ def next_go_live(generation=None, now=None):
     return value
 
 
+def found_next_go_live(request, found):
+    """A view whose own read found when the next scheduled article goes live hands it over here
+    (``found``: ``(as of, datetime or None)``), and the page's lifetime is bounded by it without
+    asking again (the article page's one statement reads it on PostgreSQL)."""
+    if found is not None:
+        request._vetted_next_go_live = found
+
+
+def _next_go_live_for(request, generation, now):
+    found = getattr(request, "_vetted_next_go_live", None)
+    if found is None:
+        return next_go_live(generation, now)
+    when = found[1]
+    return when.timestamp() if when is not None else None
+
+
 def count_cache(request, name):
     """A ``count_cache`` for ``DeferredJoinPaginator``: the count of list ``name``, kept for this generation.
 
@@ -480,7 +496,7 @@ def public_page(view=None, *, params=("page",)):
 
         body = response.content
         etag = '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
-        go_live = next_go_live(generation, now)
+        go_live = _next_go_live_for(request, generation, now)
         lifetime = page_cache_seconds() if enabled and generation is not None else settings.HTTP_CACHE_SECONDS
         entry = {
             "generation": generation,

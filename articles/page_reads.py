@@ -238,7 +238,7 @@ class PageReads:
 
         self.Article, self.ArticleEvent = Article, ArticleEvent
         self.article = Columns(Article, "a")
-        self.publish_at = Columns(Article, "a", fields=["publish_at"])
+        self.publish_at = Columns(Article, "g", fields=["publish_at"])
         self.author = Columns(get_user_model(), "u")
         self.entry = Columns(SeriesEntry, "n")
         self.series = Columns(Series, "w")
@@ -331,13 +331,14 @@ class PageReads:
         neighbours, neighbour_params = published_sql("x", now, connection)
         sql, params = self._published_sql(connection, slug, now)
         select = ", ".join(c.select(connection) for c in self.heads)
+        go_live, go_live_params = self._next_go_live_sql(connection, now)
         statement = sql.format(
             f"{select}, {children}, (SELECT json_agg(json_build_array(m.position, m.label, x.title, x.slug))"
             f" FROM {t['entry']} m INNER JOIN {t['article']} x ON x.id = m.article_id"
-            f" WHERE m.series_id = n.series_id AND m.article_id <> a.id AND {neighbours})"
+            f" WHERE m.series_id = n.series_id AND m.article_id <> a.id AND {neighbours}), ({go_live})"
         )
         with prepared_cursor(connection) as cursor:
-            cursor.execute(statement, [*child_params, *neighbour_params, *params])
+            cursor.execute(statement, [*child_params, *neighbour_params, *go_live_params, *params])
             rows = cursor.fetchall()
         if not rows:
             return None
@@ -351,7 +352,10 @@ class PageReads:
         entry = heads[2]
         if entry is not None:
             # SeriesEntry.navigation(now) reads these instead of asking again.
-            entry.published_neighbours = (now, [tuple(values) for values in row[-1] or ()])
+            entry.published_neighbours = (now, [tuple(values) for values in row[-2] or ()])
+        # When the next scheduled article goes live after ``now``: the page cache's lifetime
+        # (caching.public_page), read here rather than in a statement of its own.
+        article.next_go_live = (now, row[-1])
         return article
 
     def _published_sql(self, connection, slug, now):
@@ -379,14 +383,16 @@ class PageReads:
     def next_go_live(self, after, using="default"):
         """When the first article scheduled after ``after`` goes live (a datetime), or None: one query."""
         connection = connections[using]
-        rows = read(
-            connection,
-            f"SELECT {{0}} FROM {self.tables_in(connection)['article']} a WHERE a.status = %s AND a.publish_at > %s"
-            " ORDER BY a.publish_at LIMIT 1",
-            [self.Article.Status.PUBLISHED.value, connection.ops.adapt_datetimefield_value(after)],
-            self.publish_at,
-        )
+        sql, params = self._next_go_live_sql(connection, after)
+        rows = read(connection, sql.replace("g.publish_at", "{0}", 1), params, self.publish_at)
         return rows[0][0].publish_at if rows else None
+
+    def _next_go_live_sql(self, connection, after):
+        """``next_go_live()``'s statement and values (a scalar subquery of the article page's read)."""
+        return (
+            f"SELECT g.publish_at FROM {self.tables_in(connection)['article']} g WHERE g.status = %s"
+            " AND g.publish_at > %s ORDER BY g.publish_at LIMIT 1"
+        ), [self.Article.Status.PUBLISHED.value, connection.ops.adapt_datetimefield_value(after)]
 
     def load(self, article):
         """Fill ``article``'s tags, reviews, citations and ``announced_corrections``: four queries, or

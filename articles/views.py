@@ -67,6 +67,7 @@ def article_detail(request, slug):
     article = published_article_page(slug, now)
     if article is None:
         raise Http404("No published article at this address.")
+    caching.found_next_go_live(request, getattr(article, "next_go_live", None))
     trail = article_breadcrumbs(article)
     context = {
         "article": article,

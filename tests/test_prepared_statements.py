@@ -59,10 +59,10 @@ def test_the_article_pages_reads_are_prepared_and_django_statements_are_not(arti
         response = article_page()
     assert response.status_code == 200
     statements = prepared_statements()
-    # The article with its tags, corrections, reviews, citations and series neighbours (one
-    # statement), related posts and the next go-live time: every statement of the page is
-    # prepared, and each is counted as a query as before.
-    assert len(statements) == 3
+    # The article with its tags, corrections, reviews, citations, series neighbours and the next
+    # go-live time (one statement), and related posts: every statement of the page is prepared,
+    # and each is counted as a query as before.
+    assert len(statements) == 2
     assert sorted(sent(query["sql"]) for query in page.captured_queries) == sorted(
         re.sub(r"\$\d+", "%s", statement) for statement in statements
     )
@@ -70,7 +70,7 @@ def test_the_article_pages_reads_are_prepared_and_django_statements_are_not(arti
     from articles.models import Article
 
     Article.objects.filter(title__startswith="Stage").count()
-    assert len(prepared_statements()) == 3
+    assert len(prepared_statements()) == 2
 
 
 def test_a_second_view_reuses_the_prepared_statements_and_reads_the_same_page(article_page):
@@ -78,7 +78,7 @@ def test_a_second_view_reuses_the_prepared_statements_and_reads_the_same_page(ar
     first = article_page()
     second = article_page()
     assert second.content == first.content
-    assert len(prepared_statements()) == 3
+    assert len(prepared_statements()) == 2
 
 
 def test_turned_off_nothing_is_prepared_and_the_page_is_the_same(article_page, monkeypatch):
