@@ -8,11 +8,12 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 
 # Find a Python >= 3.12 by running each candidate (a pyenv shim that is not
-# activated exits non-zero, so it is skipped). PYTHON=... overrides.
-PY_CANDIDATES := python3.14 python3.13 python3.12 python3 python \
-	$(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3) \
-	$(wildcard /root/.pyenv/versions/3.1[2-9]*/bin/python3) \
-	$(wildcard /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9])
+# activated exits non-zero, so it is skipped), the newest first: the article page
+# takes 8% less CPU on 3.13 than on 3.12 (README, "Large catalogues"). PYTHON=... overrides.
+PY_CANDIDATES := python3.14 python3.13 \
+	$(shell ls -d $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3 /root/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rVu) \
+	$(shell ls -d /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9] 2>/dev/null | sort -rVu) \
+	python3.12 python3 python
 find_python = $(firstword $(foreach c,$(1),$(shell command -v $(c) >/dev/null 2>&1 && $(c) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1 && command -v $(c))))
 
 .PHONY: help install run serve test lint migrate demo clean bench soak
