@@ -89,6 +89,9 @@ def _read_settings():
         database["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
         database["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     else:
+        # Django's backend, with a health check that needs no round trip while the connection
+        # is sound (cms/postgresql/base.py).
+        database["ENGINE"] = "cms.postgresql"
         database["CONN_HEALTH_CHECKS"] = True
         # No JIT compilation: it pays off only for long analytical queries, and on the review
         # schedule's counts it cost 150-200 ms of compiling for a query that runs in 100.
