@@ -9,14 +9,15 @@ Here each is a fixed statement over its models' columns, and its rows become mod
 way the ORM makes them (``Model.from_db()`` after the database's converters), cached where
 ``select_related()`` and ``prefetch_related()`` would have put them: ``article.series_entry``,
 ``article.tags.all()``, ``article.reviews.all()`` and ``article.citations.all()`` read them
-without a query, and ``article.announced_corrections`` is a list. The same on SQLite and
-PostgreSQL.
+without a query, and ``article.announced_corrections`` is a list. The same objects on SQLite
+and PostgreSQL.
 
 On PostgreSQL the four lists come in the article's own row, each as a JSON array of rows
 (``json_agg`` over the same joins and order), with the series' other published parts for the
-page's navigation: one statement, one round trip. A round trip on loopback costs about 65 µs of
-the web process's CPU and as much of the database's, whatever the statement, so the article page
-went from nine to four (README, "Large catalogues"). JSON carries numbers, text and booleans as
+page's navigation and the next go-live time for the page cache: one statement, one round trip.
+A round trip on loopback costs about 65 µs of the web process's CPU and as much of the
+database's, whatever the statement, so the article page went from nine round trips to two
+(with the related posts; README, "Large catalogues"). JSON carries numbers, text and booleans as
 themselves and dates and times as ISO 8601 text, read back here (``Columns.json_parsers``). On
 SQLite, in the same process, each list is its own statement.
 
