@@ -556,7 +556,9 @@ class SeriesEntry(models.Model):
 
         This entry keeps its place even when its article is not public yet (an editor's preview).
         Previous and next are ``SeriesLink``s: a label and a linked title, read as plain values in
-        one statement written out in SQL (a fifth of the ORM's CPU on every uncached article page).
+        one statement written out in SQL (a fifth of the ORM's CPU on every uncached article page),
+        or taken from what the article page's own statement brought for the same moment
+        (``page_reads.PageReads.published_page``, PostgreSQL).
         """
         read_with_page = getattr(self, "published_neighbours", None)  # page_reads.published_page()
         if read_with_page is not None and now is not None and read_with_page[0] == now:

@@ -146,15 +146,19 @@ def read(connection, sql, params, *columns):
     with prepared_cursor(connection) as cursor:
         cursor.execute(statement, params)
         rows = cursor.fetchall()
-    result = []
-    for row in rows:
-        start, instances = 0, []
-        for c in columns:
-            instances.append(c.instance(connection, row[start : start + len(c)]))
-            start += len(c)
-        instances.extend(row[start:])
-        result.append(instances)
-    return result
+    return [split(connection, row, columns) for row in rows]
+
+
+def split(connection, row, columns, from_json=False):
+    """A row's instances, one per ``Columns`` in order, then any values after their columns
+    (``from_json``: a row PostgreSQL wrote as a JSON array)."""
+    start, instances = 0, []
+    for c in columns:
+        values = row[start : start + len(c)]
+        instances.append(c.instance_from_json(connection, values) if from_json else c.instance(connection, values))
+        start += len(c)
+    instances.extend(row[start:])
+    return instances
 
 
 def set_prefetched(article, name, objects):
@@ -237,7 +241,7 @@ class PageReads:
 
         from .models import Article, ArticleEvent, MedicalReview, Reviewer, Series, SeriesEntry
 
-        self.Article, self.ArticleEvent = Article, ArticleEvent
+        self.Article = Article
         self.article = Columns(Article, "a")
         self.publish_at = Columns(Article, "g", fields=["publish_at"])
         self.author = Columns(get_user_model(), "u")
@@ -343,20 +347,15 @@ class PageReads:
             rows = cursor.fetchall()
         if not rows:
             return None
-        row, start, heads = rows[0], 0, []
-        for columns in self.heads:
-            heads.append(columns.instance(connection, row[start : start + len(columns)]))
-            start += len(columns)
-        article = self._attach_heads(*heads)
-        for child, found in zip(self.children, row[start : start + len(self.children)], strict=True):
-            self._attach(article, child, [self._from_json(connection, child.columns, values) for values in found or ()])
-        entry = heads[2]
+        article, author, entry, series, *lists, neighbours, go_live = split(connection, rows[0], self.heads)
+        self._attach_heads(article, author, entry, series)
+        self._attach_lists(connection, article, lists)
         if entry is not None:
             # SeriesEntry.navigation(now) reads these instead of asking again.
-            entry.published_neighbours = (now, [tuple(values) for values in row[-2] or ()])
+            entry.published_neighbours = (now, [tuple(values) for values in neighbours or ()])
         # When the next scheduled article goes live after ``now``: the page cache's lifetime
         # (caching.public_page), read here rather than in a statement of its own.
-        article.next_go_live = (now, row[-1])
+        article.next_go_live = (now, go_live)
         return article
 
     def _published_sql(self, connection, slug, now):
@@ -404,8 +403,7 @@ class PageReads:
             with prepared_cursor(connection) as cursor:
                 cursor.execute(f"SELECT {children}", params)
                 (row,) = cursor.fetchall()
-            for child, found in zip(self.children, row, strict=True):
-                self._attach(article, child, [self._from_json(connection, child.columns, values) for values in found or ()])
+            self._attach_lists(connection, article, row)
             return article
         for child in self.children:
             sql, params = self._child_sql(connection, child, "%s", article.pk)
@@ -435,14 +433,10 @@ class PageReads:
             params += child_params
         return ", ".join(parts), params
 
-    @staticmethod
-    def _from_json(connection, columns, values):
-        """One JSON row of a child read: a list of its instances, as ``read()`` gives."""
-        start, instances = 0, []
-        for c in columns:
-            instances.append(c.instance_from_json(connection, values[start : start + len(c)]))
-            start += len(c)
-        return instances
+    def _attach_lists(self, connection, article, lists):
+        """``load()``'s lists as PostgreSQL wrote them (a JSON array of rows each, or NULL for none)."""
+        for child, found in zip(self.children, lists, strict=True):
+            self._attach(article, child, [split(connection, values, child.columns, from_json=True) for values in found or ()])
 
     def _attach(self, article, child, rows):
         """Put a child read's rows where the page reads them (see the module's docstring)."""
