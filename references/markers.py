@@ -19,14 +19,13 @@ from django.utils.safestring import mark_safe
 # but the functions here take any text).
 _TAG_RE = re.compile(r"(<[^>]*(?:>|\Z))")
 _TAG_NAME_RE = re.compile(r"^<\s*(/?)\s*([a-zA-Z0-9]+)")
-# A rendered marker takes the space before it, so it hugs its word and never wraps alone.
-_SPACED_MARKER_RUN_RE = re.compile(r"(?:[ \t\u00a0]|&nbsp;)*(?:\[\d{1,4}\])+")
 _MARKER_RE = re.compile(r"\[(\d{1,4})\]")
 # "[1, 2]" or "[1-3]": looks like a citation but is not our syntax.
 _LOOKALIKE_RE = re.compile(r"\[\d{1,4}(?:\s*[,;–-]\s*\d{1,4})+\]")
 # A tag (with its name, when it has one) or a run of markers, leftmost first: one walk of the body
-# finds the tags ``_TAG_RE`` finds and the runs ``_SPACED_MARKER_RUN_RE`` finds in the text between
-# them (``_with_spaces_before()`` adds the spaces; a pattern that starts with them is ten times slower).
+# finds the tags ``_TAG_RE`` finds and the runs of markers in the text between them. A rendered
+# marker takes the spaces (and ``&nbsp;``) before it, so it hugs its word and never wraps alone;
+# ``_with_spaces_before()`` finds them (a pattern that starts with them is ten times slower).
 _TAG_OR_MARKER_RUN_RE = re.compile(
     r"<\s*(?P<closing>/?)\s*(?:(?P<name>[a-zA-Z0-9]+)[^>]*|[^>]*)(?:>|\Z)|\[\d{1,4}\](?:\[\d{1,4}\])*"
 )

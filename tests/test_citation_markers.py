@@ -7,7 +7,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from references.markers import (
-    _SPACED_MARKER_RUN_RE,
     _text_segments,
     citation_problems,
     render_markers,
@@ -195,6 +194,10 @@ _BODY_PIECES = st.lists(
     ]),
     max_size=40,
 ).map("".join)
+
+
+# What render_markers() links: a run of markers, with the spaces (and &nbsp;) before it.
+_SPACED_MARKER_RUN_RE = re.compile(r"(?:[ \t\u00a0]|&nbsp;)*(?:\[\d{1,4}\])+")
 
 
 def _rendered_piece_by_piece(body, count):

@@ -31,4 +31,4 @@ class DatabaseWrapper(base.DatabaseWrapper):
             arrived, _, _ = select.select([pgconn.socket], [], [], 0)
         except (OSError, ValueError):  # no socket any more
             return False
-        return True if not arrived else super().is_usable()
+        return not arrived or super().is_usable()
