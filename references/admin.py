@@ -54,10 +54,10 @@ class LinkStatusFilter(admin.SimpleListFilter):
 
 @admin.register(Reference)
 class ReferenceAdmin(admin.ModelAdmin):
-    list_display = ["title", "source", "url", "doi", "pmid", "link_status", "checked_at", "cited_in"]
+    list_display = ["title", "source_label", "url", "doi", "pmid", "link_status", "checked_at", "cited_in"]
     list_select_related = ["source"]
     list_filter = [LinkStatusFilter, "source"]
-    search_fields = ["title", "more_titles", "url", "doi", "pmid", "source__name"]
+    search_fields = ["title", "more_titles", "url", "doi", "pmid", "source_name"]
     actions = ["check_links_now"]
     CHECK_NOW_LIMIT = 50
     autocomplete_fields = ["source"]
@@ -84,6 +84,10 @@ class ReferenceAdmin(admin.ModelAdmin):
             .annotate(citation_total=Coalesce(Subquery(cited.values("n")), 0))
             .order_by(*Reference._meta.ordering)  # autocomplete's pagination needs an order
         )
+
+    @admin.display(description="source", ordering="source_name")
+    def source_label(self, reference):
+        return reference.source_name or "—"
 
     @admin.display(description="cited in", ordering="citation_total")
     def cited_in(self, reference):

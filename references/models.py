@@ -6,7 +6,7 @@ from ``articles``.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
@@ -35,6 +35,12 @@ class Source(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        renamed = not self._state.adding
+        super().save(*args, **kwargs)
+        if renamed:  # the references' copy of the name orders the reference list
+            self.references.exclude(source_name=self.name).update(source_name=self.name)
 
     def natural_key(self):
         return (self.name,)
@@ -67,6 +73,11 @@ class Reference(models.Model):
     )
     url = models.URLField("URL", max_length=1000, blank=True)
     url_key = models.CharField(max_length=1000, blank=True, editable=False, help_text="The URL in normal form, for uniqueness.")
+    # The source's name, copied on save (and by Source.save on a rename), so the reference list's
+    # order is one index of this table: sorting through the join read all 50,000 references.
+    # NULL, not "", without a source: such references sort where they did through the join
+    # (last on PostgreSQL, first on SQLite).
+    source_name = models.CharField(max_length=200, null=True, blank=True, editable=False)  # noqa: DJ001
     doi = models.CharField("DOI", max_length=200, blank=True, help_text='e.g. 10.3322/caac.21708 (a doi.org link is fine too).')
     pmid = models.CharField("PubMed id", max_length=12, blank=True, help_text="Digits only, e.g. 35020204.")
     accessed_on = models.DateField("accessed on", null=True, blank=True)
@@ -81,7 +92,7 @@ class Reference(models.Model):
     objects = ReferenceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["source__name", "title"]
+        ordering = ["source_name", "title"]
         verbose_name = "reference"
         verbose_name_plural = "references"
         constraints = [
@@ -108,6 +119,8 @@ class Reference(models.Model):
                 name="reference_broken_idx",
             ),
             models.Index(fields=["title"], condition=~Q(final_url="") & Q(http_status__lt=400), name="reference_redirected_idx"),
+            # The reference list's order (the admin adds the key, newest first, to break ties).
+            models.Index(F("source_name"), F("title"), F("id").desc(), name="reference_list_order_idx"),
         ]
 
     def __str__(self):
@@ -132,7 +145,8 @@ class Reference(models.Model):
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
 
     def normalise(self):
-        """Bring the identifiers to their normal forms (also done on save)."""
+        """Bring the identifiers to their normal forms, and copy the source's name (also done on save)."""
+        self.source_name = self.source.name if self.source_id else None
         self.doi = normalise_doi(self.doi)
         self.pmid = normalise_pmid(self.pmid)
         self.url_key = normalise_url(self.url)

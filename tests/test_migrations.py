@@ -51,3 +51,19 @@ def test_a_tag_left_without_a_slug_gets_an_address(client, make):
     assert Tag.objects.get(name="asthma").slug == "asthma"
     assert f'href="/tags/tag-{nameless.pk}/"' in client.get(article.get_absolute_url()).content.decode()
     assert "???" in client.get(f"/tags/tag-{nameless.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_references_saved_before_the_copy_of_the_source_name_get_it(make):
+    import importlib
+
+    from django.apps import apps
+
+    from references.models import Reference
+
+    cited = make.reference(source=make.source(name="Mayo Clinic"))
+    unpublished = make.reference()
+    Reference.objects.update(source_name=None)  # as the rows stood before the migration
+    importlib.import_module("references.migrations.0003_reference_list_order").copy_source_names(apps, None)
+    assert Reference.objects.get(pk=cited.pk).source_name == "Mayo Clinic"
+    assert Reference.objects.get(pk=unpublished.pk).source_name is None

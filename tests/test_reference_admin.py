@@ -439,3 +439,42 @@ def test_paste_cannot_create_what_the_user_may_not_add(client, make):
     response = client.post(paste_url(article), {"text": text, "confirm": "1", "previewed": text_digest(text)})
     assert response.status_code == 302
     assert list(article.citations.values_list("reference", flat=True)) == [existing.pk]
+
+
+def test_reference_list_is_ordered_by_source_then_title(admin_client, make):
+    """The order reads the references' copy of the source name (one index), the same as the join gave."""
+    mayo, acs = make.source(name="Mayo Clinic"), make.source(name="American Cancer Society")
+    make.reference(title="Zoledronic acid", source=acs)
+    make.reference(title="Lumpectomy", source=mayo)
+    make.reference(title="A guide without a publisher")
+    make.reference(title="Anastrozole", source=acs)
+    url = reverse("admin:references_reference_changelist")
+
+    listed = [r.title for r in admin_client.get(url).context["cl"].result_list]
+    joined = [r.title for r in Reference.objects.order_by("source__name", "title")]
+    published = ["Anastrozole", "Zoledronic acid", "Lumpectomy"]
+    assert listed == joined
+    assert [title for title in listed if title in published] == published
+    assert "A guide without a publisher" in listed
+
+    column = ["action_checkbox", *ReferenceAdmin.list_display].index("source_label")
+    by_source_descending = [r.title for r in admin_client.get(url, {"o": f"-{column}"}).context["cl"].result_list]
+    assert [title for title in by_source_descending if title in published] == ["Lumpectomy", "Anastrozole", "Zoledronic acid"]
+
+
+def test_renaming_or_changing_a_source_moves_its_references_in_the_list(admin_client, make):
+    first, second = make.source(name="Alpha Health"), make.source(name="Beta Health")
+    moved, stays = make.reference(title="Moved", source=first), make.reference(title="Stays", source=second)
+    assert Reference.objects.get(pk=moved.pk).source_name == "Alpha Health"
+
+    first.name = "Zeta Health"
+    first.save()
+    assert list(Reference.objects.values_list("title", flat=True)) == ["Stays", "Moved"]
+
+    response = admin_client.post(
+        reverse("admin:references_reference_change", args=[stays.pk]),
+        {"source": "", "title": "Stays", "url": stays.url, "more_titles": "", "doi": "", "pmid": "", "accessed_on": ""},
+    )
+    assert response.status_code == 302
+    assert Reference.objects.get(pk=stays.pk).source_name is None
+    assert list(Reference.objects.filter(source__isnull=False).values_list("title", flat=True)) == ["Moved"]
