@@ -62,8 +62,8 @@ def test_references_saved_before_the_copy_of_the_source_name_get_it(make):
     from references.models import Reference
 
     cited = make.reference(source=make.source(name="Mayo Clinic"))
-    unpublished = make.reference()
+    sourceless = make.reference()
     Reference.objects.update(source_name=None)  # as the rows stood before the migration
     importlib.import_module("references.migrations.0003_reference_list_order").copy_source_names(apps, None)
     assert Reference.objects.get(pk=cited.pk).source_name == "Mayo Clinic"
-    assert Reference.objects.get(pk=unpublished.pk).source_name is None
+    assert Reference.objects.get(pk=sourceless.pk).source_name is None
