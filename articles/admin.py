@@ -7,7 +7,7 @@ from django.db.models import Q
 from references.admin import CitationFormSet, CitationInline, CitingAdminMixin
 
 from . import search as site_search
-from .admin_filters import SelectRelatedFilter
+from .admin_filters import SelectRelatedFilter, TagFilter
 from .admin_workflow import GuardedInlineMixin, WorkflowArticleAdminMixin
 from .exports import export_articles_csv
 from .models import Article, MedicalReview, PendingLink, RelatedLink, Reviewer, Series, SeriesEntry
@@ -80,7 +80,7 @@ class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdmin
     list_filter = [
         "status",
         ("series_entry__series", SelectRelatedFilter),
-        ("tags", SelectRelatedFilter),
+        ("tags", TagFilter),
         ("reviews__reviewer", SelectRelatedFilter),
     ]
     search_fields = ["title", "summary", "body"]  # SQLite; on PostgreSQL the search index (get_search_results)

@@ -59,10 +59,14 @@ class SelectRelatedFilter(admin.RelatedFieldListFilter):
             if values:
                 queryset = queryset.filter(Exists(self._matching(values)))
             if empty:
-                queryset = queryset.filter(~Exists(self._matching()) if empty[-1] else Exists(self._matching()))
+                queryset = self.filter_empty(queryset, empty[-1])
             return queryset
         except (ValueError, ValidationError) as error:  # a value that is not a key: Django's "?e=1" page
             raise IncorrectLookupParameters(error) from error
+
+    def filter_empty(self, queryset, empty):
+        """Django's "None" choice: the rows with nothing in the relation (or, for False, something)."""
+        return queryset.filter(~Exists(self._matching()) if empty else Exists(self._matching()))
 
     def choices(self, changelist):
         if changelist.add_facets:
@@ -89,3 +93,10 @@ class SelectRelatedFilter(admin.RelatedFieldListFilter):
                 "query_string": changelist.get_query_string({self.lookup_kwarg_isnull: "True"}, [self.lookup_kwarg]),
                 "display": self.empty_value_display,
             }
+
+
+class TagFilter(SelectRelatedFilter):
+    """Tags, whose "None" choice asks the articles' own count of tags (``ArticleQuerySet.tagged``)."""
+
+    def filter_empty(self, queryset, empty):
+        return queryset.tagged(not empty)

@@ -7,7 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.expressions import Col, Expression
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -153,6 +154,22 @@ def published_sql(alias, now=None, conn=None):
     ]
 
 
+class DatabaseColumn(Expression):
+    """A column of the query's own table that the database keeps and Django's model does not know.
+
+    Resolved to the table's alias in the query, so it stays right in a subquery or a self-join.
+    """
+
+    def __init__(self, column, output_field):
+        super().__init__(output_field=output_field)
+        self.column = column
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        target = self.output_field.clone()
+        target.column = self.column
+        return Col(query.get_initial_alias(), target, self.output_field)
+
+
 class ArticleQuerySet(models.QuerySet):
     """Named reads of articles; public pages use only ``published()``."""
 
@@ -177,6 +194,17 @@ class ArticleQuerySet(models.QuerySet):
         from .page_reads import load_page_relations
 
         return load_page_relations(self.select_related("author", "series_entry__series").get(**lookup))
+
+    def tagged(self, yes=True):
+        """Articles with at least one tag (``yes``), or with none.
+
+        On PostgreSQL from ``tag_count``, which triggers keep (migration ``0021_tag_count``), and
+        a partial index on the untagged; elsewhere by probing taggit's table for each article.
+        """
+        if connections[self.db].vendor == "postgresql":
+            return self.alias(tag_count=DatabaseColumn("tag_count", IntegerField())).filter(**{"tag_count__gt" if yes else "tag_count": 0})
+        tags = TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(self.model), object_id=OuterRef("pk"))
+        return self.filter(Exists(tags) if yes else ~Exists(tags))
 
     def waiting_for(self, user):
         """The admin's "waiting for me" list for ``user``.
