@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
-from django.db.models import Q
+from django.db.models import BooleanField, F, Func, Q
 
 from references.admin import CitationFormSet, CitationInline, CitingAdminMixin
 
@@ -119,6 +119,40 @@ class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdmin
         return article.last_reviewed_on or "never"
 
 
+INLINE_KEYS = 10_000
+
+
+class EqualsAny(Func):
+    """``column = ANY('{1,2,3}'::bigint[])`` on PostgreSQL, the keys written into the statement.
+
+    They are integers, so this is safe; as one parameter instead, a prepared statement's generic
+    plan tested each row against every key in turn (180 ms for 2,600 keys, against 7 ms hashed).
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, field, keys):
+        super().__init__(F(field))
+        self.keys = [int(key) for key in keys]
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"{column} = ANY('{{{','.join(map(str, self.keys))}}}'::bigint[])", params
+
+
+def matching_keys(relation, keys):
+    """Rows whose ``relation`` is one of ``keys`` (a subquery of primary keys), for a search.
+
+    When there are at most ``INLINE_KEYS`` keys they are read first and written as one array:
+    PostgreSQL then knows how many rows they match, finds a rare term's rows from the foreign key's
+    index and tests each row against a hashed array. Given the subquery, it guessed, read every
+    row of the table for the count and the date drill-down, and ran the search once per query.
+    A term matching more keys keeps the subquery: reading the table is then the cheaper plan.
+    """
+    listed = list(keys.order_by().values_list("pk", flat=True)[: INLINE_KEYS + 1])
+    return Q(EqualsAny(relation, listed)) if len(listed) <= INLINE_KEYS else Q(**{f"{relation}__in": keys})
+
+
 class ArticleIndexSearchMixin:
     """Search a list of rows about articles through the articles' search index (PostgreSQL).
 
@@ -126,10 +160,10 @@ class ArticleIndexSearchMixin:
     rows and the date drill-down: over a second on 100,000 articles. Here a row matches when an
     article it names (``search_article_relations``) is found by the editors' article search, or
     when the whole term is part of a small related table's field (``search_related_text``, e.g.
-    the reviewer's name). PostgreSQL finds the matching articles (GIN) and reviewers once, then
-    tests each row against both sets: about 30 ms for 160,000 reviews, whatever the term. (A
-    join it drives from the date index, or a union of index lookups, took from 200 ms to
-    seconds depending on the term.) SQLite keeps Django's search over ``search_fields``.
+    the reviewer's name). The matching articles (GIN) and reviewers are found once per page and
+    their keys written into the list's statements (``matching_keys``): a word in 3% of 160,000
+    reviews is counted from the foreign keys' indexes and paged from the date index, 80 ms a
+    page with nothing read whole. SQLite keeps Django's search over ``search_fields``.
     """
 
     search_article_relations = ()
@@ -153,11 +187,11 @@ class ArticleIndexSearchMixin:
             return super().get_search_results(request, queryset, search_term)
         condition = Q()
         for relation in self.search_article_relations:
-            condition |= Q(**{f"{relation}__in": matched})
+            condition |= matching_keys(relation, matched)
         for relation, field in self.search_related_text:
             model = queryset.model._meta.get_field(relation).related_model
-            condition |= Q(**{f"{relation}__in": model.objects.filter(**{f"{field}__icontains": term}).values("pk")})
-        return queryset.filter(condition), False  # semi-joins and the row's own columns: no duplicates
+            condition |= matching_keys(relation, model.objects.filter(**{f"{field}__icontains": term}).values("pk"))
+        return queryset.filter(condition), False  # the row's own columns and semi-joins: no duplicates
 
 
 @admin.register(MedicalReview)

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles import admin as admin_module
 from articles.admin import ArticleAdmin
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,23 @@ def test_related_links_are_found_by_a_word_of_either_article(admin_client, make)
     outgoing, incoming = make.related(alopecia, mouth), make.related(wigs, alopecia)
     make.related(mouth, wigs)
     assert sorted(link.pk for link in listed(admin_client, LINKS, q="alopecia").result_list) == sorted([outgoing.pk, incoming.pk])
+
+
+@pytest.mark.parametrize("inline_keys", [10_000, 0], ids=["keys written", "keys as a subquery"])
+def test_reviews_and_links_are_found_the_same_with_few_or_many_matched_keys(admin_client, make, monkeypatch, inline_keys):
+    """A rare term's keys are written into the statements (indexable, hashed); past ``INLINE_KEYS``
+    the search stays a subquery. Both find the same rows."""
+    monkeypatch.setattr(admin_module, "INLINE_KEYS", inline_keys)
+    first, second, other = (make.article(title=t) for t in ("Alopecia explained", "Alopecia and wigs", "Mouth care"))
+    reviews = [make.review(first), make.review(second), make.review(other, reviewer_=make.reviewer(name="Dr. Alopecia Smith"))]
+    links = [make.related(first, other), make.related(other, second)]
+    make.related(other, make.article(title="Dry mouth"))
+    with CaptureQueriesContext(connection) as queries:
+        assert sorted(r.pk for r in listed(admin_client, REVIEWS, q="alopecia").result_list) == sorted(r.pk for r in reviews)
+    written = [q["sql"] for q in queries.captured_queries if "= ANY('{" in q["sql"]]  # read before the next request resets the log
+    assert sorted(link.pk for link in listed(admin_client, LINKS, q="alopecia").result_list) == sorted(link.pk for link in links)
+    if connection.vendor == "postgresql":
+        assert bool(written) == (inline_keys > 0)
 
 
 def test_a_list_that_matches_nothing_fetches_no_rows_and_no_dates(admin_client, make):
