@@ -118,13 +118,31 @@ def _plain_body():
     return Func(F("body"), Value(_TAG_RE), Value(" "), Value("g"), function="regexp_replace")
 
 
+# A part of a query as the site search reads it: a phrase in quotes or a run of non-spaces, excluded
+# when a "-" starts it.
+_QUERY_PART_RE = re.compile(r'(?:^|(?<=\s))(-?)("[^"]*"?|[^\s"]+)')
+
+
 def prefix_query(query):
     """A tsquery source matching words that start with each term ("lymph" finds "lymphedema"), or ''.
 
-    Only letters and digits reach it, so it is always valid ``to_tsquery`` input.
+    Excluded parts stay excluded ("asthma -inhaler" gives ``asthma:* & !inhaler:*``): the editors'
+    search adds this query to the whole-word one, so a positive prefix there would bring back
+    what the editor asked to leave out. Only letters and digits reach it, so it is always valid
+    ``to_tsquery`` input.
     """
-    words = [w for w in re.findall(r"[^\W_]+", query) if len(w) >= MIN_PREFIX_LENGTH][:MAX_TERMS]
-    return " & ".join(f"{word}:*" for word in words)
+    terms, count = [], 0
+    for excluded, part in _QUERY_PART_RE.findall(query):
+        words = [w for w in re.findall(r"[^\W_]+", part) if len(w) >= MIN_PREFIX_LENGTH][: MAX_TERMS - count]
+        if not words:
+            continue
+        count += len(words)
+        prefixes = " & ".join(f"{word}:*" for word in words)
+        if not excluded:
+            terms.append(prefixes)
+        else:
+            terms.append(f"!({prefixes})" if len(words) > 1 else f"!{prefixes}")
+    return " & ".join(terms)
 
 
 def _postgres_search(articles, query):

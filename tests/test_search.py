@@ -187,6 +187,23 @@ def test_prefix_query_keeps_only_letters_and_digits():
     assert prefix_query("!!! :* &") == ""
 
 
+def test_prefix_query_keeps_what_the_query_excludes_excluded():
+    from articles.search import prefix_query
+
+    assert prefix_query("asthma -inhaler") == "asthma:* & !inhaler:*"
+    assert prefix_query('-"heart failure" diet') == "!(heart:* & failure:*) & diet:*"
+    assert prefix_query("non-small cell") == "non:* & small:* & cell:*"  # a hyphen inside a word excludes nothing
+
+
+@on_postgres
+@pytest.mark.parametrize("query", ["-asthma", "inhaler -asthma", 'inhaler -"asthma attack"'])
+def test_the_editors_search_leaves_out_what_it_excludes(admin_client, make, query):
+    make.article(title="Asthma attack inhaler guide")
+    make.article(title="Choosing an inhaler for COPD")
+    response = admin_client.get("/admin/articles/article/", {"q": query})
+    assert [a.title for a in response.context["cl"].result_list] == ["Choosing an inhaler for COPD"]
+
+
 @on_postgres
 def test_a_very_common_word_ranks_only_the_newest_matches_and_says_so(client, make, monkeypatch):
     """Ranking every match of a word found in most of a large catalogue is too slow: the newest are ranked."""
