@@ -73,6 +73,42 @@ class ArticleCitationInline(GuardedInlineMixin, SortableInlineMixin, CitationInl
     formset = CitationOrderFormSet
 
 
+INLINE_KEYS = 10_000
+
+
+class EqualsAny(Func):
+    """``column = ANY('{1,2,3}'::bigint[])`` on PostgreSQL, the keys written into the statement.
+
+    They are integers, so this is safe; as one parameter instead, a prepared statement's generic
+    plan tested each row against every key in turn (180 ms for 2,600 keys, against 7 ms hashed).
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, field, keys):
+        super().__init__(F(field))
+        self.keys = [int(key) for key in keys]
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"{column} = ANY('{{{','.join(map(str, self.keys))}}}'::bigint[])", params
+
+
+def written_keys(keys):
+    """The keys of a search's matches (a subquery of primary keys) as a list, to be written into the
+    list's statements with ``EqualsAny``; None when there are more than ``INLINE_KEYS``.
+
+    Written in, PostgreSQL knows how many rows they match: it finds a rare term's rows from the
+    indexes on the keys and tests each row against a hashed array. Given the search as a subquery,
+    it guessed, read every row of a large table for the count and the date drill-down (or walked
+    the date index testing each article's search vector: 0.8 s for a rare word), and ran the
+    search once per statement. A term matching more keys keeps the subquery: reading the table is
+    then the cheaper plan.
+    """
+    listed = list(keys.order_by().values_list("pk", flat=True)[: INLINE_KEYS + 1])
+    return listed if len(listed) <= INLINE_KEYS else None
+
+
 @admin.register(Article)
 class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdminMixin, admin.ModelAdmin):
     list_display = ["title", "status", "series_label", "latest_reviewer", "last_reviewed", "publish_at", "author"]
@@ -107,7 +143,9 @@ class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdmin
         found = site_search.editor_search(queryset, search_term)
         if found is None:
             return super().get_search_results(request, queryset, search_term)
-        return found, False  # a filter on the article's own column: no duplicates
+        keys = written_keys(site_search.articles_matching(search_term)) if search_term.strip() else None
+        found = found if keys is None else queryset.filter(EqualsAny("pk", keys))
+        return found, False  # a filter on the article's own columns: no duplicates
 
     @admin.display(description="series", ordering="series_entry__series__title")
     def series_label(self, article):
@@ -119,40 +157,6 @@ class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdmin
         return article.last_reviewed_on or "never"
 
 
-INLINE_KEYS = 10_000
-
-
-class EqualsAny(Func):
-    """``column = ANY('{1,2,3}'::bigint[])`` on PostgreSQL, the keys written into the statement.
-
-    They are integers, so this is safe; as one parameter instead, a prepared statement's generic
-    plan tested each row against every key in turn (180 ms for 2,600 keys, against 7 ms hashed).
-    """
-
-    output_field = BooleanField()
-
-    def __init__(self, field, keys):
-        super().__init__(F(field))
-        self.keys = [int(key) for key in keys]
-
-    def as_sql(self, compiler, connection, **extra_context):
-        column, params = compiler.compile(self.source_expressions[0])
-        return f"{column} = ANY('{{{','.join(map(str, self.keys))}}}'::bigint[])", params
-
-
-def matching_keys(relation, keys):
-    """Rows whose ``relation`` is one of ``keys`` (a subquery of primary keys), for a search.
-
-    When there are at most ``INLINE_KEYS`` keys they are read first and written as one array:
-    PostgreSQL then knows how many rows they match, finds a rare term's rows from the foreign key's
-    index and tests each row against a hashed array. Given the subquery, it guessed, read every
-    row of the table for the count and the date drill-down, and ran the search once per query.
-    A term matching more keys keeps the subquery: reading the table is then the cheaper plan.
-    """
-    listed = list(keys.order_by().values_list("pk", flat=True)[: INLINE_KEYS + 1])
-    return Q(EqualsAny(relation, listed)) if len(listed) <= INLINE_KEYS else Q(**{f"{relation}__in": keys})
-
-
 class ArticleIndexSearchMixin:
     """Search a list of rows about articles through the articles' search index (PostgreSQL).
 
@@ -161,7 +165,7 @@ class ArticleIndexSearchMixin:
     article it names (``search_article_relations``) is found by the editors' article search, or
     when the whole term is part of a small related table's field (``search_related_text``, e.g.
     the reviewer's name). The matching articles (GIN) and reviewers are found once per page and
-    their keys written into the list's statements (``matching_keys``): a word in 3% of 160,000
+    their keys written into the list's statements (``written_keys``): a word in 3% of 160,000
     reviews is counted from the foreign keys' indexes and paged from the date index, 80 ms a
     page with nothing read whole. SQLite keeps Django's search over ``search_fields``.
     """
@@ -185,12 +189,14 @@ class ArticleIndexSearchMixin:
         matched = site_search.articles_matching(term) if term else None
         if matched is None:
             return super().get_search_results(request, queryset, search_term)
-        condition = Q()
-        for relation in self.search_article_relations:
-            condition |= matching_keys(relation, matched)
+        matches = [(relation, matched) for relation in self.search_article_relations]
         for relation, field in self.search_related_text:
             model = queryset.model._meta.get_field(relation).related_model
-            condition |= matching_keys(relation, model.objects.filter(**{f"{field}__icontains": term}).values("pk"))
+            matches.append((relation, model.objects.filter(**{f"{field}__icontains": term}).values("pk")))
+        condition = Q()
+        for relation, keys in matches:
+            listed = written_keys(keys)
+            condition |= Q(**{f"{relation}__in": keys}) if listed is None else Q(EqualsAny(relation, listed))
         return queryset.filter(condition), False  # the row's own columns and semi-joins: no duplicates
 
 

@@ -69,9 +69,10 @@ class SemiJoinChangeList(ChangeList):
     column, body included, which sorts the whole filtered table; a semi-join does not.
 
     The date drilldown costs two passes over every matching row (first and last date, then the
-    years); on a filtered result of more than ``EstimatedCountPaginator.EXACT_BELOW`` rows it is
-    left out until the filters narrow the list (or a date is already chosen), and when nothing
-    matched there are no dates to drill into (the two passes would read every row to find none).
+    years); on a filtered or searched result of more than ``EstimatedCountPaginator.EXACT_BELOW``
+    rows it is left out until the filters or the search narrow the list (or a date is already
+    chosen), and when nothing matched there are no dates to drill into (the two passes would read
+    every row to find none).
     """
 
     def get_results(self, request):
@@ -82,7 +83,7 @@ class SemiJoinChangeList(ChangeList):
             self.result_list = self.result_list.none()
         if (
             self.date_hierarchy
-            and (self.result_count == 0 or (self.has_active_filters and self.result_count >= EstimatedCountPaginator.EXACT_BELOW))
+            and (self.result_count == 0 or ((self.has_active_filters or self.query) and self.result_count >= EstimatedCountPaginator.EXACT_BELOW))
             and not any(name.startswith(f"{self.date_hierarchy}__") for name in self.params)
         ):
             self.date_hierarchy = None

@@ -59,6 +59,24 @@ def test_reviews_and_links_are_found_the_same_with_few_or_many_matched_keys(admi
         assert bool(written) == (inline_keys > 0)
 
 
+@pytest.mark.parametrize("inline_keys", [10_000, 0], ids=["keys written", "the search as a filter"])
+def test_the_article_list_finds_the_same_articles_with_few_or_many_matches(admin_client, make, monkeypatch, inline_keys):
+    """A search's article keys are written into the list's statements when few (PostgreSQL: the
+    count and the date drill-down then come from the primary key, not a walk of the date index
+    testing each article's search vector: 0.8 s for a rare word on 100,000 articles)."""
+    monkeypatch.setattr(admin_module, "INLINE_KEYS", inline_keys)
+    make.article(title="Alopecia explained")
+    make.article(title="Mouth care")
+    make.article(title="Alopecia and wigs", status="draft")
+    with CaptureQueriesContext(connection) as queries:
+        found = listed(admin_client, ARTICLES, q="alopecia")
+    written = [q["sql"] for q in queries.captured_queries if "= ANY('{" in q["sql"]]
+    assert sorted(a.title for a in found.result_list) == ["Alopecia and wigs", "Alopecia explained"]
+    assert [a.title for a in listed(admin_client, ARTICLES, q="alopecia", status__exact="draft").result_list] == ["Alopecia and wigs"]
+    if connection.vendor == "postgresql":
+        assert bool(written) == (inline_keys > 0)
+
+
 def test_a_list_that_matches_nothing_fetches_no_rows_and_no_dates(admin_client, make):
     """The count says 0: no query for the rows, nor for the date drill-down's first, last and
     years (each would read every article to find none: "no tags" on a catalogue where every

@@ -215,3 +215,12 @@ def test_date_drilldown_is_left_out_of_huge_filtered_results_only(admin_client, 
     monkeypatch.setattr(EstimatedCountPaginator, "EXACT_BELOW", 2)
     assert admin_client.get(url, {"status__exact": "published"}).context["cl"].date_hierarchy is None
     assert admin_client.get(url).context["cl"].date_hierarchy == "publish_at"  # unfiltered: kept
+
+
+def test_date_drilldown_is_left_out_of_huge_search_results_too(admin_client, make, monkeypatch):
+    for n in range(3):
+        make.article(title=f"Fatigue {n}", status=Article.Status.PUBLISHED)
+    url = reverse("admin:articles_article_changelist")
+    assert admin_client.get(url, {"q": "fatigue"}).context["cl"].date_hierarchy == "publish_at"
+    monkeypatch.setattr(EstimatedCountPaginator, "EXACT_BELOW", 2)
+    assert admin_client.get(url, {"q": "fatigue"}).context["cl"].date_hierarchy is None
