@@ -84,6 +84,11 @@ def pages(kind):
             ("admin search, no match", reverse("admin:articles_article_changelist") + "?q=zebra", 300, True),
             ("admin articles with no tags", reverse("admin:articles_article_changelist") + "?tags__isnull=True", 300, True),
             ("admin reviews, searched", reverse("admin:articles_medicalreview_changelist") + "?q=asthma", 300, True),
+            # A search that only excludes matches nearly everything: "everything but asthma".
+            ("admin changelist, excluding", reverse("admin:articles_article_changelist") + "?q=-asthma", 300, True),
+            ("admin reviews, excluding", reverse("admin:articles_medicalreview_changelist") + "?q=-asthma", 300, True),
+            ("admin related links, searched", reverse("admin:articles_relatedlink_changelist") + "?q=asthma", 300, True),
+            ("admin related links, excluding", reverse("admin:articles_relatedlink_changelist") + "?q=-asthma", 300, True),
             ("admin references", reverse("admin:references_reference_changelist"), 300, True),
             ("review schedule", first_url(("staff:review_schedule", []), ("articles:review_schedule", []), ("review_schedule", []),
                                           ("admin:articles_review_schedule", []), ("admin:review_schedule", [])), 100, True),
