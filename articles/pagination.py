@@ -103,12 +103,15 @@ class SemiJoinChangeList(ChangeList):
 
     def get_queryset(self, request, exclude_parameters=None):
         qs = super().get_queryset(request, exclude_parameters)
-        if not qs.query.distinct or qs.query.distinct_fields:
-            return qs
-        keys = qs.order_by().values("pk")
-        keys.query.distinct = False
         unfiltered = self.root_queryset.order_by(*qs.query.order_by)
         unfiltered.query.select_related = qs.query.select_related
-        deduplicated = unfiltered.filter(pk__in=keys)
-        deduplicated.rows_from = unfiltered  # read by DeferredJoinPaginator: a page's rows need no filter
-        return deduplicated
+        if qs.query.distinct and not qs.query.distinct_fields:
+            keys = qs.order_by().values("pk")
+            keys.query.distinct = False
+            qs = unfiltered.filter(pk__in=keys)
+        if qs.query.where:
+            # Read by DeferredJoinPaginator: a page's keys satisfy the filters and the search, so
+            # its rows are read by key alone. Filtered again, PostgreSQL may read the whole table
+            # to join it with the page's hundred keys (92 ms for "-asthma" on 100,000 articles).
+            qs.rows_from = unfiltered
+        return qs

@@ -1,5 +1,6 @@
 """What keeps pages fast on large catalogues: pagination, the admin changelist, generated content, server config."""
 
+import datetime
 import runpy
 from pathlib import Path
 
@@ -224,3 +225,21 @@ def test_date_drilldown_is_left_out_of_huge_search_results_too(admin_client, mak
     assert admin_client.get(url, {"q": "fatigue"}).context["cl"].date_hierarchy == "publish_at"
     monkeypatch.setattr(EstimatedCountPaginator, "EXACT_BELOW", 2)
     assert admin_client.get(url, {"q": "fatigue"}).context["cl"].date_hierarchy is None
+
+
+@pytest.mark.parametrize("params", [{"status__exact": "draft"}, {"q": "fatigue", "status__exact": "draft"}])
+def test_a_filtered_changelist_page_reads_its_rows_by_key_alone(admin_client, make, monkeypatch, params):
+    """The page's keys are found with the filters and the search; its rows are then read by key,
+    not filtered again (PostgreSQL joined the whole table to a page of keys: 92 ms)."""
+    monkeypatch.setattr(ArticleAdmin, "list_per_page", 1)  # more than one page: the paginator runs
+    make.article(title="Fatigue draft", status=Article.Status.DRAFT, publish_at=datetime.datetime(2026, 3, 2, tzinfo=datetime.UTC))
+    make.article(title="Older fatigue draft", status=Article.Status.DRAFT, publish_at=datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC))
+    make.article(title="Fatigue published", status=Article.Status.PUBLISHED)
+    url = reverse("admin:articles_article_changelist")
+    with CaptureQueriesContext(connection) as queries:
+        listed = admin_client.get(url, params).context["cl"].result_list
+        rows = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "articles_article"."id", "articles_article"."title"')]
+    assert [a.title for a in listed] == ["Fatigue draft"]
+    assert len(rows) == 1
+    outer, _, keys = rows[0].partition(" IN (SELECT ")
+    assert '"status" =' in keys and '"status" =' not in outer
