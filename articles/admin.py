@@ -189,13 +189,14 @@ class ArticleIndexSearchMixin:
         matched = site_search.articles_matching(term) if term else None
         if matched is None:
             return super().get_search_results(request, queryset, search_term)
-        matches = [(relation, matched) for relation in self.search_article_relations]
+        article_keys = written_keys(matched)  # read once, for each relation that names an article
+        matches = [(relation, matched, article_keys) for relation in self.search_article_relations]
         for relation, field in self.search_related_text:
             model = queryset.model._meta.get_field(relation).related_model
-            matches.append((relation, model.objects.filter(**{f"{field}__icontains": term}).values("pk")))
+            related = model.objects.filter(**{f"{field}__icontains": term}).values("pk")
+            matches.append((relation, related, written_keys(related)))
         condition = Q()
-        for relation, keys in matches:
-            listed = written_keys(keys)
+        for relation, keys, listed in matches:
             condition |= Q(**{f"{relation}__in": keys}) if listed is None else Q(EqualsAny(relation, listed))
         return queryset.filter(condition), False  # the row's own columns and semi-joins: no duplicates
 
