@@ -144,7 +144,8 @@ class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdmin
         if found is None:
             return super().get_search_results(request, queryset, search_term)
         keys = written_keys(site_search.articles_matching(search_term)) if search_term.strip() else None
-        found = found if keys is None else queryset.filter(EqualsAny("pk", keys))
+        if keys is not None:
+            found = queryset.filter(EqualsAny("pk", keys)) if keys else queryset.none()
         return found, False  # a filter on the article's own columns: no duplicates
 
     @admin.display(description="series", ordering="series_entry__series__title")
@@ -197,8 +198,12 @@ class ArticleIndexSearchMixin:
             matches.append((relation, related, written_keys(related)))
         condition = Q()
         for relation, keys, listed in matches:
-            condition |= Q(**{f"{relation}__in": keys}) if listed is None else Q(EqualsAny(relation, listed))
-        return queryset.filter(condition), False  # the row's own columns and semi-joins: no duplicates
+            if listed is None:
+                condition |= Q(**{f"{relation}__in": keys})
+            elif listed:  # no keys match nothing: left out, so PostgreSQL can count from one index alone
+                condition |= Q(EqualsAny(relation, listed))
+        found = queryset.filter(condition) if condition else queryset.none()
+        return found, False  # the row's own columns and semi-joins: no duplicates
 
 
 @admin.register(MedicalReview)

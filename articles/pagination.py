@@ -54,11 +54,12 @@ class EstimatedCountPaginator(DeferredJoinPaginator):
     def count(self):
         if connection.vendor != "postgresql" or not hasattr(self.object_list, "query"):
             return Paginator.count.func(self)
+        if self.object_list.query.is_empty():  # .none(): nothing to ask PostgreSQL, nor to EXPLAIN
+            return 0
         try:
-            plan = self.object_list.order_by().explain(format="json")
+            estimate = int(json.loads(self.object_list.order_by().explain(format="json"))[0]["Plan"]["Plan Rows"])
         except Exception:  # an EXPLAIN that fails must not cost the editor the page
             return Paginator.count.func(self)
-        estimate = int(json.loads(plan)[0]["Plan"]["Plan Rows"])
         return estimate if estimate >= self.EXACT_BELOW else Paginator.count.func(self)
 
 

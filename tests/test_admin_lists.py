@@ -81,6 +81,18 @@ def test_the_article_list_finds_the_same_articles_with_few_or_many_matches(admin
         assert bool(written) == (inline_keys > 0)
 
 
+@pytest.mark.parametrize("url", [ARTICLES, REVIEWS, LINKS])
+def test_a_search_found_nowhere_lists_nothing_without_asking_the_database(admin_client, make, url):
+    article = make.article(title="Alopecia explained")
+    make.review(article)
+    make.related(article, make.article(title="Wigs"))
+    with CaptureQueriesContext(connection) as queries:
+        found = listed(admin_client, url, q="zebra")
+    assert found.result_count == 0 and not list(found.result_list)
+    if connection.vendor == "postgresql":  # the search found no keys: no count, rows or EXPLAIN follow
+        assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"] or q["sql"].startswith("EXPLAIN")]
+
+
 def test_a_list_that_matches_nothing_fetches_no_rows_and_no_dates(admin_client, make):
     """The count says 0: no query for the rows, nor for the date drill-down's first, last and
     years (each would read every article to find none: "no tags" on a catalogue where every
