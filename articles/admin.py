@@ -167,7 +167,7 @@ class ArticleIndexSearchMixin:
     when the whole term is part of a small related table's field (``search_related_text``, e.g.
     the reviewer's name). The matching articles (GIN) and reviewers are found once per page and
     their keys written into the list's statements (``written_keys``): a word in 3% of 160,000
-    reviews is counted from the foreign keys' indexes and paged from the date index, 80 ms a
+    reviews is counted from the foreign keys' indexes and paged from the date index, 65-80 ms a
     page with nothing read whole. SQLite keeps Django's search over ``search_fields``.
     """
 
