@@ -478,3 +478,21 @@ def test_renaming_or_changing_a_source_moves_its_references_in_the_list(admin_cl
     assert response.status_code == 302
     assert Reference.objects.get(pk=stays.pk).source_name is None
     assert list(Reference.objects.filter(source__isnull=False).values_list("title", flat=True)) == ["Moved"]
+
+
+def test_reference_list_search_finds_references_by_their_source_name(admin_client, make):
+    """Searched through the references' copy of the name (no join): a renamed source is found by its new name."""
+    mayo = make.source(name="Mayo Clinic")
+    make.reference(title="Lumpectomy", source=mayo)
+    make.reference(title="Mayo-free guide")  # the word is in another field: found for that
+    make.reference(title="Anastrozole", source=make.source(name="American Cancer Society"))
+    url = reverse("admin:references_reference_changelist")
+
+    def found(term):
+        return sorted(r.title for r in admin_client.get(url, {"q": term}).context["cl"].result_list)
+
+    assert found("mayo clinic") == ["Lumpectomy"]
+    mayo.name = "Mayo Foundation"
+    mayo.save()
+    assert found("foundation") == ["Lumpectomy"]
+    assert found("mayo clinic") == []
