@@ -1,8 +1,27 @@
 """Model fields of the articles app."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django_prose_editor.fields import ProseEditorField
 
 from .html import EDITOR_EXTENSIONS, sanitize_html
+
+
+def validate_body_size(value):
+    """Refuse an article body larger than ``settings.ARTICLE_BODY_MAX_BYTES`` (its HTML, in UTF-8).
+
+    The one limit for every write path: the admin form and both importers validate
+    the body with ``full_clean``, which runs this.
+    """
+    limit = settings.ARTICLE_BODY_MAX_BYTES
+    size = len((value or "").encode("utf-8"))
+    if size > limit:
+        raise ValidationError(
+            "The body is %(size)s; the most an article can hold is %(limit)s. Split it into several articles.",
+            code="body_too_large",
+            params={"size": filesizeformat(size), "limit": filesizeformat(limit)},
+        )
 
 
 class SanitizedHTMLField(ProseEditorField):

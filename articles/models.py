@@ -20,7 +20,7 @@ from taggit.models import Tag, TaggedItem
 from cms.prepared import prepared_cursor
 
 from .addresses import address
-from .fields import SanitizedHTMLField
+from .fields import SanitizedHTMLField, validate_body_size
 from .page_reads import Columns, read
 
 
@@ -273,6 +273,7 @@ class Article(models.Model):
     )
     body = SanitizedHTMLField(
         blank=True,
+        validators=[validate_body_size],
         help_text=(
             "Start each section with a heading. Cite a reference by its number in square brackets, "
             "e.g. [1] or [2][3]; the number is the citation's position below."
@@ -578,6 +579,17 @@ class SeriesEntry(models.Model):
 
     def __str__(self):
         return f"{self.series}: {self.label}"
+
+    def label_beside(self, title):
+        """The label to show next to the series' name above ``title``, or "" when it only repeats that title.
+
+        An entry whose title shares nothing with the series keeps its whole title as its
+        label; above the article's own heading it would read twice.
+        """
+        title = " ".join(title.split()).casefold()
+        label = " ".join(self.label.split()).casefold()
+        cut = label.endswith("…") and title.startswith(label[:-1].rstrip())  # the title, shortened to fit
+        return "" if label == title or cut else self.label
 
     def navigation(self, now=None):
         """Template context: part n of m, previous and next among the series' published entries.
@@ -915,6 +927,30 @@ class PendingLink(models.Model):
 
     def __str__(self):
         return f"{self.article}: {self.get_kind_display()} “{self.title}” (not imported yet)"
+
+
+class ImportedPost(models.Model):
+    """The WordPress post an article was imported from: its site and post id, so a re-import finds it again.
+
+    Written only by ``articles.importing.wordpress_apply``. ``fingerprint`` is a hash of the
+    post as it was last imported, so a re-import can tell "changed in WordPress" from
+    "edited here since" and never mistakes one post for another with the same title.
+    """
+
+    site = models.CharField(max_length=300, help_text="The export's wp:base_site_url, e.g. https://old.example.org.")
+    post_id = models.PositiveBigIntegerField("WordPress post id")
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="imported_post")
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the post's content at its last import.")
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["site", "post_id"]
+        verbose_name = "imported WordPress post"
+        verbose_name_plural = "imported WordPress posts"
+        constraints = [models.UniqueConstraint(fields=["site", "post_id"], name="imported_post_unique")]
+
+    def __str__(self):
+        return f"{self.site} post {self.post_id} → {self.article}"
 
 
 class ReviewPolicy(models.Model):

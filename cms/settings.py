@@ -147,6 +147,7 @@ def _read_settings():
         "READING_GRADE_TARGET": env_int("READING_GRADE_TARGET", 8),
         "REFERENCES_STALE_YEARS": env_int("REFERENCES_STALE_YEARS", 3),
         "REVIEW_ESCALATE_AFTER_DAYS": env_int("REVIEW_ESCALATE_AFTER_DAYS", 30),
+        "ARTICLE_BODY_MAX_BYTES": env_int("ARTICLE_BODY_MAX_BYTES", 500_000),
         "EMAIL_HOST": email_host,
         "EMAIL_PORT": email_port,
         "EMAIL_HOST_USER": os.environ.get("EMAIL_HOST_USER", "").strip(),
@@ -192,6 +193,10 @@ REVIEW_INTERVAL_MONTHS = _env["REVIEW_INTERVAL_MONTHS"]
 READING_GRADE_TARGET = _env["READING_GRADE_TARGET"]
 REFERENCES_STALE_YEARS = _env["REFERENCES_STALE_YEARS"]
 REVIEW_ESCALATE_AFTER_DAYS = _env["REVIEW_ESCALATE_AFTER_DAYS"]
+# The largest article body (UTF-8 bytes of its HTML) the admin form and the importers accept
+# (articles/fields.py, validate_body_size): PostgreSQL's search vector fails beyond about 1 MB
+# of distinct words, and a 30 MB body makes every search that reads it take seconds.
+ARTICLE_BODY_MAX_BYTES = _env["ARTICLE_BODY_MAX_BYTES"]
 # Email (review reminders), with Django 6.1's MAILERS (the EMAIL_* settings are deprecated):
 # printed to the console unless EMAIL_HOST names an SMTP server.
 if _env["EMAIL_HOST"]:
