@@ -941,6 +941,9 @@ class ImportedPost(models.Model):
     post_id = models.PositiveBigIntegerField("WordPress post id")
     article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="imported_post")
     fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the post's content at its last import.")
+    article_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The article's version after that import: a later one means it was edited here."
+    )
     imported_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

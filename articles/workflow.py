@@ -209,20 +209,42 @@ def _transition(article, by, name, *, comment="", updates=None):
     """Check, then move ``article`` along ``name`` and record it, all or nothing."""
     transition = TRANSITIONS[name]
     check_permission(by, name, article)
+    return _move(article, by, transition.target, transition.sources, label=transition.label, comment=comment,
+                 updates=updates)
+
+
+def _move(article, by, target, sources, *, label, comment="", updates=None):
+    """Lock the row, check it is still in one of ``sources``, set ``target`` and record the event."""
     with transaction.atomic():
         current = Article.objects.select_for_update().get(pk=article.pk)
-        _check_state(current, name)
+        if current.status not in sources:
+            raise TransitionNotAllowed(f"“{label}” is not possible: the article is {current.get_status_display().lower()}.")
         from_status = current.status
-        current.status = transition.target
+        current.status = target
         for field, value in (updates or {}).items():
             setattr(current, field, value)
         current._history_user = by
-        current._change_reason = transition.label
+        current._change_reason = label
         current.save(update_fields=["status", "updated_at", *(updates or {})])
         event = ArticleEvent.objects.create(
             article=current, actor=by, kind=ArticleEvent.Kind.TRANSITION,
-            from_status=from_status, to_status=transition.target, comment=comment,
+            from_status=from_status, to_status=target, comment=comment,
         )
     for field in ["status", "version", "publish_at", "assigned_reviewer_id", "updated_at"]:
         setattr(article, field, getattr(current, field))
     return event
+
+
+def publish_imported(article, *, at, comment):
+    """Draft -> published for an importer, at the post's original time ``at`` (past or future).
+
+    The same blockers as :func:`publish` apply (a medical review, sound citations): an
+    import never puts an unreviewed article live. There is no user to check: the
+    import commands run on the server with its authority, and the event's comment
+    names the file. Raises ``TransitionNotAllowed`` and changes nothing when blocked.
+    """
+    blockers = publish_blockers(article)
+    if blockers:
+        raise TransitionNotAllowed(blockers)
+    return _move(article, None, Status.PUBLISHED, {Status.DRAFT}, label="Published by the importer", comment=comment,
+                 updates={"publish_at": at})

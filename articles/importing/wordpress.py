@@ -20,17 +20,33 @@ from django.utils import timezone
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
-WP_NS_PREFIX = "http://wordpress.org/export/"  # 1.0, 1.1 and 1.2 differ only in the version part
+# WordPress writes https://wordpress.org/export/1.2/ today and wrote http:// before; the version
+# part names the WXR version. The excerpt namespace is the same with /excerpt/ after it.
+_WP_NS = re.compile(r"^https?://wordpress\.org/export/([^/]+)/(excerpt/)?$")
+KNOWN_VERSIONS = ("1.0", "1.1", "1.2")
 
 _BLOCK_TAGS = r"p|h[1-6]|ul|ol|table|blockquote|div|figure|pre"
 _LEADING_BLOCK = re.compile(rf"^\s*(?:<({_BLOCK_TAGS})\b[^>]*>.*?</\1\s*>|<hr\b[^>]*>)", re.IGNORECASE | re.DOTALL)
 _NEXT_BLOCK = re.compile(rf"<(?:{_BLOCK_TAGS}|hr)\b", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
-# WordPress's own shortcodes; an embed or gallery means nothing outside WordPress. [1]-style markers stay.
-_SHORTCODE = re.compile(r"\[/?(?:caption|gallery|audio|video|embed|playlist)\b[^\]]*\]", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _NO_DATE = {"", "0000-00-00 00:00:00"}
+
+# Block-editor blocks that hold media or embeds: nothing of them can be shown here.
+_MEDIA_BLOCK = re.compile(
+    r"<!--\s*wp:(embed|core-embed/[\w-]+|video|audio|gallery|file)\b.*?-->.*?<!--\s*/wp:\1\s*-->", re.DOTALL
+)
+_FIGURE = re.compile(r"<figure\b[^>]*>(.*?)</figure>", re.IGNORECASE | re.DOTALL)
+_FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.IGNORECASE | re.DOTALL)
+# Shortcodes: [name attrs], [name attrs]inner[/name]; [[name]] is WordPress's escape for a literal.
+# A bare [word] (no attributes, no closing tag) is left alone unless WordPress defines it or it has
+# a "_" or "-" (plugin style), so "[sic]" and citation markers like [1] stay text.
+_ESCAPED = re.compile(r"\[(\[[^\[\]]+\])\]")
+_SHORTCODE = re.compile(r"\[([a-zA-Z][\w-]*)((?:\s[^\]]*)?)\](?:(.*?)\[/\1\])?", re.DOTALL)
+_MEDIA_SHORTCODES = {"gallery", "audio", "video", "embed", "playlist", "wp_caption", "caption"}
+_CAPTION_ATTRIBUTE = re.compile(r"""\bcaption=(?:"([^"]*)"|'([^']*)')""")
 
 
 class WXRError(Exception):
@@ -43,6 +59,13 @@ class WXRError(Exception):
 
 
 @dataclass
+class WPSite:
+    """The exporting site: ``wp:base_site_url`` (posts are identified by their id within it)."""
+
+    base_site_url: str
+
+
+@dataclass
 class WPAuthor:
     login: str
     email: str = ""
@@ -50,10 +73,15 @@ class WPAuthor:
     first_name: str = ""
     last_name: str = ""
 
+    @property
+    def name(self):
+        """The name readers should see: the display name, else first and last name, else the login."""
+        return self.display_name or " ".join(filter(None, [self.first_name, self.last_name])) or self.login
+
 
 @dataclass
 class WPPost:
-    """One ``<item>``: a post, page, attachment or anything else WordPress exports."""
+    """One ``<item>``: a post, page, attachment, menu item or anything else WordPress exports."""
 
     post_id: str
     post_type: str
@@ -64,13 +92,25 @@ class WPPost:
     excerpt: str = ""
     creator: str = ""
     date: datetime.datetime | None = None
+    date_problem: str = ""  # the date as written, when it is not a date
     categories: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     line: int | None = None  # where the <item> starts in the file
     password_protected: bool = False
+    sticky: bool = False
+    featured_image: bool = False
 
     def __str__(self):
-        return f"post {self.post_id} “{self.title or '(no title)'}”"
+        return f"{self.post_type or 'post'} {self.post_id} “{self.title or '(no title)'}”"
+
+
+@dataclass
+class Content:
+    """A post's body converted for an article: HTML, warnings for what was dropped, images left behind."""
+
+    html: str
+    warnings: list[str] = field(default_factory=list)
+    missing_images: int = 0
 
 
 def _split(tag):
@@ -78,8 +118,25 @@ def _split(tag):
     return namespace, local
 
 
-def _is_wp(namespace):
-    return namespace.startswith(WP_NS_PREFIX) and not namespace.endswith("/excerpt/")
+def _kind(namespace):
+    """'wp', 'excerpt', 'content', 'dc' or '' for an element's namespace; ``WXRError`` for an unknown WXR version."""
+    if namespace == CONTENT_NS:
+        return "content"
+    if namespace == DC_NS:
+        return "dc"
+    match = _WP_NS.match(namespace)
+    if not match:
+        return ""
+    _check_version(match.group(1))
+    return "excerpt" if match.group(2) else "wp"
+
+
+def _check_version(version):
+    if version not in KNOWN_VERSIONS:
+        raise WXRError(
+            f"This export is WXR version {version}, which this importer does not know "
+            f"(it reads {', '.join(KNOWN_VERSIONS)}); nothing was imported from it."
+        )
 
 
 class _ItemLines(TreeBuilder):
@@ -98,10 +155,13 @@ class _ItemLines(TreeBuilder):
 
 
 def read_wxr(source):
-    """Yield ``WPAuthor`` and ``WPPost`` objects from ``source`` (a path or a binary file), in file order.
+    """Yield ``WPSite``, ``WPAuthor`` and ``WPPost`` objects from ``source`` (a path or a binary file), in file order.
 
-    Raises ``WXRError`` for a file that is not well-formed XML (with the line),
-    declares entities, or is not a WordPress export.
+    Raises ``WXRError`` for a file that is not well-formed XML or breaks off (with
+    the line), declares entities, is not a WordPress export, or is a WXR version
+    this reader does not know. Every child of <channel> is dropped once read, and
+    everything outside <channel> as soon as it ends, so memory stays flat however
+    large the file.
     """
     open_elements = []  # from <rss> down to the element being read
     channel = None
@@ -118,19 +178,21 @@ def read_wxr(source):
                 open_elements.append(element)
                 continue
             open_elements.pop()
-            if channel is None or not open_elements or open_elements[-1] is not channel:
-                continue
-            namespace, local = _split(element.tag)
-            if local == "item":
-                post = _read_item(element)
-                post.line = builder.lines.pop(id(element), None)
-                yield post
-            elif local == "author" and _is_wp(namespace):
-                yield _read_author(element)
-            # Done with this child of <channel>: let it go.
-            channel.remove(element)
+            if not open_elements:
+                continue  # </rss>
+            parent = open_elements[-1]
+            if parent is channel:
+                yield from _read_channel_child(element, builder)
+                builder.lines.pop(id(element), None)
+                channel.remove(element)
+            elif len(open_elements) < 2 or open_elements[1] is not channel:
+                # Outside <channel>: nothing there is ours; let it go now, at any depth.
+                builder.lines.pop(id(element), None)
+                parent.remove(element)
     except ParseError as error:
         line = error.position[0] if getattr(error, "position", None) else None
+        if "no element found" in str(error) or "unclosed token" in str(error):
+            raise WXRError(f"The file breaks off before its end (truncated?): {error}.", line) from None
         raise WXRError(f"The file is not well-formed XML ({error}).", line) from None
     except DefusedXmlException:
         raise WXRError("The file declares XML entities or a DTD, which are refused for safety.") from None
@@ -138,20 +200,27 @@ def read_wxr(source):
         raise WXRError("This is not a WordPress export (WXR): there is no <channel>.")
 
 
+def _read_channel_child(element, builder):
+    namespace, local = _split(element.tag)
+    kind = _kind(namespace)
+    if local == "item":
+        post = _read_item(element)
+        post.line = builder.lines.get(id(element))
+        yield post
+    elif kind == "wp" and local == "author":
+        yield _read_author(element)
+    elif kind == "wp" and local == "wxr_version":
+        _check_version((element.text or "").strip())
+    elif kind == "wp" and local == "base_site_url":
+        yield WPSite(base_site_url=(element.text or "").strip().rstrip("/"))
+
+
 def _children(element):
     """{(kind, local name): text} for an item's simple children; kind is 'wp', 'content', 'excerpt', 'dc' or ''."""
     values = {}
     for child in element:
         namespace, local = _split(child.tag)
-        if namespace == CONTENT_NS:
-            kind = "content"
-        elif namespace.startswith(WP_NS_PREFIX):
-            kind = "excerpt" if namespace.endswith("/excerpt/") else "wp"
-        elif namespace == DC_NS:
-            kind = "dc"
-        else:
-            kind = ""
-        values.setdefault((kind, local), (child.text or "").strip() if local != "encoded" else (child.text or ""))
+        values.setdefault((_kind(namespace), local), (child.text or "").strip() if local != "encoded" else (child.text or ""))
     return values
 
 
@@ -168,6 +237,7 @@ def _read_author(element):
 
 def _read_item(element):
     values = _children(element)
+    date, date_problem = _read_date(values)
     post = WPPost(
         post_id=values.get(("wp", "post_id"), "?"),
         post_type=values.get(("wp", "post_type"), "post"),
@@ -177,37 +247,51 @@ def _read_item(element):
         content=values.get(("content", "encoded"), ""),
         excerpt=values.get(("excerpt", "encoded"), ""),
         creator=values.get(("dc", "creator"), ""),
-        date=_read_date(values),
+        date=date,
+        date_problem=date_problem,
         password_protected=bool(values.get(("wp", "post_password"), "")),
+        sticky=values.get(("wp", "is_sticky"), "0") == "1",
     )
     for child in element:
-        if _split(child.tag) == ("", "category"):
+        namespace, local = _split(child.tag)
+        if (namespace, local) == ("", "category"):
             name = plain_text(child.text or "")
             domain = child.get("domain", "")
             if name and domain == "category":
                 post.categories.append(name)
-            elif name and domain == "post_tag":
+            elif name and domain in {"post_tag", "tag"}:  # WXR 1.0 wrote "tag"
                 post.tags.append(name)
+        elif local == "postmeta" and _kind(namespace) == "wp":
+            meta = _children(child)
+            if meta.get(("wp", "meta_key")) == "_thumbnail_id" and meta.get(("wp", "meta_value")):
+                post.featured_image = True
     return post
 
 
 def _read_date(values):
-    """The post's date: GMT when WordPress knows it, else the site-local date, else the RSS pubDate."""
+    """(date, problem): GMT when WordPress knows it, else the site-local date, else the RSS pubDate.
+
+    An unset date ("0000-00-00 00:00:00", as drafts have) is (None, ""); a date that is
+    written but is not one is (None, <the text>), for the report.
+    """
     gmt = values.get(("wp", "post_date_gmt"), "")
     local = values.get(("wp", "post_date"), "")
-    try:
-        if gmt not in _NO_DATE:
-            return datetime.datetime.fromisoformat(gmt).replace(tzinfo=datetime.UTC)
-        if local not in _NO_DATE:
-            return timezone.make_aware(datetime.datetime.fromisoformat(local))
-    except ValueError:
-        pass
+    for text, aware in ((gmt, True), (local, False)):
+        if text in _NO_DATE:
+            continue
+        try:
+            parsed = datetime.datetime.fromisoformat(text)
+        except ValueError:
+            return None, text
+        return (parsed.replace(tzinfo=datetime.UTC) if aware else timezone.make_aware(parsed)), ""
     pub_date = values.get(("", "pubDate"), "")
     try:
         parsed = email.utils.parsedate_to_datetime(pub_date) if pub_date else None
     except (TypeError, ValueError):
-        parsed = None
-    return parsed if parsed is None or parsed.tzinfo else timezone.make_aware(parsed)
+        return None, ""  # WordPress writes "Mon, 30 Nov -0001" for undated drafts
+    if parsed is None:
+        return None, ""
+    return (parsed if parsed.tzinfo else timezone.make_aware(parsed)), ""
 
 
 def plain_text(value):
@@ -215,15 +299,89 @@ def plain_text(value):
     return " ".join(html.unescape(_TAG.sub(" ", value or "")).split())
 
 
+def convert_content(content):
+    """A post's ``content:encoded`` as article HTML (not yet sanitised), with what was dropped.
+
+    Block-editor comments (``<!-- wp:paragraph -->``, ``<!--more-->``) go and their HTML
+    stays; ``[caption]`` and block-editor figures keep their caption text as a paragraph
+    and count their image as missing (articles hold no images yet); media and embed
+    blocks, ``[gallery]``, ``[audio]``, ``[video]``, ``[embed]``, ``[playlist]`` and
+    shortcodes nobody here knows are removed with a warning. Then WordPress's own
+    paragraphs are added (:func:`autop`).
+    """
+    result = Content(html="")
+    text = (content or "").replace("\r\n", "\n")
+
+    def media_block(match):
+        result.warnings.append(f"{match.group(1).split('/')[-1]} block removed (media and embeds are not imported)")
+        result.missing_images += len(_IMG.findall(match.group(0)))
+        return "\n\n"
+
+    text = _MEDIA_BLOCK.sub(media_block, text)
+    text = _COMMENT.sub("", text)
+    text = _ESCAPED.sub(lambda match: match.group(1).replace("[", "&#91;", 1), text)
+
+    def shortcode(match):
+        name, attributes, inner = match.group(1), match.group(2), match.group(3)
+        lowered = name.lower()
+        if lowered in {"caption", "wp_caption"}:
+            result.missing_images += max(1, len(_IMG.findall(inner or "")))
+            caption = _CAPTION_ATTRIBUTE.search(attributes or "")
+            words = plain_text(caption.group(1) or caption.group(2)) if caption else plain_text(_IMG.sub("", inner or ""))
+            return f"\n\n<p>{html.escape(words)}</p>\n\n" if words else "\n\n"
+        if lowered in _MEDIA_SHORTCODES:
+            result.warnings.append(f"[{lowered}] removed (media and embeds are not imported)")
+            return ""
+        if not attributes and inner is None and "_" not in name and "-" not in name:
+            return match.group(0)  # "[sic]", "[Editor's note]": text, not a shortcode
+        result.warnings.append(f"unknown shortcode [{name}] removed" + (", its text kept" if inner else ""))
+        return inner or ""
+
+    text = _SHORTCODE.sub(shortcode, text)
+    text = text.replace("&#91;", "[")
+
+    def figure(match):
+        inner = match.group(1)
+        images = len(_IMG.findall(inner))
+        result.missing_images += images
+        inner = _FIGCAPTION.sub(lambda caption: f"<p>{caption.group(1).strip()}</p>", _IMG.sub("", inner))
+        if images and not plain_text(inner):
+            return "\n\n"
+        return f"\n\n{inner.strip()}\n\n"
+
+    text = _FIGURE.sub(figure, text)
+    loose_images = len(_IMG.findall(text))
+    result.missing_images += loose_images
+    text = _IMG.sub("", text)
+    result.html = autop(text)
+    return result
+
+
+def first_sentences(text, limit):
+    """Whole sentences from the start of ``text`` that fit in ``limit`` characters (else its words, cut)."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        candidate = f"{kept} {sentence}".strip()
+        if len(candidate) > limit:
+            break
+        kept = candidate
+    if kept:
+        return kept
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return f"{cut}…"
+
+
 def autop(content):
     """WordPress's paragraphs: text between block elements becomes <p>, single line breaks <br>.
 
     WordPress stores classic-editor posts without <p> tags and adds them when it
     displays a post. Block elements are kept as they are (an <h1>, which article
-    bodies do not allow, becomes an <h2>); block-editor comments and WordPress's
-    media shortcodes ([caption], [gallery] ...) are dropped, keeping a caption's text.
+    bodies do not allow, becomes an <h2>); comments are dropped.
     """
-    content = _SHORTCODE.sub("", _COMMENT.sub("", content or "")).replace("\r\n", "\n")
+    content = _COMMENT.sub("", content or "").replace("\r\n", "\n")
     content = _H1.sub(r"<\1h2", content)
     parts = []
     for block in re.split(r"\n\s*\n", content):

@@ -1,104 +1,165 @@
-"""Import posts from a WordPress export (WXR file): Tools → Export → Posts in WordPress's admin."""
+"""Import posts from a WordPress export (WXR file): Tools → Export in WordPress's admin."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from contextlib import nullcontext
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
-from articles.importing.apply import import_post
+from articles.importing.dates import FORMATS_HELP, parse_date
 from articles.importing.plaintext import PageError
 from articles.importing.progress import ProgressBar
-from articles.importing.wordpress import WPAuthor, WXRError, read_wxr
+from articles.importing.wordpress import WPAuthor, WPSite, WXRError, read_wxr
+from articles.importing.wordpress_apply import Options, ReviewAtImport, import_post
+from articles.models import Reviewer
+
+# What is never imported, and why (the summary says it per type).
+SKIP_REASONS = {
+    "attachment": "media files are not imported",
+    "nav_menu_item": "menus are not imported",
+    "wp_block": "reusable blocks are not imported",
+    "wp_template": "theme templates are not imported",
+    "wp_template_part": "theme templates are not imported",
+    "wp_navigation": "navigation menus are not imported",
+    "wp_global_styles": "theme styles are not imported",
+    "revision": "old revisions are not imported",
+    "customize_changeset": "theme settings are not imported",
+    "custom_css": "theme styles are not imported",
+    "oembed_cache": "embed caches are not imported",
+    "user_request": "privacy requests are not imported",
+}
+SKIP_STATUSES = {"trash": "in the trash", "auto-draft": "an empty auto-draft", "inherit": "a revision"}
 
 
-class DryRunRollback(Exception):
-    """Raised at the end of a dry run to roll every change back."""
+class RollBack(Exception):
+    """Raised to roll back a file (it could not be read to its end) or a whole dry run."""
 
 
 class Command(BaseCommand):
     help = (
-        "Import the posts of a WordPress export (WXR). Posts become articles (matched by slug, so a second run "
-        "updates them); categories and tags become tags; pages and attachments are skipped and counted."
+        "Import the posts of a WordPress export (WXR 1.0 to 1.2). Posts become draft articles, found again by their "
+        "WordPress id on a re-import; they are published only with a medical review (--reviewed-by). Categories and "
+        "tags become tags; pages (unless --include-pages), media, menus and theme items are skipped and counted. "
+        "Each file is all or nothing: a file that breaks off imports nothing. See docs/importing.md."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="EXPORT.xml")
         parser.add_argument("--dry-run", action="store_true", help="Print what would be created or changed; write nothing.")
         parser.add_argument("--as-drafts", action="store_true", help="Import every post as a draft, whatever its status.")
+        parser.add_argument("--include-pages", action="store_true", help="Import WordPress pages as articles too.")
+        parser.add_argument(
+            "--reviewed-by", metavar="REVIEWER",
+            help="Record a medical review by this reviewer (their name or profile slug) for every post WordPress "
+                 "published, and publish it at its WordPress date. Only when that reviewer really reviewed the "
+                 "posts as exported. Needs --reviewed-on.",
+        )
+        parser.add_argument("--reviewed-on", metavar="DATE", help=f"The date of that review, e.g. {FORMATS_HELP}.")
+        parser.add_argument(
+            "--update-reviewed", action="store_true",
+            help="Apply WordPress's changes to articles past draft too, marked “changed since review”.",
+        )
 
-    def handle(self, *args, paths, dry_run, as_drafts, verbosity, **options):
+    def handle(self, *args, paths, dry_run, as_drafts, include_pages, reviewed_by, reviewed_on, update_reviewed,
+               verbosity, **options):
         self.verbosity = verbosity
         self.dry_run = dry_run
-        self.totals = Counter()
-        self.skipped = Counter()
+        self.include_pages = include_pages
+        self.options = Options(as_drafts=as_drafts, review=_review_option(reviewed_by, reviewed_on),
+                               update_reviewed=update_reviewed)
+        self.totals = defaultdict(Counter)  # post type -> verb -> count
+        self.skipped = Counter()  # reason -> count
+        self.held = defaultdict(list)  # reason -> posts that WordPress published and stayed drafts
+        self.held_back = []
         failed_files = 0
         try:
             with transaction.atomic() if dry_run else nullcontext():
                 for raw in paths:
-                    failed_files += not self._import_file(Path(raw), as_drafts=as_drafts)
+                    failed_files += not self._import_file(Path(raw))
                 if dry_run:
-                    raise DryRunRollback
-        except DryRunRollback:
+                    raise RollBack
+        except RollBack:
             pass
+        self._summary()
+        failed = sum(counts["failed"] for counts in self.totals.values())
+        if failed_files or failed:
+            raise CommandError(f"{failed} post(s) and {failed_files} file(s) could not be imported; see the messages above.")
 
-        skipped = ", ".join(f"{count} {kind}" for kind, count in sorted(self.skipped.items())) or "nothing"
-        self.stdout.write(
-            f"{'Dry run, nothing written: would have ' if dry_run else ''}"
-            f"{self.totals['created']} created, {self.totals['updated']} updated, {self.totals['unchanged']} unchanged, "
-            f"{self.totals['failed']} failed; skipped {skipped}."
-        )
-        if failed_files or self.totals["failed"]:
-            raise CommandError(
-                f"{self.totals['failed']} post(s) and {failed_files} file(s) could not be imported; see the messages above."
-            )
-
-    def _import_file(self, path, *, as_drafts):
-        """Import one export; False when the file could not be read to its end."""
+    def _import_file(self, path):
+        """Import one export in one transaction; False (and nothing written) when it cannot be read to its end."""
         try:
             size = path.stat().st_size
             stream = path.open("rb")
         except OSError as error:
             self.stderr.write(f"{path}:-: cannot read the file ({error.strerror or error})")
             return False
-        authors = {}
+        self.site, self.authors = "", {}
         bar = ProgressBar(self.stderr, 100, unit="%")
-        with stream:
-            try:
-                for item in read_wxr(stream):
-                    bar.update(int(stream.tell() * 100 / size) if size else 100, path.name)
-                    if isinstance(item, WPAuthor):
-                        authors[item.login] = item
-                    else:
-                        bar.clear()
-                        self._import_item(path, item, authors, as_drafts)
-            except WXRError as error:
-                bar.clear()
-                self.stderr.write(f"{path}:{error.line or '-'}: {error.message}")
-                return False
+        before = {kind: Counter(counts) for kind, counts in self.totals.items()}
+        read = 0
+        try:
+            with stream, transaction.atomic():
+                try:
+                    for item in read_wxr(stream):
+                        bar.update(int(stream.tell() * 100 / size) if size else 100, path.name)
+                        if isinstance(item, WPSite):
+                            self.site = item.base_site_url
+                        elif isinstance(item, WPAuthor):
+                            self.authors[item.login] = item
+                        else:
+                            read += 1
+                            bar.clear()
+                            self._import_item(path, item)
+                except WXRError as error:
+                    bar.clear()
+                    self.stderr.write(f"{path}:{error.line or '-'}: {error.message}")
+                    raise RollBack from None
+        except RollBack:
+            if read:
+                self.stderr.write(
+                    f"{path}: nothing from this file was written: a file is imported whole or not at all, and "
+                    f"{read} item(s) read before the break were rolled back. Export it again and re-run."
+                )
+            self.totals.clear()
+            self.totals.update({kind: Counter(counts) for kind, counts in before.items()})
+            return False
         bar.clear()
         return True
 
-    def _import_item(self, path, post, authors, as_drafts):
-        if post.post_type != "post":
-            kind = {"page": "pages", "attachment": "attachments"}.get(post.post_type, f"{post.post_type} items")
-            self.skipped[kind] += 1
+    def _import_item(self, path, post):
+        kind = post.post_type or "post"
+        if kind not in {"post", "page"}:
+            self.skipped[f"{kind} ({SKIP_REASONS.get(kind, 'not a post: custom content types are not imported')})"] += 1
             return
-        if post.status in {"trash", "auto-draft", "inherit"}:
-            self.skipped[f"{post.status} posts"] += 1
+        if kind == "page" and not self.include_pages:
+            self.skipped["page (pages are imported only with --include-pages)"] += 1
+            return
+        if post.status in SKIP_STATUSES:
+            self.skipped[f"{kind} ({SKIP_STATUSES[post.status]})"] += 1
             return
         try:
-            outcome = import_post(post, authors=authors, as_drafts=as_drafts, origin=path.name)
+            outcome = import_post(post, site=self.site, authors=self.authors, origin=path.name, options=self.options)
         except PageError as error:
-            self.totals["failed"] += 1
+            self.totals[kind]["failed"] += 1
             self.stderr.write(f"{path}:{error.line or '-'}: {error.message}")
             return
-        except DatabaseError as error:  # the post's transaction is rolled back; go on with the next
-            self.totals["failed"] += 1
+        except DatabaseError as error:  # the post's savepoint is rolled back; go on with the next
+            self.totals[kind]["failed"] += 1
             self.stderr.write(f"{path}:{post.line or '-'}: {post}: the database refused it ({error})")
             return
-        self.totals[outcome.verb] += 1
+        self.totals[kind][outcome.verb] += 1
+        if outcome.held:
+            self.held[outcome.held].append(f"{post} → “{outcome.article.slug}”")
+        if outcome.held_back:
+            self.held_back.append(f"{post}: {outcome.held_back}")
+        self._report(post, outcome)
+
+    def _report(self, post, outcome):
+        for warning in outcome.warnings:
+            self.stderr.write(f"warning: {post}: {warning}")
         if self.verbosity == 0 or (outcome.verb == "unchanged" and self.verbosity < 2):
             return
         verb = f"would be {outcome.verb}" if self.dry_run else outcome.verb
@@ -109,4 +170,41 @@ class Command(BaseCommand):
         for line in outcome.notes:
             self.stdout.write(f"    note: {line}")
 
+    def _summary(self):
+        write = self.stdout.write
+        write("Dry run, nothing written. It would have imported:" if self.dry_run else "Import summary:")
+        for kind in sorted(self.totals) or ["post"]:
+            counts = self.totals[kind]
+            write(f"  {kind}s: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged, "
+                  f"{counts['held back']} held back, {counts['failed']} failed")
+        skipped = ", ".join(f"{count} {reason}" for reason, count in sorted(self.skipped.items()))
+        write(f"  skipped: {skipped or 'nothing'}")
+        if self.held:
+            write("Stayed drafts, although WordPress had them public or scheduled:")
+            for reason, posts in sorted(self.held.items()):
+                advice = (" (an article is published only after a medical review: submit them for review in the admin, "
+                          "or see --reviewed-by)" if reason == "no medical review" else "")
+                write(f"  {reason}: {len(posts)}{advice}")
+                for line in posts:
+                    write(f"    {line}")
+        if self.held_back:
+            write("Changed in WordPress, not applied here:")
+            for line in self.held_back:
+                write(f"  {line}")
 
+
+def _review_option(reviewed_by, reviewed_on):
+    """The ``ReviewAtImport`` for --reviewed-by/--reviewed-on, or None; ``CommandError`` for a bad pair."""
+    if not reviewed_by and not reviewed_on:
+        return None
+    if not (reviewed_by and reviewed_on):
+        raise CommandError("--reviewed-by and --reviewed-on go together: who reviewed the posts, and when.")
+    reviewer = Reviewer.objects.filter(Q(slug=reviewed_by) | Q(name__iexact=reviewed_by), is_active=True).first()
+    if reviewer is None:
+        raise CommandError(f"No active medical reviewer named {reviewed_by!r} (give their name or profile slug).")
+    date = parse_date(reviewed_on)
+    if date is None:
+        raise CommandError(f"--reviewed-on {reviewed_on!r} is not a date; write it like {FORMATS_HELP}.")
+    if date > timezone.localdate():
+        raise CommandError("--reviewed-on is in the future: a review date cannot be.")
+    return ReviewAtImport(reviewer=reviewer, reviewed_on=date)
