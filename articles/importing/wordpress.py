@@ -29,6 +29,7 @@ _BLOCK_TAGS = r"p|h[1-6]|ul|ol|table|blockquote|div|figure|pre"
 _LEADING_BLOCK = re.compile(rf"^\s*(?:<({_BLOCK_TAGS})\b[^>]*>.*?</\1\s*>|<hr\b[^>]*>)", re.IGNORECASE | re.DOTALL)
 _NEXT_BLOCK = re.compile(rf"<(?:{_BLOCK_TAGS}|hr)\b", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:")
 _H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -307,10 +308,12 @@ def convert_content(content):
     and count their image as missing (articles hold no images yet); media and embed
     blocks, ``[gallery]``, ``[audio]``, ``[video]``, ``[embed]``, ``[playlist]`` and
     shortcodes nobody here knows are removed with a warning. Then WordPress's own
-    paragraphs are added (:func:`autop`).
+    paragraphs are added to classic-editor posts (:func:`autop`).
     """
     result = Content(html="")
     text = (content or "").replace("\r\n", "\n")
+    # WordPress adds paragraphs only to classic-editor posts; block-editor markup is complete HTML.
+    blocks = _BLOCK_COMMENT.search(text) is not None
 
     def media_block(match):
         result.warnings.append(f"{match.group(1).split('/')[-1]} block removed (media and embeds are not imported)")
@@ -353,7 +356,7 @@ def convert_content(content):
     loose_images = len(_IMG.findall(text))
     result.missing_images += loose_images
     text = _IMG.sub("", text)
-    result.html = autop(text)
+    result.html = re.sub(r"\n\s*\n", "\n", _H1.sub(r"<\1h2", text)).strip() if blocks else autop(text)
     return result
 
 
