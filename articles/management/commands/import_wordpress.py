@@ -98,7 +98,7 @@ class Command(BaseCommand):
             return False
         self.site, self.authors = "", {}
         bar = ProgressBar(self.stderr, 100, unit="%")
-        before = {kind: Counter(counts) for kind, counts in self.totals.items()}
+        before = self._tallies()
         read = 0
         try:
             with stream, transaction.atomic():
@@ -123,11 +123,19 @@ class Command(BaseCommand):
                     f"{path}: nothing from this file was written: a file is imported whole or not at all, and "
                     f"{read} item(s) read before the break were rolled back. Export it again and re-run."
                 )
-            self.totals.clear()
-            self.totals.update({kind: Counter(counts) for kind, counts in before.items()})
+            self.totals, self.skipped, self.held, self.held_back = before
             return False
         bar.clear()
         return True
+
+    def _tallies(self):
+        """A copy of the counts and lists, to go back to when a file is rolled back."""
+        return (
+            defaultdict(Counter, {kind: Counter(counts) for kind, counts in self.totals.items()}),
+            Counter(self.skipped),
+            defaultdict(list, {reason: list(posts) for reason, posts in self.held.items()}),
+            list(self.held_back),
+        )
 
     def _import_item(self, path, post):
         kind = post.post_type or "post"
