@@ -1,4 +1,7 @@
-"""import_wordpress: posts to articles, tags, authors, statuses, skips, idempotency, errors, streaming."""
+"""import_wordpress on the older http:// namespace spelling: posts, tags, authors, statuses, skips, errors, streaming.
+
+The current https:// export (as WordPress 6.x writes it) is in test_import_wordpress_current.py.
+"""
 
 import datetime
 import io
@@ -12,7 +15,7 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.importing.wordpress import WPAuthor, WPPost, WXRError, autop, read_wxr
+from articles.importing.wordpress import WPAuthor, WPPost, WPSite, WXRError, autop, convert_content, read_wxr
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -45,17 +48,19 @@ def imported(existing_user):
 def test_posts_become_articles_and_the_rest_is_skipped_with_counts(imported):
     """Five posts in, pages, attachments, trash and menu items skipped and counted."""
     assert Article.objects.count() == 5
-    assert "5 created, 0 updated, 0 unchanged, 0 failed" in imported
-    assert "skipped 1 attachments, 1 nav_menu_item items, 1 pages, 1 trash posts" in imported
+    assert "posts: 5 created, 0 updated, 0 unchanged, 0 held back, 0 failed" in imported
+    assert ("skipped: 1 attachment (media files are not imported), 1 nav_menu_item (menus are not imported), "
+            "1 page (pages are imported only with --include-pages), 1 post (in the trash)") in imported
     assert not Article.objects.filter(title__in=["About Us", "Old Deleted Post", "Home"]).exists()
 
 
-def test_published_post_keeps_slug_date_author_and_tags(imported, existing_user):
+def test_published_post_keeps_slug_author_and_tags_and_waits_for_review(imported, existing_user):
+    """Published in WordPress, a draft here until a medical review; the summary says so."""
     article = Article.objects.get(slug="mammograms-explained")
     assert article.title == "Mammograms Explained"
-    assert article.status == Article.Status.PUBLISHED
-    assert article.publish_at == datetime.datetime(2022, 2, 1, 10, 0, tzinfo=datetime.UTC)
-    assert article.author.username == "jwriter"
+    assert article.status == Article.Status.DRAFT
+    assert "post 10 “Mammograms Explained” → “mammograms-explained”" in imported.split("no medical review", 1)[1]
+    assert article.author.username == "wordpress-jwriter"
     assert sorted(article.tags.names()) == ["Breast Health", "Screening"]
     assert article.summary == "A mammogram is an X-ray picture of the breast."
 
@@ -70,8 +75,11 @@ def test_content_is_given_paragraphs_and_sanitised(imported):
     assert 'href="https://www.nhs.uk/"' in body
 
 
-def test_statuses_map_to_draft_published_or_scheduled(imported):
-    """draft and pending are drafts; future is published with a future publish time (scheduled)."""
+def test_statuses_map_to_draft_published_or_scheduled(make, existing_user):
+    """draft and pending are drafts; with a recorded review, future is published with a future time (scheduled)."""
+    make.reviewer(slug="dr-a")
+    _, err, error = run(EXPORT, "--reviewed-by", "dr-a", "--reviewed-on", "2022-03-01")
+    assert error is None, err
     draft = Article.objects.get(title="Diet & Exercise After Treatment")
     assert draft.status == Article.Status.DRAFT and draft.publish_at is None
     assert draft.slug == "diet-exercise-after-treatment"
@@ -86,10 +94,10 @@ def test_statuses_map_to_draft_published_or_scheduled(imported):
     assert protected.status == Article.Status.DRAFT, "a password-protected post must not become public"
 
 
-def test_author_matched_by_login_or_created_inactive(imported, existing_user):
-    """A known login is reused; an unknown one becomes an inactive, non-staff account that cannot sign in."""
-    assert Article.objects.get(title__startswith="Diet").author == existing_user
-    placeholder = get_user_model().objects.get(username="jwriter")
+def test_authors_become_inactive_accounts_that_cannot_sign_in(imported, existing_user):
+    """Even a live account with the same login is not used; each author is an inactive, non-staff placeholder."""
+    assert Article.objects.get(title__startswith="Diet").author.username == "wordpress-existing"
+    placeholder = get_user_model().objects.get(username="wordpress-jwriter")
     assert not placeholder.is_active and not placeholder.is_staff and not placeholder.has_usable_password()
     assert (placeholder.first_name, placeholder.last_name, placeholder.email) == ("Jane", "Writer", "jane@example.org")
 
@@ -97,9 +105,9 @@ def test_author_matched_by_login_or_created_inactive(imported, existing_user):
 def test_reimport_changes_nothing(imported):
     before = list(Article.objects.values_list("pk", "slug", "body", "status", "publish_at").order_by("pk"))
     out, _, error = run(EXPORT)
-    assert error is None and "0 created, 0 updated, 5 unchanged" in out
+    assert error is None and "posts: 0 created, 0 updated, 5 unchanged" in out
     assert list(Article.objects.values_list("pk", "slug", "body", "status", "publish_at").order_by("pk")) == before
-    assert get_user_model().objects.filter(username="jwriter").count() == 1
+    assert get_user_model().objects.filter(username="wordpress-jwriter").count() == 1
 
 
 def test_reimport_updates_in_place_and_keeps_editors_tags(imported, tmp_path):
@@ -130,24 +138,26 @@ def test_dry_run_writes_nothing(existing_user):
     out, _, error = run("--dry-run", EXPORT)
     assert error is None
     assert "post 10 “Mammograms Explained”: would be created" in out
-    assert "Dry run, nothing written: would have 5 created" in out
+    assert "Dry run, nothing written. It would have imported:\n  posts: 5 created" in out
     assert not Article.objects.exists()
-    assert not get_user_model().objects.filter(username="jwriter").exists()
+    assert not get_user_model().objects.filter(username="wordpress-jwriter").exists()
 
 
 def test_a_bad_post_is_reported_and_the_others_import():
     _, err, error = run(WP / "bad-post.xml")
     assert error is not None and "1 post(s)" in str(error)
-    assert f"{WP / 'bad-post.xml'}:5: post 30 “(no title)”: has no title" in err
+    assert f"{WP / 'bad-post.xml'}:5: post 30 “A title far too long" in err
+    assert "the title is longer than 200 characters" in err
     assert list(Article.objects.values_list("slug", flat=True)) == ["named-post"]
 
 
-def test_truncated_file_reports_the_line_and_keeps_what_came_before():
-    """XML that breaks off is reported with its line; posts read before the break are imported."""
+def test_truncated_file_reports_the_line_and_imports_nothing():
+    """XML that breaks off is reported with its line; a file is all or nothing, so the post before it is rolled back."""
     _, err, error = run(WP / "truncated.xml")
     assert error is not None
-    assert f"{WP / 'truncated.xml'}:14: The file is not well-formed XML" in err
-    assert Article.objects.filter(slug="complete-post").exists()
+    assert f"{WP / 'truncated.xml'}:14: The file breaks off before its end" in err
+    assert "1 item(s) read before the break were rolled back" in err
+    assert not Article.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -205,9 +215,12 @@ def test_autop_leaves_an_unclosed_block_to_the_sanitiser():
     assert autop("Intro <div>never closed") == "<p>Intro</p>\n<div>never closed"
 
 
-def test_autop_drops_media_shortcodes_but_keeps_citation_markers():
+def test_media_shortcodes_go_with_a_warning_but_citation_markers_stay():
     text = '[caption id="a1" align="alignleft"]A machine[/caption]\n\nSee the study [1].\n\n[gallery ids="1,2"]'
-    assert autop(text) == "<p>A machine</p>\n<p>See the study [1].</p>"
+    content = convert_content(text)
+    assert content.html == "<p>A machine</p>\n<p>See the study [1].</p>"
+    assert content.warnings == ["[gallery] removed (media and embeds are not imported)"]
+    assert content.missing_images == 1
 
 
 def test_each_post_knows_the_line_it_starts_on():
@@ -231,7 +244,7 @@ def test_any_bytes_give_posts_or_a_wxr_error(data):
     """Whatever the file holds, the reader yields items or raises WXRError, never anything else."""
     try:
         for item in read_wxr(io.BytesIO(data)):
-            assert isinstance(item, WPPost | WPAuthor)
+            assert isinstance(item, WPPost | WPAuthor | WPSite)
     except WXRError as error:
         assert error.message
 
