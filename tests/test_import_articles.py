@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.importing.apply import import_page, series_label, series_title
+from articles.importing.apply import import_page, series_label, series_name, series_title
 from articles.importing.plaintext import PageError, parse_page
 from articles.importing.progress import ProgressBar
 from articles.models import (
@@ -426,3 +426,58 @@ def test_two_curated_series_are_not_merged(make):
     out, _, _ = run(SAMPLE)
     assert "left as they are" in out
     assert SeriesEntry.objects.get(article=stage2).series == second_series
+
+
+SERIES_PAGES = DATA / "import_series"
+STAGE_4_AND_COMPANIONS = {
+    "stage 4": SERIES_PAGES / "stage-4-breast-cancer-treatment-options.txt",
+    "stage 3": SERIES_PAGES / "stage-3-breast-cancer-treatment-options.txt",
+    "living": SERIES_PAGES / "living-well-with-metastatic-breast-cancer.txt",
+}
+
+
+@pytest.mark.parametrize(
+    "order", list(itertools.permutations(STAGE_4_AND_COMPANIONS)), ids=lambda o: ", ".join(o)
+)
+def test_stage_4_and_its_companions_give_one_series_whatever_the_file_order(order):
+    """Named from the words most titles share, not from whichever pair came first."""
+    for name in order:
+        _, err, error = run(STAGE_4_AND_COMPANIONS[name])
+        assert error is None, err
+    series = Series.objects.get()
+    assert (series.title, series.slug) == ("Breast Cancer Treatment Options", "breast-cancer-treatment-options")
+    entries = list(series.entries.select_related("article").order_by("position"))
+    assert [(e.position, e.label) for e in entries] == [
+        (1, "Stage 3"), (2, "Stage 4"), (3, "Living Well With Metastatic Breast Cancer"),
+    ]
+
+
+def test_a_series_an_editor_renamed_keeps_its_name_when_pages_join(make):
+    """Only the importer's own names follow the titles."""
+    run(STAGE_4_AND_COMPANIONS["stage 4"])
+    run(STAGE_4_AND_COMPANIONS["living"])
+    Series.objects.update(title="Advanced breast cancer")
+    run(STAGE_4_AND_COMPANIONS["stage 3"])
+    assert Series.objects.get().title == "Advanced breast cancer"
+
+
+def test_series_name_comes_from_what_most_titles_share():
+    assert series_name(["Stage 4 Breast Cancer Treatment Options", "Living Well With Metastatic Breast Cancer"]) == (
+        "Stage 4 Breast Cancer Treatment Options series"
+    )
+    assert series_name([
+        "Stage 3 Breast Cancer Treatment Options", "Stage 4 Breast Cancer Treatment Options",
+        "Living Well With Metastatic Breast Cancer",
+    ]) == "Breast Cancer Treatment Options"
+
+
+@pytest.mark.parametrize("order", [("stage 4", "living", "stage 3"), ("living", "stage 3", "stage 4")])
+def test_the_eyebrow_shows_a_label_only_when_it_is_not_the_title(client, order):
+    """Above "Living Well With…" the eyebrow is the series alone; above Stage 4 it is "series: Stage 4"."""
+    for name in order:
+        _, err, error = run("--publish", STAGE_4_AND_COMPANIONS[name])
+        assert error is None, err
+    living = client.get(Article.objects.get(title__startswith="Living").get_absolute_url()).content.decode()
+    assert '<p class="eyebrow">Breast Cancer Treatment Options</p>' in living
+    stage4 = client.get(Article.objects.get(title__startswith="Stage 4").get_absolute_url()).content.decode()
+    assert '<p class="eyebrow">Breast Cancer Treatment Options: Stage 4</p>' in stage4

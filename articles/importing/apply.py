@@ -241,6 +241,47 @@ def _place_in_series(article, page, outcome):
 
 
 def link_in_series(first, second):
+    """Put ``first`` directly before ``second`` in a series (see ``_link``); returns (change, note).
+
+    A series the importer named keeps a name worked out from all its titles
+    (:func:`series_name`), so the same pages give the same series whatever the
+    order of the files; a name an editor gave is kept.
+    """
+    automatic = {
+        entry.series_id
+        for entry in SeriesEntry.objects.filter(article__in=[first, second]).select_related("series")
+        if entry.series.title == series_name(_titles(entry.series))
+    }
+    change, note = _link(first, second)
+    entry = SeriesEntry.objects.filter(article=first).select_related("series").first()
+    if entry and (entry.series_id in automatic or change and "created with" in change):
+        renamed = _rename(entry.series)
+        change = f"{change}; {renamed}" if change and renamed else change or renamed
+    return change, note
+
+
+def _titles(series):
+    return list(series.entries.order_by("position").values_list("article__title", flat=True))
+
+
+def _rename(series):
+    """Give an importer-named series the name its titles now call for, and its entries their labels."""
+    old_title = series.title
+    new_title = series_name(_titles(series))
+    if new_title == old_title:
+        return None
+    series.title = new_title
+    if not series.entries.filter(article__status=Article.Status.PUBLISHED).exists():
+        series.slug = _unique_slug(Series, new_title, 200, exclude_pk=series.pk)
+    series.save(update_fields=["title", "slug"])
+    for entry in series.entries.select_related("article"):
+        if entry.label == series_label(entry.article.title, old_title):
+            entry.label = series_label(entry.article.title, new_title)
+            entry.save(update_fields=["label"])
+    return f"series “{old_title}” renamed “{new_title}”"
+
+
+def _link(first, second):
     """Put ``first`` directly before ``second`` in a series; returns (change, note), either may be None.
 
     Neither in a series: a new series holds both. One in a series: the other
@@ -313,6 +354,33 @@ def _insert(series, position, article):
 
 def series_title(first_title, second_title):
     """The words two titles share at the start or the end ("Breast Cancer Treatment Options"), else "<first> series"."""
+    return series_name([first_title, second_title])
+
+
+def series_name(titles):
+    """The name for a series of ``titles`` (in series order), the same whatever order they were imported in.
+
+    The words that most of the titles share at their start or end ("Breast Cancer
+    Treatment Options" for Stage 1, 2 and 3 ...), the longest when several are
+    shared as widely; when no two titles share two words, "<first title> series".
+    """
+    best = None
+    for index, first in enumerate(titles):
+        for second in titles[index + 1:]:
+            common = _shared_words(first, second)
+            if len(common) < 2:
+                continue
+            phrase = " ".join(common)
+            shared_by = sum(1 for title in titles if _has_words(title, common))
+            key = (shared_by, len(common), len(phrase))
+            if best is None or key > best[0]:
+                best = (key, phrase)
+    if best:
+        return best[1][:200]
+    return f"{titles[0]} series"[:200] if titles else "Series"
+
+
+def _shared_words(first_title, second_title):
     a, b = first_title.split(), second_title.split()
     prefix = 0
     while prefix < min(len(a), len(b)) and a[prefix].casefold() == b[prefix].casefold():
@@ -321,12 +389,15 @@ def series_title(first_title, second_title):
     while suffix < min(len(a), len(b)) - prefix and a[-1 - suffix].casefold() == b[-1 - suffix].casefold():
         suffix += 1
     if prefix >= suffix:
-        common = _trim_small_words(a[:prefix], end=True)
-    else:
-        common = _trim_small_words(a[len(a) - suffix:], end=False)
-    if len(common) >= 2:
-        return " ".join(common)[:200]
-    return f"{first_title} series"[:200]
+        return _trim_small_words(a[:prefix], end=True)
+    return _trim_small_words(a[len(a) - suffix:], end=False)
+
+
+def _has_words(title, words):
+    """Whether ``title`` starts or ends with ``words`` (case-insensitive)."""
+    folded = [w.casefold() for w in title.split()]
+    wanted = [w.casefold() for w in words]
+    return folded[: len(wanted)] == wanted or folded[len(folded) - len(wanted):] == wanted
 
 
 _SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with", "-", "–", "—", ":"}
@@ -359,10 +430,10 @@ def _create_series(first, second):
     return Series.objects.create(title=title, slug=_unique_slug(Series, title, 200))
 
 
-def _unique_slug(model, text, max_length):
+def _unique_slug(model, text, max_length, *, exclude_pk=None):
     base = slugify(text)[: max_length - 6].strip("-") or model._meta.model_name
     slug, n = base, 1
-    while model.objects.filter(slug=slug).exists():
+    while model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
