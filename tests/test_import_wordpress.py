@@ -270,3 +270,24 @@ def test_a_tag_without_a_letter_or_number_is_left_out_and_said(existing_user, tm
     assert error is None, err
     assert sorted(Article.objects.get(slug="mammograms-explained").tags.names()) == ["Breast Health", "Screening"]
     assert "tags left out (no letter or number): ???" in out
+
+
+def test_content_outside_the_channel_is_not_kept_in_memory(tmp_path):
+    """Found by the red-team pass (31 MB used 265 MB): what follows </channel> is dropped as it is read."""
+    path = tmp_path / "outside.xml"
+    filler = "<p>" + "outside the channel " * 500 + "</p>"
+    with path.open("w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0"?><rss xmlns:wp="https://wordpress.org/export/1.2/"><channel>'
+                  "<item><title>Only</title><wp:post_id>1</wp:post_id></item></channel>")
+        for _ in range(1200):
+            out.write(f"<extra><entry>{filler}</entry><entry>{filler}</entry></extra>")
+        out.write("</rss>")
+    assert path.stat().st_size > 20_000_000
+    tracemalloc.start()
+    try:
+        titles = [item.title for item in read_wxr(str(path)) if isinstance(item, WPPost)]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert titles == ["Only"]
+    assert peak < 3_000_000, f"peak {peak} bytes: elements outside <channel> are being kept"
