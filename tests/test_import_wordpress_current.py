@@ -399,3 +399,35 @@ def test_the_first_run_date_is_the_posts_gmt_date_not_now(imported):
     """Drafts keep no publish time; the post's WordPress date is what a later publish uses."""
     assert article_for(1202).publish_at is None
     assert article_for(1202).created_at <= timezone.now()
+
+
+def test_a_later_run_with_reviewed_by_publishes_drafts_left_untouched(imported, reviewer):
+    """Import first, record the review afterwards: the unchanged posts are published then."""
+    out, _, error = reviewed_run()
+    assert error is None
+    assert article_for(1202).status == Article.Status.PUBLISHED
+    assert "posts: 0 created" in out and "unchanged" in out
+
+
+def test_a_held_back_change_is_reported_again_on_every_run(imported, tmp_path):
+    """Holding a change back must not record it as imported, or the next run would call it unchanged."""
+    article = article_for(1205)
+    article.body = "<p>Our nurse's rewrite.</p>"
+    article.save()
+    changed = edited(tmp_path, ("Many people sleep badly", "Most people sleep badly"))
+    run(changed)
+    out, _, _ = run(changed)
+    assert "1 held back" in out and "edited here since it was imported" in out
+    article.refresh_from_db()
+    assert article.body == "<p>Our nurse's rewrite.</p>"
+
+
+def test_an_article_edited_here_is_not_published_by_a_later_review_run(imported, reviewer):
+    """The recorded review vouches for WordPress's text, which is no longer the article's."""
+    article = article_for(1202)
+    article.body = "<p>Rewritten here.</p>"
+    article.save()
+    out, _, _ = reviewed_run()
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT and not article.reviews.exists()
+    assert "edited here since it was imported: submit it for review in the admin: 1" in out

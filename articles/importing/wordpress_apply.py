@@ -117,30 +117,38 @@ def import_post(post, *, site, authors=None, origin="", options=Options()):
 
     with transaction.atomic():
         origin_row = ImportedPost.objects.select_related("article").filter(site=site, post_id=post_id).first()
-        if origin_row and origin_row.fingerprint == print_:
-            return PostOutcome(article=origin_row.article)
+        edited_here = bool(origin_row) and origin_row.article_version not in (None, origin_row.article.version)
         if origin_row is None:
             outcome = _create(post, post_id, site, values, authors or {}, origin)
             origin_row = ImportedPost(site=site, post_id=post_id, article=outcome.article)
+        elif origin_row.fingerprint == print_:
+            outcome = PostOutcome(article=origin_row.article)  # nothing new from WordPress
         else:
-            outcome = _update(post, origin_row, values, origin, options)
-        outcome.warnings = [*content.warnings]
-        if content.missing_images:
-            outcome.warnings.append(f"{content.missing_images} image(s) not imported (articles hold no images yet)")
-        if post.featured_image:
-            outcome.warnings.append("featured image not imported")
-        if not post.title:
+            outcome = _update(post, origin_row, values, origin, options, edited_here=edited_here)
+        if outcome.created or outcome.changes:
+            outcome.warnings = [*content.warnings]
+            if content.missing_images:
+                outcome.warnings.append(f"{content.missing_images} image(s) not imported (articles hold no images yet)")
+            if post.featured_image:
+                outcome.warnings.append("featured image not imported")
+        if not post.title and outcome.created:
             outcome.notes.append(f"untitled in WordPress: titled “{title}”")
         if not outcome.held_back:
             _add_tags(outcome.article, post, outcome)
         article = outcome.article
-        if publish and article.status == Status.DRAFT and not outcome.held_back:
-            _publish(article, post, origin, options, outcome)
-        elif held and article.status == Status.DRAFT and post.status in {"publish", "future", "private"}:
-            outcome.held = held
-        origin_row.fingerprint = print_
-        origin_row.article_version = article.version
-        origin_row.imported_at = timezone.now()
+        if article.status == Status.DRAFT and post.status in {"publish", "future", "private"}:
+            if not publish:
+                outcome.held = held
+            elif edited_here:
+                # A review recorded now would vouch for WordPress's text, which is no longer the article's.
+                outcome.held = "edited here since it was imported: submit it for review in the admin"
+            else:
+                _publish(article, post, origin, options, outcome)
+        if not outcome.held_back:  # a change held back stays "changed in WordPress" for the next run to report
+            origin_row.fingerprint = print_
+        if outcome.created or outcome.changes:  # only what the import wrote is its baseline, never an editor's work
+            origin_row.article_version = article.version
+            origin_row.imported_at = timezone.now()
         origin_row.save()
     return outcome
 
@@ -161,13 +169,13 @@ def _create(post, post_id, site, values, authors, origin):
     return outcome
 
 
-def _update(post, origin_row, values, origin, options):
+def _update(post, origin_row, values, origin, options, *, edited_here):
     article = origin_row.article
     outcome = PostOutcome(article=article)
     changed = [name for name, value in values.items() if getattr(article, name) != value]
     if not changed:
         return outcome
-    if origin_row.article_version is not None and article.version != origin_row.article_version:
+    if edited_here:
         outcome.held_back = "edited here since it was imported; WordPress's change is not applied over that work"
         return outcome
     reviewed = article.status != Status.DRAFT
