@@ -11,22 +11,13 @@ from django.utils import timezone
 from articles.importing.slugs import admin_slug
 from articles.importing.wordpress import WPPost, WXRError, read_wxr
 from articles.models import Article, ArticleEvent, ImportedPost
-from tests.test_import_wordpress import WP
+from tests.test_import_wordpress import WP, run
 
 pytestmark = pytest.mark.django_db
 
 CURRENT = WP / "current-export.xml"
 SITE = "https://health.example.org"
 WORDPRESS_PUBLISHED = {1201, 1202, 1203, 1209, 1210, 1211, 1213}  # publish or future, titled, no password
-
-
-def run(*args):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_wordpress", *[str(a) for a in args], stdout=out, stderr=err)
-    except CommandError as error:
-        return out.getvalue(), err.getvalue(), error
-    return out.getvalue(), err.getvalue(), None
 
 
 def article_for(post_id):
