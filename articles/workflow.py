@@ -236,7 +236,7 @@ def _move(article, by, target, sources, *, label, comment="", updates=None):
 
 
 def publish_imported(article, *, at, comment):
-    """Draft -> published for an importer, at the post's original time ``at`` (past or future).
+    """Draft or approved -> published for an importer, at the original time ``at`` (past or future).
 
     The same blockers as :func:`publish` apply (a medical review, sound citations): an
     import never puts an unreviewed article live. There is no user to check: the
@@ -246,5 +246,5 @@ def publish_imported(article, *, at, comment):
     blockers = publish_blockers(article)
     if blockers:
         raise TransitionNotAllowed(blockers)
-    return _move(article, None, Status.PUBLISHED, {Status.DRAFT}, label="Published by the importer", comment=comment,
-                 updates={"publish_at": at})
+    return _move(article, None, Status.PUBLISHED, {Status.DRAFT, Status.APPROVED}, label="Published by the importer",
+                 comment=comment, updates={"publish_at": at})

@@ -481,3 +481,21 @@ def test_the_eyebrow_shows_a_label_only_when_it_is_not_the_title(client, order):
     assert '<p class="eyebrow">Breast Cancer Treatment Options</p>' in living
     stage4 = client.get(Article.objects.get(title__startswith="Stage 4").get_absolute_url()).content.decode()
     assert '<p class="eyebrow">Breast Cancer Treatment Options: Stage 4</p>' in stage4
+
+
+def test_publish_goes_through_the_workflow_and_its_citation_blocker(tmp_path):
+    """A page citing [9] with five references is refused by the same rule as the admin's Publish button."""
+    page = tmp_path / "bad-marker.txt"
+    page.write_text(SAMPLE.read_text(encoding="utf-8").replace("to remove the cancer", "to remove the cancer [9]"),
+                    encoding="utf-8")
+    _, err, error = run("--publish", page)
+    assert error is not None and "Not published: Citation problem" in err
+    assert not Article.objects.exists(), "the page's transaction is rolled back whole"
+
+
+def test_a_page_body_over_the_size_limit_is_refused_with_the_admins_message(settings):
+    settings.ARTICLE_BODY_MAX_BYTES = 1_000
+    _, err, error = run(SAMPLE)
+    assert error is not None
+    assert "The article would not be valid (body: The body is" in err and "the most an article can hold is 1000" in err
+    assert not Article.objects.exists()

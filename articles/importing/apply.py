@@ -16,6 +16,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles import workflow
 from articles.html import sanitize_html
 from articles.models import (
     Article,
@@ -63,14 +64,32 @@ def import_page(page, *, publish=False, author=None, origin=""):
     if publish and not page.has_review:
         raise PageError('--publish needs a "Medically Reviewed by <name> on <date>" line; this page has none.', page.title_line)
     with transaction.atomic():
-        article, outcome = _save_article(page, publish=publish, author=author, origin=origin)
+        article, outcome = _save_article(page, author=author, origin=origin)
         if page.has_review:
             _record_review(article, page, outcome)
         _replace_citations(article, page, outcome)
         _place_in_series(article, page, outcome)
         _add_related_links(article, page, outcome)
         _resolve_links_to(article, outcome)
+        if publish:
+            _publish(article, outcome, origin, page)
     return outcome
+
+
+def _publish(article, outcome, origin, page):
+    """Publish through the workflow, once the review and citations are in: its blockers decide."""
+    if article.status in {Article.Status.PUBLISHED, Article.Status.ARCHIVED, Article.Status.IN_REVIEW}:
+        if article.status != Article.Status.PUBLISHED:
+            outcome.notes.append(f"{article.get_status_display().lower()}: left as it is, not published")
+        return
+    old_status = article.status
+    try:
+        workflow.publish_imported(article, at=article.publish_at or timezone.now(),
+                                  comment=f"Published by the importer ({origin})")
+    except workflow.TransitionNotAllowed as error:
+        raise PageError(f"Not published: {' '.join(error.messages)}", page.title_line) from None
+    if not outcome.created:
+        outcome.changes.append(f"status {old_status} → {article.status}")
 
 
 def find_by_title(title, *, exclude=None):
@@ -81,7 +100,7 @@ def find_by_title(title, *, exclude=None):
     return articles.order_by("pk").first()
 
 
-def _save_article(page, *, publish, author, origin):
+def _save_article(page, *, author, origin):
     slug = slugify(page.title)[:200].strip("-") or "article"
     article = Article.objects.filter(slug=slug).first() or find_by_title(page.title)
     outcome = Outcome(article=article or Article(slug=slug), created=article is None)
@@ -102,15 +121,6 @@ def _save_article(page, *, publish, author, origin):
     if outcome.created:
         article.status = Article.Status.DRAFT
         article.author = author
-    if publish:
-        if article.status == Article.Status.ARCHIVED:
-            outcome.notes.append("archived: left archived, not published")
-        elif article.status != Article.Status.PUBLISHED:
-            article.status = Article.Status.PUBLISHED
-            article.publish_at = article.publish_at or timezone.now()
-    if not outcome.created and article.status != old_status:
-        outcome.changes.append(f"status {old_status} → {article.status}")
-
     try:
         article.full_clean()
     except ValidationError as error:
