@@ -1,6 +1,7 @@
 """Feeds, the sitemap and robots.txt: valid, complete, and never showing unpublished articles."""
 
 import datetime
+import html
 import xml.etree.ElementTree as ET
 
 import feedparser
@@ -177,3 +178,15 @@ def test_feed_and_sitemap_queries_do_not_grow_with_the_site(client, make, url):
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_feed_descriptions_show_what_editors_typed_as_text_not_html(client, make):
+    """Feed readers render <description> as HTML: a summary or reviewer name with markup is escaped, shown as typed."""
+    article = make.article(slug="markup", summary='<img src=x onerror="alert(1)">Lumps & bumps')
+    make.review(article, reviewer_=make.reviewer(name="<b>Dr. Bold</b>", slug="bold"), reviewed_on=datetime.date(2024, 5, 1))
+    response = client.get("/feed/")
+    description = ET.fromstring(response.content).find("channel/item/description").text
+    assert "<img" not in description and "<b>" not in description
+    assert html.unescape(description).startswith('<img src=x onerror="alert(1)">Lumps & bumps Medically reviewed by <b>Dr. Bold</b>')
+    entry = feedparser.parse(response.content).entries[0]
+    assert "&lt;img" in entry.summary and "&lt;b&gt;Dr. Bold&lt;/b&gt;" in entry.summary
