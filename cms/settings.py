@@ -61,6 +61,11 @@ def env_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def is_weak_secret(key):
+    """Django's own measure (check security.W009): shorter than 50, fewer than 5 different characters, or its placeholder."""
+    return len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-")
+
+
 def _read_settings():
     debug = env_bool("DEBUG", False)
 
@@ -69,6 +74,11 @@ def _read_settings():
         if not debug:
             raise SettingError("SECRET_KEY must be set when DEBUG is off (e.g. SECRET_KEY=$(openssl rand -hex 32))")
         secret_key = "django-insecure-development-only-key-do-not-use-in-production"
+    elif not debug and is_weak_secret(secret_key):
+        raise SettingError(
+            "SECRET_KEY is too weak for production: use at least 50 characters, at least 5 of them different "
+            "(e.g. SECRET_KEY=$(openssl rand -hex 32))"
+        )
 
     allowed_hosts = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if debug else [])
     if not debug and not allowed_hosts:

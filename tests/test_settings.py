@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+STRONG_KEY = "a3f9c1e07b5d42e8916c0fd3b2a8e4c7d1f60b9a2e5c8d3f7a0b4e1c9d6f2a8b"
 
 
 def run_check(**env):
@@ -21,8 +22,12 @@ def run_check(**env):
     ("env", "message"),
     [
         ({}, "SECRET_KEY must be set"),
-        ({"SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS must be set"),
-        ({"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "*"}, "not '*'"),
+        ({"SECRET_KEY": STRONG_KEY}, "ALLOWED_HOSTS must be set"),
+        ({"SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "*"}, "not '*'"),
+        ({"SECRET_KEY": "abc", "ALLOWED_HOSTS": "health.example.org"}, "SECRET_KEY is too weak for production"),
+        ({"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "health.example.org"}, "SECRET_KEY is too weak for production"),
+        ({"SECRET_KEY": "abcd" * 20, "ALLOWED_HOSTS": "health.example.org"}, "SECRET_KEY is too weak for production"),
+        ({"SECRET_KEY": "django-insecure-" + STRONG_KEY, "ALLOWED_HOSTS": "health.example.org"}, "SECRET_KEY is too weak"),
         ({"DEBUG": "maybe"}, "DEBUG must be one of"),
         ({"DEBUG": "1", "DATABASE_URL": "nonsense://"}, "DATABASE_URL"),
         ({"DEBUG": "1", "TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
@@ -49,7 +54,7 @@ def test_development_defaults_pass_the_system_check():
 
 
 def test_production_settings_with_what_they_need_pass_the_check():
-    result = run_check(SECRET_KEY="x" * 60, ALLOWED_HOSTS="health.example.org")
+    result = run_check(SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="health.example.org")
     assert result.returncode == 0, result.stderr
 
 
