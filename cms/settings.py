@@ -356,6 +356,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Where a sign-in lands when its next= is missing or refused as unsafe (Django's default, /accounts/profile/, is no page here).
+LOGIN_REDIRECT_URL = "admin:index"
 
 LOGGING = {
     "version": 1,
