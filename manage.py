@@ -7,6 +7,8 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
+    if sys.argv[1:2] == ["runserver"]:
+        os.environ.setdefault("VETTED_PROCESS", "web")  # the web's short database timeouts (cms/settings.py)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -86,6 +86,21 @@ def _read_settings():
     if not debug and "*" in allowed_hosts:
         raise SettingError("ALLOWED_HOSTS must name the site's hosts when DEBUG is off, not '*'")
 
+    # "web" for gunicorn (cms/wsgi.py), ASGI and runserver (manage.py): they set VETTED_PROCESS.
+    process = os.environ.get("VETTED_PROCESS", "").strip() or "command"
+    if process not in {"web", "command"}:
+        raise SettingError(f"VETTED_PROCESS must be web or command (got {process!r})")
+    web = process == "web"
+    db_timeouts = {
+        "connect": max(2, env_int("DB_CONNECT_TIMEOUT", 2 if web else 30)),
+        "statement": env_float("DB_STATEMENT_TIMEOUT", 10 if web else 0),
+    }
+    if not (math.isfinite(db_timeouts["statement"]) and db_timeouts["statement"] >= 0):
+        raise SettingError(f"DB_STATEMENT_TIMEOUT must be a number of seconds, zero (none) or more (got {db_timeouts['statement']})")
+    healthz_timeout = env_float("HEALTHZ_TIMEOUT", 1.5)
+    if not (math.isfinite(healthz_timeout) and healthz_timeout > 0):
+        raise SettingError(f"HEALTHZ_TIMEOUT must be a number of seconds above zero (got {healthz_timeout})")
+
     database_url = os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     try:
         database = dj_database_url.parse(database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
@@ -107,6 +122,12 @@ def _read_settings():
         # schedule's counts it cost 150-200 ms of compiling for a query that runs in 100.
         database.setdefault("OPTIONS", {})
         database["OPTIONS"].setdefault("options", "-c jit=off")
+        # A database that accepts connections but never answers must not hang a web worker until
+        # gunicorn kills it: short limits for web processes, long ones for commands (imports,
+        # migrations). libpq waits at least 2 s for a connection whatever is asked.
+        database["OPTIONS"].setdefault("connect_timeout", db_timeouts["connect"])
+        if db_timeouts["statement"]:
+            database["OPTIONS"]["options"] += f" -c statement_timeout={round(db_timeouts['statement'] * 1000)}"
         # The article page's reads are prepared once per connection (cms/prepared.py); off behind a
         # pooler that cannot keep prepared statements. Django's own statements are never prepared.
         database["OPTIONS"].setdefault("prepare_threshold", 5 if env_bool("DB_PREPARED_STATEMENTS", True) else None)
@@ -181,6 +202,7 @@ def _read_settings():
         "LOGIN_COOLOFF_MINUTES": env_float("LOGIN_COOLOFF_MINUTES", 15),
         "TRUSTED_PROXY_COUNT": env_int("TRUSTED_PROXY_COUNT", 0),
         "DB_RETRY_AFTER": env_int("DB_RETRY_AFTER", 30),
+        "HEALTHZ_TIMEOUT": healthz_timeout,
     }
 
 
@@ -417,6 +439,8 @@ else:
 
 # Database down or locked: public pages answer 503 with this Retry-After (cms/middleware.py).
 DB_RETRY_AFTER = _env["DB_RETRY_AFTER"]
+# /healthz answers "down" when the database has not answered within this many seconds (cms/health.py).
+HEALTHZ_TIMEOUT = _env["HEALTHZ_TIMEOUT"]
 
 # Login throttling (django-axes): a user name from one address is locked out after
 # LOGIN_FAILURE_LIMIT failures for LOGIN_COOLOFF_MINUTES. Keyed on both, so nobody can

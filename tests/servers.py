@@ -52,11 +52,13 @@ def wait_until_listening(process, port, deadline=60):
 
 @contextlib.contextmanager
 def gunicorn(port, log_path, env=None, args=()):
-    """A gunicorn server on ``port`` with the production config, one worker; ``env`` added to this one's.
+    """A gunicorn server on ``port`` with the production config, one worker; ``env`` added to this one's
+    (a value of None removes the variable).
 
     Yields the process; its combined output is in ``process.log`` (an open file).
     """
     full_env = {"PYTHONPATH": str(ROOT), **os.environ, **(env or {})}
+    full_env = {name: value for name, value in full_env.items() if value is not None}
     command = [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "--bind", f"127.0.0.1:{port}", "--workers", "1",
                "--no-control-socket", "--error-logfile", "-", *args, "cms.wsgi:application"]
     log = open(log_path, "w+")  # noqa: SIM115 - closed below

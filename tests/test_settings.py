@@ -82,3 +82,28 @@ def test_prepared_statements_are_on_unless_turned_off(value, threshold):
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == threshold
+
+
+def database_options(**env):
+    code = "from django.conf import settings as s; o = s.DATABASES['default']['OPTIONS']; print(o['connect_timeout'], o['options'])"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith(("DB_", "VETTED_PROCESS", "DJANGO_SETTINGS"))},
+             "DEBUG": "1", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/never_connected", **env},
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"VETTED_PROCESS": "web"}, "2 -c jit=off -c statement_timeout=10000"),
+        ({}, "30 -c jit=off"),
+        ({"VETTED_PROCESS": "web", "DB_CONNECT_TIMEOUT": "5", "DB_STATEMENT_TIMEOUT": "2.5"}, "5 -c jit=off -c statement_timeout=2500"),
+        ({"DB_STATEMENT_TIMEOUT": "600"}, "30 -c jit=off -c statement_timeout=600000"),
+    ],
+)
+def test_database_timeouts_are_short_for_the_web_and_long_for_commands(env, expected):
+    """A database that never answers costs a web request seconds; an import or migration may run long."""
+    assert database_options(**env) == expected
