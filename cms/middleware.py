@@ -7,6 +7,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
 
+from .views import page_not_found
+
 logger = logging.getLogger("cms.faults")
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -98,3 +100,25 @@ class RejectNullCharactersMiddleware:
         ):
             return HttpResponseBadRequest("Bad request: the address contains a NUL character.", content_type="text/plain")
         return self.get_response(request)
+
+
+class SiteNotFoundPageMiddleware:
+    """With DEBUG on (``make run``), a missing page is still the site's own 404, as readers see it in production.
+
+    Django answers Django's technical 404 whenever DEBUG is on; ``?debug`` in the address shows that
+    one to a developer. With DEBUG off Django uses ``handler404`` (``cms.views.page_not_found``) itself.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and "debug" not in request.GET
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            return page_not_found(request)
+        return response

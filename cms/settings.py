@@ -289,6 +289,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "articles.redirects.ArticleRedirectFallbackMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last: the site's own 404 page with DEBUG on too (?debug shows Django's).
+    "cms.middleware.SiteNotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"

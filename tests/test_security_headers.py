@@ -8,14 +8,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from cms.development import read_env_file
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "docs" / "production.env.example"
-
-
-def read_env_file(path):
-    """``KEY=value`` lines of an environment file (comments and blank lines skipped)."""
-    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
 
 
 # The documented production example, with a real secret in place of its placeholder.
