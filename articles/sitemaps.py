@@ -145,7 +145,23 @@ class ArticleSitemap(SiteSitemap):
         return _latest_article_change()
 
 
-class SeriesSitemap(SiteSitemap):
+class ListingSitemap(SiteSitemap):
+    """Pages that list published articles (series, tags, reviewers): a page's ``lastmod`` is the latest
+    of what it lists, from the ``last_changed`` and ``last_reviewed`` its ``items()`` annotate; the
+    index's is one aggregate (``latest()``: a dict with ``changed`` and ``reviewed``)."""
+
+    def lastmod(self, item):
+        return _later(item.last_changed, item.last_reviewed)
+
+    def latest(self):
+        raise NotImplementedError
+
+    def get_latest_lastmod(self):
+        latest = self.latest()
+        return _later(latest["changed"], latest["reviewed"])
+
+
+class SeriesSitemap(ListingSitemap):
     changefreq = "monthly"
     priority = 0.6
 
@@ -168,20 +184,16 @@ class SeriesSitemap(SiteSitemap):
         paginator.count = Series.objects.with_published_articles().count()
         return paginator
 
-    def lastmod(self, item):
-        return _later(item.last_changed, item.last_reviewed)
-
-    def get_latest_lastmod(self):
-        # For the sitemap index: one aggregate over the series' entries (a few per series), each
-        # joined to its article through the article_id_published_idx index, not by scanning the
-        # published articles (a join, not IN: the planner then starts from the entries).
-        latest = SeriesEntry.objects.filter(published_condition(through="article__")).aggregate(
+    def latest(self):
+        # Over the series' entries (a few per series), each joined to its article through the
+        # article_id_published_idx index, not by scanning the published articles (a join, not
+        # IN: the planner then starts from the entries).
+        return SeriesEntry.objects.filter(published_condition(through="article__")).aggregate(
             changed=Max("article__updated_at"), reviewed=Max("article__last_reviewed_on")
         )
-        return _later(latest["changed"], latest["reviewed"])
 
 
-class TagSitemap(SiteSitemap):
+class TagSitemap(ListingSitemap):
     changefreq = "weekly"
     priority = 0.4
 
@@ -197,18 +209,13 @@ class TagSitemap(SiteSitemap):
     def location(self, item):
         return address("articles:tag", item.slug)
 
-    def lastmod(self, item):
-        return _later(item.last_changed, item.last_reviewed)
-
-    def get_latest_lastmod(self):
-        # For the sitemap index: one aggregate over the published articles that have a tag.
-        latest = Article.objects.published().filter(tags__isnull=False).aggregate(
+    def latest(self):
+        return Article.objects.published().filter(tags__isnull=False).aggregate(
             changed=Max("updated_at"), reviewed=Max("last_reviewed_on")
         )
-        return _later(latest["changed"], latest["reviewed"])
 
 
-class ReviewerSitemap(SiteSitemap):
+class ReviewerSitemap(ListingSitemap):
     changefreq = "monthly"
     priority = 0.4
 
@@ -222,15 +229,10 @@ class ReviewerSitemap(SiteSitemap):
             .order_by("slug")
         )
 
-    def lastmod(self, item):
-        return _later(item.last_changed, item.last_reviewed)
-
-    def get_latest_lastmod(self):
-        # For the sitemap index: one aggregate over the reviews of published articles.
-        latest = MedicalReview.objects.filter(published_condition(through="article__")).aggregate(
+    def latest(self):
+        return MedicalReview.objects.filter(published_condition(through="article__")).aggregate(
             changed=Max("article__updated_at"), reviewed=Max("reviewed_on")
         )
-        return _later(latest["changed"], latest["reviewed"])
 
 
 SITEMAPS = {
