@@ -326,15 +326,19 @@ def is_private_request(request):
 
     A session cookie alone is not enough: one that names no session, or a session nobody is
     signed in to (stale, forged, ``sessionid=x``), gets the cached page like any reader, so a
-    cookie cannot turn every request into a full render. The answer is kept on the request.
+    cookie cannot turn every request into a full render. The answer is kept in the request's
+    environ, so the fast path, the middleware and the view read the session once between them.
     """
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not key:
         return False
-    private = getattr(request, "_vetted_private", None)
-    if private is None:
-        private = request._vetted_private = _names_signed_in_session(key)
-    return private
+    known = request.META.get(_SIGNED_IN_KEY)
+    if known is None or known[0] != key:
+        known = request.META[_SIGNED_IN_KEY] = (key, _names_signed_in_session(key))
+    return known[1]
+
+
+_SIGNED_IN_KEY = "vetted.signed_in"  # in the WSGI environ: (session key, whether it is signed in), read once
 
 
 def _names_signed_in_session(key):
@@ -622,7 +626,10 @@ class PageCacheApplication:
                 # A copy: WSGIRequest writes the decoded path back into the environ it is given
                 # (``PATH_INFO``), and Django's handler would then read that text as Latin-1 bytes
                 # again, turning /tags/%E4%B9%B3/ into a 500 and /tags/m%C3%A9/ into a 404.
-                found = _look_up(WSGIRequest(environ.copy()))
+                looked_at = environ.copy()
+                found = _look_up(WSGIRequest(looked_at))
+                if _SIGNED_IN_KEY in looked_at:
+                    environ[_SIGNED_IN_KEY] = looked_at[_SIGNED_IN_KEY]
             except Exception:  # a disallowed host, a database away: Django answers those properly
                 logger.debug("The page cache's fast path passed a request on to Django", exc_info=True)
                 found = None

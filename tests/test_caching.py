@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -848,3 +849,12 @@ def test_an_unknown_address_beyond_ascii_is_a_404_through_the_fast_path(wsgi, si
     """A missing page whose address holds letters beyond Latin-1 is the site's 404, never a 500."""
     status, headers, body, by_django = wsgi(path.encode().decode("latin-1"))
     assert status == 404
+
+
+def test_a_signed_in_request_reads_its_session_for_the_cache_once(wsgi, site, signed_in_cookie):
+    """The fast path's answer is handed on: the middleware and the view do not read the session again."""
+    wsgi("/articles/main/")
+    with CaptureQueriesContext(connection) as queries:
+        status, headers, body, by_django = wsgi("/articles/main/", HTTP_COOKIE=signed_in_cookie)
+    assert headers[caching.STATUS_HEADER] == caching.BYPASS
+    assert sum("django_session" in query["sql"] for query in queries.captured_queries) == 1
