@@ -1,9 +1,15 @@
-"""The staff accounts list shows each person's groups (their roles), so an editor sees who may do what."""
+"""The staff accounts list shows each person's groups (their roles), so an editor sees who may do what.
 
+The login throttle's lists (django-axes) get the date drill-down that survives year 9999.
+"""
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Prefetch
+
+from cms.changelist import guard_date_drill_down
 
 User = get_user_model()
 
@@ -32,3 +38,6 @@ class StaffUserAdmin(UserAdmin):
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, StaffUserAdmin)
+
+for throttle_model in (AccessAttempt, AccessLog, AccessFailureLog):
+    guard_date_drill_down(admin.site, throttle_model)

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag
 
+from cms.changelist import DateSafeChangeList
+
 from . import revisions, workflow
 from .exports import Echo, neutralise
 from .forms import TRANSITION_FORMS, ArticleAdminForm
@@ -329,6 +331,9 @@ class ArticleEventAdmin(admin.ModelAdmin):
     search_fields = ["article__title", "comment", "actor__username"]
     date_hierarchy = "created_at"
     change_list_template = "admin/articles/articleevent/change_list.html"
+
+    def get_changelist(self, request, **kwargs):
+        return DateSafeChangeList
 
     def has_add_permission(self, request):
         return False

@@ -20,8 +20,9 @@ One mechanism for the whole site (README, "Caching and performance"):
   request reads the table.
 - Scheduled go-live needs no write: a page is kept no longer than the next ``publish_at``
   still in the future, in the cache and in ``Cache-Control``.
-- Readers with a session cookie (staff) bypass the cache and get ``no-store`` pages; all
-  cached pages say ``Vary: Cookie``.
+- Readers signed in (a session cookie naming a live session with a user: staff) bypass the
+  cache and get ``no-store`` pages; a stale or forged session cookie does not. All cached
+  pages say ``Vary: Cookie``.
 - Every response of a decorated view carries a strong ``ETag`` (a hash of the body) and is
   answered with 304 when the reader's copy is current; cached pages also carry
   ``Last-Modified``, the time the cache first saw this body.
@@ -39,9 +40,11 @@ import stat
 import tempfile
 import threading
 import time
+from importlib import import_module
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import auth
 from django.core.cache import caches
 from django.core.cache.backends.memcached import BaseMemcachedCache
 from django.core.cache.backends.redis import RedisCache
@@ -319,8 +322,31 @@ def count_cache(request, name):
 
 
 def is_private_request(request):
-    """Requests that carry a session (staff, anyone signed in) are never cached nor served from the cache."""
-    return settings.SESSION_COOKIE_NAME in request.COOKIES
+    """Whether ``request`` comes from someone signed in: never cached nor served from the cache.
+
+    A session cookie alone is not enough: one that names no session, or a session nobody is
+    signed in to (stale, forged, ``sessionid=x``), gets the cached page like any reader, so a
+    cookie cannot turn every request into a full render. The answer is kept in the request's
+    environ, so the fast path, the middleware and the view read the session once between them.
+    """
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    known = request.META.get(_SIGNED_IN_KEY)
+    if known is None or known[0] != key:
+        known = request.META[_SIGNED_IN_KEY] = (key, _names_signed_in_session(key))
+    return known[1]
+
+
+_SIGNED_IN_KEY = "vetted.signed_in"  # in the WSGI environ: (session key, whether it is signed in), read once
+
+
+def _names_signed_in_session(key):
+    """Whether session ``key`` exists and holds a signed-in user (one read; none for a malformed key)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    if store.session_key is None:  # refused by the backend's own key check (too short, not a string)
+        return False
+    return auth.SESSION_KEY in store
 
 
 def page_key(request, params):
@@ -597,7 +623,13 @@ class PageCacheApplication:
             # health-check query to every hit; a broken connection makes the lookup fail, and
             # Django's handler, which the request then goes to, retires it.)
             try:
-                found = _look_up(WSGIRequest(environ))
+                # A copy: WSGIRequest writes the decoded path back into the environ it is given
+                # (``PATH_INFO``), and Django's handler would then read that text as Latin-1 bytes
+                # again, turning /tags/%E4%B9%B3/ into a 500 and /tags/m%C3%A9/ into a 404.
+                looked_at = environ.copy()
+                found = _look_up(WSGIRequest(looked_at))
+                if _SIGNED_IN_KEY in looked_at:
+                    environ[_SIGNED_IN_KEY] = looked_at[_SIGNED_IN_KEY]
             except Exception:  # a disallowed host, a database away: Django answers those properly
                 logger.debug("The page cache's fast path passed a request on to Django", exc_info=True)
                 found = None

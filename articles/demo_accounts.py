@@ -15,6 +15,14 @@ ACCOUNTS = [
     ("editor", "Editor", "Demo", "Editor"),
 ]
 
+# What each account is for, as the box printed by load_demo and the README's quick start say it.
+DEMO_ROLES = [
+    ("writer", "writes a draft and sends it for medical review"),
+    ("reviewer", "reviews it: approves, or asks for changes"),
+    ("editor", "publishes or schedules it; the review schedule is /staff/reviews/"),
+    ("(reader)", "no account: the site at / as the public sees it"),
+]
+
 
 def create_demo_accounts(reviewer_slug=None):
     """Create (or complete) the writer, reviewer and editor accounts; returns (usernames given a password, password).

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.html import escape
 from taggit.models import Tag
 
 from cms.site import absolute_url
@@ -38,11 +39,14 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
+        """The summary and the review line, as HTML: feed readers render ``<description>`` as HTML,
+        so what editors typed as plain text is escaped and shows as typed."""
         review = item.latest_review
+        text = item.summary
         if review:
             reviewed = f"Medically reviewed by {review.reviewer.display_name} on {review.reviewed_on.day} {review.reviewed_on:%B %Y}."
-            return f"{item.summary} {reviewed}"
-        return item.summary
+            text = f"{text} {reviewed}"
+        return escape(text)
 
     def item_link(self, item):
         return absolute_url(item.get_absolute_url())

@@ -4,10 +4,11 @@ import json
 from functools import cached_property
 
 from django.contrib.admin.utils import lookup_spawns_duplicates
-from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Subquery
+
+from cms.changelist import DateSafeChangeList
 
 
 class DeferredJoinPaginator(Paginator):
@@ -63,7 +64,7 @@ class EstimatedCountPaginator(DeferredJoinPaginator):
         return estimate if estimate >= self.EXACT_BELOW else Paginator.count.func(self)
 
 
-class SemiJoinChangeList(ChangeList):
+class SemiJoinChangeList(DateSafeChangeList):
     """A changelist that removes duplicate rows with ``pk IN (...)`` instead of ``SELECT DISTINCT``.
 
     Filtering on a many-valued relation (tags, reviewers) makes Django add DISTINCT over every

@@ -1,7 +1,8 @@
 """``/sitemap.xml``: articles, series, tags and reviewer profiles that readers can see.
 
 An article's ``lastmod`` is its latest change or its latest medical review, whichever is later;
-a series' is the latest of its articles'. Past ``SITEMAP_URL_LIMIT`` URLs ``/sitemap.xml`` becomes
+a series' or a tag's is the latest of its published articles'; a reviewer's the latest of the
+articles they reviewed and of those reviews. Past ``SITEMAP_URL_LIMIT`` URLs ``/sitemap.xml`` becomes
 a sitemap index of numbered section pages. The protocol allows 50,000 URLs a file; 5,000 keeps
 each file under about 100 ms on a large catalogue. The article files are built from plain values
 read through a covering index, and the XML is written directly rather than through Django's
@@ -16,7 +17,7 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sites.requests import RequestSite
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -144,7 +145,23 @@ class ArticleSitemap(SiteSitemap):
         return _latest_article_change()
 
 
-class SeriesSitemap(SiteSitemap):
+class ListingSitemap(SiteSitemap):
+    """Pages that list published articles (series, tags, reviewers): a page's ``lastmod`` is the latest
+    of what it lists, from the ``last_changed`` and ``last_reviewed`` its ``items()`` annotate; the
+    index's is one aggregate (``latest()``: a dict with ``changed`` and ``reviewed``)."""
+
+    def lastmod(self, item):
+        return _later(item.last_changed, item.last_reviewed)
+
+    def latest(self):
+        raise NotImplementedError
+
+    def get_latest_lastmod(self):
+        latest = self.latest()
+        return _later(latest["changed"], latest["reviewed"])
+
+
+class SeriesSitemap(ListingSitemap):
     changefreq = "monthly"
     priority = 0.6
 
@@ -167,41 +184,55 @@ class SeriesSitemap(SiteSitemap):
         paginator.count = Series.objects.with_published_articles().count()
         return paginator
 
-    def lastmod(self, item):
-        return _later(item.last_changed, item.last_reviewed)
-
-    def get_latest_lastmod(self):
-        # For the sitemap index: one aggregate over the series' entries (a few per series), each
-        # joined to its article through the article_id_published_idx index, not by scanning the
-        # published articles (a join, not IN: the planner then starts from the entries).
-        latest = SeriesEntry.objects.filter(published_condition(through="article__")).aggregate(
+    def latest(self):
+        # Over the series' entries (a few per series), each joined to its article through the
+        # article_id_published_idx index, not by scanning the published articles (a join, not
+        # IN: the planner then starts from the entries).
+        return SeriesEntry.objects.filter(published_condition(through="article__")).aggregate(
             changed=Max("article__updated_at"), reviewed=Max("article__last_reviewed_on")
         )
-        return _later(latest["changed"], latest["reviewed"])
 
 
-class TagSitemap(SiteSitemap):
+class TagSitemap(ListingSitemap):
     changefreq = "weekly"
     priority = 0.4
 
     def items(self):
-        return Tag.objects.filter(pk__in=Article.tags.through.objects.filter(
-            object_id__in=Article.objects.published().values("pk"),
-            content_type__app_label="articles",
-            content_type__model="article",
-        ).values("tag_id")).order_by("slug")
+        # Filtered and annotated over the same join: the latest of the published articles it lists.
+        return (
+            Tag.objects.filter(published_condition(through="article__"))
+            .only("slug")
+            .annotate(last_changed=Max("article__updated_at"), last_reviewed=Max("article__last_reviewed_on"))
+            .order_by("slug")
+        )
 
     def location(self, item):
         return address("articles:tag", item.slug)
 
+    def latest(self):
+        return Article.objects.published().filter(tags__isnull=False).aggregate(
+            changed=Max("updated_at"), reviewed=Max("last_reviewed_on")
+        )
 
-class ReviewerSitemap(SiteSitemap):
+
+class ReviewerSitemap(ListingSitemap):
     changefreq = "monthly"
     priority = 0.4
 
     def items(self):
-        reviewed = MedicalReview.objects.filter(reviewer=OuterRef("pk"), article__in=Article.objects.published())
-        return Reviewer.objects.filter(Exists(reviewed)).order_by("slug")
+        # A reviewer's page lists their reviews of published articles: the latest of those
+        # articles' changes and of those reviews.
+        return (
+            Reviewer.objects.filter(published_condition(through="reviews__article__"))
+            .only("slug")
+            .annotate(last_changed=Max("reviews__article__updated_at"), last_reviewed=Max("reviews__reviewed_on"))
+            .order_by("slug")
+        )
+
+    def latest(self):
+        return MedicalReview.objects.filter(published_condition(through="article__")).aggregate(
+            changed=Max("article__updated_at"), reviewed=Max("reviewed_on")
+        )
 
 
 SITEMAPS = {

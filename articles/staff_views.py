@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
+from cms.site import site_root
 from references.models import Citation, Reference
 
 from . import review_cycle
@@ -133,7 +134,7 @@ def review_schedule(request):
     by_id = {r.pk: r for r in reviewers}
     in_group = queryset.filter(review_cycle.GROUPS_BY_SLUG[group].q(today))
     if request.GET.get("export") == "csv":
-        return _csv_response(in_group, by_id, today, group)
+        return _csv_response(request, in_group, by_id, today, group)
     rows = review_cycle.due_rows(in_group, dated=review_cycle.GROUPS_BY_SLUG[group].dated)
 
     counts, forecast = review_cycle.summary(_filtered(selected, dates=False), today)  # after with_review_dates()
@@ -169,9 +170,10 @@ def review_schedule(request):
     return render(request, "staff/review_schedule.html", context)
 
 
-def _csv_response(articles, reviewers, today, group):
+def _csv_response(request, articles, reviewers, today, group):
     writer = csv.writer(Echo())
-    urls = review_cycle.RowUrls(settings.SITE_URL)
+    # Absolute, like the sitemap's and the feed's: a spreadsheet has no page to be relative to.
+    urls = review_cycle.RowUrls(site_root(request))
 
     def lines():
         reminders = review_cycle.last_reminders(articles)

@@ -7,14 +7,39 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
 
+from .views import page_not_found
+
 logger = logging.getLogger("cms.faults")
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 
+# PostgreSQL's SQLSTATE classes that mean the server cannot serve now: connection exceptions,
+# insufficient resources (too many connections, disk full), operator intervention (shutting down,
+# starting up, a statement cancelled by statement_timeout). Others (54000: a tsvector too long)
+# are the query's own fault.
+_POSTGRESQL_OUTAGE_CLASSES = {"08", "53", "57", "58"}
+# SQLite's primary result codes for the same: busy or locked, out of memory, I/O error, disk
+# full, cannot open the file. Others ("no such table", too many variables) are bugs.
+_SQLITE_OUTAGE_CODES = {5, 6, 7, 10, 13, 14}
+
 
 def is_database_outage(exc):
-    """Whether ``exc`` means the database is down, unreachable or locked (not a bug in a query)."""
-    return isinstance(exc, DATABASE_ERRORS)
+    """Whether ``exc`` means the database is down, unreachable, overloaded or locked (not a bug in a query).
+
+    Django's ``OperationalError`` covers both, so the driver's error it wraps decides; an error
+    without one (nothing to go by) counts as an outage.
+    """
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    if cause is None:
+        return True
+    if hasattr(cause, "sqlstate"):  # psycopg; None when the client could not connect at all
+        return cause.sqlstate is None or cause.sqlstate[:2] in _POSTGRESQL_OUTAGE_CLASSES
+    code = getattr(cause, "sqlite_errorcode", None)
+    return code is None or code & 0xFF in _SQLITE_OUTAGE_CODES
 
 
 def plain_page(template_name, status):
@@ -75,3 +100,25 @@ class RejectNullCharactersMiddleware:
         ):
             return HttpResponseBadRequest("Bad request: the address contains a NUL character.", content_type="text/plain")
         return self.get_response(request)
+
+
+class SiteNotFoundPageMiddleware:
+    """With DEBUG on (``make run``), a missing page is still the site's own 404, as readers see it in production.
+
+    Django answers Django's technical 404 whenever DEBUG is on; ``?debug`` in the address shows that
+    one to a developer. With DEBUG off Django uses ``handler404`` (``cms.views.page_not_found``) itself.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and "debug" not in request.GET
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            return page_not_found(request)
+        return response

@@ -61,6 +61,11 @@ def env_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def is_weak_secret(key):
+    """Django's own measure (check security.W009): shorter than 50, fewer than 5 different characters, or its placeholder."""
+    return len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-")
+
+
 def _read_settings():
     debug = env_bool("DEBUG", False)
 
@@ -69,12 +74,32 @@ def _read_settings():
         if not debug:
             raise SettingError("SECRET_KEY must be set when DEBUG is off (e.g. SECRET_KEY=$(openssl rand -hex 32))")
         secret_key = "django-insecure-development-only-key-do-not-use-in-production"
+    elif not debug and is_weak_secret(secret_key):
+        raise SettingError(
+            "SECRET_KEY is too weak for production: use at least 50 characters, at least 5 of them different "
+            "(e.g. SECRET_KEY=$(openssl rand -hex 32))"
+        )
 
     allowed_hosts = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if debug else [])
     if not debug and not allowed_hosts:
         raise SettingError("ALLOWED_HOSTS must be set when DEBUG is off (comma-separated host names)")
     if not debug and "*" in allowed_hosts:
         raise SettingError("ALLOWED_HOSTS must name the site's hosts when DEBUG is off, not '*'")
+
+    # "web" for gunicorn (cms/wsgi.py), ASGI and runserver (manage.py): they set VETTED_PROCESS.
+    process = os.environ.get("VETTED_PROCESS", "").strip() or "command"
+    if process not in {"web", "command"}:
+        raise SettingError(f"VETTED_PROCESS must be web or command (got {process!r})")
+    web = process == "web"
+    db_timeouts = {
+        "connect": max(2, env_int("DB_CONNECT_TIMEOUT", 2 if web else 30)),
+        "statement": env_float("DB_STATEMENT_TIMEOUT", 10 if web else 0),
+    }
+    if not (math.isfinite(db_timeouts["statement"]) and db_timeouts["statement"] >= 0):
+        raise SettingError(f"DB_STATEMENT_TIMEOUT must be a number of seconds, zero (none) or more (got {db_timeouts['statement']})")
+    healthz_timeout = env_float("HEALTHZ_TIMEOUT", 1.5)
+    if not (math.isfinite(healthz_timeout) and healthz_timeout > 0):
+        raise SettingError(f"HEALTHZ_TIMEOUT must be a number of seconds above zero (got {healthz_timeout})")
 
     database_url = os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     try:
@@ -97,6 +122,12 @@ def _read_settings():
         # schedule's counts it cost 150-200 ms of compiling for a query that runs in 100.
         database.setdefault("OPTIONS", {})
         database["OPTIONS"].setdefault("options", "-c jit=off")
+        # A database that accepts connections but never answers must not hang a web worker until
+        # gunicorn kills it: short limits for web processes, long ones for commands (imports,
+        # migrations). libpq waits at least 2 s for a connection whatever is asked.
+        database["OPTIONS"].setdefault("connect_timeout", db_timeouts["connect"])
+        if db_timeouts["statement"]:
+            database["OPTIONS"]["options"] += f" -c statement_timeout={round(db_timeouts['statement'] * 1000)}"
         # The article page's reads are prepared once per connection (cms/prepared.py); off behind a
         # pooler that cannot keep prepared statements. Django's own statements are never prepared.
         database["OPTIONS"].setdefault("prepare_threshold", 5 if env_bool("DB_PREPARED_STATEMENTS", True) else None)
@@ -172,6 +203,7 @@ def _read_settings():
         "LOGIN_COOLOFF_MINUTES": env_float("LOGIN_COOLOFF_MINUTES", 15),
         "TRUSTED_PROXY_COUNT": env_int("TRUSTED_PROXY_COUNT", 0),
         "DB_RETRY_AFTER": env_int("DB_RETRY_AFTER", 30),
+        "HEALTHZ_TIMEOUT": healthz_timeout,
     }
 
 
@@ -262,6 +294,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "articles.redirects.ArticleRedirectFallbackMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last: the site's own 404 page with DEBUG on too (?debug shows Django's).
+    "cms.middleware.SiteNotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -351,6 +385,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Where a sign-in lands when its next= is missing or refused as unsafe (Django's default, /accounts/profile/, is no page here).
+LOGIN_REDIRECT_URL = "admin:index"
 
 LOGGING = {
     "version": 1,
@@ -410,6 +446,8 @@ else:
 
 # Database down or locked: public pages answer 503 with this Retry-After (cms/middleware.py).
 DB_RETRY_AFTER = _env["DB_RETRY_AFTER"]
+# /healthz answers "down" when the database has not answered within this many seconds (cms/health.py).
+HEALTHZ_TIMEOUT = _env["HEALTHZ_TIMEOUT"]
 
 # Login throttling (django-axes): a user name from one address is locked out after
 # LOGIN_FAILURE_LIMIT failures for LOGIN_COOLOFF_MINUTES. Keyed on both, so nobody can

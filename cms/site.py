@@ -9,11 +9,16 @@ def absolute_url(path, request=None):
     """``path`` made absolute with ``settings.SITE_URL`` when it is set, else with the request's host."""
     if path.startswith(("http://", "https://")):
         return path
+    return site_root(request) + path
+
+
+def site_root(request=None):
+    """``SITE_URL``, else the request's scheme and host (no trailing slash); "" with neither."""
     if settings.SITE_URL:
-        return settings.SITE_URL + path
+        return settings.SITE_URL
     if request is not None:
-        return request.build_absolute_uri(path)
-    return path
+        return f"{request.scheme}://{request.get_host()}"
+    return ""
 
 
 def site_parts():

@@ -6,7 +6,7 @@ fixed here; DATABASE_URL is still read, so the same suite runs on PostgreSQL.
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789-abcdef")
 os.environ["DEBUG"] = "0"
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # The test client and the live server speak plain http; every other production

@@ -9,6 +9,7 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
+os.environ.setdefault("VETTED_PROCESS", "web")  # the web's short database timeouts (cms/settings.py)
 
 application = get_wsgi_application()
 

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .identifiers import normalise_url
+from .identifiers import normalise_url, url_problem
 from .models import Reference
 
 USER_AGENT = "VettedLinkChecker/1.0 (reference link check)"
@@ -221,11 +221,10 @@ def _host(url):
 
 def _malformed(url):
     """Why ``url`` cannot be requested, or an empty string."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port out of range
-    except ValueError as exc:
-        return str(exc)
+    problem = url_problem(url)
+    if problem:
+        return problem
+    parts = urlsplit(url)
     if parts.scheme.lower() not in {"http", "https"}:
         return "only http and https addresses can be checked"
     if not parts.hostname:

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from .identifiers import DOI_RE, PMID_RE, normalise_doi, normalise_pmid, normalise_url
+from .identifiers import DOI_RE, PMID_RE, normalise_doi, normalise_pmid, normalise_url, url_problem
 
 
 class SourceManager(models.Manager):
@@ -170,6 +170,8 @@ class Reference(models.Model):
             errors["doi"] = "A DOI starts with 10. and a registrant code, e.g. 10.3322/caac.21708."
         if self.pmid and not PMID_RE.match(self.pmid):
             errors["pmid"] = "A PubMed id is up to nine digits, e.g. 35020204."
+        if self.url and (problem := url_problem(self.url)):
+            errors["url"] = problem
         if not errors:
             for other in self.duplicates()[:1]:
                 try:

@@ -131,3 +131,14 @@ def test_the_test_clients_login_still_works_with_throttling_on(client, editor):
     """Authentication without a request (scripts, ``Client.login``) skips axes instead of failing."""
     assert client.login(username="editor", password=GOOD)
     assert not client.login(username="editor", password="wrong")
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/admin/", "javascript:alert(1)", ""])
+def test_signing_in_with_a_rejected_or_missing_next_lands_on_the_admin(client, editor, next_url):
+    """An unsafe next= is ignored, and the editor lands on the admin's index, never on /accounts/profile/ (a 404)."""
+    query = f"?next={next_url}" if next_url else ""
+    response = client.post(f"/admin/login/{query}", {"username": "editor", "password": GOOD, "next": next_url},
+                           REMOTE_ADDR="10.0.0.9")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get(response["Location"], follow=True).status_code == 200

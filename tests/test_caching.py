@@ -8,10 +8,12 @@ import stat
 from pathlib import Path
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -630,12 +632,14 @@ def test_a_plain_hit_is_answered_before_django_with_the_same_page_and_headers(ws
     [
         ("HEAD", "", {}),
         ("GET", "utm_source=news", {}),
-        ("GET", "", {"HTTP_COOKIE": "sessionid=abc"}),
+        ("GET", "", {"HTTP_COOKIE": "signed-in"}),
         ("GET", "", {"HTTP_IF_MODIFIED_SINCE": "Sun, 01 Jan 2045 00:00:00 GMT"}),
     ],
 )
-def test_other_requests_go_on_to_django(wsgi, site, method, query, extra):
-    """HEAD, query strings, sessions and conditional requests are Django's to answer, as before."""
+def test_other_requests_go_on_to_django(wsgi, site, method, query, extra, signed_in_cookie):
+    """HEAD, query strings, signed-in sessions and conditional requests are Django's to answer, as before."""
+    if extra.get("HTTP_COOKIE") == "signed-in":
+        extra = {"HTTP_COOKIE": signed_in_cookie}
     wsgi("/articles/main/")
     status, headers, body, by_django = wsgi("/articles/main/", method=method, query=query, **extra)
     assert by_django
@@ -779,3 +783,78 @@ def test_without_a_usable_file_every_request_reads_the_database_and_edits_still_
         committed(rename)
     assert "Renamed without a file" in client.get("/articles/main/").text
     assert "Cannot write the page cache's generation file" in caplog.text
+
+
+@pytest.fixture
+def signed_in_cookie(superuser):
+    """A Cookie header naming a live session of a signed-in editor."""
+    client = Client()
+    client.force_login(superuser)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def _stale_session_key():
+    store = SessionStore()
+    store["_auth_user_id"] = "1"
+    store.save()
+    key = store.session_key
+    store.delete()
+    return key
+
+
+def _anonymous_session_key():
+    store = SessionStore()
+    store["seen"] = True
+    store.save()
+    return store.session_key
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    [lambda: "x", lambda: "0123456789abcdefghijklmnopqrstuv", _stale_session_key, _anonymous_session_key],
+    ids=["forged-short", "forged-long", "stale", "nobody-signed-in"],
+)
+def test_a_session_cookie_naming_no_signed_in_user_still_gets_the_cached_page(wsgi, client, site, cookie):
+    """A stale or forged session cookie cannot make every request a full render: it is served the cached page."""
+    wsgi("/articles/main/")
+    header = f"sessionid={cookie()}"
+    status, headers, body, by_django = wsgi("/articles/main/", HTTP_COOKIE=header)
+    assert (status, headers[caching.STATUS_HEADER], by_django) == (200, caching.HIT, False)
+    client.cookies.load(header)
+    assert client.get("/articles/main/?utm_source=x")[caching.STATUS_HEADER] == caching.HIT
+
+
+def test_a_signed_in_session_still_bypasses_the_fast_path(wsgi, site, signed_in_cookie):
+    """The session is read, and a signed-in editor gets a fresh, uncached page."""
+    wsgi("/articles/main/")
+    status, headers, body, by_django = wsgi("/articles/main/", HTTP_COOKIE=signed_in_cookie)
+    assert (status, headers[caching.STATUS_HEADER], by_django) == (200, caching.BYPASS, True)
+    assert "no-store" in headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("name", ["乳腺癌", "Ménière's disease", "Επίπεδο 3"])
+def test_a_tag_address_beyond_ascii_is_served_through_the_fast_path(wsgi, make, name):
+    """PATH_INFO as a WSGI server gives it (UTF-8 bytes read as Latin-1): the page, not a 500 or a 404."""
+    article = make.article(title="Tagged", slug="tagged", tags=[name])
+    tag = article.tags.get()
+    path = f"/tags/{tag.slug}/".encode().decode("latin-1")
+    for expected in (caching.MISS, caching.HIT):
+        status, headers, body, by_django = wsgi(path)
+        assert (status, headers[caching.STATUS_HEADER]) == (200, expected)
+        assert b"Tagged" in body
+
+
+@pytest.mark.parametrize("path", ["/tags/\u202e/", "/tags/乳腺癌/", "/articles/乳腺癌/", "/series/ménière/", "/reviewers/é/"])
+def test_an_unknown_address_beyond_ascii_is_a_404_through_the_fast_path(wsgi, site, path):
+    """A missing page whose address holds letters beyond Latin-1 is the site's 404, never a 500."""
+    status, headers, body, by_django = wsgi(path.encode().decode("latin-1"))
+    assert status == 404
+
+
+def test_a_signed_in_request_reads_its_session_for_the_cache_once(wsgi, site, signed_in_cookie):
+    """The fast path's answer is handed on: the middleware and the view do not read the session again."""
+    wsgi("/articles/main/")
+    with CaptureQueriesContext(connection) as queries:
+        status, headers, body, by_django = wsgi("/articles/main/", HTTP_COOKIE=signed_in_cookie)
+    assert headers[caching.STATUS_HEADER] == caching.BYPASS
+    assert sum("django_session" in query["sql"] for query in queries.captured_queries) == 1

@@ -27,7 +27,7 @@ def test_no_usable_demo_accounts_with_debug_off(settings):
 
 def test_with_debug_on_each_role_can_sign_in_with_the_printed_password(settings, client):
     settings.DEBUG = True
-    password = re.search(r"password: (\S+)", _load()).group(1)
+    password = re.search(r"Password for writer, reviewer, editor: (\S+)", _load()).group(1)
     for username, group in [("writer", "Writer"), ("reviewer", "Medical reviewer"), ("editor", "Editor")]:
         user = get_user_model().objects.get(username=username)
         assert user.groups.filter(name=group).exists()
@@ -37,8 +37,22 @@ def test_with_debug_on_each_role_can_sign_in_with_the_printed_password(settings,
 
 def test_second_run_changes_no_password(settings):
     settings.DEBUG = True
-    password = re.search(r"password: (\S+)", _load()).group(1)
+    password = re.search(r"Password for writer, reviewer, editor: (\S+)", _load()).group(1)
     second = _load()
-    assert "password" not in second
+    assert password not in second and "Password: the one printed by the first `make run`" in second
     assert get_user_model().objects.get(username="writer").check_password(password)
     assert get_user_model().objects.filter(username__in=["writer", "reviewer", "editor"]).count() == 3
+
+
+def test_the_accounts_and_password_come_last_in_a_box(settings):
+    """After every other line of output, framed: the three accounts, what each is for, and the password."""
+    settings.DEBUG = True
+    lines = _load().rstrip("\n").splitlines()
+    top = max(i for i, line in enumerate(lines) if line.startswith("+-") and i < len(lines) - 1)
+    box = lines[top:]
+    assert box[0] == box[-1] and set(box[0]) == {"+", "-"}
+    assert all(line.startswith("| ") and line.endswith(" |") and len(line) == len(box[0]) for line in box[1:-1])
+    text = "\n".join(box)
+    for username in ("writer", "reviewer", "editor", "(reader)"):
+        assert f"| {' ' * 2}{username}" in text
+    assert re.search(r"Password for writer, reviewer, editor: \S+", text)

@@ -2,13 +2,16 @@
 
 import logging
 import socket
+import sqlite3
 
+import psycopg
 import pytest
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.test import Client, RequestFactory
 
 from cms import cache as resilient
+from cms.middleware import is_database_outage
 from cms.views import server_error
 
 pytestmark = pytest.mark.django_db
@@ -220,3 +223,54 @@ def test_a_really_unreachable_postgresql_gives_503_pages_and_a_failing_healthz(c
         connection.settings_dict.clear()
         connection.settings_dict.update(original)
     assert client.get(url).status_code == 200
+
+
+# A real OperationalError that is the query's fault, per database: SQLite's "no such table";
+# PostgreSQL's "string is too long for tsvector" (SQLSTATE 54000), met by a huge article body.
+QUERY_FAULTS = {
+    "sqlite": "SELECT * FROM no_such_table_here",
+    "postgresql": "SELECT to_tsvector('simple', string_agg(md5(i::text), ' ')) FROM generate_series(1, 40000) i",
+}
+
+
+def real_query_fault():
+    """The OperationalError this database raises for QUERY_FAULTS, as Django wraps it."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(QUERY_FAULTS[connection.vendor])
+    except OperationalError as error:
+        return error
+    raise AssertionError("the query did not fail")
+
+
+def test_an_operational_error_caused_by_the_query_is_a_500_not_an_outage(make, monkeypatch, caplog):
+    """Only real outages are reported as 503 "database unavailable"; a query the database refuses is a bug (500)."""
+
+    fault = real_query_fault()
+    assert not is_database_outage(fault)
+    url = make.article().get_absolute_url()
+
+    def refuse(self, *args, **kwargs):
+        raise fault
+
+    monkeypatch.setattr(CursorWrapper, "execute", refuse)
+    with caplog.at_level(logging.ERROR):
+        assert Client(raise_request_exception=False).get(url).status_code == 500
+    assert not any("Database unavailable" in record.getMessage() for record in caplog.records)
+
+
+def test_a_locked_or_unreachable_database_is_an_outage():
+    """The errors of a locked SQLite file and of a PostgreSQL that cannot be reached, as the drivers raise them."""
+    def wrapped(cause):
+        error = OperationalError(str(cause))
+        error.__cause__ = cause
+        return error
+
+    locked = sqlite3.OperationalError("database is locked")
+    locked.sqlite_errorcode = sqlite3.SQLITE_BUSY
+    assert is_database_outage(wrapped(locked))
+    assert is_database_outage(wrapped(psycopg.errors.ConnectionTimeout("connection timeout expired")))
+    assert is_database_outage(wrapped(psycopg.errors.QueryCanceled("canceling statement due to statement timeout")))
+    assert is_database_outage(wrapped(psycopg.errors.AdminShutdown("terminating connection")))
+    assert not is_database_outage(wrapped(psycopg.errors.ProgramLimitExceeded("string is too long for tsvector")))
+    assert is_database_outage(InterfaceError("connection already closed"))

@@ -1,6 +1,7 @@
 """Feeds, the sitemap and robots.txt: valid, complete, and never showing unpublished articles."""
 
 import datetime
+import html
 import xml.etree.ElementTree as ET
 
 import feedparser
@@ -177,3 +178,38 @@ def test_feed_and_sitemap_queries_do_not_grow_with_the_site(client, make, url):
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_feed_descriptions_show_what_editors_typed_as_text_not_html(client, make):
+    """Feed readers render <description> as HTML: a summary or reviewer name with markup is escaped, shown as typed."""
+    article = make.article(slug="markup", summary='<img src=x onerror="alert(1)">Lumps & bumps')
+    make.review(article, reviewer_=make.reviewer(name="<b>Dr. Bold</b>", slug="bold"), reviewed_on=datetime.date(2024, 5, 1))
+    response = client.get("/feed/")
+    description = ET.fromstring(response.content).find("channel/item/description").text
+    assert "<img" not in description and "<b>" not in description
+    assert html.unescape(description).startswith('<img src=x onerror="alert(1)">Lumps & bumps Medically reviewed by <b>Dr. Bold</b>')
+    entry = feedparser.parse(response.content).entries[0]
+    assert "&lt;img" in entry.summary and "&lt;b&gt;Dr. Bold&lt;/b&gt;" in entry.summary
+
+
+def test_sitemap_lastmod_of_tag_and_reviewer_pages_is_their_newest_listed_change(client, make):
+    """A tag's and a reviewer's page change when an article they list does: drafts and other tags do not count."""
+    old = timezone.now() - datetime.timedelta(days=400)
+    recent = timezone.now() - datetime.timedelta(days=20)
+    listed = make.article(slug="listed", tags=["sleep"])
+    older = make.article(slug="older", tags=["sleep"])
+    draft = make.article(slug="draft", tags=["sleep"], status=Article.Status.DRAFT)
+    other = make.article(slug="other-tag", tags=["diet"])
+    reviewer = make.reviewer(name="Dr. Lee", slug="dr-lee")
+    make.review(older, reviewer_=reviewer, reviewed_on=(old - datetime.timedelta(days=5)).date())
+    make.review(listed, reviewer_=reviewer, reviewed_on=(old - datetime.timedelta(days=10)).date())
+    Article.objects.filter(pk__in=[listed.pk, older.pk]).update(updated_at=old, last_reviewed_on=None)
+    Article.objects.filter(pk=listed.pk).update(updated_at=recent)
+    Article.objects.filter(pk__in=[draft.pk, other.pk]).update(updated_at=timezone.now())
+    _, entries = sitemap_entries(client)
+    assert entries["http://testserver/tags/sleep/"] == timezone.localdate(recent).isoformat()
+    assert entries["http://testserver/reviewers/dr-lee/"] == timezone.localdate(recent).isoformat()
+    # A later review counts for the reviewer's page, as their page shows it.
+    make.review(older, reviewer_=reviewer, reviewed_on=timezone.localdate() - datetime.timedelta(days=2))
+    _, entries = sitemap_entries(client)
+    assert entries["http://testserver/reviewers/dr-lee/"] == (timezone.localdate() - datetime.timedelta(days=2)).isoformat()

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from articles.importing.apply import import_page, series_label, series_name, series_title
 from articles.importing.plaintext import PageError, parse_page
 from articles.importing.progress import ProgressBar
+from articles.management.commands import import_articles
 from articles.models import (
     Article,
     ArticleEvent,
@@ -167,6 +168,41 @@ def test_a_failing_file_is_reported_and_the_others_still_import(tmp_path):
     assert f"{folder / 'not-utf8.txt'}:3: the file is not UTF-8 text" in err
     assert list(Article.objects.values_list("title", flat=True)) == ["Stage 2 Breast Cancer Treatment Options"]
     assert "1 created, 0 updated, 0 unchanged, 3 failed" in out
+
+
+def test_a_reference_url_with_a_port_out_of_range_fails_its_file_only(tmp_path):
+    """The file is reported with the URL's problem; the files after it still import."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a-bad-port.txt").write_text(
+        "Bad port\n\nBody.\n\nReferenced on 2022-01-01\n\n1. “Page.” http://example.com:99999/x\n", encoding="utf-8"
+    )
+    shutil.copy(SAMPLE, folder / "b-good.txt")
+    out, err, error = run(folder)
+    assert error is not None and "1 file(s) could not be imported" in str(error)
+    assert "a-bad-port.txt:7: Reference 1: The port (the number after the host's colon) must be between 0 and 65535." in err
+    assert "Traceback" not in err
+    assert list(Article.objects.values_list("title", flat=True)) == ["Stage 2 Breast Cancer Treatment Options"]
+
+
+def test_an_unexpected_error_in_one_file_does_not_stop_the_run(tmp_path, monkeypatch):
+    """A bug met by one file is reported against that file, and the others import."""
+    real = import_articles.import_page
+
+    def flaky(page, **kwargs):
+        if page.title == "Boom":
+            raise ValueError("something unforeseen")
+        return real(page, **kwargs)
+
+    monkeypatch.setattr(import_articles, "import_page", flaky)
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Boom\n\nBody.\n", encoding="utf-8")
+    shutil.copy(SAMPLE, folder / "b.txt")
+    out, err, error = run(folder)
+    assert error is not None and "1 file(s) could not be imported" in str(error)
+    assert f"{folder / 'a.txt'}:-: unexpected error (ValueError: something unforeseen)" in err
+    assert Article.objects.count() == 1
 
 
 def test_a_failing_file_leaves_nothing_half_written(tmp_path):

@@ -496,3 +496,36 @@ def test_reference_list_search_finds_references_by_their_source_name(admin_clien
     mayo.save()
     assert found("foundation") == ["Lumpectomy"]
     assert found("mayo clinic") == []
+
+
+PORT_MESSAGE = "The port (the number after the host&#x27;s colon) must be between 0 and 65535."
+
+
+def test_a_reference_url_with_a_port_out_of_range_is_a_form_error(admin_client, make):
+    """Django's URL validator lets http://example.com:99999/ through; the form says what is wrong, no 500."""
+    make.reference(title="Existing", url="https://example.com/x")
+    response = admin_client.post(reverse("admin:references_reference_add"), {"title": "Bad port", "url": "http://example.com:99999/x"})
+    assert response.status_code == 200
+    assert PORT_MESSAGE in response.text
+    assert Reference.objects.count() == 1
+
+
+def test_the_paste_preview_reports_a_url_with_a_port_out_of_range(admin_client, make):
+    """The pasted entry is listed with the URL's problem, and nothing can be confirmed."""
+    article = make.article()
+    text = '1. Mayo Clinic: "Breast cancer." http://example.com:99999/x\n'
+    response = admin_client.post(paste_url(article), {"text": text, "preview": "1"})
+    assert response.status_code == 200
+    assert "URL: " + PORT_MESSAGE in response.text
+    assert 'name="confirm"' not in response.text
+
+
+def test_a_stored_url_with_a_port_out_of_range_still_opens_in_the_admin(admin_client, make):
+    """A row saved before the check (or by a bulk write) opens, lists and reports its URL."""
+    reference = make.reference(title="Old", url="https://example.org/ok")
+    Reference.objects.filter(pk=reference.pk).update(url="http://example.com:99999/x")
+    assert admin_client.get(reverse("admin:references_reference_changelist")).status_code == 200
+    change = reverse("admin:references_reference_change", args=[reference.pk])
+    assert admin_client.get(change).status_code == 200
+    response = admin_client.post(change, {"title": "Old", "url": "http://example.com:99999/x"})
+    assert response.status_code == 200 and PORT_MESSAGE in response.text

@@ -127,7 +127,8 @@ def test_csv_export_holds_the_current_view(client, make, cycle):
     assert row["title"] == "'=HYPERLINK(evil)"
     assert row["reviewer"] == "Dr. Ana Lee"
     assert row["days_overdue"] == "3"
-    assert row["admin_url"] == f"/admin/articles/article/{cycle['overdue'].pk}/change/"
+    assert row["admin_url"] == f"http://testserver/admin/articles/article/{cycle['overdue'].pk}/change/"
+    assert row["public_url"] == f"http://testserver/articles/{cycle['overdue'].slug}/"
     assert row["next_review_due"] == (timezone.localdate() - datetime.timedelta(days=3)).isoformat()
     never = list(csv.DictReader(io.StringIO(b"".join(client.get(URL, {"group": "never", "export": "csv"}).streaming_content).decode())))
     assert [(r["title"], r["last_reviewed"], r["next_review_due"]) for r in never] == [("Never one", "never", "now")]
@@ -275,3 +276,13 @@ def test_pages_follow_one_another_in_due_order(client, make, monkeypatch):
         ["Due last"],
         ["Due last"],
     ]
+
+
+def test_csv_urls_use_site_url_when_it_is_set(client, make, cycle, settings):
+    """Behind a proxy SITE_URL names the public address, as in the sitemap and the feed."""
+    settings.SITE_URL = "https://health.example.org"
+    client.force_login(_staff(make))
+    response = client.get(URL, {"group": "overdue", "export": "csv"})
+    [row] = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert row["admin_url"] == f"https://health.example.org/admin/articles/article/{cycle['overdue'].pk}/change/"
+    assert row["public_url"] == f"https://health.example.org/articles/{cycle['overdue'].slug}/"

@@ -8,29 +8,44 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from cms.development import read_env_file
+
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCTION = {
-    "SECRET_KEY": "k" * 64 + "-production-like-secret-0123456789",
-    "ALLOWED_HOSTS": "health.example.org",
-    "DEBUG": "0",
-    "EMAIL_HOST": "smtp.example.org",  # production sends review reminders by SMTP
-}
+EXAMPLE = ROOT / "docs" / "production.env.example"
+
+
+# The documented production example, with a real secret in place of its placeholder.
+PRODUCTION = {**read_env_file(EXAMPLE), "SECRET_KEY": "k" * 64 + "-production-like-secret-0123456789", "DEBUG": "0"}
 
 pytestmark = pytest.mark.django_db
 
 
 def manage(*args, **env):
+    """Run manage.py with production settings and only ``env`` from the environment's settings."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_", "CSP_", "REDIS_URL", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"))}
     clean["DJANGO_SETTINGS_MODULE"] = "cms.settings"
     clean.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
 
 
-def test_check_deploy_reports_no_warning_with_production_settings():
-    """`manage.py check --deploy --fail-level WARNING` passes with production environment variables."""
+def test_check_deploy_reports_no_warning_with_the_documented_production_settings():
+    """`manage.py check --deploy --fail-level WARNING` passes with docs/production.env.example."""
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_production_example_names_every_required_setting():
+    """The example sets what production refuses to start without, and an SMTP server for reminders."""
+    example = read_env_file(EXAMPLE)
+    assert {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_HOST", "SITE_URL"} <= set(example)
+    assert "DEBUG" not in example
+
+
+def test_check_deploy_names_the_missing_mail_server():
+    """Without EMAIL_HOST reminders would only be printed: the deploy check says so."""
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, "EMAIL_HOST": ""})
+    assert result.returncode != 0 and "mail.E001" in result.stderr + result.stdout
 
 
 def test_check_deploy_does_warn_when_production_switches_https_off():
@@ -49,7 +64,7 @@ def test_production_defaults_turn_every_protection_on():
         " s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY,"
         " getattr(s, 'SECURE_PROXY_SSL_HEADER', None))"
     )
-    result = manage("shell", "-c", code, SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto=https", **PRODUCTION)
+    result = manage("shell", "-c", code, **{**PRODUCTION, "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto=https"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split("(")[0].split() == ["True", "31536000", "True", "True", "True", "True", "True", "True"]
     assert "('HTTP_X_FORWARDED_PROTO', 'https')" in result.stdout
@@ -62,7 +77,7 @@ def test_development_does_not_force_https():
 
 
 def test_a_malformed_proxy_header_setting_stops_start_up_with_one_line():
-    result = manage("check", SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto", **PRODUCTION)
+    result = manage("check", **{**PRODUCTION, "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto"})
     assert result.returncode != 0
     assert "SECURE_PROXY_SSL_HEADER must look like X-Forwarded-Proto=https" in result.stderr
     assert "Traceback" not in result.stderr

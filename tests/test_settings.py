@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+STRONG_KEY = "a3f9c1e07b5d42e8916c0fd3b2a8e4c7d1f60b9a2e5c8d3f7a0b4e1c9d6f2a8b"
 
 
 def run_check(**env):
@@ -21,8 +22,12 @@ def run_check(**env):
     ("env", "message"),
     [
         ({}, "SECRET_KEY must be set"),
-        ({"SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS must be set"),
-        ({"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "*"}, "not '*'"),
+        ({"SECRET_KEY": STRONG_KEY}, "ALLOWED_HOSTS must be set"),
+        ({"SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "*"}, "not '*'"),
+        ({"SECRET_KEY": "abc", "ALLOWED_HOSTS": "health.example.org"}, "SECRET_KEY is too weak for production"),
+        ({"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "health.example.org"}, "SECRET_KEY is too weak for production"),
+        ({"SECRET_KEY": "abcd" * 20, "ALLOWED_HOSTS": "health.example.org"}, "SECRET_KEY is too weak for production"),
+        ({"SECRET_KEY": "django-insecure-" + STRONG_KEY, "ALLOWED_HOSTS": "health.example.org"}, "SECRET_KEY is too weak"),
         ({"DEBUG": "maybe"}, "DEBUG must be one of"),
         ({"DEBUG": "1", "DATABASE_URL": "nonsense://"}, "DATABASE_URL"),
         ({"DEBUG": "1", "TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
@@ -49,7 +54,7 @@ def test_development_defaults_pass_the_system_check():
 
 
 def test_production_settings_with_what_they_need_pass_the_check():
-    result = run_check(SECRET_KEY="x" * 60, ALLOWED_HOSTS="health.example.org")
+    result = run_check(SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="health.example.org")
     assert result.returncode == 0, result.stderr
 
 
@@ -77,3 +82,28 @@ def test_prepared_statements_are_on_unless_turned_off(value, threshold):
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == threshold
+
+
+def database_options(**env):
+    code = "from django.conf import settings as s; o = s.DATABASES['default']['OPTIONS']; print(o['connect_timeout'], o['options'])"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith(("DB_", "VETTED_PROCESS", "DJANGO_SETTINGS"))},
+             "DEBUG": "1", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/never_connected", **env},
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"VETTED_PROCESS": "web"}, "2 -c jit=off -c statement_timeout=10000"),
+        ({}, "30 -c jit=off"),
+        ({"VETTED_PROCESS": "web", "DB_CONNECT_TIMEOUT": "5", "DB_STATEMENT_TIMEOUT": "2.5"}, "5 -c jit=off -c statement_timeout=2500"),
+        ({"DB_STATEMENT_TIMEOUT": "600"}, "30 -c jit=off -c statement_timeout=600000"),
+    ],
+)
+def test_database_timeouts_are_short_for_the_web_and_long_for_commands(env, expected):
+    """A database that never answers costs a web request seconds; an import or migration may run long."""
+    assert database_options(**env) == expected

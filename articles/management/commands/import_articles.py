@@ -1,5 +1,6 @@
 """Import pages in the format of the publisher's current site (see articles/importing/plaintext.py)."""
 
+import logging
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from articles.importing.apply import import_page
 from articles.importing.plaintext import PageError, parse_page
 from articles.importing.progress import ProgressBar
 from articles.models import PendingLink
+
+logger = logging.getLogger("vetted.import")
 
 
 class DryRunRollback(Exception):
@@ -66,6 +69,13 @@ class Command(BaseCommand):
                         # The file's transaction (a savepoint in a dry run) is rolled back; go on with the next.
                         bar.clear()
                         self.stderr.write(f"{path}:-: the database refused it ({error})")
+                        failed += 1
+                        continue
+                    except Exception as error:  # noqa: BLE001 - one file's bug must not stop the run
+                        # Its transaction is rolled back like any failure; the traceback goes to the log.
+                        bar.clear()
+                        logger.exception("Importing %s failed", path)
+                        self.stderr.write(f"{path}:-: unexpected error ({type(error).__name__}: {error})")
                         failed += 1
                         continue
                     bar.clear()

@@ -7,13 +7,14 @@ overwrites an editor's changes.
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from articles import demo_content as demo
-from articles.demo_accounts import create_demo_accounts
+from articles.demo_accounts import DEMO_ROLES, create_demo_accounts
 from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
 from references.models import Citation, Reference, Source
 
@@ -105,15 +106,28 @@ class Command(BaseCommand):
             )
 
         given, password = create_demo_accounts(reviewer_slug=demo.REVIEWERS[0]["slug"])
-        if given:
-            self.stdout.write(
-                f"Demo accounts (DEBUG only) for trying the workflow at /admin/: {', '.join(given)}; "
-                f"password: {password}"
-            )
         self.stdout.write(
             f"Demo content: {created['articles']} articles, {created['reviewers']} reviewers and "
             f"{created['references']} references added ({Article.objects.count()} articles in all)."
         )
+        if settings.DEBUG:  # last, so it is what a newcomer sees after pip's and migrate's output
+            self.stdout.write(accounts_box(given, password))
+
+
+def accounts_box(given, password):
+    """The demo accounts and their password (only when just given), framed so they stand out."""
+    lines = ["Demo accounts: sign in at http://127.0.0.1:8000/admin/", ""]
+    lines += [f"  {username:<9} {role}" for username, role in DEMO_ROLES]
+    lines.append("")
+    if given:
+        lines.append(f"Password for {', '.join(given)}: {password}")
+        lines.append("(printed this once; a later `make run` keeps it)")
+    else:
+        lines.append("Password: the one printed by the first `make run`; to set another:")
+        lines.append("  .venv/bin/python manage.py changepassword writer")
+    width = max(len(line) for line in lines)
+    rule = "+" + "-" * (width + 2) + "+"
+    return "\n".join([rule, *(f"| {line:<{width}} |" for line in lines), rule])
 
 
 def _date(value):
