@@ -25,6 +25,8 @@ import hashlib
 import json
 
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -93,6 +95,13 @@ def is_changed_since_review(article, data=None):
     return fingerprint(data if data is not None else loaded_content(article)) != article.reviewed_fingerprint
 
 
+def changed_since_review_now(article_id):
+    """:func:`is_changed_since_review` for the article as stored now (three queries)."""
+    article = Article.objects.filter(pk=article_id).only("reviewed_fingerprint", "last_signed_off_at").first()
+    data = stored_contents([article_id]).get(article_id)
+    return article is not None and data is not None and is_changed_since_review(article, data)
+
+
 def refresh(article_ids, *, at=None):
     """Store the fingerprint of each article's content as it is now; where it moved, note when
     (``content_changed_at``). Returns the ids whose content changed. Three queries and one
@@ -141,16 +150,22 @@ def accept_as_reviewed(article_ids):
     """Record that each article's reviews covered its content as stored now.
 
     For content written in bulk as already reviewed (``load_demo``, ``generate_content``), never
-    for an edit: an edit is reviewed by recording a review.
+    for an edit: an edit is reviewed by recording a review. ``content_changed_at`` is kept where
+    the loader set it.
     """
     from .models import refresh_review_dates
 
     ids = list(article_ids)
-    refresh(ids)
-    contents = stored_contents(ids)
-    for pk, data in contents.items():
-        MedicalReview.objects.filter(article_id=pk).update(reviewed_content=data, content_fingerprint=fingerprint(data))
-    refresh_review_dates(ids, due_dates=False)
+    now = timezone.now()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for pk, data in stored_contents(chunk).items():
+            current = fingerprint(data)
+            Article.objects.filter(pk=pk).update(
+                content_fingerprint=current, content_changed_at=Coalesce(F("content_changed_at"), Value(now))
+            )
+            MedicalReview.objects.filter(article_id=pk).update(reviewed_content=data, content_fingerprint=current)
+        refresh_review_dates(chunk, due_dates=False)
 
 
 def waive(article, *, by, comment):
