@@ -33,7 +33,7 @@ from django.db.models import Count, Exists, ExpressionWrapper, F, Max, OuterRef,
 from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils import timezone
 
-from . import integrity
+from . import integrity, workflow
 
 EDITOR_GROUP = "Editor"
 
@@ -612,7 +612,8 @@ def confirmable(user, today=None):
     """Articles the user, as a reviewer, may confirm "reviewed, no change needed" in one action.
 
     Their own articles (they signed off the latest review) that are overdue, due within 30
-    days or changed since review. A never-reviewed article needs a full review instead.
+    days or changed since review, never one they wrote (``workflow.check_may_review``). A
+    never-reviewed article needs a full review instead.
     """
     from .models import Article
 
@@ -620,7 +621,7 @@ def confirmable(user, today=None):
     if reviewer is None:
         return Article.objects.none()
     today = today or timezone.localdate()
-    mine = last_reviewed_by(Article.objects.in_review_cycle().with_review_dates(), reviewer)
+    mine = last_reviewed_by(Article.objects.in_review_cycle().with_review_dates(), reviewer).exclude(author=user)
     return mine.filter(due_by(today + datetime.timedelta(days=30)) | CHANGED_SINCE_REVIEW)
 
 
@@ -634,6 +635,8 @@ def confirm_no_change(article_id, *, user, notes=""):
     with transaction.atomic():
         # Lock the row so a double click cannot record two reviews.
         locked = Article.objects.select_for_update().filter(pk=article_id).first()
+        if locked is not None:
+            workflow.check_may_review(user, locked)
         if locked is None or not confirmable(user).filter(pk=article_id).exists():
             raise ValidationError("This article is not due for your review.")
         return record_review(

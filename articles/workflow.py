@@ -100,6 +100,15 @@ def check_live_content(article):
         raise TransitionNotAllowed([f"{p} A published article cannot cite a missing reference." for p in problems])
 
 
+def record_related_link_change(link, by, verb):
+    """The audit entry for a related link added, changed or removed outside the article's own
+    form (whose saves are revisions): ``verb`` is "added", "changed" or "removed"."""
+    return ArticleEvent.objects.create(
+        article_id=link.article_id, actor=by, kind=ArticleEvent.Kind.NOTE,
+        comment=f"Related link to “{link.target}” {verb} (position {link.position}) in the related links list.",
+    )
+
+
 def check_may_review(user, article):
     """Raise ``PermissionDenied`` unless ``user`` may record a medical review of ``article``: an
     active reviewer profile, and not the article's author. Sign-off and "reviewed, no change
