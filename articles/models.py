@@ -181,7 +181,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """What a list of articles shows: series label and the latest review, without a query per row."""
         return self.select_related("series_entry__series").prefetch_related(
-            Prefetch("reviews", queryset=MedicalReview.objects.select_related("reviewer"))
+            Prefetch("reviews", queryset=MedicalReview.objects.select_related("reviewer").defer("reviewed_content"))
         )
 
     def detail(self, **lookup):
