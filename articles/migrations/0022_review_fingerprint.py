@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from articles.integrity import content, fingerprint
+from articles.integrity import REFERENCE_FIELDS, content, fingerprint
 
 
 def fingerprint_content(apps, schema_editor):
@@ -13,12 +13,10 @@ def fingerprint_content(apps, schema_editor):
     Article = apps.get_model("articles", "Article")
     MedicalReview = apps.get_model("articles", "MedicalReview")
     Citation = apps.get_model("references", "Citation")
-    fields = ("position", "reference__source__name", "reference__title", "reference__more_titles", "reference__url",
-              "reference__doi", "reference__pmid")
     rows = Article.objects.order_by("pk").values_list(
         "pk", "title", "summary", "body", "content_changed_at", "last_signed_off_at")
     for pk, title, summary, body, changed_at, signed_off_at in rows.iterator(chunk_size=500):
-        cited = Citation.objects.filter(article_id=pk).order_by("position").values_list(*fields)
+        cited = Citation.objects.filter(article_id=pk).order_by("position").values_list("position", *REFERENCE_FIELDS)
         data = content(title, summary, body, list(cited))
         current = fingerprint(data)
         reviewed = ""
