@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from references.models import Citation, Reference, Source
 
-from .models import Article, ArticleEvent, MedicalReview
+from .models import Article, ArticleEvent, MedicalReview, refresh_review_dates
 
 # The article fields a review covers; with the citations, all of what it fingerprints.
 REVIEWED_FIELDS = ("title", "summary", "body")
@@ -136,8 +136,6 @@ def stamp_review(review):
 def restamp_reviews(reviews):
     """Stamp reviews again with their article's final content: for a review added in the same
     admin save as citations, which are saved after it."""
-    from .models import refresh_review_dates
-
     for review in reviews:
         stamp_review(review)
         MedicalReview.objects.filter(pk=review.pk).update(
@@ -153,8 +151,6 @@ def accept_as_reviewed(article_ids):
     for an edit: an edit is reviewed by recording a review. ``content_changed_at`` is kept where
     the loader set it.
     """
-    from .models import refresh_review_dates
-
     ids = list(article_ids)
     now = timezone.now()
     for start in range(0, len(ids), 500):

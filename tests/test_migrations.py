@@ -74,6 +74,7 @@ def test_fingerprints_start_from_the_old_changed_since_review_dates(make):
     """0022: an article reviewed after its last change is covered; one changed after its review stays flagged."""
     import datetime
     import importlib
+    import types
 
     from django.apps import apps
     from django.utils import timezone
@@ -87,7 +88,8 @@ def test_fingerprints_start_from_the_old_changed_since_review_dates(make):
     Article.objects.update(content_fingerprint="", reviewed_fingerprint="", content_changed_at=None)
     MedicalReview.objects.update(content_fingerprint="", reviewed_content={})
     Article.objects.filter(pk=changed.pk).update(content_changed_at=later)  # the old rule's flag
-    importlib.import_module("articles.migrations.0022_review_fingerprint").fingerprint_content(apps, None)
+    editor = types.SimpleNamespace(connection=connection)  # what RunPython hands over: its database
+    importlib.import_module("articles.migrations.0022_review_fingerprint").fingerprint_content(apps, editor)
     assert list(Article.objects.filter(CHANGED_SINCE_REVIEW).values_list("pk", flat=True)) == [changed.pk]
     assert Article.objects.detail(pk=changed.pk).review_dates.changed_since_review
     assert not Article.objects.detail(pk=covered.pk).review_dates.changed_since_review

@@ -13,18 +13,19 @@ def fingerprint_content(apps, schema_editor):
     Article = apps.get_model("articles", "Article")
     MedicalReview = apps.get_model("articles", "MedicalReview")
     Citation = apps.get_model("references", "Citation")
-    rows = Article.objects.order_by("pk").values_list(
+    db = schema_editor.connection.alias
+    rows = Article.objects.using(db).order_by("pk").values_list(
         "pk", "title", "summary", "body", "content_changed_at", "last_signed_off_at")
     for pk, title, summary, body, changed_at, signed_off_at in rows.iterator(chunk_size=500):
-        cited = Citation.objects.filter(article_id=pk).order_by("position").values_list("position", *REFERENCE_FIELDS)
+        cited = Citation.objects.using(db).filter(article_id=pk).order_by("position").values_list("position", *REFERENCE_FIELDS)
         data = content(title, summary, body, list(cited))
         current = fingerprint(data)
         reviewed = ""
-        latest = MedicalReview.objects.filter(article_id=pk).order_by("-created_at", "-id").first()
+        latest = MedicalReview.objects.using(db).filter(article_id=pk).order_by("-created_at", "-id").first()
         if latest is not None and not (changed_at and signed_off_at and changed_at > signed_off_at):
-            MedicalReview.objects.filter(pk=latest.pk).update(reviewed_content=data, content_fingerprint=current)
+            MedicalReview.objects.using(db).filter(pk=latest.pk).update(reviewed_content=data, content_fingerprint=current)
             reviewed = current
-        Article.objects.filter(pk=pk).update(content_fingerprint=current, reviewed_fingerprint=reviewed)
+        Article.objects.using(db).filter(pk=pk).update(content_fingerprint=current, reviewed_fingerprint=reviewed)
 
 
 class Migration(migrations.Migration):

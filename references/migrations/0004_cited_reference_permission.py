@@ -8,12 +8,13 @@ def grant_to_editors(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     ContentType = apps.get_model("contenttypes", "ContentType")
-    content_type, _ = ContentType.objects.get_or_create(app_label="references", model="reference")
-    permission, _ = Permission.objects.get_or_create(
+    db = schema_editor.connection.alias
+    content_type, _ = ContentType.objects.using(db).get_or_create(app_label="references", model="reference")
+    permission, _ = Permission.objects.using(db).get_or_create(
         content_type=content_type, codename="change_cited_reference",
         defaults={"name": "Can change a reference that articles past their draft cite"},
     )
-    for group in Group.objects.filter(name="Editor"):
+    for group in Group.objects.using(db).filter(name="Editor"):
         group.permissions.add(permission)
 
 
