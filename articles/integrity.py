@@ -25,8 +25,6 @@ import hashlib
 import json
 
 from django.db import transaction
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -144,23 +142,27 @@ def restamp_reviews(reviews):
     refresh_review_dates({r.article_id for r in reviews}, due_dates=False)
 
 
-def accept_as_reviewed(article_ids):
+def accept_as_reviewed(article_ids, *, keep_snapshot=True):
     """Record that each article's reviews covered its content as stored now.
 
     For content written in bulk as already reviewed (``load_demo``, ``generate_content``), never
     for an edit: an edit is reviewed by recording a review. ``content_changed_at`` is kept where
-    the loader set it.
+    the loader set it. ``keep_snapshot=False`` stores the fingerprint alone (generated content:
+    no copy of a hundred thousand bodies). A few statements per 500 articles.
     """
     ids = list(article_ids)
     now = timezone.now()
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        for pk, data in stored_contents(chunk).items():
-            current = fingerprint(data)
-            Article.objects.filter(pk=pk).update(
-                content_fingerprint=current, content_changed_at=Coalesce(F("content_changed_at"), Value(now))
-            )
-            MedicalReview.objects.filter(article_id=pk).update(reviewed_content=data, content_fingerprint=current)
+        contents = stored_contents(chunk)
+        articles = [Article(pk=pk, content_fingerprint=fingerprint(data)) for pk, data in contents.items()]
+        Article.objects.bulk_update(articles, ["content_fingerprint"])
+        Article.objects.filter(pk__in=chunk, content_changed_at=None).update(content_changed_at=now)
+        reviews = list(MedicalReview.objects.filter(article_id__in=chunk).only("pk", "article_id"))
+        for review in reviews:
+            review.content_fingerprint = fingerprint(contents[review.article_id])
+            review.reviewed_content = contents[review.article_id] if keep_snapshot else {}
+        MedicalReview.objects.bulk_update(reviews, ["content_fingerprint", "reviewed_content"])
         refresh_review_dates(chunk, due_dates=False)
 
 
