@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from articles import integrity, review_cycle, revisions, workflow
 from articles.models import Article, ArticleEvent, MedicalReview, RelatedLink
+from references.paste import save_citations
 
 from .admin_forms import change_form_data
 
@@ -398,3 +399,10 @@ def test_the_stored_fingerprint_matches_the_content_on_both_databases(live):
     page_article = Article.objects.detail(pk=live.pk)
     assert integrity.fingerprint(integrity.loaded_content(page_article)) == page_article.content_fingerprint
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_a_pasted_reference_list_on_a_live_article_shows_as_changed(live):
+    """"Paste a reference list…" (references.paste.save_citations) adds citations: the page says so."""
+    save_citations(live, "National Cancer Institute: “Breast Cancer Treatment (PDQ).” https://www.cancer.gov/pdq")
+    assert live.citations.count() == 3
+    assert_honest(live, changed=True)
