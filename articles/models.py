@@ -308,7 +308,7 @@ class Article(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="When the title, body or citations last changed substantively.",
+        help_text="When the title, summary, body or cited references last changed (kept by articles.integrity).",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     # What "changed since review" compares (articles/integrity.py): the fingerprint of the content

@@ -66,6 +66,16 @@ class Migration(migrations.Migration):
             name='reviewed_content',
             field=models.JSONField(blank=True, default=dict, editable=False, help_text='The title, summary, body and cited references as they were when this review was recorded.'),
         ),
+        migrations.AlterField(
+            model_name='article',
+            name='content_changed_at',
+            field=models.DateTimeField(blank=True, editable=False, help_text='When the title, summary, body or cited references last changed (kept by articles.integrity).', null=True),
+        ),
+        migrations.AlterField(
+            model_name='historicalarticle',
+            name='content_changed_at',
+            field=models.DateTimeField(blank=True, editable=False, help_text='When the title, summary, body or cited references last changed (kept by articles.integrity).', null=True),
+        ),
         migrations.RunPython(fingerprint_content, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='article',
