@@ -169,6 +169,14 @@ class ReviewCycleAdminMixin:
             was_changed=before["changed_since_review"],
         )
 
+    def paste_references_view(self, request, object_id):
+        response = super().paste_references_view(request, object_id)
+        if request.method == "POST" and response.status_code == 302:  # the pasted citations were saved
+            article = self.get_object(request, object_id)
+            if article is not None:
+                review_cycle.record_content_change(article, by=request.user, changed=["citations (pasted list)"])
+        return response
+
     @admin.display(description="review status")
     def review_status(self, obj):
         dates = review_cycle.review_dates(obj, integrity.stored_contents([obj.pk]).get(obj.pk))

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from articles import integrity, review_cycle, revisions, workflow
 from articles.models import Article, ArticleEvent, MedicalReview, RelatedLink
-from references.paste import save_citations
+from references.admin_paste import text_digest
 
 from .admin_forms import change_form_data
 
@@ -401,8 +401,13 @@ def test_the_stored_fingerprint_matches_the_content_on_both_databases(live):
     assert connection.vendor in {"sqlite", "postgresql"}
 
 
-def test_a_pasted_reference_list_on_a_live_article_shows_as_changed(live):
-    """"Paste a reference list…" (references.paste.save_citations) adds citations: the page says so."""
-    save_citations(live, "National Cancer Institute: “Breast Cancer Treatment (PDQ).” https://www.cancer.gov/pdq")
+def test_a_pasted_reference_list_on_a_live_article_shows_as_changed(client, editor, live):
+    """"Paste a reference list…" adds citations: the page says so, and the audit trail names the editor."""
+    text = "National Cancer Institute: “Breast Cancer Treatment (PDQ).” https://www.cancer.gov/pdq"
+    client.force_login(editor)
+    url = reverse("admin:articles_article_paste_references", args=[live.pk])
+    response = client.post(url, {"text": text, "confirm": "1", "previewed": text_digest(text)})
+    assert response.status_code == 302
     assert live.citations.count() == 3
     assert_honest(live, changed=True)
+    assert live.events.get(kind=ArticleEvent.Kind.EDIT).actor == editor
