@@ -1,12 +1,15 @@
 """The editors' product: articles with their reviews, citations, series and related links."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
+from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, F, Func, Q
 
 from references.admin import CitationFormSet, CitationInline, CitingAdminMixin
 
 from . import search as site_search
+from . import workflow
 from .admin_filters import SelectRelatedFilter, TagFilter
 from .admin_workflow import GuardedInlineMixin, WorkflowArticleAdminMixin
 from .exports import export_articles_csv
@@ -219,14 +222,63 @@ class MedicalReviewAdmin(ArticleIndexSearchMixin, ReviewLogMixin, admin.ModelAdm
     date_hierarchy = "reviewed_on"
 
 
+class RelatedLinkForm(forms.ModelForm):
+    """A related link may be put only on an article its editor may change (``workflow.can_edit``)."""
+
+    user = None  # set by RelatedLinkAdmin.get_form
+
+    class Meta:
+        model = RelatedLink
+        fields = ["article", "target", "position"]
+
+    def clean_article(self):
+        article = self.cleaned_data["article"]
+        if article is not None and not workflow.can_edit(self.user, article):
+            raise forms.ValidationError("You may change the related links only of articles you may edit "
+                                        "(writers: their own drafts).")
+        return article
+
+
 @admin.register(RelatedLink)
 class RelatedLinkAdmin(ArticleIndexSearchMixin, admin.ModelAdmin):
+    """The same rule as the article form's inline (``workflow.can_edit``), and an audit entry for each change."""
+
+    form = RelatedLinkForm
     list_display = ["article", "target", "position"]
     list_select_related = ["article", "target"]
     search_fields = ["article__title", "target__title"]
     search_article_relations = ["article", "target"]
     search_help_text = "Words of either article."
     autocomplete_fields = ["article", "target"]
+
+    def _editable(self, request, obj):
+        return obj is None or workflow.can_edit(request.user, obj.article)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._editable(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        workflow.record_related_link_change(obj, request.user, "changed" if change else "added")
+
+    def delete_model(self, request, obj):
+        workflow.record_related_link_change(obj, request.user, "removed")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        links = list(queryset.select_related("article", "target"))
+        if not all(self._editable(request, link) for link in links):
+            raise PermissionDenied("Some of the selected links belong to articles you may not edit.")
+        for link in links:
+            workflow.record_related_link_change(link, request.user, "removed")
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(PendingLink)

@@ -20,7 +20,7 @@ from taggit.models import Tag
 
 from cms.changelist import DateSafeChangeList
 
-from . import revisions, workflow
+from . import integrity, revisions, workflow
 from .exports import Echo, neutralise
 from .forms import TRANSITION_FORMS, ArticleAdminForm
 from .models import Article, ArticleEvent, EditConflict, Redirect
@@ -305,19 +305,31 @@ class WorkflowArticleAdminMixin:
         record = self._revision(article, history_id)
         if not workflow.can_edit(request.user, article):
             raise PermissionDenied
+        live = article.status == Article.Status.PUBLISHED
         if request.method == "POST":
-            warnings = revisions.restore_revision(article, record, request.user)
+            try:
+                warnings = revisions.restore_revision(
+                    article, record, request.user, live_confirmed=request.POST.get("confirm_live") == "yes"
+                )
+            except workflow.TransitionNotAllowed as error:
+                for message in error.messages:
+                    self.message_user(request, f"Not restored: {message}", messages.ERROR)
+                return HttpResponseRedirect(request.path)
             self.message_user(
                 request, f"Restored the revision of {timezone.localtime(record.history_date):%d %B %Y %H:%M} as a new revision.",
                 messages.SUCCESS,
             )
+            if live and integrity.changed_since_review_now(article.pk):
+                self.message_user(request, "The restored text is live and the page says it changed after its last "
+                                           "medical review; it is in the reviewers' “Changed since review” list.",
+                                  messages.WARNING)
             for warning in warnings:
                 self.message_user(request, warning, messages.WARNING)
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
         current = revisions.revisions(article).first()
         return self._page(
             request, article, "admin/articles/article/restore.html", "Restore a revision",
-            record=record, parts=revisions.compare(record, current) if current else [],
+            record=record, parts=revisions.compare(record, current) if current else [], live=live,
         )
 
 

@@ -20,6 +20,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from . import (
             caching,
+            integrity,  # noqa: F401  (connects the receivers that keep content fingerprints)
             revisions,  # noqa: F401  (connects the revision snapshot signal)
         )
 

@@ -9,6 +9,7 @@ from taggit.models import Tag
 
 from cms.site import absolute_url
 
+from . import review_cycle
 from .models import Article, Series
 
 FEED_ITEMS = 30
@@ -55,7 +56,7 @@ class LatestArticlesFeed(Feed):
         return item.publish_at
 
     def item_updateddate(self, item):
-        return item.content_changed_at or item.updated_at
+        return review_cycle.last_modified(item)
 
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery
-from django.db.models.expressions import Col, Expression
+from django.db.models.expressions import Col, Expression, Value
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -180,7 +181,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """What a list of articles shows: series label and the latest review, without a query per row."""
         return self.select_related("series_entry__series").prefetch_related(
-            Prefetch("reviews", queryset=MedicalReview.objects.select_related("reviewer"))
+            Prefetch("reviews", queryset=MedicalReview.objects.select_related("reviewer").defer("reviewed_content"))
         )
 
     def detail(self, **lookup):
@@ -308,9 +309,18 @@ class Article(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="When the title, body or citations last changed substantively.",
+        help_text="When the title, summary, body or cited references last changed (kept by articles.integrity).",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # What "changed since review" compares (articles/integrity.py): the fingerprint of the content
+    # as stored now, kept by integrity.refresh() from the rows themselves, and the one the latest
+    # review (or an editor's typo-fix decision) accepted. Derived: never written by save().
+    content_fingerprint = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="SHA-256 of the title, summary, body and cited references now."
+    )
+    reviewed_fingerprint = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="SHA-256 of the content the latest medical review covered."
+    )
     # Copied from the reviews by refresh_review_dates() whenever a review is saved or deleted, so
     # the review schedule reads dates from the article instead of grouping every review. Never
     # written by Article.save() (see DERIVED_FIELDS), never part of a revision.
@@ -343,7 +353,10 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
-    DERIVED_FIELDS = ("last_reviewed_on", "last_signed_off_at", "last_reviewer", "next_review_on")
+    DERIVED_FIELDS = (
+        "last_reviewed_on", "last_signed_off_at", "last_reviewer", "next_review_on", "content_fingerprint",
+        "reviewed_fingerprint",
+    )
     history = HistoricalRecords(bases=[RevisionSnapshot], excluded_fields=["updated_at", *DERIVED_FIELDS])
 
     class Meta:
@@ -370,13 +383,15 @@ class Article(models.Model):
             models.Index(
                 fields=["status", "-publish_at", "-id"],
                 include=["last_reviewed_on", "review_interval_months", "content_changed_at", "last_signed_off_at",
-                         "last_reviewer", "referenced_on", "updated_at", "title", "slug", "next_review_on"],
+                         "last_reviewer", "referenced_on", "updated_at", "title", "slug", "next_review_on",
+                         "content_fingerprint", "reviewed_fingerprint"],
                 name="article_review_cycle_idx",
             ),
             # The schedule's groups (overdue, due within 30 or 90 days) read their page of rows in due
             # order straight from this index, and "references older than N years" from the next.
             models.Index(
-                fields=["status", "next_review_on"], include=["content_changed_at", "last_signed_off_at"],
+                fields=["status", "next_review_on"],
+                include=["content_changed_at", "last_signed_off_at", "content_fingerprint", "reviewed_fingerprint"],
                 name="article_next_review_idx",
             ),
             models.Index(fields=["status", "referenced_on"], name="article_referenced_idx"),
@@ -472,6 +487,13 @@ class Article(models.Model):
         return citation_problems(self.body, len(self.citations.all()) if self.pk else 0)
 
     @property
+    def last_modified(self):
+        """When the page last changed, its review included (see review_cycle.last_modified)."""
+        from .review_cycle import last_modified
+
+        return last_modified(self)
+
+    @property
     def review_dates(self):
         """Last reviewed, next review due and last updated, for readers (see review_cycle.review_dates)."""
         from .review_cycle import review_dates
@@ -495,6 +517,14 @@ class MedicalReview(models.Model):
     notes = models.TextField(blank=True)
     conflict_of_interest = models.CharField(max_length=300, default="None declared")
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the reviewer saw, kept when the review is recorded (articles/integrity.py).
+    reviewed_content = models.JSONField(
+        default=dict, blank=True, editable=False,
+        help_text="The title, summary, body and cited references as they were when this review was recorded.",
+    )
+    content_fingerprint = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="SHA-256 of the reviewed content; empty when not known."
+    )
 
     class Meta:
         ordering = ["-reviewed_on", "-created_at", "-id"]
@@ -532,10 +562,12 @@ def refresh_review_dates(article_ids=None, *, due_dates=True):
     reviews = MedicalReview.objects.filter(article=OuterRef("pk"))
     articles = Article.objects.all() if article_ids is None else Article.objects.filter(pk__in=article_ids)
     latest = reviews.order_by("-reviewed_on", "-created_at", "-id")
+    last_recorded = reviews.order_by("-created_at", "-id")
     articles.update(
         last_reviewed_on=Subquery(latest.values("reviewed_on")[:1]),
         last_reviewer=Subquery(latest.values("reviewer_id")[:1]),
-        last_signed_off_at=Subquery(reviews.order_by("-created_at").values("created_at")[:1]),
+        last_signed_off_at=Subquery(last_recorded.values("created_at")[:1]),
+        reviewed_fingerprint=Coalesce(Subquery(last_recorded.values("content_fingerprint")[:1]), Value("")),
     )
     if due_dates:
         from .review_cycle import refresh_due_dates

@@ -249,7 +249,9 @@ class PageReads:
         self.series = Columns(Series, "w")
         self.tag = Columns(Tag, "t")
         self.event = Columns(ArticleEvent, "e")
-        self.review = Columns(MedicalReview, "r")
+        # Not the copy of what each review covered (a body apiece): the page never shows it.
+        self.review = Columns(MedicalReview, "r", fields=[f.name for f in MedicalReview._meta.concrete_fields
+                                                          if f.name != "reviewed_content"])
         self.reviewer = Columns(Reviewer, "p")
         self.citation = Columns(Citation, "c")
         self.reference = Columns(Reference, "f")

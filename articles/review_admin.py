@@ -11,7 +11,7 @@ from django.contrib.admin.options import ActionLocation
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from . import literacy, review_cycle
+from . import integrity, literacy, review_cycle
 from .models import Article, ArticleEvent, MedicalReview, ReviewReminder
 
 
@@ -68,7 +68,7 @@ def _typo_fix_field():
         required=False,
         label="This change is a typo fix",
         help_text=(
-            "Editors only. Tick when the change to the title, body or citations is not substantive: the article is "
+            "Editors only. Tick when the change to the title, summary, body or citations is not substantive: the article is "
             "not flagged “changed since review”, and the audit trail records that you decided so."
         ),
     )
@@ -102,8 +102,8 @@ class ReviewCycleAdminMixin:
 
     @admin.display(description="changed since review", boolean=True)
     def changed_since_review(self, obj):
-        signed_off = getattr(obj, "last_signed_off_at", None)
-        return bool(obj.content_changed_at and signed_off and obj.content_changed_at > signed_off)
+        # The stored side (review_cycle.CHANGED_SINCE_REVIEW): a list cannot hash every body.
+        return bool(obj.last_signed_off_at) and obj.content_fingerprint != obj.reviewed_fingerprint
 
     def _offers_typo_fix(self, request, obj):
         return (
@@ -150,25 +150,36 @@ class ReviewCycleAdminMixin:
             return
         super().save_formset(request, form, formset, change)
         if formset.model is MedicalReview:
+            request._review_cycle_new_reviews = list(formset.new_objects)
             for review in formset.new_objects:
                 review_cycle.log_review(review, by=request.user)
 
     def save_related(self, request, form, formsets, change):
-        changed_at = timezone.now()  # before any review added in this same save is recorded
         super().save_related(request, form, formsets, change)
+        # A review added in this same save covers the content as saved, citations included
+        # (they are saved after the reviews).
+        integrity.restamp_reviews(getattr(request, "_review_cycle_new_reviews", []))
         before = getattr(request, "_review_cycle_before", None)
         if before is None:
             return
         after = _content_snapshot(form.instance.pk)
-        changed = [name for name in ("title", "body", "citations") if before[name] != after[name]]
+        changed = [name for name in ("title", "summary", "body", "citations") if before[name] != after[name]]
         review_cycle.record_content_change(
             form.instance, by=request.user, changed=changed, typo_fix=form.cleaned_data.get("typo_fix", False),
-            at=changed_at,
+            was_changed=before["changed_since_review"],
         )
+
+    def paste_references_view(self, request, object_id):
+        response = super().paste_references_view(request, object_id)
+        if request.method == "POST" and response.status_code == 302:  # the pasted citations were saved
+            article = self.get_object(request, object_id)
+            if article is not None:
+                review_cycle.record_content_change(article, by=request.user, changed=["citations (pasted list)"])
+        return response
 
     @admin.display(description="review status")
     def review_status(self, obj):
-        dates = review_cycle.review_dates(obj)
+        dates = review_cycle.review_dates(obj, integrity.stored_contents([obj.pk]).get(obj.pk))
         if dates.last_reviewed_on is None:
             return "Never medically reviewed: due now."
         today = timezone.localdate()
@@ -207,12 +218,14 @@ class ReviewCycleAdminMixin:
 
 
 def _content_snapshot(article_id):
-    """Title, whitespace-normalised body and citation list as stored now."""
-    from references.models import Citation
-
-    row = Article.objects.filter(pk=article_id).values("title", "body").first() or {"title": None, "body": None}
-    citations = list(Citation.objects.filter(article_id=article_id).order_by("position").values_list("position", "reference_id"))
-    return {"title": row["title"], "body": " ".join((row["body"] or "").split()), "citations": citations}
+    """What readers see of the article as stored now (``integrity.content``), and whether it
+    already differed from its review."""
+    row = Article.objects.filter(pk=article_id).values("reviewed_fingerprint", "last_signed_off_at").first() or {}
+    data = integrity.stored_contents([article_id]).get(article_id) or {"title": None, "summary": None, "body": None, "references": []}
+    return {
+        "title": data["title"], "summary": data["summary"], "body": data["body"], "citations": data["references"],
+        "changed_since_review": bool(row.get("last_signed_off_at")) and integrity.fingerprint(data) != row.get("reviewed_fingerprint"),
+    }
 
 
 class ReviewLogMixin:

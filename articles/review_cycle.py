@@ -7,9 +7,11 @@ Policy in one place:
   months (the 31st plus one month is the last day of the next month). Never reviewed: due at once.
 - Every review counts (full, "no change needed" or partial): the byline, "Page last reviewed"
   and the due date all use the latest one, so they always agree.
-- "Changed since review": the title, body or citations changed (``content_changed_at``) after the
-  most recent review was recorded (a review entered after an edit signs that edit off). Only :func:`record_content_change` moves ``content_changed_at``;
-  nothing but a new review moves "last reviewed".
+- "Changed since review": the title, summary, body or cited references differ from what the most
+  recent review recorded (or an editor accepted as a typo fix): computed by comparing fingerprints
+  (``articles.integrity``, docs/review-integrity.md), so no write path has a flag to forget.
+  ``content_changed_at`` says when the content last changed; nothing but a new review moves
+  "last reviewed".
 
 The due date is worked out in Python (:func:`add_months`) and stored on the article
 (``next_review_on``) whenever one of its inputs changes (:func:`refresh_due_dates`), so "due on
@@ -30,6 +32,8 @@ from django.db import models, transaction
 from django.db.models import Count, Exists, ExpressionWrapper, F, Max, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils import timezone
+
+from . import integrity, workflow
 
 EDITOR_GROUP = "Editor"
 
@@ -174,7 +178,9 @@ def due_by(day):
 
 
 NEVER_REVIEWED = Q(last_reviewed_on=None)
-CHANGED_SINCE_REVIEW = Q(content_changed_at__gt=F("last_signed_off_at"))
+# The stored side of integrity.is_changed_since_review(): reviewed, and the content's fingerprint is
+# not the one the review accepted.
+CHANGED_SINCE_REVIEW = Q(last_signed_off_at__isnull=False) & ~Q(content_fingerprint=F("reviewed_fingerprint"))
 
 
 def due_between(after, until):
@@ -222,7 +228,7 @@ GROUPS = [
     Group("overdue", "Overdue", "The next review date has passed.", dated=True),
     Group("due-30", "Due within 30 days", "Due today or in the next 30 days.", dated=True),
     Group("due-90", "Due in 31–90 days", "Due after the next 30 days and within 90.", dated=True),
-    Group("changed", "Changed since review", "Title, body or citations changed after the latest sign-off."),
+    Group("changed", "Changed since review", "Title, summary, body or cited references differ from what the latest review covered."),
     Group("never", "Never reviewed", "Published without a medical review: due at once."),
     Group("all", "All published", "Every article in the review cycle."),
 ]
@@ -244,8 +250,8 @@ class DueCounts:
         # (25 ms for 88,000 published articles, against 50-65 ms hashing the wide covering index).
         rows = (
             queryset.values_list("next_review_on")
-            # (Django allows no filter on COUNT(*); content_changed_at is set wherever the filter holds.)
-            .annotate(n=Count("*"), changed=Count("content_changed_at", filter=CHANGED_SINCE_REVIEW))
+            # (Django allows no filter on COUNT(*); content_fingerprint is never NULL.)
+            .annotate(n=Count("*"), changed=Count("content_fingerprint", filter=CHANGED_SINCE_REVIEW))
             .order_by()
         )
         self.total = self.never = self.changed = 0
@@ -513,21 +519,37 @@ class ReviewDates:
         return self.last_updated_on or self.last_reviewed_on
 
 
-def review_dates(article):
-    """The review dates of one article, using ``article.reviews.all()`` (prefetched on the page)."""
+def last_modified(article):
+    """When readers and machines are told the page last changed: the later of its content's last
+    change (``content_changed_at``) and its latest medical review; the review's date when that is
+    the later day. One rule for the page's meta tag, its JSON-LD ``dateModified``, the feed's
+    ``updated`` and the sitemap's ``lastmod`` (``ArticleSitemap.get_urls``, on plain values)."""
+    changed_at = article.content_changed_at or article.updated_at
+    reviewed_on = article.last_reviewed_on
+    if changed_at is None or (reviewed_on is not None and reviewed_on > timezone.localdate(changed_at)):
+        return reviewed_on
+    return changed_at
+
+
+def review_dates(article, content=None):
+    """The review dates of one article, using ``article.reviews.all()`` (prefetched on the page).
+
+    "Changed since review" is computed from the content in hand (``integrity``): the page's own
+    title, body and citations, or ``content`` (``integrity.stored_contents``) where the citations
+    are not loaded.
+    """
     reviews = list(article.reviews.all())
     interval = interval_for(article)
     if not reviews:
         return ReviewDates(None, None, interval, False, None)
     latest = max(reviews, key=lambda r: (r.reviewed_on, r.created_at, r.pk))
-    signed_off_at = max(r.created_at for r in reviews)
-    changed = bool(article.content_changed_at and article.content_changed_at > signed_off_at)
+    changed = integrity.is_changed_since_review(article, content)
     return ReviewDates(
         last_reviewed_on=latest.reviewed_on,
         next_review_due=add_months(latest.reviewed_on, interval),
         interval_months=interval,
         changed_since_review=changed,
-        last_updated_on=timezone.localdate(article.content_changed_at) if changed else None,
+        last_updated_on=timezone.localdate(article.content_changed_at or article.updated_at) if changed else None,
     )
 
 
@@ -590,7 +612,8 @@ def confirmable(user, today=None):
     """Articles the user, as a reviewer, may confirm "reviewed, no change needed" in one action.
 
     Their own articles (they signed off the latest review) that are overdue, due within 30
-    days or changed since review. A never-reviewed article needs a full review instead.
+    days or changed since review, never one they wrote (``workflow.check_may_review``). A
+    never-reviewed article needs a full review instead.
     """
     from .models import Article
 
@@ -598,7 +621,7 @@ def confirmable(user, today=None):
     if reviewer is None:
         return Article.objects.none()
     today = today or timezone.localdate()
-    mine = last_reviewed_by(Article.objects.in_review_cycle().with_review_dates(), reviewer)
+    mine = last_reviewed_by(Article.objects.in_review_cycle().with_review_dates(), reviewer).exclude(author=user)
     return mine.filter(due_by(today + datetime.timedelta(days=30)) | CHANGED_SINCE_REVIEW)
 
 
@@ -612,6 +635,8 @@ def confirm_no_change(article_id, *, user, notes=""):
     with transaction.atomic():
         # Lock the row so a double click cannot record two reviews.
         locked = Article.objects.select_for_update().filter(pk=article_id).first()
+        if locked is not None:
+            workflow.check_may_review(user, locked)
         if locked is None or not confirmable(user).filter(pk=article_id).exists():
             raise ValidationError("This article is not due for your review.")
         return record_review(
@@ -619,15 +644,13 @@ def confirm_no_change(article_id, *, user, notes=""):
         )
 
 
-SUBSTANTIVE_FIELDS = ("title", "body")
+def record_content_change(article, *, by, changed, typo_fix=False, was_changed=None):
+    """Write the audit entry for an edit of ``changed`` (field names, "citations"), already saved.
 
-
-def record_content_change(article, *, by, changed, typo_fix=False, at=None):
-    """Note that ``changed`` (field names, "citations") of ``article`` were edited.
-
-    A substantive change moves ``content_changed_at``, which flags a reviewed article as
-    "changed since review"; the review date is never touched. An editor may instead mark the
-    change a typo fix: nothing moves, and the audit trail says who decided so.
+    "Changed since review" follows from the content itself (``articles.integrity``); nothing to
+    set here. An editor may call the edit a typo fix: the content as saved is then accepted as
+    covered by the latest review, and the audit trail says who decided so. ``was_changed``: the
+    article already differed from its review before this edit (that earlier change still shows).
     """
     from .models import Article, ArticleEvent
 
@@ -636,16 +659,19 @@ def record_content_change(article, *, by, changed, typo_fix=False, at=None):
         return None
     if typo_fix and not is_editor(by):
         raise PermissionDenied("Only editors can mark a change as a typo fix.")
-    at = at or timezone.now()
     listed = ", ".join(changed)
     with transaction.atomic():
         if typo_fix:
+            if not was_changed:
+                integrity.refresh([article.pk])
+                Article.objects.filter(pk=article.pk, last_signed_off_at__isnull=False).update(
+                    reviewed_fingerprint=F("content_fingerprint"))
+                article.refresh_from_db(fields=["content_fingerprint", "reviewed_fingerprint", "content_changed_at"])
             return ArticleEvent.objects.create(
                 article=article, actor=by, kind=ArticleEvent.Kind.TYPO_FIX,
                 comment=f"Changed {listed}; marked as a typo fix, not a substantive change.",
             )
-        Article.objects.filter(pk=article.pk).update(content_changed_at=at)
-        article.content_changed_at = at
+        article.refresh_from_db(fields=["content_fingerprint", "reviewed_fingerprint", "content_changed_at"])
         if article.status == Article.Status.PUBLISHED:
             return ArticleEvent.objects.create(
                 article=article, actor=by, kind=ArticleEvent.Kind.EDIT, comment=f"Changed {listed}."
@@ -656,23 +682,15 @@ def record_content_change(article, *, by, changed, typo_fix=False, at=None):
 def waive_change(article, *, by):
     """After the fact, an editor calls the change since review a typo fix: the flag clears.
 
-    ``content_changed_at`` goes back to the moment of the latest review record (the last
-    substantive change is no later than that), and a TYPO_FIX event keeps the decision and the
-    date of the change it waived. Returns False when the article was not flagged.
+    The content as it is now is accepted as covered by the latest review
+    (``integrity.waive``), and a TYPO_FIX event keeps the decision and the date of the change it
+    waived. Returns False when the article was not flagged.
     """
-    from .models import Article, ArticleEvent, MedicalReview
-
     if not is_editor(by):
         raise PermissionDenied("Only editors can mark a change as a typo fix.")
-    with transaction.atomic():
-        changed_at = Article.objects.select_for_update().filter(pk=article.pk).values_list("content_changed_at", flat=True).first()
-        signed_off_at = MedicalReview.objects.filter(article=article).aggregate(at=Max("created_at"))["at"]
-        if not changed_at or not signed_off_at or changed_at <= signed_off_at:
-            return False
-        Article.objects.filter(pk=article.pk).update(content_changed_at=signed_off_at)
-        ArticleEvent.objects.create(
-            article=article, actor=by, kind=ArticleEvent.Kind.TYPO_FIX,
-            comment=f"The change of {timezone.localtime(changed_at):%d %B %Y %H:%M} was marked a typo fix "
-                    "after the fact, not a substantive change.",
-        )
-    return True
+    changed_at = article.content_changed_at or article.updated_at
+    return integrity.waive(
+        article, by=by,
+        comment=f"The change of {timezone.localtime(changed_at):%d %B %Y %H:%M} was marked a typo fix "
+                "after the fact, not a substantive change.",
+    )

@@ -10,7 +10,6 @@ import difflib
 import html
 import re
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils.html import format_html
@@ -18,6 +17,7 @@ from simple_history.signals import pre_create_historical_record
 
 from references.models import Citation, Reference
 
+from . import integrity, workflow
 from .models import Article, ArticleEvent, RelatedLink, Series, SeriesEntry
 
 FIELDS = [
@@ -169,16 +169,17 @@ def _name(user):
 
 # --- restoring -----------------------------------------------------------------------------------
 
-def restore_revision(article, record, by):
+def restore_revision(article, record, by, *, live_confirmed=False):
     """Make ``record``'s content current again, as a new revision; returns warnings about parts left out.
 
     Title, summary, body, funding, tags, citations, related links and series
     entry come back; the address and the workflow state stay as they are now.
+    A restore is an edit like any other (``workflow.check_content_change``): onto a published
+    article only by an editor who confirmed it (``live_confirmed``), refused whole when the
+    restored text would cite a missing reference, and announced in the audit trail; the page
+    then says it changed after its last medical review (computed, ``integrity``).
     """
-    from .workflow import can_edit
-
-    if not can_edit(by, article):
-        raise PermissionDenied("You may not edit this article.")
+    workflow.check_content_change(by, article, live_confirmed=live_confirmed)
     warnings = []
     data = record.related or {}
     with transaction.atomic():
@@ -212,10 +213,17 @@ def restore_revision(article, record, by):
         if "series" in data:
             warnings += _restore_series_entry(current, data["series"])
         refresh_snapshot(current)
-        ArticleEvent.objects.create(
-            article=current, actor=by, kind=ArticleEvent.Kind.NOTE,
-            comment=f"Restored the revision of {record.history_date:%d %B %Y %H:%M} by {_name(record.history_user)}.",
-        )
+        integrity.refresh([current.pk])  # the citations were bulk-created: no signal
+        workflow.check_live_content(current)  # raises, undoing the restore
+        restored = f"Restored the revision of {record.history_date:%d %B %Y %H:%M} by {_name(record.history_user)}"
+        if current.status == Article.Status.PUBLISHED and integrity.changed_since_review_now(current.pk):
+            ArticleEvent.objects.create(
+                article=current, actor=by, kind=ArticleEvent.Kind.EDIT,
+                comment=f"{restored} onto the live article, confirmed by the editor. It differs from what its last "
+                        "medical review covered: the page says so until a reviewer reviews it again.",
+            )
+        else:
+            ArticleEvent.objects.create(article=current, actor=by, kind=ArticleEvent.Kind.NOTE, comment=f"{restored}.")
     article.refresh_from_db()
     return warnings
 

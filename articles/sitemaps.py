@@ -17,7 +17,8 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sites.requests import RequestSite
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -98,7 +99,10 @@ class ArticleSitemap(SiteSitemap):
     def items(self):
         # Plain values; the latest review date is stored on the article (no join), and on
         # PostgreSQL the covering index serves the page without reading the table.
-        return Article.objects.published().order_by("-publish_at", "-id").values_list("slug", "updated_at", "last_reviewed_on")
+        # Its content's last change, not any save (review_cycle.last_modified, as the page says).
+        return Article.objects.published().order_by("-publish_at", "-id").values_list(
+            "slug", Coalesce("content_changed_at", "updated_at"), "last_reviewed_on"
+        )
 
     def location(self, item):
         return address("articles:detail", item[0])

@@ -211,6 +211,8 @@ def confirm_no_change(request, pk):
         review = review_cycle.confirm_no_change(pk, user=request.user, notes=request.POST.get("notes", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    except PermissionDenied as error:
+        messages.error(request, str(error))
     else:
         messages.success(request, f"Recorded: “{review.article}” reviewed, no change needed, on {review.reviewed_on:%d %B %Y}.")
     return redirect("staff:my_reviews")

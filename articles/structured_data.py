@@ -11,6 +11,7 @@ from django.conf import settings
 
 from cms.site import absolute_url
 
+from . import review_cycle
 from .addresses import address
 
 
@@ -83,7 +84,7 @@ def _citation(citation):
 def medical_web_page(article, request=None):
     """schema.org ``MedicalWebPage`` for an article loaded with ``detail()`` (no further queries)."""
     url = absolute_url(article.get_absolute_url(), request)
-    modified = article.content_changed_at or article.updated_at
+    modified = review_cycle.last_modified(article)
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",

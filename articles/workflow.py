@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from . import integrity
 from .models import Article, ArticleEvent, MedicalReview
 
 Status = Article.Status
@@ -69,6 +70,55 @@ def can_edit(user, article):
     return article.author_id == user.pk and article.status == Status.DRAFT
 
 
+def check_content_change(user, article, *, live_confirmed=False):
+    """The one rule for changing an article's content, whatever the path: the admin form, a
+    restored revision, the related-link admin, an import run by a person, a future API.
+
+    Raises ``PermissionDenied`` unless ``user`` may edit the article (``can_edit``: writers only
+    their own drafts, so never what is live). A published article's text changes live, ahead of
+    its medical review (the page then says "updated after its last medical review"), so a path
+    that replaces it wholesale (a restore) asks the editor to confirm: without ``live_confirmed``,
+    ``TransitionNotAllowed``.
+    """
+    if not can_edit(user, article):
+        raise PermissionDenied("You may not change this article: writers change only their own drafts.")
+    if article.status == Status.PUBLISHED and not live_confirmed:
+        raise TransitionNotAllowed(
+            "This article is published: the change goes live at once, and the page will say it was updated "
+            "after its last medical review until a reviewer signs it off. Confirm to go ahead."
+        )
+
+
+def check_live_content(article):
+    """Raise ``TransitionNotAllowed`` when a published article's saved content has a publishing
+    blocker (a citation marker that cites nothing): what readers would see must pass the checks
+    that publishing does. Call inside the transaction that made the change, so it is undone."""
+    if article.status != Status.PUBLISHED:
+        return
+    problems = article.citation_problems().blockers
+    if problems:
+        raise TransitionNotAllowed([f"{p} A published article cannot cite a missing reference." for p in problems])
+
+
+def record_related_link_change(link, by, verb):
+    """The audit entry for a related link added, changed or removed outside the article's own
+    form (whose saves are revisions): ``verb`` is "added", "changed" or "removed"."""
+    return ArticleEvent.objects.create(
+        article_id=link.article_id, actor=by, kind=ArticleEvent.Kind.NOTE,
+        comment=f"Related link to “{link.target}” {verb} (position {link.position}) in the related links list.",
+    )
+
+
+def check_may_review(user, article):
+    """Raise ``PermissionDenied`` unless ``user`` may record a medical review of ``article``: an
+    active reviewer profile, and not the article's author. Sign-off and "reviewed, no change
+    needed" both ask here."""
+    if reviewer_profile(user) is None:
+        raise PermissionDenied("Only a medical reviewer (a user linked to an active reviewer profile) can review.")
+    if article.author_id is not None and article.author_id == user.pk:
+        raise PermissionDenied("You cannot review an article you wrote.")
+
+
 def check_permission(user, name, article):
     """Raise ``PermissionDenied`` unless ``user`` may perform transition ``name`` on ``article``."""
     transition = TRANSITIONS[name]
@@ -77,11 +127,7 @@ def check_permission(user, name, article):
     if name == "submit" and not can_edit(user, article):
         raise PermissionDenied("You may submit only your own drafts.")
     if name == "sign_off":
-        reviewer = reviewer_profile(user)
-        if reviewer is None:
-            raise PermissionDenied("Only a medical reviewer (a user linked to an active reviewer profile) can sign off.")
-        if article.author_id == user.pk:
-            raise PermissionDenied("You cannot sign off an article you wrote.")
+        check_may_review(user, article)
 
 
 def allowed(user, name, article):
@@ -114,6 +160,9 @@ def publish_blockers(article):
     blockers = []
     if not article.reviews.exists():
         blockers.append("It has no medical review: a medical reviewer must sign it off first.")
+    elif integrity.changed_since_review_now(article.pk):
+        blockers.append("It changed after its medical review: a reviewer must review it again "
+                        "(or an editor marks the change a typo fix).")
     for problem in article.citation_problems().blockers:
         blockers.append(f"Citation problem: {problem}")
     return blockers

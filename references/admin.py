@@ -85,6 +85,18 @@ class ReferenceAdmin(admin.ModelAdmin):
             .order_by(*Reference._meta.ordering)  # autocomplete's pagination needs an order
         )
 
+    def has_change_permission(self, request, obj=None):
+        """Writers change only references that nothing past a draft cites: a shared reference
+        cited by reviewed or live articles is changed by an editor, and each of those articles
+        then shows "changed since review" (articles.integrity) with an entry in its audit trail."""
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or request.user.has_perm("references.change_cited_reference") or not obj.cited_beyond_drafts()
+
+    def save_model(self, request, obj, form, change):
+        obj._changed_by = request.user  # named in the citing articles' audit trail
+        super().save_model(request, obj, form, change)
+
     @admin.display(description="source", ordering="source_name")
     def source_label(self, reference):
         return reference.source_name or "—"

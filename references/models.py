@@ -46,6 +46,10 @@ class Source(models.Model):
         return (self.name,)
 
 
+# An article's draft status, as articles.Article.Status.DRAFT stores it (this app never imports articles).
+DRAFT_STATUS = "draft"
+
+
 class ReferenceQuerySet(models.QuerySet):
     def broken(self):
         """References whose last link check failed (4xx/5xx or no answer)."""
@@ -122,6 +126,9 @@ class Reference(models.Model):
             # The reference list's order (the admin adds the key, newest first, to break ties).
             models.Index(F("source_name"), F("title"), F("id").desc(), name="reference_list_order_idx"),
         ]
+        permissions = [
+            ("change_cited_reference", "Can change a reference that articles past their draft cite"),
+        ]
 
     def __str__(self):
         titles = "; ".join(self.titles)
@@ -130,6 +137,12 @@ class Reference(models.Model):
     def save(self, *args, **kwargs):
         self.normalise()
         super().save(*args, **kwargs)
+
+    def cited_beyond_drafts(self):
+        """Whether an article that is no longer a draft (in review, approved, published, archived)
+        cites this reference: changing it then changes reviewed or live text, so it takes the
+        ``change_cited_reference`` permission (editors)."""
+        return self.pk is not None and self.citations.exclude(article__status=DRAFT_STATUS).exists()
 
     @property
     def titles(self):

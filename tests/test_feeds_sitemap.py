@@ -100,7 +100,7 @@ def test_sitemap_lastmod_is_the_later_of_update_and_review(client, make):
     old = timezone.now() - datetime.timedelta(days=400)
     reviewed = make.article(slug="reviewed-later")
     changed = make.article(slug="changed-later")
-    Article.objects.filter(pk__in=[reviewed.pk, changed.pk]).update(updated_at=old)
+    Article.objects.filter(pk__in=[reviewed.pk, changed.pk]).update(updated_at=old, content_changed_at=old)
     make.review(reviewed, reviewed_on=timezone.localdate() - datetime.timedelta(days=10))
     make.review(changed, reviewed_on=(old - datetime.timedelta(days=30)).date())
     _, entries = sitemap_entries(client)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from articles import review_cycle
 from articles.importing.apply import import_page, series_label, series_name, series_title
 from articles.importing.plaintext import PageError, parse_page
 from articles.importing.progress import ProgressBar
@@ -338,21 +339,26 @@ def test_command_output_has_no_progress_bar_when_not_on_a_terminal():
 
 
 def test_reimport_with_changed_text_marks_the_article_changed_since_review(tmp_path):
-    """Editing a reviewed page's body moves content_changed_at past the review's sign-off."""
+    """Editing a reviewed page's body makes it differ from what its review covered: the page says so."""
     run(SAMPLE)
     article = Article.objects.get()
-    assert article.content_changed_at is None
+    assert not Article.objects.detail(pk=article.pk).review_dates.changed_since_review
     edited = tmp_path / "edited.txt"
     edited.write_text(SAMPLE.read_text(encoding="utf-8").replace("Ask your care team", "Ask your nurse"), encoding="utf-8")
     run(edited)
     article.refresh_from_db()
     assert article.content_changed_at > article.reviews.get().created_at
+    assert Article.objects.detail(pk=article.pk).review_dates.changed_since_review
+    assert Article.objects.filter(review_cycle.CHANGED_SINCE_REVIEW, pk=article.pk).exists()
 
 
 def test_unchanged_reimport_does_not_mark_the_article_changed():
     run(SAMPLE)
+    changed_at = Article.objects.get().content_changed_at
     run(SAMPLE)
-    assert Article.objects.get().content_changed_at is None
+    article = Article.objects.get()
+    assert article.content_changed_at == changed_at
+    assert not Article.objects.detail(pk=article.pk).review_dates.changed_since_review
 
 
 def test_admin_lists_unresolved_links(admin_client, django_assert_max_num_queries):

@@ -67,3 +67,29 @@ def test_references_saved_before_the_copy_of_the_source_name_get_it(make):
     importlib.import_module("references.migrations.0003_reference_list_order").copy_source_names(apps, None)
     assert Reference.objects.get(pk=cited.pk).source_name == "Mayo Clinic"
     assert Reference.objects.get(pk=sourceless.pk).source_name is None
+
+
+@pytest.mark.django_db
+def test_fingerprints_start_from_the_old_changed_since_review_dates(make):
+    """0022: an article reviewed after its last change is covered; one changed after its review stays flagged."""
+    import datetime
+    import importlib
+    import types
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from articles.models import Article, MedicalReview
+    from articles.review_cycle import CHANGED_SINCE_REVIEW
+
+    covered = make.article(reviewed_on=timezone.localdate())
+    changed = make.article(reviewed_on=timezone.localdate())
+    later = timezone.now() + datetime.timedelta(minutes=5)
+    Article.objects.update(content_fingerprint="", reviewed_fingerprint="", content_changed_at=None)
+    MedicalReview.objects.update(content_fingerprint="", reviewed_content={})
+    Article.objects.filter(pk=changed.pk).update(content_changed_at=later)  # the old rule's flag
+    editor = types.SimpleNamespace(connection=connection)  # what RunPython hands over: its database
+    importlib.import_module("articles.migrations.0023_review_fingerprint").fingerprint_content(apps, editor)
+    assert list(Article.objects.filter(CHANGED_SINCE_REVIEW).values_list("pk", flat=True)) == [changed.pk]
+    assert Article.objects.detail(pk=changed.pk).review_dates.changed_since_review
+    assert not Article.objects.detail(pk=covered.pk).review_dates.changed_since_review

@@ -172,6 +172,7 @@ def test_a_substantive_edit_flags_the_article_but_keeps_the_review_date(make):
     reviewed = timezone.localdate() - datetime.timedelta(days=40)
     a = make.article(reviewed_on=reviewed)
     assert not _flag(a)
+    make.edit(a)
     review_cycle.record_content_change(a, by=editor, changed=["body"])
     assert _flag(a)
     fresh = Article.objects.detail(pk=a.pk)
@@ -194,7 +195,7 @@ def test_an_editor_can_mark_a_change_as_a_typo_fix(make):
     event = review_cycle.record_content_change(a, by=editor, changed=["title"], typo_fix=True)
     assert event.kind == ArticleEvent.Kind.TYPO_FIX and event.actor == editor
     assert not _flag(a)
-    assert Article.objects.get(pk=a.pk).content_changed_at is None
+    assert not Article.objects.detail(pk=a.pk).review_dates.changed_since_review
 
 
 def test_only_editors_may_call_a_change_a_typo_fix(make):

@@ -83,7 +83,7 @@ def test_restore_brings_back_content_and_related_rows_as_a_new_revision(admin_cl
     count = article.history.count()
     url = reverse("admin:articles_article_restore_revision", args=[article.pk, first.history_id])
     assert admin_client.get(url).status_code == 200
-    response = admin_client.post(url)
+    response = admin_client.post(url, {"confirm_live": "yes"})  # a published article
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.title == "First"
@@ -102,7 +102,7 @@ def test_restore_skips_what_no_longer_exists_and_says_so(admin_client, make, sup
     revisions.refresh_snapshot(article)
     record = revisions.revisions(article).first()
     gone.delete()
-    warnings = revisions.restore_revision(article, record, superuser)
+    warnings = revisions.restore_revision(article, record, superuser, live_confirmed=True)
     assert warnings == ["The related article “Deleted article” was left out: it no longer exists."]
 
 

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles import review_cycle
 from articles.admin import ArticleAdmin
 from articles.models import Article, MedicalReview, RelatedLink
 from articles.pagination import DeferredJoinPaginator, EstimatedCountPaginator
@@ -156,6 +157,9 @@ def test_generate_content_builds_a_realistic_catalogue_once(capsys):
     assert all(a.tags.exists() for a in generated[:10])
     for article in generated.filter(status=Article.Status.PUBLISHED)[:3]:
         assert "<script" not in article.body and "<h2>" in article.body
+    # The generated reviews cover the generated text: nothing is "changed since review".
+    assert not generated.exclude(last_signed_off_at=None).filter(review_cycle.CHANGED_SINCE_REVIEW).exists()
+    assert generated.exclude(last_signed_off_at=None).exists()
     call_command("generate_content", articles=60)
     assert "nothing to do" in capsys.readouterr().out
     assert Article.objects.filter(slug__startswith="gen-").count() == 60

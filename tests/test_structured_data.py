@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from articles.models import Article
+
 pytestmark = pytest.mark.django_db
 
 
@@ -39,7 +41,7 @@ def test_article_has_medical_web_page_json_ld(client, stage_three):
     assert data["description"] == "What happens at stage 3."
     assert data["url"] == "http://testserver/articles/stage-3/"
     assert data["datePublished"] == stage_three.publish_at.isoformat()
-    assert data["dateModified"] == stage_three.updated_at.isoformat()
+    assert data["dateModified"] == Article.objects.get(pk=stage_three.pk).content_changed_at.isoformat()
     assert data["lastReviewed"] == "2021-03-26"
     assert data["reviewedBy"]["@type"] == "Person"
     assert data["reviewedBy"]["name"] == "Dr. K"

@@ -16,7 +16,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import workflow
+from articles import integrity, workflow
 from articles.html import sanitize_html
 from articles.models import (
     Article,
@@ -65,9 +65,9 @@ def import_page(page, *, publish=False, author=None, origin=""):
         raise PageError('--publish needs a "Medically Reviewed by <name> on <date>" line; this page has none.', page.title_line)
     with transaction.atomic():
         article, outcome = _save_article(page, author=author, origin=origin)
-        if page.has_review:
-            _record_review(article, page, outcome)
         _replace_citations(article, page, outcome)
+        if page.has_review:  # after the citations: the review covers the page as imported (integrity)
+            _record_review(article, page, outcome)
         _place_in_series(article, page, outcome)
         _add_related_links(article, page, outcome)
         _resolve_links_to(article, outcome)
@@ -105,7 +105,7 @@ def _save_article(page, *, author, origin):
     article = Article.objects.filter(slug=slug).first() or find_by_title(page.title)
     outcome = Outcome(article=article or Article(slug=slug), created=article is None)
     article = outcome.article
-    old_status, old_title, old_body = article.status, article.title, article.body
+    old_status = article.status
 
     new_values = {
         "title": page.title,
@@ -125,9 +125,6 @@ def _save_article(page, *, author, origin):
         article.full_clean()
     except ValidationError as error:
         raise PageError(f"The article would not be valid ({validation_summary(error)}).", page.title_line) from None
-    if not outcome.created and (article.title != old_title or article.body != old_body):
-        # A substantive change after the article's last sign-off: the review cycle shows it as changed.
-        article.content_changed_at = timezone.now()
     save_imported(article, outcome, old_status, source=origin, status_note=f"Published by the importer ({origin})")
     return article, outcome
 
@@ -197,8 +194,7 @@ def _replace_citations(article, page, outcome):
     article.citations.all().delete()
     Citation.objects.bulk_create(Citation(article=article, position=p, reference_id=r) for p, r in wanted)
     outcome.changes.append(f"reference list set ({len(wanted)} citations)")
-    if not outcome.created:
-        Article.objects.filter(pk=article.pk).update(content_changed_at=timezone.now())
+    integrity.refresh([article.pk])  # bulk_create sends no signal
 
 
 def _find_or_create_reference(entry, outcome):

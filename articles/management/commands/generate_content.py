@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from articles import caching
+from articles import caching, integrity
 from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry, refresh_review_dates
 from references.models import Citation, Reference, Source
 
@@ -226,6 +226,7 @@ class Command(BaseCommand):
         SeriesEntry.objects.bulk_create(entries, batch_size=5000)
         # bulk_create sends no signals: review dates, and due dates (which need the series), by hand.
         refresh_review_dates([a.pk for a in new])
+        integrity.accept_as_reviewed([a.pk for a in new], keep_snapshot=False)  # the reviews cover the generated text
         return [a.pk for a in new if a.status == Article.Status.PUBLISHED]
 
     def _related(self, published_ids):
