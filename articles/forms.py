@@ -5,8 +5,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.html import escape, format_html
 
-from .models import Article, MedicalReview, Reviewer, tag_name_problem
 from . import conflicts
+from .models import Article, MedicalReview, Reviewer, tag_name_problem
 from .revisions import describe_conflict
 
 

@@ -37,6 +37,7 @@ EDITOR_EXTENSIONS = {
     "TableHeader": True,
     "TableCell": True,
     "History": True,
+    "NoSpellCheck": False,  # the browser's spellcheck stays on in the body (the library turns it off by default)
 }
 
 _cleaner = nh3.Cleaner(
