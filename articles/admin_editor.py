@@ -1,7 +1,7 @@
 """The article change form as a writing tool: presence, autosave, unsaved preview, live reading level, link picker.
 
 A mixin for ``ArticleAdmin``: each hook calls ``super()``. The endpoints are small, staff-only
-and JSON (except the preview, a page); the page's script is ``articles/admin/editor.js``.
+and JSON (except the preview, a page), never cached (``admin_view``); the page's script is ``articles/admin/editor.js``.
 """
 
 import copy
@@ -14,7 +14,6 @@ from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.cache import never_cache
 from taggit.utils import parse_tags
 
 from . import editing, literacy
@@ -102,7 +101,6 @@ class EditorAdminMixin:
             raise PermissionDenied
         return article
 
-    @never_cache
     def presence_view(self, request, object_id):
         """Heartbeat of an open change form (POST): records the caller, answers who else has it open."""
         if request.method != "POST":
@@ -117,7 +115,6 @@ class EditorAdminMixin:
             return JsonResponse({"others": []})
         return JsonResponse({"others": editing.note_presence(article.pk, request.user)})
 
-    @never_cache
     def autosave_view(self, request, object_id=None):
         """Keep (POST) or discard (POST ``discard``) the caller's own draft copy of the form; never the article."""
         if request.method != "POST":
@@ -134,7 +131,6 @@ class EditorAdminMixin:
         draft = editing.autosave(request.user, article, data, int(version) if version.isdigit() else None)
         return JsonResponse({"saved_at": timezone.localtime(draft.saved_at).strftime("%H:%M:%S")})
 
-    @never_cache
     def preview_unsaved_view(self, request, object_id=None):
         """The article page as the form stands, unsaved: posted by the form's preview buttons to a new window."""
         if request.method != "POST":
@@ -163,7 +159,6 @@ class EditorAdminMixin:
         }
         return snapshot_preview(request, current, article, data, unsaved=True)
 
-    @never_cache
     def reading_level_view(self, request):
         """Words, sentences and reading grade of a posted body, as the server computes them on save."""
         if request.method != "POST":
@@ -177,7 +172,6 @@ class EditorAdminMixin:
             "on_target": result.on_target, "hardest": [s.text for s in result.hardest],
         })
 
-    @never_cache
     def link_search_view(self, request):
         """Articles (published first) whose title contains ``q``, for the editor's internal-link picker (10 at most)."""
         if not self.has_view_or_change_permission(request):

@@ -1,0 +1,204 @@
+"""The editor's day in a real browser: conflicts, leaving the page, autosave, unsaved preview, paste, layout."""
+
+import re
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
+
+from articles.models import Article, AutosavedDraft
+from tests.browser.helpers import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BODY = ".field-body .ProseMirror[contenteditable=true]"
+
+
+def _signed_in(browser, live_server, username, viewport=None):
+    context = browser.new_context(base_url=live_server.url, viewport=viewport or {"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    tab.goto("/admin/login/")
+    tab.fill("#id_username", username)
+    tab.fill("#id_password", PASSWORD)
+    tab.click("input[type=submit]")
+    tab.wait_for_url("**/admin/")
+    return tab
+
+
+def _open(tab, article):
+    tab.goto(f"/admin/articles/article/{article.pk}/change/")
+    expect(tab.locator(BODY)).to_be_visible()
+
+
+def _save(tab):
+    tab.get_by_role("button", name="Save and continue editing").click()
+
+
+@pytest.fixture
+def editors(make):
+    make.staff_in("Editor", username="dana", first_name="Dana", last_name="Okafor")
+    make.staff_in("Editor", username="sam", first_name="Sam", last_name="Lee")
+    return make.article(title="Nausea", summary="Old summary.", body="<p>Feeling sick is common.</p>")
+
+
+def test_second_save_after_a_conflict_needs_a_choice_per_field(browser, live_server, editors):
+    """Two editors in two browsers: the second is shown theirs and yours, and pressing Save again overwrites nothing."""
+    article = editors
+    dana = _signed_in(browser, live_server, "dana")
+    sam = _signed_in(browser, live_server, "sam")
+    _open(dana, article)
+    _open(sam, article)
+    expect(sam.locator("#presence-notice")).to_contain_text("Dana Okafor")  # Dana opened it first
+
+    dana.fill("#id_summary", "Dana's summary.")
+    _save(dana)
+    expect(dana.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    sam.fill("#id_summary", "Sam's summary.")
+    _save(sam)
+    panel = sam.locator("#conflict-panel")
+    expect(panel).to_contain_text("Dana Okafor saved it")
+    field = panel.locator(".conflict-field[data-field=summary]")
+    expect(field).to_contain_text("Dana's summary.")
+    expect(field).to_contain_text("Sam's summary.")
+
+    _save(sam)  # again, without choosing: still refused
+    expect(sam.locator("#conflict-panel")).to_be_visible()
+    assert Article.objects.get(pk=article.pk).summary == "Dana's summary."
+
+    sam.locator(".conflict-field[data-field=summary]").get_by_label("Keep yours").check()
+    _save(sam)
+    expect(sam.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert Article.objects.get(pk=article.pk).summary == "Sam's summary."
+    dana.context.close()
+    sam.context.close()
+
+
+def test_leaving_with_unsaved_changes_asks_first(browser, live_server, editors):
+    """Navigating away after typing raises the browser's "leave page?" question; the paste link asks its own."""
+    tab = _signed_in(browser, live_server, "dana")
+    _open(tab, editors)
+    tab.locator(BODY).click()
+    tab.keyboard.type(" More text.")
+
+    dialogs = []
+
+    def dismiss(dialog):
+        dialogs.append((dialog.type, dialog.message))
+        dialog.dismiss()
+
+    tab.on("dialog", dismiss)
+    tab.get_by_role("link", name=re.compile("Paste a reference list")).click()
+    assert dialogs and dialogs[0][0] == "confirm" and "unsaved changes" in dialogs[0][1]
+    assert "/change/" in tab.url  # stayed
+
+    with pytest.raises(PlaywrightError):  # any other navigation: the browser's own question, dismissed
+        tab.goto("/admin/")
+    assert dialogs[-1][0] == "beforeunload"
+    assert "/change/" in tab.url
+    tab.remove_listener("dialog", dismiss)
+    tab.on("dialog", lambda dialog: dialog.accept())
+    tab.context.close()
+
+
+def test_saving_does_not_ask_to_leave(browser, live_server, editors):
+    """The guard stays quiet for the form's own Save."""
+    tab = _signed_in(browser, live_server, "dana")
+    _open(tab, editors)
+    dialogs = []
+    tab.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
+    tab.fill("#id_title", "Nausea and sickness")
+    _save(tab)
+    expect(tab.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert dialogs == []
+    tab.context.close()
+
+
+def test_autosave_recovers_a_closed_tab(browser, live_server, editors):
+    """Text typed into a tab that is then closed is offered back on opening the article again, and never published."""
+    article = editors
+    tab = _signed_in(browser, live_server, "dana")
+    _open(tab, article)
+    tab.locator(BODY).click()
+    tab.keyboard.press("End")
+    tab.keyboard.type(" Eat small meals often.")
+    expect(tab.locator("#autosave-status")).to_contain_text("Draft copy kept", timeout=15_000)
+    context = tab.context
+    tab.close()  # the tab is closed without saving
+
+    assert "small meals" not in Article.objects.get(pk=article.pk).body
+    assert AutosavedDraft.objects.filter(article=article, user__username="dana").exists()
+
+    again = context.new_page()
+    _open(again, article)
+    expect(again.locator("#draft-offer")).to_contain_text("You have unsaved changes")
+    again.get_by_role("button", name="Recover my changes").click()
+    expect(again.locator(BODY)).to_contain_text("Eat small meals often.")
+    _save(again)
+    expect(again.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert "Eat small meals often." in Article.objects.get(pk=article.pk).body
+    assert not AutosavedDraft.objects.filter(article=article).exists()  # a save clears the copy
+    context.close()
+
+
+def test_preview_shows_the_unsaved_form_in_a_new_window(browser, live_server, editors):
+    """Preview opens the form as typed, unsaved, in a new window: desktop width, and a phone's."""
+    article = editors
+    tab = _signed_in(browser, live_server, "dana")
+    _open(tab, article)
+    tab.fill("#id_title", "Nausea: what helps")
+    tab.locator(BODY).click()
+    tab.keyboard.press("End")
+    tab.keyboard.type(" Ginger may help.")
+    with tab.context.expect_page() as opened:
+        tab.get_by_role("button", name="Preview unsaved changes").click()
+    preview = opened.value
+    preview.wait_for_load_state()
+    expect(preview.get_by_role("heading", level=1)).to_have_text("Nausea: what helps")
+    expect(preview.locator(".article-body")).to_contain_text("Ginger may help.")
+    expect(preview.locator(".preview-banner")).to_contain_text("Nothing has been saved")
+
+    with tab.context.expect_page() as opened:
+        tab.get_by_role("button", name="Preview on a phone").click()
+    phone = opened.value
+    phone.wait_for_load_state()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Nausea: what helps")
+    assert phone.evaluate("window.innerWidth") <= 420
+    assert Article.objects.get(pk=article.pk).title == "Nausea"  # nothing saved
+    assert "/change/" in tab.url
+    tab.context.close()
+
+
+WORD_HTML = (
+    '<html><body><!--StartFragment--><p class="MsoNormal" style="color:#1F3864;font-family:Calibri">'
+    'Call your doctor if you cannot keep fluids down.</p>'
+    '<div style="border:solid #2E74B5 1.0pt;padding:4pt;background:#DEEAF6"><p class="MsoNormal">Key points</p></div>'
+    '<img src="file:///C:/Users/x/AppData/Local/Temp/image001.png" width="200">'
+    '<iframe src="https://www.youtube.com/embed/abc"></iframe><!--EndFragment--></body></html>'
+)
+
+
+def test_pasting_from_word_says_what_was_removed(browser, live_server, editors):
+    """A paste with an image, an embed and a shaded box shows a notice naming each at paste time."""
+    tab = _signed_in(browser, live_server, "dana")
+    _open(tab, editors)
+    tab.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    tab.evaluate(
+        """async (html) => {
+            await navigator.clipboard.write([new ClipboardItem({
+                "text/html": new Blob([html], {type: "text/html"}),
+                "text/plain": new Blob(["Call your doctor if you cannot keep fluids down. Key points"], {type: "text/plain"}),
+            })]);
+        }""",
+        WORD_HTML,
+    )
+    tab.locator(BODY).click()
+    tab.keyboard.press("Control+V")  # a real paste, as from Word
+    notice = tab.locator("#paste-notice")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("1 image")
+    expect(notice).to_contain_text("1 embedded frame or video")
+    expect(notice).to_contain_text("callout")
+    expect(tab.locator(BODY)).to_contain_text("Call your doctor if you cannot keep fluids down.")
+    tab.context.close()
