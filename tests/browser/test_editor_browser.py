@@ -202,3 +202,31 @@ def test_pasting_from_word_says_what_was_removed(browser, live_server, editors):
     expect(notice).to_contain_text("callout")
     expect(tab.locator(BODY)).to_contain_text("Call your doctor if you cannot keep fluids down.")
     tab.context.close()
+
+
+def _overlap(a, b):
+    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_writing_layout_uses_the_width_and_keeps_inline_titles_off_inputs(browser, live_server, make, width):
+    """The body is at least half a screen tall, spellchecked; inline row titles never cover the row's inputs."""
+    make.staff_in("Editor", username="dana")
+    article = make.article(title="Nausea", body="<p>Feeling sick is common.</p>")
+    for i in range(2):
+        make.cite(article, make.reference(title=f"Reference {i} with a long title about nausea and vomiting"))
+    make.related(article, make.article(title="Vomiting", status="published"), 1)
+    tab = _signed_in(browser, live_server, "dana", viewport={"width": width, "height": 900})
+    _open(tab, article)
+    body = tab.locator(BODY)
+    assert body.bounding_box()["height"] >= 450
+    assert body.get_attribute("spellcheck") != "false"
+    if width == 1280:
+        assert tab.locator("#id_title").bounding_box()["width"] >= 700
+    for group in ("#citations-group", "#related_links-group"):
+        for row in tab.locator(f"{group} tr.has_original").all():
+            title = row.locator("td.original p").bounding_box()
+            for field in row.locator("input:not([type=hidden]), .select2-selection").all():
+                if field.is_visible():
+                    assert not _overlap(title, field.bounding_box()), f"{group}: a row's title covers its input at {width} px"
+    tab.context.close()
