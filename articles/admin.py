@@ -7,7 +7,7 @@ from django.db.models import BooleanField, F, Func, Q
 from references.admin import CitationFormSet, CitationInline, CitingAdminMixin
 
 from . import search as site_search
-from .admin_editor import EditorAdminMixin
+from .admin_editor import ArticleRowsInlineMixin, EditorAdminMixin
 from .admin_filters import SelectRelatedFilter, TagFilter
 from .admin_workflow import GuardedInlineMixin, WorkflowArticleAdminMixin
 from .exports import export_articles_csv
@@ -42,15 +42,17 @@ class SeriesAdmin(admin.ModelAdmin):
     inlines = [SeriesEntryInline]
 
 
-class MedicalReviewInline(GuardedInlineMixin, admin.StackedInline):
+class MedicalReviewInline(ArticleRowsInlineMixin, GuardedInlineMixin, admin.StackedInline):
     model = MedicalReview
+    row_select_related = ["reviewer"]
     extra = 0
     autocomplete_fields = ["reviewer"]
     fields = [("reviewer", "reviewed_on", "scope"), "sections", "notes", "conflict_of_interest"]
 
 
-class RelatedLinkInline(GuardedInlineMixin, SortableInlineMixin, admin.TabularInline):
+class RelatedLinkInline(ArticleRowsInlineMixin, GuardedInlineMixin, SortableInlineMixin, admin.TabularInline):
     model = RelatedLink
+    row_select_related = ["target"]
     fk_name = "article"
     extra = 0
     autocomplete_fields = ["target"]
@@ -58,8 +60,9 @@ class RelatedLinkInline(GuardedInlineMixin, SortableInlineMixin, admin.TabularIn
     ordering = ["position"]
 
 
-class ArticleSeriesEntryInline(GuardedInlineMixin, admin.TabularInline):
+class ArticleSeriesEntryInline(ArticleRowsInlineMixin, GuardedInlineMixin, admin.TabularInline):
     model = SeriesEntry
+    row_select_related = ["series"]
     extra = 0
     max_num = 1
     autocomplete_fields = ["series"]
@@ -70,8 +73,9 @@ class CitationOrderFormSet(PositionedInlineFormSet, CitationFormSet):
     """Two-phase position saving, plus the markers in the body following their references."""
 
 
-class ArticleCitationInline(GuardedInlineMixin, SortableInlineMixin, CitationInline):
+class ArticleCitationInline(ArticleRowsInlineMixin, GuardedInlineMixin, SortableInlineMixin, CitationInline):
     formset = CitationOrderFormSet
+    row_select_related = ["reference__source"]
 
 
 INLINE_KEYS = 10_000

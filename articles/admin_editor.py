@@ -8,17 +8,21 @@ import copy
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db.models import Case, When
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, Count, Exists, OuterRef, Subquery, When
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.utils import parse_tags
 
+from references.models import Citation
+
 from . import editing, literacy
 from .html import sanitize_html
-from .models import Article
+from .models import Article, AutosavedDraft
 from .preview import snapshot_preview
 
 LINK_RESULTS = 10
@@ -61,6 +65,30 @@ class EditorAdminMixin:
             *super().get_urls(),
         ]
 
+    def get_object(self, request, object_id, from_field=None):
+        """The article, read once per request, with what the change form shows about it in the same query.
+
+        Joined: its series (the review interval). Counted: its citations (the citation check).
+        Asked: whether the person has an autosaved draft of it (most have none: no second query).
+        """
+        loaded = request.__dict__.setdefault("_articles_loaded", {})
+        key = (object_id, from_field)
+        if key not in loaded:
+            loaded[key] = self._read_object(request, object_id, from_field)
+        return loaded[key]
+
+    def _read_object(self, request, object_id, from_field):
+        field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
+        cited = Citation.objects.filter(article=OuterRef("pk")).order_by().values("article").annotate(n=Count("*"))
+        queryset = self.get_queryset(request).select_related("series_entry__series").annotate(
+            citation_total=Coalesce(Subquery(cited.values("n")), 0),
+            has_autosaved_draft=Exists(AutosavedDraft.objects.filter(user=request.user.pk, article=OuterRef("pk"))),
+        )
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            return None
+
     # --- the change form's context ---------------------------------------------------------------
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -78,7 +106,8 @@ class EditorAdminMixin:
             "link_search_url": reverse("admin:articles_article_link_search"),
             "reading_target": settings.READING_GRADE_TARGET,
             # A form sent back with errors holds the person's typing: nothing to recover over it.
-            "draft": editing.draft_to_offer(request.user, obj) if editable and request.method == "GET" else None,
+            "draft": editing.draft_to_offer(request.user, obj)
+            if editable and request.method == "GET" and getattr(obj, "has_autosaved_draft", True) else None,
         }
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
@@ -187,3 +216,61 @@ class EditorAdminMixin:
         return JsonResponse({"results": [
             {"title": a.title, "url": a.get_absolute_url(), "status": a.get_status_display()} for a in rows
         ]})
+
+
+class KnownChoicesAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete select that labels its selected value from a row already loaded.
+
+    Django's widget asks the database for the selected object of every row it draws: one query
+    per citation, related link and review on the article form. ``ArticleRowsInlineMixin`` hands
+    each row's widget the object its inline queryset joined (``known``).
+    """
+
+    known = None
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if not self.known or not selected or not selected <= self.known.keys():
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for key in sorted(selected):
+            label = self.choices.field.label_from_instance(self.known[key])
+            options.append(self.create_option(name, self.known[key].pk, label, selected, len(options)))
+        return [(None, options, 0)]
+
+
+class ArticleRowsInlineMixin:
+    """An article inline drawn in a fixed number of queries however many rows it has.
+
+    Its rows are read with ``row_select_related`` joined; each row's form gets the article itself
+    (no query for the row's title) and its autocomplete widgets the joined objects.
+    """
+
+    row_select_related = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.row_select_related)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KnownChoicesAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class KnownRowsFormSet(formset):
+            def _construct_form(self, i, **kwargs):
+                form = super()._construct_form(i, **kwargs)
+                if self.instance.pk is not None:
+                    setattr(form.instance, self.fk.name, self.instance)
+                for name, field in form.fields.items():
+                    widget = getattr(field.widget, "widget", field.widget)
+                    if not isinstance(widget, KnownChoicesAutocompleteSelect):
+                        continue
+                    related = getattr(form.instance, f"{name}_id", None) and getattr(form.instance, name)
+                    widget.known = {str(related.pk): related} if related is not None else None
+                return form
+
+        KnownRowsFormSet.__name__ = formset.__name__
+        return KnownRowsFormSet
