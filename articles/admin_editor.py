@@ -171,7 +171,8 @@ class EditorAdminMixin:
             article = copy.copy(current)
             article.__dict__.pop("_prefetched_objects_cache", None)
         else:
-            article = Article(author=request.user)
+            # Never saved: a key of 0 only lets the page read its related rows from memory.
+            article = Article(pk=0, author=request.user)
             article.announced_corrections = []
         article.title = post.get("title", "")[:200] or "(no title yet)"
         article.summary = post.get("summary", "")[:300]
