@@ -174,3 +174,14 @@ def test_body_editor_keeps_the_browser_spellcheck(editor_client):
     """The library's NoSpellCheck extension is off for the body."""
     page = editor_client.get(reverse("admin:articles_article_add")).content.decode()
     assert "NoSpellCheck" not in page
+
+
+def test_sanitiser_keeps_the_editors_callout_and_nothing_else_with_a_class():
+    """The two callout kinds survive a save; other classes, styles and unknown kinds do not."""
+    from articles.html import sanitize_html
+
+    kept = sanitize_html('<aside class="callout callout-warning"><h3>When to call your doctor</h3><p>Fever.</p></aside>')
+    assert kept == '<aside class="callout callout-warning"><h3>When to call your doctor</h3><p>Fever.</p></aside>'
+    cleaned = sanitize_html('<aside class="callout promo" style="color:red"><p class="MsoNormal">Buy</p></aside>')
+    assert cleaned == '<aside class="callout"><p>Buy</p></aside>'
+    assert sanitize_html('<table><tbody><tr><th colspan="1">Dose</th></tr></tbody></table>').startswith("<table><tbody><tr><th")

@@ -230,3 +230,33 @@ def test_writing_layout_uses_the_width_and_keeps_inline_titles_off_inputs(browse
                 if field.is_visible():
                     assert not _overlap(title, field.bounding_box()), f"{group}: a row's title covers its input at {width} px"
     tab.context.close()
+
+
+def test_callout_and_table_with_header_row_reach_the_public_page(browser, live_server, make):
+    """A "When to call your doctor" callout and a table inserted with the default header row survive the save and show to readers."""
+    make.staff_in("Editor", username="dana")
+    article = make.article(title="Nausea", body="<p>Feeling sick is common.</p>", status=Article.Status.PUBLISHED)
+    tab = _signed_in(browser, live_server, "dana")
+    _open(tab, article)
+    tab.locator(BODY).click()
+    tab.keyboard.press("Control+End")
+    tab.get_by_role("button", name="Callout: When to call your doctor").click()
+    tab.keyboard.type("If you cannot keep fluids down for a day.")
+    expect(tab.locator(f"{BODY} aside.callout-warning h3")).to_have_text("When to call your doctor")
+    tab.keyboard.press("Control+End")
+    tab.locator(".prose-editor button[title*='able']").first.click()
+    dialog = tab.locator("dialog[open]")
+    expect(dialog.get_by_label("Include header row")).to_have_value("Yes")
+    dialog.get_by_role("button", name="Insert table").click()
+    expect(tab.locator(f"{BODY} table tr").first.locator("th")).to_have_count(3)
+    _save(tab)
+    expect(tab.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    body = Article.objects.get(pk=article.pk).body
+    assert '<aside class="callout callout-warning"><h3>When to call your doctor</h3><p>If you cannot keep fluids down' in body
+    assert "<th" in body
+    tab.goto(article.get_absolute_url())
+    callout = tab.locator(".article-body aside.callout-warning")
+    expect(callout).to_contain_text("If you cannot keep fluids down for a day.")
+    assert callout.evaluate("e => getComputedStyle(e).borderLeftStyle") == "solid"
+    tab.context.close()
