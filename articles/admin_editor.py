@@ -5,9 +5,12 @@ and JSON (except the preview, a page), never cached (``admin_view``); the page's
 """
 
 import copy
+import difflib
+from html.parser import HTMLParser
 
 from django import forms
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, Exists, OuterRef, Subquery, When
@@ -15,6 +18,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from taggit.utils import parse_tags
 
@@ -24,8 +29,81 @@ from . import editing, literacy
 from .html import sanitize_html
 from .models import Article, AutosavedDraft
 from .preview import snapshot_preview
+from .revisions import text_lines
 
 LINK_RESULTS = 10
+
+
+class _TopBlocks(HTMLParser):
+    """Offsets of the top-level elements of a body's HTML."""
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=False)
+        self.html, self.depth, self.starts, self.spans = html, 0, [], []
+        lines = html.splitlines(keepends=True)
+        self.line_offsets = [0]
+        for line in lines:
+            self.line_offsets.append(self.line_offsets[-1] + len(line))
+        self.feed(html)
+        self.close()
+
+    def _offset(self):
+        line, column = self.getpos()
+        return self.line_offsets[line - 1] + column
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID_TAGS:
+            if self.depth == 0:
+                start = self._offset()
+                self.spans.append((start, start + len(self.get_starttag_text())))
+            return
+        if self.depth == 0:
+            self.starts.append(self._offset())
+        self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag in VOID_TAGS or self.depth == 0:
+            return
+        self.depth -= 1
+        if self.depth == 0:
+            end = self.html.index(">", self._offset()) + 1
+            self.spans.append((self.starts.pop(), end))
+
+
+VOID_TAGS = {"br", "img", "hr", "col"}
+
+
+def top_blocks(html):
+    """The top-level elements of ``html`` (paragraphs, headings, lists, tables, callouts) as strings."""
+    html = html or ""
+    blocks, previous = [], 0
+    for start, end in _TopBlocks(html).spans:
+        if html[previous:start].strip():  # text outside any element (an imported body): kept as it is
+            blocks.append(html[previous:start])
+        blocks.append(html[start:end])
+        previous = end
+    if html[previous:].strip():
+        blocks.append(html[previous:])
+    return blocks
+
+
+def marked_blocks(current_html, reviewed_html):
+    """The blocks of ``current_html``, those not in ``reviewed_html`` wrapped in a marked ``<div>``; and their count."""
+    blocks = top_blocks(current_html)
+    if reviewed_html is None:
+        return blocks, 0
+    before = [" ".join(text_lines(b, is_html=True)) for b in top_blocks(reviewed_html)]
+    after = [" ".join(text_lines(b, is_html=True)) for b in blocks]
+    changed = set()
+    for op, _, _, b1, b2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
+        if op in {"replace", "insert"}:
+            changed.update(i for i in range(b1, b2) if after[i])  # an empty line break is no change
+    marked = [
+        f'<div class="changed-since-review" title="Changed since the last medical review">{block}</div>'
+        if i in changed else block
+        for i, block in enumerate(blocks)
+    ]
+    return marked, len(changed)
 
 
 def _posted_rows(post, prefix, key):
@@ -88,6 +166,33 @@ class EditorAdminMixin:
             return queryset.get(**{field.name: field.to_python(object_id)})
         except (self.model.DoesNotExist, ValidationError, ValueError):
             return None
+
+    # --- the body, read only: as readers will see it ------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        return [(name, {**options, "fields": ["rendered_body" if f == "body" else f for f in options["fields"]]})
+                for name, options in fieldsets]
+
+    @admin.display(description="Body")
+    def rendered_body(self, obj):
+        """The saved body drawn as on the page, each block changed since the last medical review marked."""
+        reviewed = None
+        if obj.last_signed_off_at is not None:
+            reviewed = (Article.history.filter(id=obj.pk, history_date__lte=obj.last_signed_off_at)
+                        .order_by("-history_id").values_list("body", flat=True).first())
+        blocks, changed = marked_blocks(obj.body, reviewed)
+        if reviewed is None:
+            note = "Never medically reviewed: no earlier version to compare with."
+        elif changed:
+            note = f"{changed} block{'s' if changed != 1 else ''} changed since the last medical review, marked in yellow."
+        else:
+            note = "No change to the body since the last medical review."
+        # The body was sanitised against articles.html's allowlist when it was saved.
+        return format_html('<p class="help">{}</p><div class="rendered-body article-body">{}</div>', note,
+                           mark_safe("".join(blocks)))  # noqa: S308
 
     # --- the change form's context ---------------------------------------------------------------
 

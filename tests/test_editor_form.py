@@ -185,3 +185,31 @@ def test_sanitiser_keeps_the_editors_callout_and_nothing_else_with_a_class():
     cleaned = sanitize_html('<aside class="callout promo" style="color:red"><p class="MsoNormal">Buy</p></aside>')
     assert cleaned == '<aside class="callout"><p>Buy</p></aside>'
     assert sanitize_html('<table><tbody><tr><th colspan="1">Dose</th></tr></tbody></table>').startswith("<table><tbody><tr><th")
+
+
+def test_reviewers_see_the_body_rendered_with_changes_since_review_marked(client, make):
+    """A reviewer's read-only form shows the body as HTML, not source, with the paragraph changed since sign-off marked."""
+    from articles import workflow
+
+    reviewer = make.staff_in("Medical reviewer", username="rita")
+    writer = make.staff_in("Writer", username="wendy")
+    article = make.article(author=writer, status=Article.Status.DRAFT, body="<h2>Causes</h2><p>Chemotherapy.</p><p>Radiotherapy.</p>")
+    workflow.submit(article, writer)
+    workflow.sign_off(article, reviewer)
+    article.refresh_from_db()
+    article.body = "<h2>Causes</h2><p>Chemotherapy.</p><p>Radiotherapy to the belly.</p>"
+    article.save()
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert '<div class="rendered-body article-body"><h2>Causes</h2><p>Chemotherapy.</p>' in page
+    assert '<div class="changed-since-review" title="Changed since the last medical review"><p>Radiotherapy to the belly.</p></div>' in page
+    assert "1 block changed since the last medical review" in page
+    assert "&lt;h2&gt;" not in page
+
+
+def test_body_blocks_keep_nested_lists_and_loose_text_whole():
+    """Splitting a body into blocks keeps a nested list in one block and text outside any element."""
+    from articles.admin_editor import top_blocks
+
+    html = "Loose text<ul><li>a<ul><li>b</li></ul></li></ul><p>End</p>"
+    assert top_blocks(html) == ["Loose text", "<ul><li>a<ul><li>b</li></ul></li></ul>", "<p>End</p>"]
