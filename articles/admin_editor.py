@@ -15,6 +15,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, Exists, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -325,11 +326,11 @@ class EditorAdminMixin:
 
 
 class KnownChoicesAutocompleteSelect(AutocompleteSelect):
-    """An autocomplete select that labels its selected value from a row already loaded.
+    """An autocomplete select that labels its selected value from rows already loaded.
 
     Django's widget asks the database for the selected object of every row it draws: one query
     per citation, related link and review on the article form. ``ArticleRowsInlineMixin`` hands
-    each row's widget the object its inline queryset joined (``known``).
+    each row's widget the objects its formset read in one query (``known``).
     """
 
     known = None
@@ -345,11 +346,43 @@ class KnownChoicesAutocompleteSelect(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class ArticleRowsInlineMixin:
-    """An article inline drawn in a fixed number of queries however many rows it has.
+class KnownModelChoiceField(forms.ModelChoiceField):
+    """A model choice that takes a posted key's object from ``known`` (read for the whole formset) when it is there."""
 
-    Its rows are read with ``row_select_related`` joined; each row's form gets the article itself
-    (no query for the row's title) and its autocomplete widgets the joined objects.
+    known = None
+
+    def to_python(self, value):
+        if self.known and str(value) in self.known:
+            return self.known[str(value)]
+        return super().to_python(value)
+
+
+class UnchangedRowForm(forms.ModelForm):
+    """A saved row posted back unchanged is cleaned field by field only.
+
+    Its values are the database's own, which met every constraint when they were written; checking
+    them again cost one to three queries per row (the foreign key, the unique and check
+    constraints), so a save grew with the rows the article holds. Changed and new rows are
+    validated in full, and the database's constraints still guard every write.
+    """
+
+    def full_clean(self):
+        if self.instance.pk is None or not self.is_bound or self.empty_permitted or self.has_changed():
+            return super().full_clean()
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        self._clean_fields()
+        self._clean_form()
+        return None
+
+
+class ArticleRowsInlineMixin:
+    """An article inline drawn and saved in a fixed number of queries however many rows it has.
+
+    Its rows are read with ``row_select_related`` joined; the objects its rows choose (a
+    reference, a related article, a reviewer) are read in one query for the formset, for both
+    the autocomplete labels and the posted values; each row gets the article itself; unchanged
+    rows are not validated again (``UnchangedRowForm``).
     """
 
     row_select_related = ()
@@ -360,23 +393,56 @@ class ArticleRowsInlineMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = KnownChoicesAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        kwargs.setdefault("form_class", KnownModelChoiceField)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
+        form = kwargs.get("form", self.form)
+        if not issubclass(form, UnchangedRowForm):
+            kwargs["form"] = type(form.__name__, (UnchangedRowForm, form), {})
+        return known_rows_formset(super().get_formset(request, obj, **kwargs))
 
-        class KnownRowsFormSet(formset):
-            def _construct_form(self, i, **kwargs):
-                form = super()._construct_form(i, **kwargs)
-                if self.instance.pk is not None:
-                    setattr(form.instance, self.fk.name, self.instance)
-                for name, field in form.fields.items():
+
+def known_rows_formset(formset):
+    """``formset`` with its rows' chosen objects read once for all rows (see ``ArticleRowsInlineMixin``)."""
+
+    class KnownRowsFormSet(formset):
+        def _known_objects(self):
+            if not hasattr(self, "_known"):
+                self._known = {}
+                chosen = [name for name, field in self.form.base_fields.items() if isinstance(field, KnownModelChoiceField)]
+                for name in chosen:
+                    if self.is_bound:
+                        keys = {self.data.get(f"{self.prefix}-{i}-{name}") for i in range(min(self.total_form_count(), 1000))}
+                        keys = [int(k) for k in keys if k and str(k).isdigit()]
+                        objects = self.form.base_fields[name].queryset.in_bulk(keys) if keys else {}
+                    else:
+                        objects = {getattr(row, name).pk: getattr(row, name) for row in self.get_queryset()
+                                   if getattr(row, f"{name}_id", None) is not None}
+                    self._known[name] = {str(pk): obj for pk, obj in objects.items()}
+                self._known[self._pk_field.name] = {str(row.pk): row for row in self.get_queryset()}
+            return self._known
+
+        def add_fields(self, form, index):
+            super().add_fields(form, index)
+            pk = self._pk_field.name
+            field = form.fields.get(pk)
+            if isinstance(field, forms.ModelChoiceField) and not isinstance(field, KnownModelChoiceField):
+                form.fields[pk] = KnownModelChoiceField(field.queryset, initial=field.initial, required=False,
+                                                        widget=field.widget)
+
+        def _construct_form(self, i, **kwargs):
+            form = super()._construct_form(i, **kwargs)
+            if self.instance.pk is not None:
+                setattr(form.instance, self.fk.name, self.instance)
+            for name, known in self._known_objects().items():
+                field = form.fields.get(name)
+                if isinstance(field, KnownModelChoiceField):
+                    field.known = known
                     widget = getattr(field.widget, "widget", field.widget)
-                    if not isinstance(widget, KnownChoicesAutocompleteSelect):
-                        continue
-                    related = getattr(form.instance, f"{name}_id", None) and getattr(form.instance, name)
-                    widget.known = {str(related.pk): related} if related is not None else None
-                return form
+                    if isinstance(widget, KnownChoicesAutocompleteSelect):
+                        widget.known = known
+            return form
 
-        KnownRowsFormSet.__name__ = formset.__name__
-        return KnownRowsFormSet
+    KnownRowsFormSet.__name__ = formset.__name__
+    return KnownRowsFormSet

@@ -213,3 +213,17 @@ def test_body_blocks_keep_nested_lists_and_loose_text_whole():
 
     html = "Loose text<ul><li>a<ul><li>b</li></ul></li></ul><p>End</p>"
     assert top_blocks(html) == ["Loose text", "<ul><li>a<ul><li>b</li></ul></li></ul>", "<p>End</p>"]
+
+
+def test_saving_the_form_is_bounded_whatever_the_article_holds(editor_client, make):
+    """A save of an article with 30 citations, related links and reviews takes no more queries than one with 1 of each."""
+    counts = []
+    for count in (1, 30):
+        article = _article_holding(make, count)
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        data = change_form_data(editor_client.get(url))
+        with CaptureQueriesContext(connection) as queries:
+            response = editor_client.post(url, {**data, "title": f"Changed {count}"})
+        assert response.status_code == 302
+        counts.append(len(queries))
+    assert counts[1] <= counts[0] + 3, counts
