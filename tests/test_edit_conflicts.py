@@ -43,14 +43,19 @@ def test_second_save_is_refused_naming_who_saved_and_what_changed(make, two_edit
     assert article.body == "<p>Original body.</p>"
 
 
-def test_pressing_save_again_after_a_conflict_does_not_overwrite(make, two_editors):
-    """A second press of Save, with no choice made, is refused again: the other editor's summary stays."""
-    dana, sam = two_editors
+def _summary_conflict(make, dana, sam):
+    """Dana and Sam open one article; Dana saves a new summary, then Sam's different one is refused."""
     article = make.article(title="Nausea", summary="Old summary.")
     url = reverse("admin:articles_article_change", args=[article.pk])
     dana_data, sam_data = change_form_data(dana.get(url)), change_form_data(sam.get(url))
     dana.post(url, {**dana_data, "summary": "Dana's summary."})
-    refused = sam.post(url, {**sam_data, "summary": "Sam's summary."})
+    return article, url, sam.post(url, {**sam_data, "summary": "Sam's summary."})
+
+
+def test_pressing_save_again_after_a_conflict_does_not_overwrite(make, two_editors):
+    """A second press of Save, with no choice made, is refused again: the other editor's summary stays."""
+    dana, sam = two_editors
+    article, url, refused = _summary_conflict(make, dana, sam)
     again = sam.post(url, change_form_data(refused))
     assert again.status_code == 200
     assert again.context["adminform"].form.conflict["fields"][0].name == "summary"
@@ -93,11 +98,7 @@ def test_after_choosing_per_field_the_save_keeps_each_choice(make, two_editors):
 def test_a_third_save_while_choosing_shows_the_conflict_again(make, two_editors):
     """Choices made against one saved version do not apply once someone saves yet again."""
     dana, sam = two_editors
-    article = make.article(title="Nausea", summary="Old summary.")
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    dana_data, sam_data = change_form_data(dana.get(url)), change_form_data(sam.get(url))
-    dana.post(url, {**dana_data, "summary": "Dana's summary."})
-    refused = sam.post(url, {**sam_data, "summary": "Sam's summary."})
+    article, url, refused = _summary_conflict(make, dana, sam)
     dana.post(url, {**change_form_data(dana.get(url)), "summary": "Dana's second summary."})
     again = sam.post(url, {**change_form_data(refused), "conflict_choice_summary": "yours"})
     assert again.status_code == 200

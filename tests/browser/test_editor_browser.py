@@ -7,23 +7,11 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from articles.models import Article, AutosavedDraft
-from tests.browser.helpers import PASSWORD
+from tests.browser.helpers import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BODY = ".field-body .ProseMirror[contenteditable=true]"
-
-
-def _signed_in(browser, live_server, username, viewport=None):
-    context = browser.new_context(base_url=live_server.url, viewport=viewport or {"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    tab.goto("/admin/login/")
-    tab.fill("#id_username", username)
-    tab.fill("#id_password", PASSWORD)
-    tab.click("input[type=submit]")
-    tab.wait_for_url("**/admin/")
-    return tab
 
 
 def _open(tab, article):
@@ -45,8 +33,8 @@ def editors(make):
 def test_second_save_after_a_conflict_needs_a_choice_per_field(browser, live_server, editors):
     """Two editors in two browsers: the second is shown theirs and yours, and pressing Save again overwrites nothing."""
     article = editors
-    dana = _signed_in(browser, live_server, "dana")
-    sam = _signed_in(browser, live_server, "sam")
+    dana = signed_in(browser, live_server, "dana")
+    sam = signed_in(browser, live_server, "sam")
     _open(dana, article)
     _open(sam, article)
     expect(sam.locator("#presence-notice")).to_contain_text("Dana Okafor")  # Dana opened it first
@@ -77,7 +65,7 @@ def test_second_save_after_a_conflict_needs_a_choice_per_field(browser, live_ser
 
 def test_leaving_with_unsaved_changes_asks_first(browser, live_server, editors):
     """Navigating away after typing raises the browser's "leave page?" question; the paste link asks its own."""
-    tab = _signed_in(browser, live_server, "dana")
+    tab = signed_in(browser, live_server, "dana")
     _open(tab, editors)
     tab.locator(BODY).click()
     tab.keyboard.type(" More text.")
@@ -104,7 +92,7 @@ def test_leaving_with_unsaved_changes_asks_first(browser, live_server, editors):
 
 def test_saving_does_not_ask_to_leave(browser, live_server, editors):
     """The guard stays quiet for the form's own Save."""
-    tab = _signed_in(browser, live_server, "dana")
+    tab = signed_in(browser, live_server, "dana")
     _open(tab, editors)
     dialogs = []
     tab.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
@@ -118,7 +106,7 @@ def test_saving_does_not_ask_to_leave(browser, live_server, editors):
 def test_autosave_recovers_a_closed_tab(browser, live_server, editors):
     """Text typed into a tab that is then closed is offered back on opening the article again, and never published."""
     article = editors
-    tab = _signed_in(browser, live_server, "dana")
+    tab = signed_in(browser, live_server, "dana")
     _open(tab, article)
     tab.locator(BODY).click()
     tab.keyboard.press("End")
@@ -145,7 +133,7 @@ def test_autosave_recovers_a_closed_tab(browser, live_server, editors):
 def test_preview_shows_the_unsaved_form_in_a_new_window(browser, live_server, editors):
     """Preview opens the form as typed, unsaved, in a new window: desktop width, and a phone's."""
     article = editors
-    tab = _signed_in(browser, live_server, "dana")
+    tab = signed_in(browser, live_server, "dana")
     _open(tab, article)
     tab.fill("#id_title", "Nausea: what helps")
     tab.locator(BODY).click()
@@ -181,7 +169,7 @@ WORD_HTML = (
 
 def test_pasting_from_word_says_what_was_removed(browser, live_server, editors):
     """A paste with an image, an embed and a shaded box shows a notice naming each at paste time."""
-    tab = _signed_in(browser, live_server, "dana")
+    tab = signed_in(browser, live_server, "dana")
     _open(tab, editors)
     tab.context.grant_permissions(["clipboard-read", "clipboard-write"])
     tab.evaluate(
@@ -216,7 +204,7 @@ def test_writing_layout_uses_the_width_and_keeps_inline_titles_off_inputs(browse
     for i in range(2):
         make.cite(article, make.reference(title=f"Reference {i} with a long title about nausea and vomiting"))
     make.related(article, make.article(title="Vomiting", status="published"), 1)
-    tab = _signed_in(browser, live_server, "dana", viewport={"width": width, "height": 900})
+    tab = signed_in(browser, live_server, "dana", viewport={"width": width, "height": 900})
     _open(tab, article)
     body = tab.locator(BODY)
     assert body.bounding_box()["height"] >= 450
@@ -236,7 +224,7 @@ def test_callout_and_table_with_header_row_reach_the_public_page(browser, live_s
     """A "When to call your doctor" callout and a table inserted with the default header row survive the save and show to readers."""
     make.staff_in("Editor", username="dana")
     article = make.article(title="Nausea", body="<p>Feeling sick is common.</p>", status=Article.Status.PUBLISHED)
-    tab = _signed_in(browser, live_server, "dana")
+    tab = signed_in(browser, live_server, "dana")
     _open(tab, article)
     tab.locator(BODY).click()
     tab.keyboard.press("Control+End")
@@ -259,4 +247,38 @@ def test_callout_and_table_with_header_row_reach_the_public_page(browser, live_s
     callout = tab.locator(".article-body aside.callout-warning")
     expect(callout).to_contain_text("If you cannot keep fluids down for a day.")
     assert callout.evaluate("e => getComputedStyle(e).borderLeftStyle") == "solid"
+    tab.context.close()
+
+
+def test_link_picker_links_the_selected_words_to_another_article(browser, live_server, make):
+    """Typing part of a title lists matching articles; choosing one links the selected words to its address."""
+    make.staff_in("Editor", username="dana")
+    target = make.article(title="Anti-sickness medicines", status=Article.Status.PUBLISHED)
+    article = make.article(title="Nausea", body="<p>Ask about medicines.</p>")
+    tab = signed_in(browser, live_server, "dana")
+    _open(tab, article)
+    tab.locator(BODY).get_by_text("Ask about medicines.").dblclick()  # selects a word
+    tab.get_by_label("Link to another article:").press_sequentially("sickness")
+    choice = tab.get_by_role("button", name="Anti-sickness medicines (Published)")
+    expect(choice).to_be_visible()
+    choice.click()
+    expect(tab.locator(f"{BODY} a[href='{target.get_absolute_url()}']")).to_have_count(1)
+    _save(tab)
+    expect(tab.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert f'href="{target.get_absolute_url()}"' in Article.objects.get(pk=article.pk).body
+    tab.context.close()
+
+
+def test_live_word_count_and_grade_follow_typing(browser, live_server, make):
+    """The word count and reading grade under the body change while typing, before any save."""
+    make.staff_in("Editor", username="dana")
+    article = make.article(title="Nausea", body="<p>Rest.</p>")
+    tab = signed_in(browser, live_server, "dana")
+    _open(tab, article)
+    live = tab.locator("#reading-level-live")
+    expect(live).to_contain_text("1 word ·")
+    tab.locator(BODY).click()
+    tab.keyboard.press("Control+End")
+    tab.keyboard.type(" Drink water often. Eat small meals.")
+    expect(live).to_contain_text("8 words · reading grade")
     tab.context.close()
