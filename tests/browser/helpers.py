@@ -19,3 +19,16 @@ def signed_in(browser, live_server, username, viewport=None):
     tab.set_default_timeout(15_000)
     sign_in(tab, username)
     return tab
+
+
+def leave(tab):
+    """Close ``tab``'s browser context once the change form's last calls (the "leaving" beacon) are answered.
+
+    The article form calls the server on its own (heartbeat, autosave, a beacon when the page goes);
+    a call still running when the test's database is flushed would lock SQLite's tables.
+    """
+    tab.on("dialog", lambda dialog: dialog.accept())
+    for page in tab.context.pages:
+        page.goto("about:blank")
+    tab.wait_for_timeout(500)
+    tab.context.close()

@@ -7,7 +7,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from articles.models import Article, AutosavedDraft
-from tests.browser.helpers import signed_in
+from tests.browser.helpers import leave, signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,8 +59,8 @@ def test_second_save_after_a_conflict_needs_a_choice_per_field(browser, live_ser
     _save(sam)
     expect(sam.locator(".messagelist")).to_contain_text("was changed successfully")
     assert Article.objects.get(pk=article.pk).summary == "Sam's summary."
-    dana.context.close()
-    sam.context.close()
+    leave(dana)
+    leave(sam)
 
 
 def test_leaving_with_unsaved_changes_asks_first(browser, live_server, editors):
@@ -86,8 +86,7 @@ def test_leaving_with_unsaved_changes_asks_first(browser, live_server, editors):
     assert dialogs[-1][0] == "beforeunload"
     assert "/change/" in tab.url
     tab.remove_listener("dialog", dismiss)
-    tab.on("dialog", lambda dialog: dialog.accept())
-    tab.context.close()
+    leave(tab)
 
 
 def test_saving_does_not_ask_to_leave(browser, live_server, editors):
@@ -100,7 +99,7 @@ def test_saving_does_not_ask_to_leave(browser, live_server, editors):
     _save(tab)
     expect(tab.locator(".messagelist")).to_contain_text("was changed successfully")
     assert dialogs == []
-    tab.context.close()
+    leave(tab)
 
 
 def test_autosave_recovers_a_closed_tab(browser, live_server, editors):
@@ -127,7 +126,7 @@ def test_autosave_recovers_a_closed_tab(browser, live_server, editors):
     expect(again.locator(".messagelist")).to_contain_text("was changed successfully")
     assert "Eat small meals often." in Article.objects.get(pk=article.pk).body
     assert not AutosavedDraft.objects.filter(article=article).exists()  # a save clears the copy
-    context.close()
+    leave(again)
 
 
 def test_preview_shows_the_unsaved_form_in_a_new_window(browser, live_server, editors):
@@ -155,7 +154,7 @@ def test_preview_shows_the_unsaved_form_in_a_new_window(browser, live_server, ed
     assert phone.evaluate("window.innerWidth") <= 420
     assert Article.objects.get(pk=article.pk).title == "Nausea"  # nothing saved
     assert "/change/" in tab.url
-    tab.context.close()
+    leave(tab)
 
 
 WORD_HTML = (
@@ -189,7 +188,7 @@ def test_pasting_from_word_says_what_was_removed(browser, live_server, editors):
     expect(notice).to_contain_text("1 embedded frame or video")
     expect(notice).to_contain_text("callout")
     expect(tab.locator(BODY)).to_contain_text("Call your doctor if you cannot keep fluids down.")
-    tab.context.close()
+    leave(tab)
 
 
 def _overlap(a, b):
@@ -217,7 +216,7 @@ def test_writing_layout_uses_the_width_and_keeps_inline_titles_off_inputs(browse
             for field in row.locator("input:not([type=hidden]), .select2-selection").all():
                 if field.is_visible():
                     assert not _overlap(title, field.bounding_box()), f"{group}: a row's title covers its input at {width} px"
-    tab.context.close()
+    leave(tab)
 
 
 def test_callout_and_table_with_header_row_reach_the_public_page(browser, live_server, make):
@@ -247,7 +246,7 @@ def test_callout_and_table_with_header_row_reach_the_public_page(browser, live_s
     callout = tab.locator(".article-body aside.callout-warning")
     expect(callout).to_contain_text("If you cannot keep fluids down for a day.")
     assert callout.evaluate("e => getComputedStyle(e).borderLeftStyle") == "solid"
-    tab.context.close()
+    leave(tab)
 
 
 def test_link_picker_links_the_selected_words_to_another_article(browser, live_server, make):
@@ -266,7 +265,7 @@ def test_link_picker_links_the_selected_words_to_another_article(browser, live_s
     _save(tab)
     expect(tab.locator(".messagelist")).to_contain_text("was changed successfully")
     assert f'href="{target.get_absolute_url()}"' in Article.objects.get(pk=article.pk).body
-    tab.context.close()
+    leave(tab)
 
 
 def test_live_word_count_and_grade_follow_typing(browser, live_server, make):
@@ -280,5 +279,5 @@ def test_live_word_count_and_grade_follow_typing(browser, live_server, make):
     tab.locator(BODY).click()
     tab.keyboard.press("Control+End")
     tab.keyboard.type(" Drink water often. Eat small meals.")
-    expect(live).to_contain_text("8 words · reading grade")
-    tab.context.close()
+    expect(live).to_contain_text("7 words · reading grade")
+    leave(tab)
