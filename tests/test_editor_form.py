@@ -227,3 +227,12 @@ def test_saving_the_form_is_bounded_whatever_the_article_holds(editor_client, ma
         assert response.status_code == 302
         counts.append(len(queries))
     assert counts[1] <= counts[0] + 3, counts
+
+
+def test_a_new_articles_draft_is_offered_on_the_add_page(editor_client):
+    """Typing into a not-yet-saved article keeps one draft for the person, offered on the add page."""
+    editor_client.post(reverse("admin:articles_article_autosave_new"), {"title": "Mouth sores", "body": "<p>Rinse.</p>"})
+    draft = AutosavedDraft.objects.get()
+    assert draft.article is None and draft.data["title"] == "Mouth sores"
+    page = editor_client.get(reverse("admin:articles_article_add")).content.decode()
+    assert "You have unsaved changes" in page and "Mouth sores" in page
