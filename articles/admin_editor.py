@@ -274,8 +274,7 @@ class EditorAdminMixin:
         post = request.POST
         if current is not None:
             current = Article.objects.detail(pk=current.pk)
-            article = copy.copy(current)
-            article.__dict__.pop("_prefetched_objects_cache", None)
+            article = copy.copy(current)  # its related rows are replaced below (snapshot_preview)
         else:
             # Never saved: a key of 0 only lets the page read its related rows from memory.
             article = Article(pk=0, author=request.user)

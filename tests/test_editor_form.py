@@ -37,7 +37,6 @@ def test_change_form_reads_a_fixed_number_of_queries(editor_client, make, django
     with django_assert_max_num_queries(FORM_QUERIES):
         response = editor_client.get(url)
     assert response.status_code == 200
-    assert response.content.decode().count('class="sortable-handle"') == 0  # drawn by the script, not the server
     assert f"Reference {count - 1}" in response.content.decode()
 
 
@@ -91,8 +90,10 @@ def test_autosave_answers_get_with_405(editor_client, make):
 
 def test_presence_names_the_other_person_with_the_article_open(client, make):
     """Two people with one article open: each heartbeat answers with the other's name, never their own."""
+    from django.core.cache import cache
     from django.test import Client
 
+    cache.clear()  # presence kept by earlier tests for an article and user with these same keys
     article = make.article()
     dana, sam = Client(), Client()
     dana.force_login(make.staff_in("Editor", username="dana", first_name="Dana", last_name="Okafor"))

@@ -44,6 +44,8 @@
         event.returnValue = "";
       }
     });
+    // A form sent back with errors (a conflict, a missing field) holds text that is not saved yet.
+    if (document.querySelector(".errornote, .errorlist")) markDirty();
     guardPasteReferencesLink();
     setUpPreviewButtons(bar);
     if (editable) {
