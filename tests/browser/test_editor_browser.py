@@ -281,3 +281,30 @@ def test_live_word_count_and_grade_follow_typing(browser, live_server, make):
     tab.keyboard.type(" Drink water often. Eat small meals.")
     expect(live).to_contain_text("7 words · reading grade")
     leave(tab)
+
+
+def test_a_recovered_draft_never_overwrites_a_later_save_by_someone_else(browser, live_server, editors):
+    """Dana's closed tab left a draft; Sam saved since; recovering and saving shows the conflict panel, not an overwrite."""
+    article = editors
+    dana = signed_in(browser, live_server, "dana")
+    _open(dana, article)
+    dana.fill("#id_summary", "Dana's unsaved summary.")
+    expect(dana.locator("#autosave-status")).to_contain_text("Draft copy kept", timeout=15_000)
+    context = dana.context
+    dana.close()
+
+    sam = signed_in(browser, live_server, "sam")
+    _open(sam, article)
+    sam.fill("#id_summary", "Sam's saved summary.")
+    _save(sam)
+    expect(sam.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    again = context.new_page()
+    _open(again, article)
+    again.get_by_role("button", name="Recover my changes").click()
+    expect(again.locator("#id_summary")).to_have_value("Dana's unsaved summary.")
+    _save(again)
+    expect(again.locator("#conflict-panel")).to_contain_text("Sam Lee saved it")
+    assert Article.objects.get(pk=article.pk).summary == "Sam's saved summary."
+    leave(again)
+    leave(sam)
