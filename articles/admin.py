@@ -10,6 +10,7 @@ from references.admin import CitationFormSet, CitationInline, CitingAdminMixin
 
 from . import search as site_search
 from . import workflow
+from .admin_editor import ArticleRowsInlineMixin, EditorAdminMixin
 from .admin_filters import SelectRelatedFilter, TagFilter
 from .admin_workflow import GuardedInlineMixin, WorkflowArticleAdminMixin
 from .exports import export_articles_csv
@@ -44,15 +45,17 @@ class SeriesAdmin(admin.ModelAdmin):
     inlines = [SeriesEntryInline]
 
 
-class MedicalReviewInline(GuardedInlineMixin, admin.StackedInline):
+class MedicalReviewInline(ArticleRowsInlineMixin, GuardedInlineMixin, admin.StackedInline):
     model = MedicalReview
+    row_select_related = ["reviewer"]
     extra = 0
     autocomplete_fields = ["reviewer"]
     fields = [("reviewer", "reviewed_on", "scope"), "sections", "notes", "conflict_of_interest"]
 
 
-class RelatedLinkInline(GuardedInlineMixin, SortableInlineMixin, admin.TabularInline):
+class RelatedLinkInline(ArticleRowsInlineMixin, GuardedInlineMixin, SortableInlineMixin, admin.TabularInline):
     model = RelatedLink
+    row_select_related = ["target"]
     fk_name = "article"
     extra = 0
     autocomplete_fields = ["target"]
@@ -60,8 +63,9 @@ class RelatedLinkInline(GuardedInlineMixin, SortableInlineMixin, admin.TabularIn
     ordering = ["position"]
 
 
-class ArticleSeriesEntryInline(GuardedInlineMixin, admin.TabularInline):
+class ArticleSeriesEntryInline(ArticleRowsInlineMixin, GuardedInlineMixin, admin.TabularInline):
     model = SeriesEntry
+    row_select_related = ["series"]
     extra = 0
     max_num = 1
     autocomplete_fields = ["series"]
@@ -72,8 +76,9 @@ class CitationOrderFormSet(PositionedInlineFormSet, CitationFormSet):
     """Two-phase position saving, plus the markers in the body following their references."""
 
 
-class ArticleCitationInline(GuardedInlineMixin, SortableInlineMixin, CitationInline):
+class ArticleCitationInline(ArticleRowsInlineMixin, GuardedInlineMixin, SortableInlineMixin, CitationInline):
     formset = CitationOrderFormSet
+    row_select_related = ["reference__source"]
 
 
 INLINE_KEYS = 10_000
@@ -113,7 +118,7 @@ def written_keys(keys):
 
 
 @admin.register(Article)
-class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(EditorAdminMixin, ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdminMixin, admin.ModelAdmin):
     list_display = ["title", "status", "series_label", "latest_reviewer", "last_reviewed", "publish_at", "author"]
     list_select_related = ["author", "last_reviewer", "series_entry__series"]
     list_filter = [

@@ -103,7 +103,8 @@ class WorkflowArticleAdminMixin:
         # Citation markers follow reordered citations in references.admin.CitationFormSet.
         article = form.instance
         super().save_related(request, form, formsets, change)
-        parts = [str(form.fields[name].label or name).lower() for name in form.changed_data if name != "seen_version"]
+        parts = [str(form.fields[name].label or name).lower() for name in form.changed_data
+                 if name not in {"seen_version", "conflict_version"}]
         parts += [str(f.model._meta.verbose_name_plural) for f in formsets if f.has_changed()]
         reason = ("Changed " + ", ".join(parts) if parts else "Saved, no change") if change else "Created"
         revisions.refresh_snapshot(article, reason=reason[:100])

@@ -3,8 +3,9 @@
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 
+from . import conflicts
 from .models import Article, MedicalReview, Reviewer, tag_name_problem
 from .revisions import describe_conflict
 
@@ -13,11 +14,15 @@ class ArticleAdminForm(forms.ModelForm):
     """The article form, carrying the version the editor opened so a stale save is refused."""
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The saved version an editor compared theirs with after a conflict (articles.conflicts).
+    conflict_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["seen_version"].initial = self.instance.version
+        if "slug" in self.fields:  # the admin shows help text as HTML: "<slug>" would vanish
+            self.fields["slug"].help_text = escape(self.fields["slug"].help_text)
 
     def clean_tags(self):
         names = self.cleaned_data.get("tags") or []
@@ -28,30 +33,41 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self.conflict = None
         if not self.instance.pk:
             return cleaned
         seen = cleaned.get("seen_version")
+        if seen is None:
+            raise forms.ValidationError("This form is missing its version: reload the page and make your changes again.")
         # Lock the row until this save commits, so nobody can slip in between
         # this check and the UPDATE (which checks the version again).
-        current = (
-            Article.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
-        )
-        if seen is None or current is None or seen == current:
-            if seen is None:
-                raise forms.ValidationError("This form is missing its version: reload the page and make your changes again.")
+        current = Article.objects.select_for_update().filter(pk=self.instance.pk).first()
+        if current is None or seen == current.version:
             return cleaned
-        conflict = describe_conflict(self.instance.pk, seen)
-        # The next save, after the editor has looked, is against the version they have now seen.
+        fields = conflicts.field_conflicts(self, current, seen)
+        resolved = cleaned.get("conflict_version") == current.version and all(c.choice for c in fields)
+        if resolved:
+            # The editor has seen the other version and chosen, field by field: keep their choices
+            # and save against the version they looked at (the UPDATE still checks it).
+            for conflict in fields:
+                if conflict.choice == conflicts.THEIRS:
+                    cleaned[conflict.name] = conflicts.their_value(current, conflict.name)
+            cleaned["seen_version"] = current.version
+            return cleaned
+        summary = describe_conflict(self.instance.pk, seen)
+        when = timezone.localtime(summary["when"]).strftime("%H:%M on %d %B %Y") if summary["when"] else "meanwhile"
+        self.conflict = {"version": current.version, "who": summary["who"], "when": when, "fields": fields,
+                         "other_changes": [label for label in summary["changed"]
+                                           if label not in {c.label for c in fields} and label in conflicts.RELATED_LABELS]}
         self.data = self.data.copy()
-        self.data[self.add_prefix("seen_version")] = current
-        changed = ", ".join(conflict["changed"]) or "its content"
-        when = timezone.localtime(conflict["when"]).strftime("%H:%M on %d %B %Y") if conflict["when"] else "meanwhile"
+        self.data[self.add_prefix("conflict_version")] = current.version
+        changed = ", ".join(summary["changed"]) or "its content"
         raise forms.ValidationError(
             format_html(
                 "Not saved: {} saved this article at {}, after you opened it, and changed: {}. "
-                "Your text is still in the form below. Open the article in a new tab to see their version, "
-                "merge what you need here, then save again.",
-                conflict["who"], when, changed,
+                "Your text is still in the form. Below, compare their version with yours and choose, "
+                "field by field, which to keep; then save again.",
+                summary["who"], when, changed,
             ),
             code="edit_conflict",
         )

@@ -9,7 +9,7 @@ import nh3
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a",
-    "blockquote", "sup", "sub", "table", "thead", "tbody", "tr", "th", "td", "caption",
+    "blockquote", "sup", "sub", "table", "thead", "tbody", "tr", "th", "td", "caption", "aside",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -18,6 +18,10 @@ ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# The editor's callout block (articles/static/articles/admin/editor-extensions.js): an <aside>
+# of one of these kinds, and no other class anywhere.
+CALLOUT_KINDS = {"warning": "When to call your doctor", "key-points": "Key points"}
+ALLOWED_CLASSES = {"aside": {"callout", *(f"callout-{kind}" for kind in CALLOUT_KINDS)}}
 
 # The rich-text editor offers exactly what the sanitiser keeps.
 EDITOR_EXTENSIONS = {
@@ -32,20 +36,30 @@ EDITOR_EXTENSIONS = {
     "Blockquote": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
-    "Table": True,
+    "Table": True,  # with a header row by default (editor-extensions.js)
     "TableRow": True,
     "TableHeader": True,
     "TableCell": True,
     "History": True,
+    "Callout": True,  # registered in settings.DJANGO_PROSE_EDITOR_EXTENSIONS
+    "NoSpellCheck": False,  # the browser's spellcheck stays on in the body (the library turns it off by default)
 }
 
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
+    allowed_classes=ALLOWED_CLASSES,
     url_schemes=ALLOWED_URL_SCHEMES,
     link_rel="noopener noreferrer",
     strip_comments=True,
 )
+
+
+def callout_allowlist(config, shared_config):
+    """django-prose-editor's allowlist processor for the callout block (the same tags and classes as above)."""
+    shared_config.setdefault("tags", set()).add("aside")
+    classes = shared_config.setdefault("allowed_classes", {})
+    classes.setdefault("aside", set()).update(ALLOWED_CLASSES["aside"])
 
 
 def sanitize_html(html):

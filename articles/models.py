@@ -1022,3 +1022,32 @@ class ContentGeneration(models.Model):
 
     def __str__(self):
         return f"generation {self.value} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+class AutosavedDraft(models.Model):
+    """A copy of one person's unsaved article form, kept every few seconds while they type.
+
+    Offered back to that person when they open the article again (after a crash or a closed tab);
+    never published and never applied by itself. ``base_version`` is the article's version the
+    form was opened at, so a recovered copy saved over someone else's newer save meets the edit
+    conflict check (``articles.conflicts``) instead of overwriting it. ``article`` is empty for
+    an article not yet created (one such draft per person).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    base_version = models.PositiveIntegerField(null=True, blank=True)
+    data = models.JSONField(default=dict, help_text="The form's fields as typed: title, summary, body and the rest.")
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "autosaved draft"
+        verbose_name_plural = "autosaved drafts"
+        ordering = ["-saved_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="autosave_one_per_user_article"),
+            models.UniqueConstraint(fields=["user"], condition=Q(article=None), name="autosave_one_new_per_user"),
+        ]
+
+    def __str__(self):
+        return f"Autosaved draft of {self.article or 'a new article'} by {self.user}"

@@ -18,13 +18,14 @@ from .models import Article, RelatedLink, Series, SeriesEntry
 from .page_reads import set_prefetched
 
 
-def _preview_response(request, article, series_entry, revision=None):
+def _preview_response(request, article, series_entry, revision=None, unsaved=False):
     now = timezone.now()
     context = {
         "article": article,
         "related": [link.target for link in article.published_related_links],
         "preview": True,
         "revision": revision,
+        "unsaved": unsaved,
         **(series_entry.navigation(now) if series_entry is not None else {}),
     }
     response = render(request, "articles/article_preview.html", context)
@@ -51,11 +52,17 @@ def preview_revision(request, pk, history_id):
         raise PermissionDenied
     current = _article_or_404(pk)
     record = get_object_or_404(Article.history.model, id=pk, history_id=history_id)
-    article = record.instance
-    data = record.related or {}
-    set_prefetched(article, "reviews", list(current.reviews.all()))
+    return snapshot_preview(request, current, record.instance, record.related or {}, revision=record)
+
+
+def snapshot_preview(request, current, article, data, revision=None, unsaved=False):
+    """The page of ``article`` (unsaved, or a revision's) with the related rows of ``data``, a revision snapshot.
+
+    ``current`` is the saved article whose reviews the page shows (None for one not yet created).
+    """
+    set_prefetched(article, "reviews", list(current.reviews.all()) if current is not None else [])
     tags = {tag.name: tag for tag in Tag.objects.filter(name__in=data.get("tags", []))}
-    set_prefetched(article, "tags", [tags[name] for name in data.get("tags", []) if name in tags])
+    set_prefetched(article, "tags", [tags.get(name) or Tag(name=name) for name in data.get("tags", [])])
     references = Reference.objects.select_related("source").in_bulk([c["reference_id"] for c in data.get("citations", [])])
     set_prefetched(article, "citations", [
         Citation(article=article, reference=references[c["reference_id"]], position=c["position"])
@@ -69,7 +76,7 @@ def preview_revision(request, pk, history_id):
     entry = None
     if data.get("series") and (series := Series.objects.filter(pk=data["series"]["series_id"]).first()):
         entry = SeriesEntry(series=series, article=article, position=data["series"]["position"], label=data["series"]["label"])
-    return _preview_response(request, article, entry, revision=record)
+    return _preview_response(request, article, entry, revision=revision, unsaved=unsaved)
 
 
 def _article_or_404(pk):

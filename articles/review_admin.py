@@ -110,7 +110,7 @@ class ReviewCycleAdminMixin:
             obj is not None
             and obj.status == Article.Status.PUBLISHED
             and review_cycle.is_editor(request.user)
-            and obj.reviews.exists()
+            and obj.last_reviewed_on is not None  # kept from its reviews (models.refresh_review_dates)
         )
 
     def get_fieldsets(self, request, obj=None):

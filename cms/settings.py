@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -419,6 +420,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"  # no reader's health topic leaks to the sites we cite
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# The article body's own editor extensions: a callout block, and tables with a header row by default
+# (articles/html.py keeps the sanitiser in step).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {"js": [static_lazy("articles/admin/editor-extensions.js")], "extensions": {"Callout": "articles.html.callout_allowlist"}},
+]
 
 # Content Security Policy (Django's built-in middleware). Everything is self-hosted;
 # no inline script or style except the admin's and the editor's, which carry a per-request

@@ -332,7 +332,8 @@ class CitingAdminMixin:
         """Problems between the saved body's markers and the saved citations, and the paste link."""
         if obj is None or obj.pk is None:
             return "Save the article first; then you can paste its reference list."
-        problems = citation_problems(obj.body, obj.citations.count())
+        total = getattr(obj, "citation_total", None)  # counted with the object when its admin does so
+        problems = citation_problems(obj.body, obj.citations.count() if total is None else total)
         paste_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_paste_references", args=[obj.pk])
         paste = format_html('<a href="{}">Paste a reference list…</a>', paste_url)
         if not problems:

@@ -43,18 +43,66 @@ def test_second_save_is_refused_naming_who_saved_and_what_changed(make, two_edit
     assert article.body == "<p>Original body.</p>"
 
 
-def test_after_the_refusal_a_second_save_goes_through(make, two_editors):
-    """Having seen the message, the editor can save deliberately: the form now carries the newer version."""
-    dana, sam = two_editors
-    article = make.article(title="Nausea")
+def _summary_conflict(make, dana, sam):
+    """Dana and Sam open one article; Dana saves a new summary, then Sam's different one is refused."""
+    article = make.article(title="Nausea", summary="Old summary.")
     url = reverse("admin:articles_article_change", args=[article.pk])
     dana_data, sam_data = change_form_data(dana.get(url)), change_form_data(sam.get(url))
-    dana.post(url, {**dana_data, "title": "Nausea and vomiting"})
-    refused = sam.post(url, {**sam_data, "summary": "Sam's summary."})
-    retry = change_form_data(refused)
-    assert sam.post(url, {**retry, "title": "Nausea and vomiting"}).status_code == 302
+    dana.post(url, {**dana_data, "summary": "Dana's summary."})
+    return article, url, sam.post(url, {**sam_data, "summary": "Sam's summary."})
+
+
+def test_pressing_save_again_after_a_conflict_does_not_overwrite(make, two_editors):
+    """A second press of Save, with no choice made, is refused again: the other editor's summary stays."""
+    dana, sam = two_editors
+    article, url, refused = _summary_conflict(make, dana, sam)
+    again = sam.post(url, change_form_data(refused))
+    assert again.status_code == 200
+    assert again.context["adminform"].form.conflict["fields"][0].name == "summary"
     article.refresh_from_db()
-    assert (article.title, article.summary) == ("Nausea and vomiting", "Sam's summary.")
+    assert article.summary == "Dana's summary."
+
+
+def test_conflict_lists_theirs_and_yours_field_by_field(make, two_editors):
+    """Each field both changed is shown with their saved value and the form's, and a choice for it."""
+    dana, sam = two_editors
+    article = make.article(title="Nausea", summary="Old summary.", body="<p>Old body.</p>")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    dana_data, sam_data = change_form_data(dana.get(url)), change_form_data(sam.get(url))
+    dana.post(url, {**dana_data, "summary": "Dana's summary.", "title": "Nausea and vomiting"})
+    refused = sam.post(url, {**sam_data, "summary": "Sam's summary."})
+    fields = {c.name: c for c in refused.context["adminform"].form.conflict["fields"]}
+    assert set(fields) == {"summary", "title"}
+    assert (fields["summary"].theirs, fields["summary"].yours) == ("Dana's summary.", "Sam's summary.")
+    assert fields["title"].untouched and not fields["summary"].untouched
+    page = refused.content.decode()
+    assert 'name="conflict_choice_summary" value="theirs"' in page
+    assert 'name="conflict_choice_summary" value="yours"' in page
+
+
+def test_after_choosing_per_field_the_save_keeps_each_choice(make, two_editors):
+    """Having chosen theirs for the title and theirs for the summary but yours for the body, each is kept."""
+    dana, sam = two_editors
+    article = make.article(title="Nausea", summary="Old summary.", body="<p>Old body.</p>")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    dana_data, sam_data = change_form_data(dana.get(url)), change_form_data(sam.get(url))
+    dana.post(url, {**dana_data, "title": "Nausea and vomiting", "summary": "Dana's summary.", "body": "<p>Dana.</p>"})
+    refused = sam.post(url, {**sam_data, "summary": "Sam's summary.", "body": "<p>Sam.</p>"})
+    retry = {**change_form_data(refused), "conflict_choice_title": "theirs", "conflict_choice_summary": "theirs",
+             "conflict_choice_body": "yours"}
+    assert sam.post(url, retry).status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.summary, article.body) == ("Nausea and vomiting", "Dana's summary.", "<p>Sam.</p>")
+
+
+def test_a_third_save_while_choosing_shows_the_conflict_again(make, two_editors):
+    """Choices made against one saved version do not apply once someone saves yet again."""
+    dana, sam = two_editors
+    article, url, refused = _summary_conflict(make, dana, sam)
+    dana.post(url, {**change_form_data(dana.get(url)), "summary": "Dana's second summary."})
+    again = sam.post(url, {**change_form_data(refused), "conflict_choice_summary": "yours"})
+    assert again.status_code == 200
+    assert Article.objects.get(pk=article.pk).summary == "Dana's second summary."
 
 
 def test_a_transition_in_between_also_refuses_the_stale_form(make, two_editors):

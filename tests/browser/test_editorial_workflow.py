@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
+from tests.browser.helpers import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,13 +13,7 @@ PASSWORD = "correct horse battery"
 
 
 def _signed_in(browser, live_server, username):
-    context = browser.new_context(base_url=live_server.url)
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    tab.goto("/admin/login/")
-    tab.fill("#id_username", username)
-    tab.fill("#id_password", PASSWORD)
-    tab.click("input[type=submit]")
+    tab = signed_in(browser, live_server, username)
     expect(tab.get_by_role("heading", name="Editorial desk")).to_be_visible()
     return tab
 

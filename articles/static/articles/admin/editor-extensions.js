@@ -1,0 +1,106 @@
+/* The article body's own editor extensions, loaded by django-prose-editor (settings.DJANGO_PROSE_EDITOR_EXTENSIONS).
+ *
+ * - Callout: a boxed block, "When to call your doctor" or "Key points", stored as
+ *   <aside class="callout callout-warning|callout-key-points">; articles/html.py allows exactly that.
+ * - Table: the library's, whose "insert table" dialog starts with the header row on (health pages'
+ *   tables have one; a header row is what screen readers announce).
+ */
+import { Node, Table as BaseTable, gettext, mergeAttributes, updateAttrsDialog } from "django-prose-editor/editor";
+
+const KINDS = {
+  warning: "When to call your doctor",
+  "key-points": "Key points",
+};
+
+export const Callout = Node.create({
+  name: "callout",
+  group: "block",
+  content: "block+",
+  defining: true,
+
+  addAttributes() {
+    return {
+      kind: {
+        default: "key-points",
+        parseHTML: (element) => (element.classList.contains("callout-warning") ? "warning" : "key-points"),
+        renderHTML: (attributes) => ({ class: `callout callout-${attributes.kind in KINDS ? attributes.kind : "key-points"}` }),
+      },
+    };
+  },
+
+  parseHTML() {
+    return [{ tag: "aside.callout" }];
+  },
+
+  renderHTML({ HTMLAttributes }) {
+    return ["aside", mergeAttributes(HTMLAttributes), 0];
+  },
+
+  addCommands() {
+    return {
+      insertCallout:
+        (kind) =>
+        ({ editor, chain }) => {
+          if (editor.isActive("callout")) return chain().lift("callout").run();
+          if (!editor.state.selection.empty) return chain().wrapIn("callout", { kind }).run();
+          return chain()
+            .insertContent({
+              type: "callout",
+              attrs: { kind },
+              content: [
+                { type: "heading", attrs: { level: 3 }, content: [{ type: "text", text: KINDS[kind] }] },
+                { type: "paragraph" },
+              ],
+            })
+            .run();
+        },
+    };
+  },
+
+  addMenuItems({ menu, buttons }) {
+    for (const [kind, title] of Object.entries(KINDS)) {
+      menu.defineItem({
+        name: `callout-${kind}`,
+        groups: "nodes",
+        button: buttons.text(kind === "warning" ? "⚠ Call doctor" : "★ Key points", `Callout: ${title}`),
+        command(editor) {
+          editor.chain().focus().insertCallout(kind).run();
+        },
+        active: (editor) => editor.isActive("callout", { kind }),
+      });
+    }
+  },
+});
+
+const tableDialog = updateAttrsDialog(
+  {
+    rows: { type: "number", title: gettext("Rows"), format: "number", default: "3", min: "1", max: "100" },
+    cols: { type: "number", title: gettext("Columns"), format: "number", default: "3", min: "1", max: "100" },
+    withHeaderRow: { title: gettext("Include header row"), enum: ["Yes", "No"], default: "Yes" },
+  },
+  { title: gettext("Table Properties"), submitText: gettext("Insert table") },
+);
+
+export const Table = BaseTable.extend({
+  addCommands() {
+    return {
+      ...this.parent?.(),
+      insertTableWithOptions:
+        () =>
+        ({ editor }) => {
+          tableDialog(editor, { rows: "3", cols: "3", withHeaderRow: "Yes" }).then((answer) => {
+            if (!answer) return;
+            editor
+              .chain()
+              .focus()
+              .insertTable({
+                rows: Number.parseInt(answer.rows, 10) || 3,
+                cols: Number.parseInt(answer.cols, 10) || 3,
+                withHeaderRow: answer.withHeaderRow === "Yes",
+              })
+              .run();
+          });
+        },
+    };
+  },
+});
