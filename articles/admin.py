@@ -7,7 +7,7 @@ from django.db.models import BooleanField, F, Func, Q
 from references.admin import CitationFormSet, CitationInline, CitingAdminMixin
 
 from . import search as site_search
-from .admin_filters import SelectRelatedFilter, TagFilter
+from .admin_filters import SelectRelatedFilter, StatusFilter, TagFilter
 from .admin_workflow import GuardedInlineMixin, WorkflowArticleAdminMixin
 from .exports import export_articles_csv
 from .models import Article, MedicalReview, PendingLink, RelatedLink, Reviewer, Series, SeriesEntry
@@ -111,10 +111,10 @@ def written_keys(keys):
 
 @admin.register(Article)
 class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "status", "series_label", "latest_reviewer", "last_reviewed", "publish_at", "author"]
+    list_display = ["title", "state", "series_label", "latest_reviewer", "last_reviewed", "publish_at", "author"]
     list_select_related = ["author", "last_reviewer", "series_entry__series"]
     list_filter = [
-        "status",
+        StatusFilter,
         ("series_entry__series", SelectRelatedFilter),
         ("tags", TagFilter),
         ("reviews__reviewer", SelectRelatedFilter),
@@ -147,6 +147,10 @@ class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdmin
         if keys is not None:
             found = queryset.filter(EqualsAny("pk", keys)) if keys else queryset.none()
         return found, False  # a filter on the article's own columns: no duplicates
+
+    @admin.display(description="status", ordering="status")
+    def state(self, article):
+        return article.state_label
 
     @admin.display(description="series", ordering="series_entry__series__title")
     def series_label(self, article):

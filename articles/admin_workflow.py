@@ -23,6 +23,15 @@ from .exports import Echo, neutralise
 from .forms import TRANSITION_FORMS, ArticleAdminForm
 from .models import Article, ArticleEvent, EditConflict, Redirect
 from .redirects import record_slug_change
+from .times import local_time
+
+
+def transition_done_message(transition, article):
+    """What the editor is told after a transition: the state it left the article in, and when a
+    scheduled article goes live, in the site's time zone."""
+    if article.is_scheduled():
+        return f"{article.state_label}. It goes live then by itself; until then readers cannot see it."
+    return f"{transition.label}: done. The article is now {article.get_status_display().lower()}."
 
 
 class GuardedInlineMixin:
@@ -129,6 +138,7 @@ class WorkflowArticleAdminMixin:
                     (e for e in events if e.kind == ArticleEvent.Kind.TRANSITION and e.to_status == Article.Status.DRAFT
                      and e.from_status == Article.Status.IN_REVIEW), None
                 ) if article.status == Article.Status.DRAFT else None,
+                "publish_time": local_time(article.publish_at) if article.publish_at else "",
                 "preview_url": reverse("articles:preview", args=[article.pk]),
                 "revisions_url": reverse("admin:articles_article_revisions", args=[article.pk]),
             }
@@ -263,8 +273,7 @@ class WorkflowArticleAdminMixin:
                 else:
                     form.add_error(None, error)
             else:
-                self.message_user(request, f"{transition.label}: done. The article is now {article.get_status_display().lower()}.",
-                                  messages.SUCCESS)
+                self.message_user(request, transition_done_message(transition, article), messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
         return self._page(
             request, article, "admin/articles/article/transition.html", transition.label,

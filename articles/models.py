@@ -22,6 +22,7 @@ from cms.prepared import prepared_cursor
 from .addresses import address
 from .fields import SanitizedHTMLField
 from .page_reads import Columns, read
+from .times import local_time
 
 
 class SlugNaturalKeyManager(models.Manager):
@@ -176,6 +177,10 @@ class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """Articles a reader may see: published, and their publish time has passed."""
         return self.filter(published_condition(now))
+
+    def scheduled(self, now=None):
+        """Published articles whose publish time is still to come: readers cannot see them yet."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=now or timezone.now())
 
     def for_listing(self):
         """What a list of articles shows: series label and the latest review, without a query per row."""
@@ -437,6 +442,21 @@ class Article(models.Model):
             and self.publish_at is not None
             and self.publish_at <= (now or timezone.now())
         )
+
+    def is_scheduled(self, now=None):
+        """Whether it is published with a publish time still to come (not public yet)."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > (now or timezone.now())
+        )
+
+    @property
+    def state_label(self):
+        """The state as editors read it: "Scheduled for 15 January 2027, 09:00 GMT", or the status."""
+        if self.is_scheduled():
+            return f"Scheduled for {local_time(self.publish_at)}"
+        return self.get_status_display()
 
     RELATED_COUNT = 5
     RELATED_CANDIDATES = 1000  # the newest tagged rows ranked for related posts (see related_rows)
