@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import demo_content as demo
-from articles.demo_accounts import create_demo_accounts
+from articles.demo_accounts import NAMES, create_demo_accounts
 from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
 from references.models import Citation, Reference, Source
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created = {"articles": 0, "reviewers": 0, "references": 0}
         author, new_author = get_user_model().objects.get_or_create(
-            username="editor", defaults={"is_staff": True, "first_name": "Demo", "last_name": "Editor"}
+            username="editor", defaults={"is_staff": True, "first_name": NAMES["editor"][0], "last_name": NAMES["editor"][1]}
         )
         if new_author:
             author.set_unusable_password()
