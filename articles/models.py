@@ -635,6 +635,15 @@ class SeriesEntry(models.Model):
         }
 
 
+def label_before_title(label, title):
+    """The series label to show before an entry's title, or "" when the title already starts with it.
+
+    "Stage 4" before "Stage 4 breast cancer treatment" would read "Stage 4 Stage 4 breast cancer…".
+    """
+    words = " ".join(label.split()).casefold()
+    return "" if not words or " ".join(title.split()).casefold().startswith(words) else label
+
+
 class SeriesLink(NamedTuple):
     """Another part of a series, as its navigation links to it."""
 

@@ -32,6 +32,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from articles.addresses import address
+from articles.models import label_before_title
 from cms.site import absolute_url
 from references.markers import cite
 
@@ -122,6 +123,8 @@ def environment(**options):
         time_element=time_element,
         # ``{{ tag.slug|address("articles:tag") }}``: the route's address, reversed once (articles.addresses)
         address=lambda value, viewname: address(viewname, value),
+        # ``{{ entry.label|label_before(title) }}``: empty when the title starts with the label
+        label_before=label_before_title,
         pluralize=defaultfilters.pluralize,
         capfirst=defaultfilters.capfirst,
     )

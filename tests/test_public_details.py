@@ -1,0 +1,79 @@
+"""Issue 22, section 5: details of the public pages a reader notices."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+BODY = (
+    "<h2>What is triple-negative breast cancer?</h2>"
+    "<p>Triple-negative breast cancer [1] is a type of breast cancer [1][2]. It can spread to the brain [2].</p>"
+    "<h2>Treatment <em>options</em></h2>"
+    "<p>Surgery and chemotherapy are the main treatments for triple-negative breast cancer in most people. "
+    + "Radiotherapy may follow surgery to lower the chance of the cancer coming back in the breast. " * 6
+    + "</p>"
+)
+
+
+@pytest.fixture
+def cited(make):
+    article = make.article(title="Triple-negative breast cancer", body=BODY)
+    make.cite(article)
+    make.cite(article)
+    return article
+
+
+def _snippet(client, query):
+    response = client.get("/search/", {"q": query})
+    return re.search(r'<p class="snippet">(.*?)</p>', response.text, re.S).group(1)
+
+
+def test_series_lists_do_not_repeat_the_label_the_title_starts_with(client, make):
+    """"Stage 4 Stage 4 Breast…" reads "Stage 4 Breast…"; a label the title lacks is still shown."""
+    series = make.series(title="Treatment by stage")
+    four = make.article(title="Stage 4 Breast Cancer Treatment Options")
+    extra = make.article(title="Living with advanced cancer")
+    make.series_entry(series, four, 1, label="Stage 4")
+    make.series_entry(series, extra, 2, label="Part 2")
+    page = client.get(series.get_absolute_url()).text
+    assert "Stage 4 Stage 4" not in re.sub(r"<[^>]+>|\s+", " ", page).replace("  ", " ")
+    assert '<span class="nav-label">Part 2</span> Living with advanced cancer' in page
+    article_page = client.get(extra.get_absolute_url()).text
+    assert 'aria-label="Previous: Stage 4 Breast Cancer Treatment Options"' in article_page
+
+
+def test_tags_at_the_bottom_have_a_visible_heading(client, make):
+    """The tag list is introduced by a heading readers can see, not only screen readers."""
+    article = make.article(tags=["Fatigue"])
+    page = client.get(article.get_absolute_url()).text
+    assert '<h2 id="tags-heading">Topics in this article</h2>' in page
+
+
+def test_citation_marker_sits_against_its_word(client, cited):
+    """No space is left between a word and its marker, and the stylesheet pulls the target box in."""
+    page = client.get(cited.get_absolute_url()).text
+    assert 'brain<sup class="citation">' in page
+    css = client.get("/static/css/site.css")
+    stylesheet = b"".join(css.streaming_content).decode() if css.streaming else css.text
+    assert "sup.citation a:first-child { margin-left: -8px; }" in stylesheet
+
+
+@pytest.mark.parametrize("query", ["surgery", "brain", "chemotherapy"])
+def test_search_snippet_has_no_markers_no_cut_words_and_headings_end_like_sentences(client, cited, query):
+    """No "[1]", no half word before "…", and a heading does not run into the text after it."""
+    snippet = _snippet(client, query)
+    assert not re.search(r"\[\d+\]", snippet)
+    assert "brain ." not in snippet and " ." not in snippet
+    text = re.sub(r"</?mark>", "", snippet)
+    assert "options Surgery" not in text
+    if text.endswith("…"):
+        last_word = text.removesuffix("…").split()[-1].strip(".,;:")
+        assert last_word in re.sub(r"<[^>]+>", " ", BODY).split() or f"{last_word}." in BODY
+
+
+def test_search_snippet_without_a_body_match_ends_on_a_whole_word(client, make):
+    """A match in the title alone shows the body's start, ending on a whole word."""
+    make.article(title="Lymphoedema", body="<p>" + "Swelling of the arm happens after surgery sometimes. " * 10 + "</p>")
+    snippet = _snippet(client, "lymphoedema")
+    assert snippet.removesuffix(" …").split()[-1] in {"Swelling", "of", "the", "arm", "happens", "after", "surgery", "sometimes."}
