@@ -5,9 +5,9 @@ import datetime
 import io
 
 import pytest
-from django.utils import timezone
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.exports import neutralise, next_review_due
 from articles.models import Article
