@@ -337,6 +337,12 @@ class Article(models.Model):
     next_review_on = models.DateField(
         null=True, blank=True, editable=False, help_text="When the next review is due; empty when never reviewed."
     )
+    # Set once, by the first publish (workflow.publish), and kept when the article is unpublished
+    # and published again; like the review dates, never written by a full save nor restored.
+    first_published_at = models.DateTimeField(
+        "first published", null=True, blank=True, editable=False,
+        help_text="When it was first published; kept when it is unpublished and published again.",
+    )
     assigned_reviewer = models.ForeignKey(
         Reviewer,
         null=True,
@@ -347,7 +353,7 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
-    DERIVED_FIELDS = ("last_reviewed_on", "last_signed_off_at", "last_reviewer", "next_review_on")
+    DERIVED_FIELDS = ("last_reviewed_on", "last_signed_off_at", "last_reviewer", "next_review_on", "first_published_at")
     history = HistoricalRecords(bases=[RevisionSnapshot], excluded_fields=["updated_at", *DERIVED_FIELDS])
 
     class Meta:
@@ -442,6 +448,18 @@ class Article(models.Model):
             and self.publish_at is not None
             and self.publish_at <= (now or timezone.now())
         )
+
+    @property
+    def first_published(self):
+        """When readers could first see it: the first publish, or the publish time of an article
+        published before that was recorded (or by an importer)."""
+        times = [t for t in (self.first_published_at, self.publish_at) if t is not None]
+        return min(times) if times else None
+
+    @property
+    def writer_name(self):
+        """The writer's full name as the page shows it; "" for an account without one (never a username)."""
+        return self.author.get_full_name().strip() if self.author_id else ""
 
     def is_scheduled(self, now=None):
         """Whether it is published with a publish time still to come (not public yet)."""

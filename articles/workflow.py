@@ -173,7 +173,10 @@ def publish(article, by, *, at=None, comment=""):
     blockers = publish_blockers(article)
     if blockers:
         raise TransitionNotAllowed(blockers)
-    return _transition(article, by, "publish", comment=comment, updates={"publish_at": at or now})
+    updates = {"publish_at": at or now}
+    if article.first_published_at is None or article.first_published_at > now:  # a schedule that never went live
+        updates["first_published_at"] = updates["publish_at"]
+    return _transition(article, by, "publish", comment=comment, updates=updates)
 
 
 def unpublish(article, by, *, comment=""):
@@ -223,6 +226,6 @@ def _transition(article, by, name, *, comment="", updates=None):
             article=current, actor=by, kind=ArticleEvent.Kind.TRANSITION,
             from_status=from_status, to_status=transition.target, comment=comment,
         )
-    for field in ["status", "version", "publish_at", "assigned_reviewer_id", "updated_at"]:
+    for field in ["status", "version", "publish_at", "first_published_at", "assigned_reviewer_id", "updated_at"]:
         setattr(article, field, getattr(current, field))
     return event

@@ -1,8 +1,14 @@
 """Issue 22, section 5: details of the public pages a reader notices."""
 
+import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles import workflow
+from articles.models import Article
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +83,40 @@ def test_search_snippet_without_a_body_match_ends_on_a_whole_word(client, make):
     make.article(title="Lymphoedema", body="<p>" + "Swelling of the arm happens after surgery sometimes. " * 10 + "</p>")
     snippet = _snippet(client, "lymphoedema")
     assert snippet.removesuffix(" …").split()[-1] in {"Swelling", "of", "the", "arm", "happens", "after", "surgery", "sometimes."}
+
+
+def test_article_page_names_its_writer_and_first_publish_date(client, make, django_assert_num_queries):
+    """"Written by Ana Writer. First published 3 March 2025." with the page's usual queries, none more."""
+    writer = make.user(first_name="Ana", last_name="Writer")
+    first = datetime.datetime(2025, 3, 3, 10, 0, tzinfo=datetime.UTC)
+    article = make.article(author=writer, first_published_at=first, publish_at=first + datetime.timedelta(days=90))
+    bare = make.article()
+    client.get(bare.get_absolute_url())  # warm the content type cache, as a running site has it
+    with CaptureQueriesContext(connection) as plain:
+        client.get(bare.get_absolute_url())
+    with django_assert_num_queries(len(plain.captured_queries)):
+        page = client.get(article.get_absolute_url()).text
+    assert "Written by <span class=\"writer\">Ana Writer</span>." in page
+    assert 'First published <time datetime="2025-03-03">3 March 2025</time>.' in page
+    assert '"datePublished": "2025-03-03T' in page
+
+
+def test_an_account_without_a_name_is_not_shown_by_its_username(client, make):
+    """A writer account with no real name shows no "Written by", never the username."""
+    article = make.article(author=make.user(username="jsmith42"))
+    page = client.get(article.get_absolute_url()).text
+    assert "Written by" not in page and "jsmith42" not in page
+    assert "First published" in page
+
+
+def test_unpublishing_and_publishing_again_keeps_the_first_publish_date(make):
+    """The first publish is recorded once; a later publish moves only the publish time."""
+    editor = make.staff_in("Editor", username="eddie")
+    article = make.article(status=Article.Status.APPROVED, reviewed_by=make.reviewer())
+    workflow.publish(article, editor)
+    first = article.first_published_at
+    assert first is not None
+    workflow.unpublish(article, editor)
+    workflow.publish(article, editor)
+    article.refresh_from_db()
+    assert article.first_published_at == first and article.first_published == first
