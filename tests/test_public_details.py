@@ -120,3 +120,35 @@ def test_unpublishing_and_publishing_again_keeps_the_first_publish_date(make):
     workflow.publish(article, editor)
     article.refresh_from_db()
     assert article.first_published_at == first and article.first_published == first
+
+
+LONG_BODY = (
+    "<h2>What is stage 4?</h2><p>It has spread [1].</p>"
+    "<h2>Treatment <em>options</em></h2><p>Several.</p>"
+    "<h2>Side effects &amp; support</h2><p>Help is there.</p>"
+    "<h2>Side effects &amp; support</h2><p>A second section of the same name.</p>"
+)
+
+
+def test_a_long_article_has_an_on_this_page_list_linking_to_its_sections(client, make):
+    """Three or more h2 sections: a labelled nav lists them, each link landing on an id in the body."""
+    article = make.article(body=LONG_BODY)
+    make.cite(article)
+    page = client.get(article.get_absolute_url()).text
+    nav = re.search(r'<nav class="contents" aria-labelledby="contents-heading">(.*?)</nav>', page, re.S).group(1)
+    assert '<h2 id="contents-heading">On this page</h2>' in nav
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', nav)
+    assert [title for _, title in links] == ["What is stage 4?", "Treatment options", "Side effects &amp; support", "Side effects &amp; support"]
+    anchors = [anchor for anchor, _ in links]
+    assert len(set(anchors)) == 4
+    for anchor in anchors:
+        assert page.count(f'id="{anchor}"') == 1
+    assert '<h2 id="section-treatment-options">Treatment <em>options</em></h2>' in page
+
+
+def test_a_short_article_has_no_contents_list_but_its_sections_keep_ids(client, make):
+    """Two sections are not worth a list; their headings still get ids a link can point at."""
+    article = make.article(body="<h2>One</h2><p>a</p><h2>Two</h2><p>b</p>")
+    page = client.get(article.get_absolute_url()).text
+    assert "On this page" not in page
+    assert '<h2 id="section-one">One</h2>' in page

@@ -75,7 +75,7 @@ def test_article_page_shows_byline_body_references_navigation_related_and_tags(c
 
     assert "<h1>Stage 3 Breast Cancer Treatment Options</h1>" in page
     assert "Medically reviewed by" in page and "Dr. K</a>, MD, FACS on" in page and "26 March 2021" in page
-    assert "<h2>Surgery</h2>" in page
+    assert '<h2 id="section-surgery">Surgery</h2>' in page
     assert "Referenced on" in page and "1 February 2022" in page
     assert "American Cancer Society</span>:" in page
     assert "“Treatment of Breast Cancer Stages I-III,”" in page and "“Radiation for Breast Cancer.”" in page
