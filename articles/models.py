@@ -182,6 +182,22 @@ class ArticleQuerySet(models.QuerySet):
         """Published articles whose publish time is still to come: readers cannot see them yet."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=now or timezone.now())
 
+    def recently_reviewed(self):
+        """Published articles, the most recently medically reviewed first (never-reviewed ones left out)."""
+        return self.published().filter(last_reviewed_on__isnull=False).order_by("-last_reviewed_on", "-id")
+
+    def common_tags(self, count):
+        """The ``count`` tags most used on these articles, most used first: one query of
+        ``{"name", "slug", "uses"}``. Slice the articles first to bound the work on a large site."""
+        tagged = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model), object_id__in=self.values("pk")
+        )
+        return (
+            tagged.values(name=F("tag__name"), slug=F("tag__slug"))
+            .annotate(uses=models.Count("pk"))
+            .order_by("-uses", "name")[:count]
+        )
+
     def for_listing(self):
         """What a list of articles shows: series label and the latest review, without a query per row."""
         return self.select_related("series_entry__series").prefetch_related(
@@ -390,6 +406,11 @@ class Article(models.Model):
                 name="article_next_review_idx",
             ),
             models.Index(fields=["status", "referenced_on"], name="article_referenced_idx"),
+            # The home page's "Recently reviewed": a few published articles read from the end.
+            models.Index(
+                fields=["-last_reviewed_on", "-id"], include=["publish_at"], condition=Q(status="published"),
+                name="article_recently_reviewed_idx",
+            ),
             # "Is this article published, and when did it change?" asked of one article at a time
             # (series with a published article, a series' latest change): on PostgreSQL an
             # index-only probe (about 4 MB for 100,000 articles) rather than the table's heap with

@@ -152,3 +152,32 @@ def test_a_short_article_has_no_contents_list_but_its_sections_keep_ids(client, 
     page = client.get(article.get_absolute_url()).text
     assert "On this page" not in page
     assert '<h2 id="section-one">One</h2>' in page
+
+
+def test_home_page_shows_recently_reviewed_articles_and_topics(client, make):
+    """Beyond the latest articles: the most recently reviewed (newest review first) and common topics."""
+    old = make.article(title="Reviewed long ago", tags=["Fatigue"], reviewed_on=datetime.date(2020, 1, 1))
+    new = make.article(title="Reviewed last week", tags=["Fatigue", "Nausea"], reviewed_on=datetime.date(2026, 1, 1))
+    make.article(title="Never reviewed", tags=["Fatigue"])
+    make.article(title="Draft reviewed", status=Article.Status.DRAFT, reviewed_on=datetime.date(2026, 2, 1))
+    page = client.get("/").text
+    reviewed = re.search(r'<h2 id="reviewed-heading">Recently reviewed</h2>(.*?)</section>', page, re.S).group(1)
+    assert reviewed.index(new.title) < reviewed.index(old.title)
+    assert "Never reviewed" not in reviewed and "Draft reviewed" not in reviewed
+    topics = re.search(r'<h2 id="topics-heading">Browse by topic</h2>(.*?)</section>', page, re.S).group(1)
+    assert re.findall(r">([^<]+)</a>", topics) == ["Fatigue", "Nausea"]  # most used first
+
+
+# The count, the series, recently reviewed, topics, the page of articles, their reviews, the next go-live.
+HOME_QUERIES = 7
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_home_page_queries_do_not_grow_with_the_catalogue(client, make, rows):
+    """The new home sections are one query each, whatever the number of articles and tags."""
+    for n in range(rows):
+        make.article(title=f"Row {n}", tags=[f"topic {n}", "common"], reviewed_on=datetime.date(2025, 1, 1 + n % 28))
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert len(queries.captured_queries) == HOME_QUERIES

@@ -26,4 +26,11 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(record_first_publish, migrations.RunPython.noop, elidable=True),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(
+                condition=models.Q(("status", "published")), fields=["-last_reviewed_on", "-id"],
+                include=("publish_at",), name="article_recently_reviewed_idx",
+            ),
+        ),
     ]
