@@ -88,7 +88,7 @@ class SeriesPlacementFormSet(BaseInlineFormSet):
             self.moved = make_room(SeriesEntry.objects.filter(series=series), position, moving_pk)
 
 
-class ArticleSeriesEntryInline(GuardedInlineMixin, admin.TabularInline):
+class ArticleSeriesEntryInline(GuardedInlineMixin, admin.StackedInline):  # stacked: its help text shows
     model = SeriesEntry
     form = SeriesPlacementForm
     formset = SeriesPlacementFormSet
