@@ -131,11 +131,40 @@ def compare(old, new):
         else:
             is_html = field == "body"
             old_lines, new_lines = text_lines(getattr(old, field), is_html), text_lines(getattr(new, field), is_html)
-        parts.append({"label": label, "changed": field in changed_fields, "rows": side_by_side(old_lines, new_lines)})
+        parts.append({"field": field, "label": label, "changed": field in changed_fields, "rows": side_by_side(old_lines, new_lines)})
     for key, label in RELATED:
         old_lines, new_lines = _related_lines(key, old.related.get(key)), _related_lines(key, new.related.get(key))
-        parts.append({"label": label, "changed": old_lines != new_lines, "rows": side_by_side(old_lines, new_lines)})
+        parts.append({"field": key, "label": label, "changed": old_lines != new_lines, "rows": side_by_side(old_lines, new_lines)})
     return parts
+
+
+def since_review(article):
+    """What changed since the article's latest review: ``(reviewed, current, parts)``, the revision
+    current when the review was recorded, the latest one, and ``compare()`` of the two; None when
+    it has no review or no revision from before it (nothing to compare with)."""
+    if article.last_signed_off_at is None:
+        return None
+    history = revisions(article)
+    current = history.first()
+    reviewed = history.filter(history_date__lte=article.last_signed_off_at).first()
+    if current is None or reviewed is None:
+        return None
+    return reviewed, current, compare(reviewed, current)
+
+
+def unseen_change(article, seen_revision):
+    """Why a "reviewed, no change needed" must wait, or "": the content changed since the latest
+    review (a status change is not content) and ``seen_revision`` (the id of the revision the
+    reviewer was shown, from the form) is not the latest revision."""
+    found = since_review(article)
+    if found is None:
+        return ""
+    _reviewed, current, parts = found
+    if not any(part["changed"] for part in parts if part["field"] != "status"):
+        return ""
+    if str(seen_revision or "") == str(current.history_id):
+        return ""
+    return "It changed since your last review: look at what changed first, then confirm."
 
 
 def changed_labels(old, new):
