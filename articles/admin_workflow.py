@@ -50,6 +50,9 @@ class GuardedInlineMixin:
         return super().has_delete_permission(request, obj) and self._article_editable(request, obj)
 
 
+RECENT_TIMELINE = 10  # lines of the timeline at the foot of the article's form
+
+
 class WorkflowArticleAdminMixin:
     """Mixed into ArticleAdmin: see the module docstring."""
 
@@ -141,6 +144,7 @@ class WorkflowArticleAdminMixin:
                 "publish_time": local_time(article.publish_at) if article.publish_at else "",
                 "preview_url": reverse("articles:preview", args=[article.pk]),
                 "revisions_url": reverse("admin:articles_article_revisions", args=[article.pk]),
+                "timeline": revisions.timeline(article, limit=RECENT_TIMELINE, events=events),
             }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
@@ -283,12 +287,18 @@ class WorkflowArticleAdminMixin:
         )
 
     def revisions_view(self, request, object_id):
+        """The article's timeline: edits, reviews, state changes and restores, each edit one click
+        from its diff (``revisions.timeline``)."""
         article = self._article_or_404(request, object_id)
         return self._page(
-            request, article, "admin/articles/article/revisions.html", "Revisions",
-            revisions=revisions.revisions(article),
+            request, article, "admin/articles/article/revisions.html", "Timeline",
+            timeline=revisions.timeline(article),
             can_restore=workflow.can_edit(request.user, article),
         )
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Django's own "History" (its LogEntry list) told less than the timeline: one page for both.
+        return self.revisions_view(request, object_id)
 
     def _revision(self, article, history_id):
         try:
