@@ -81,3 +81,15 @@ def test_article_list_filters_scheduled_apart_from_published(admin_client, make,
     response = admin_client.get(reverse("admin:articles_article_changelist"), {"status__exact": choice})
     assert sorted(a.title for a in response.context["cl"].result_list) == expected
     assert "Scheduled" in response.content.decode()
+
+
+def test_a_time_that_does_not_exist_in_the_site_zone_is_a_form_error(client, make, editor):
+    """01:30 on the morning the clocks go forward does not exist in London: said, nothing scheduled."""
+    article = make.article(status=S.APPROVED, reviewed_by=make.reviewer())
+    client.force_login(editor)
+    url = reverse("admin:articles_article_transition", args=[article.pk, "publish"])
+    response = client.post(url, {"at": "2031-03-30T01:30"})
+    assert response.status_code == 200
+    assert "Europe/London" in response.content.decode() and "couldn’t be interpreted" in response.content.decode()
+    article.refresh_from_db()
+    assert article.status == S.APPROVED and article.publish_at is None
