@@ -15,6 +15,7 @@ from .models import Article, MedicalReview, PendingLink, RelatedLink, Reviewer, 
 from .ordering import PositionedForm, PositionedInlineFormSet, SortableInlineMixin, make_room
 from .pagination import DeferredJoinPaginator, EstimatedCountPaginator, SemiJoinChangeList
 from .review_admin import ReviewCycleAdminMixin, ReviewLogMixin
+from .times import local_time
 
 
 @admin.register(Reviewer)
@@ -144,7 +145,7 @@ def written_keys(keys):
 
 @admin.register(Article)
 class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "state", "series_label", "latest_reviewer", "last_reviewed", "publish_at", "author"]
+    list_display = ["title", "state", "series_label", "latest_reviewer", "last_reviewed", "publish_time", "author"]
     list_select_related = ["author", "last_reviewer", "series_entry__series"]
     list_filter = [
         StatusFilter,
@@ -191,6 +192,10 @@ class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdmin
     @admin.display(description="status", ordering="status")
     def state(self, article):
         return article.state_label
+
+    @admin.display(description="publish time", ordering="publish_at")
+    def publish_time(self, article):
+        return local_time(article.publish_at) if article.publish_at else "—"
 
     @admin.display(description="series", ordering="series_entry__series__title")
     def series_label(self, article):

@@ -93,3 +93,10 @@ def test_a_time_that_does_not_exist_in_the_site_zone_is_a_form_error(client, mak
     assert "Europe/London" in response.content.decode() and "couldn’t be interpreted" in response.content.decode()
     article.refresh_from_db()
     assert article.status == S.APPROVED and article.publish_at is None
+
+
+def test_article_list_shows_publish_times_in_the_site_zone(admin_client, make):
+    """The list's publish time column names the zone, as the state does."""
+    make.article(title="Summer", publish_at=datetime.datetime(2025, 7, 1, 12, 0, tzinfo=datetime.UTC))
+    page = admin_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "1 July 2025, 13:00 BST" in page
