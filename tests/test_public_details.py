@@ -62,7 +62,7 @@ def test_citation_marker_sits_against_its_word(client, cited):
     assert 'brain<sup class="citation">' in page
     css = client.get("/static/css/site.css")
     stylesheet = b"".join(css.streaming_content).decode() if css.streaming else css.text
-    assert "sup.citation a:first-child { margin-left: -8px; }" in stylesheet
+    assert "sup.citation a:first-child { margin-left: -9px; }" in stylesheet
 
 
 @pytest.mark.parametrize("query", ["surgery", "brain", "chemotherapy"])
