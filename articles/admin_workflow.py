@@ -290,10 +290,15 @@ class WorkflowArticleAdminMixin:
         """The article's timeline: edits, reviews, state changes and restores, each edit one click
         from its diff (``revisions.timeline``)."""
         article = self._article_or_404(request, object_id)
+        timeline = revisions.timeline(article)
+        revision_ids = [entry.revision.history_id for entry in timeline if entry.revision is not None]
         return self._page(
             request, article, "admin/articles/article/revisions.html", "Timeline",
-            timeline=revisions.timeline(article),
+            timeline=timeline,
             can_restore=workflow.can_edit(request.user, article),
+            # The two latest edits are chosen for "Compare" until the editor picks others.
+            compare_new=revision_ids[0] if revision_ids else None,
+            compare_old=revision_ids[1] if len(revision_ids) > 1 else None,
         )
 
     def history_view(self, request, object_id, extra_context=None):

@@ -190,7 +190,8 @@ def timeline(article, limit=TIMELINE_ROWS, events=None):
             continue
         reason = record.history_change_reason or ""
         kind = "Created" if previous is None and record.history_type == "+" else "Restore" if reason.startswith("Restored") else "Edit"
-        entries.append(TimelineEntry(record.history_date, _name(record.history_user), kind, reason or "Saved", record, previous))
+        text = reason or ("" if kind == "Created" else "Saved")
+        entries.append(TimelineEntry(record.history_date, _name(record.history_user), kind, text, record, previous))
     edits = [(entry, entry.revision.history_user_id) for entry in entries]
     for event in (article.events.select_related("actor") if events is None else events)[:limit]:
         merged = next(

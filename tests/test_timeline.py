@@ -80,3 +80,11 @@ def test_history_and_the_form_lead_to_the_one_timeline(admin_client, lived):
     foot = form[form.index('id="audit-heading"'):]
     assert "Restore" in foot and "Draft → In medical review" in foot
 
+
+
+def test_compare_starts_with_the_two_latest_edits_chosen(admin_client, lived):
+    """Pressing Compare at once compares the latest edit with the one before it."""
+    page = admin_client.get(reverse("admin:articles_article_revisions", args=[lived.pk])).content.decode()
+    checked = re.findall(r'name="(old|new)" value="(\d+)"[^>]* checked', page)
+    edits = [e.revision.history_id for e in revisions.timeline(lived) if e.revision is not None]
+    assert sorted(checked) == sorted([("new", str(edits[0])), ("old", str(edits[1]))])
