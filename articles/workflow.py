@@ -174,8 +174,14 @@ def publish(article, by, *, at=None, comment=""):
     if blockers:
         raise TransitionNotAllowed(blockers)
     updates = {"publish_at": at or now}
-    if article.first_published_at is None or article.first_published_at > now:  # a schedule that never went live
+    # The first publish is kept: recorded, or the publish time of an article that was live before
+    # it was recorded (an import, or before migration 0022). A schedule that never went live counts
+    # for nothing.
+    first = article.first_published
+    if first is None or first > now:
         updates["first_published_at"] = updates["publish_at"]
+    elif article.first_published_at is None:
+        updates["first_published_at"] = first
     return _transition(article, by, "publish", comment=comment, updates=updates)
 
 

@@ -181,3 +181,14 @@ def test_home_page_queries_do_not_grow_with_the_catalogue(client, make, rows):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/").status_code == 200
     assert len(queries.captured_queries) == HOME_QUERIES
+
+
+def test_an_imported_article_published_again_keeps_its_old_publish_date(make):
+    """Live since an import (no first publish recorded): unpublish and publish keep the import's date."""
+    editor = make.staff_in("Editor", username="eddie")
+    long_ago = datetime.datetime(2023, 5, 1, 9, 0, tzinfo=datetime.UTC)
+    article = make.article(publish_at=long_ago, reviewed_by=make.reviewer())
+    workflow.unpublish(article, editor)
+    workflow.publish(article, editor)
+    article.refresh_from_db()
+    assert article.first_published == long_ago and article.publish_at > long_ago
