@@ -100,3 +100,11 @@ def test_article_list_shows_publish_times_in_the_site_zone(admin_client, make):
     make.article(title="Summer", publish_at=datetime.datetime(2025, 7, 1, 12, 0, tzinfo=datetime.UTC))
     page = admin_client.get(reverse("admin:articles_article_changelist")).content.decode()
     assert "1 July 2025, 13:00 BST" in page
+
+
+def test_csv_export_says_scheduled_with_the_local_time(admin_client, make):
+    """The export's status reads "Scheduled", the next cell its time in the site's zone."""
+    make.article(title="Soon", slug="soon", publish_at=SUMMER)
+    body = admin_client.get("/staff/exports/articles.csv").content.decode("utf-8")
+    row = next(line for line in body.splitlines() if line.startswith("Soon,"))
+    assert row.split(",")[2:4] == ["Scheduled", "2031-07-15 09:00"]
