@@ -1,23 +1,25 @@
 """The editors' product: articles with their reviews, citations, series and related links."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, F, Func, Q
+from django.forms.models import BaseInlineFormSet
 
 from references.admin import CitationFormSet, CitationInline, CitingAdminMixin
 
 from . import search as site_search
 from . import workflow
 from .admin_editor import ArticleRowsInlineMixin, EditorAdminMixin
-from .admin_filters import SelectRelatedFilter, TagFilter
+from .admin_filters import SelectRelatedFilter, StatusFilter, TagFilter
 from .admin_workflow import GuardedInlineMixin, WorkflowArticleAdminMixin
 from .exports import export_articles_csv
 from .models import Article, MedicalReview, PendingLink, RelatedLink, Reviewer, Series, SeriesEntry
-from .ordering import PositionedInlineFormSet, SortableInlineMixin
+from .ordering import PositionedForm, PositionedInlineFormSet, SortableInlineMixin, make_room
 from .pagination import DeferredJoinPaginator, EstimatedCountPaginator, SemiJoinChangeList
 from .review_admin import ReviewCycleAdminMixin, ReviewLogMixin
+from .times import local_time
 
 
 @admin.register(Reviewer)
@@ -63,9 +65,41 @@ class RelatedLinkInline(ArticleRowsInlineMixin, GuardedInlineMixin, SortableInli
     ordering = ["position"]
 
 
-class ArticleSeriesEntryInline(ArticleRowsInlineMixin, GuardedInlineMixin, admin.TabularInline):
+class SeriesPlacementForm(PositionedForm):
+    """A taken position is not an error here: the formset makes room."""
+
+    class Meta:
+        help_texts = {
+            "position": "Its place in the series, from 0. To insert it before a part, give that part's "
+            "position: that part and the ones after it move down one.",
+        }
+
+
+class SeriesPlacementFormSet(BaseInlineFormSet):
+    """The article's place in a series: a position another part holds inserts it there, and that
+    part and the ones after it move down one, in the save's transaction (``ordering.make_room``).
+    ``moved`` lists the parts moved, for the message the admin shows."""
+
+    def save_new(self, form, commit=True):
+        self._make_room(form)
+        return super().save_new(form, commit)
+
+    def save_existing(self, form, obj, commit=True):
+        if {"series", "position"} & set(form.changed_data):
+            self._make_room(form, moving_pk=obj.pk)
+        return super().save_existing(form, obj, commit)
+
+    def _make_room(self, form, moving_pk=None):
+        series, position = form.cleaned_data.get("series"), form.cleaned_data.get("position")
+        if series is not None and position is not None:
+            self.moved = make_room(SeriesEntry.objects.filter(series=series), position, moving_pk)
+
+
+class ArticleSeriesEntryInline(ArticleRowsInlineMixin, GuardedInlineMixin, admin.StackedInline):  # stacked: its help text shows
     model = SeriesEntry
     row_select_related = ["series"]
+    form = SeriesPlacementForm
+    formset = SeriesPlacementFormSet
     extra = 0
     max_num = 1
     autocomplete_fields = ["series"]
@@ -119,10 +153,10 @@ def written_keys(keys):
 
 @admin.register(Article)
 class ArticleAdmin(EditorAdminMixin, ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "status", "series_label", "latest_reviewer", "last_reviewed", "publish_at", "author"]
+    list_display = ["title", "state", "series_label", "latest_reviewer", "last_reviewed", "publish_time", "author"]
     list_select_related = ["author", "last_reviewer", "series_entry__series"]
     list_filter = [
-        "status",
+        StatusFilter,
         ("series_entry__series", SelectRelatedFilter),
         ("tags", TagFilter),
         ("reviews__reviewer", SelectRelatedFilter),
@@ -155,6 +189,21 @@ class ArticleAdmin(EditorAdminMixin, ReviewCycleAdminMixin, CitingAdminMixin, Wo
         if keys is not None:
             found = queryset.filter(EqualsAny("pk", keys)) if keys else queryset.none()
         return found, False  # a filter on the article's own columns: no duplicates
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        moved = getattr(formset, "moved", None)
+        if moved:
+            parts = ", ".join(f"{entry.label} (now {entry.position})" for entry in moved)
+            self.message_user(request, f"Inserted into the series; moved down one to make room: {parts}.", messages.INFO)
+
+    @admin.display(description="status", ordering="status")
+    def state(self, article):
+        return article.state_label
+
+    @admin.display(description="publish time", ordering="publish_at")
+    def publish_time(self, article):
+        return local_time(article.publish_at) if article.publish_at else "—"
 
     @admin.display(description="series", ordering="series_entry__series__title")
     def series_label(self, article):

@@ -6,6 +6,7 @@ from django.contrib.admin.utils import build_q_object_from_lookup_parameters
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from .widgets import QuickSelect
@@ -100,3 +101,35 @@ class TagFilter(SelectRelatedFilter):
 
     def filter_empty(self, queryset, empty):
         return queryset.tagged(not empty)
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The workflow's states, with "Scheduled" (published, not public yet) apart from "Published".
+
+    It keeps the status field filter's parameter, so saved links such as ``?status__exact=draft``
+    still work; ``published`` lists only what readers can see now.
+    """
+
+    title = "status"
+    parameter_name = "status__exact"
+    SCHEDULED = "scheduled"
+
+    def lookups(self, request, model_admin):
+        model = model_admin.model
+        choices = []
+        for value, label in model.Status.choices:
+            if value == model.Status.PUBLISHED:
+                choices.append((self.SCHEDULED, "Scheduled"))
+                label = "Published (live)"
+            choices.append((value, label))
+        return choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.SCHEDULED:
+            return queryset.scheduled()
+        if value == queryset.model.Status.PUBLISHED:
+            return queryset.filter(status=value).exclude(publish_at__gt=timezone.now())
+        if value in queryset.model.Status.values:
+            return queryset.filter(status=value)
+        return queryset

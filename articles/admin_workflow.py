@@ -25,6 +25,15 @@ from .exports import Echo, neutralise
 from .forms import TRANSITION_FORMS, ArticleAdminForm
 from .models import Article, ArticleEvent, EditConflict, Redirect
 from .redirects import record_slug_change
+from .times import local_time
+
+
+def transition_done_message(transition, article):
+    """What the editor is told after a transition: the state it left the article in, and when a
+    scheduled article goes live, in the site's time zone."""
+    if article.is_scheduled():
+        return f"{article.state_label}. It goes live then by itself; until then readers cannot see it."
+    return f"{transition.label}: done. The article is now {article.get_status_display().lower()}."
 
 
 class GuardedInlineMixin:
@@ -41,6 +50,9 @@ class GuardedInlineMixin:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._article_editable(request, obj)
+
+
+RECENT_TIMELINE = 10  # lines of the timeline at the foot of the article's form
 
 
 class WorkflowArticleAdminMixin:
@@ -132,8 +144,10 @@ class WorkflowArticleAdminMixin:
                     (e for e in events if e.kind == ArticleEvent.Kind.TRANSITION and e.to_status == Article.Status.DRAFT
                      and e.from_status == Article.Status.IN_REVIEW), None
                 ) if article.status == Article.Status.DRAFT else None,
+                "publish_time": local_time(article.publish_at) if article.publish_at else "",
                 "preview_url": reverse("articles:preview", args=[article.pk]),
                 "revisions_url": reverse("admin:articles_article_revisions", args=[article.pk]),
+                "timeline": revisions.timeline(article, limit=RECENT_TIMELINE, events=events),
             }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
@@ -266,8 +280,7 @@ class WorkflowArticleAdminMixin:
                 else:
                     form.add_error(None, error)
             else:
-                self.message_user(request, f"{transition.label}: done. The article is now {article.get_status_display().lower()}.",
-                                  messages.SUCCESS)
+                self.message_user(request, transition_done_message(transition, article), messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
         return self._page(
             request, article, "admin/articles/article/transition.html", transition.label,
@@ -277,12 +290,23 @@ class WorkflowArticleAdminMixin:
         )
 
     def revisions_view(self, request, object_id):
+        """The article's timeline: edits, reviews, state changes and restores, each edit one click
+        from its diff (``revisions.timeline``)."""
         article = self._article_or_404(request, object_id)
+        timeline = revisions.timeline(article)
+        revision_ids = [entry.revision.history_id for entry in timeline if entry.revision is not None]
         return self._page(
-            request, article, "admin/articles/article/revisions.html", "Revisions",
-            revisions=revisions.revisions(article),
+            request, article, "admin/articles/article/revisions.html", "Timeline",
+            timeline=timeline,
             can_restore=workflow.can_edit(request.user, article),
+            # The two latest edits are chosen for "Compare" until the editor picks others.
+            compare_new=revision_ids[0] if revision_ids else None,
+            compare_old=revision_ids[1] if len(revision_ids) > 1 else None,
         )
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Django's own "History" (its LogEntry list) told less than the timeline: one page for both.
+        return self.revisions_view(request, object_id)
 
     def _revision(self, article, history_id):
         try:

@@ -9,11 +9,14 @@ from django.contrib.auth.models import Group
 from .models import Reviewer
 
 ACCOUNTS = [
-    # username, group, first and last name
-    ("writer", "Writer", "Demo", "Writer"),
-    ("reviewer", "Medical reviewer", "Demo", "Reviewer"),
-    ("editor", "Editor", "Demo", "Editor"),
+    # username, group, first and last name: a person's name each, so the admin's "Welcome, ..."
+    # and the audit trail say who did what (the reviewer is linked to Dr. Lucia Moreno's profile).
+    ("writer", "Writer", "Hannah", "Price"),
+    ("reviewer", "Medical reviewer", "Lucia", "Moreno"),
+    ("editor", "Editor", "Omar", "Siddiqui"),
 ]
+NAMES = {username: (first, last) for username, _group, first, last in ACCOUNTS}
+OLD_FIRST_NAME = "Demo"  # what earlier versions named every account; renamed on the next run
 
 # What each account is for, as the box printed by load_demo and the README's quick start say it.
 DEMO_ROLES = [
@@ -39,6 +42,9 @@ def create_demo_accounts(reviewer_slug=None):
             username=username, defaults={"is_staff": True, "first_name": first, "last_name": last}
         )
         user.groups.add(Group.objects.get(name=group_name))
+        if user.first_name == OLD_FIRST_NAME:
+            user.first_name, user.last_name = first, last
+            user.save(update_fields=["first_name", "last_name"])
         if created or not user.has_usable_password():
             user.set_password(password)
             user.is_staff = True

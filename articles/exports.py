@@ -70,7 +70,7 @@ def article_rows(queryset, base_url):
         yield [
             article.title,
             article.slug,
-            article.get_status_display(),
+            "Scheduled" if article.is_scheduled() else article.get_status_display(),  # its time is the next cell
             timezone.localtime(article.publish_at).strftime("%Y-%m-%d %H:%M") if article.publish_at else "",
             review.reviewer.display_name if review else "",
             review.reviewed_on.isoformat() if review else "never reviewed",

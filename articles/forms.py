@@ -1,13 +1,13 @@
 """Admin forms of the editorial workflow: the article form's version check and one form per transition."""
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.html import escape, format_html
 
 from . import conflicts
 from .models import Article, MedicalReview, Reviewer, tag_name_problem
 from .revisions import describe_conflict
+from .times import zone_label
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -115,8 +115,14 @@ class PublishForm(CommentForm):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"],
-        help_text=f"Leave empty to publish now, or choose a future time to schedule it ({settings.TIME_ZONE} time).",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Worked out per form: the zone's abbreviation changes with summer time.
+        self.fields["at"].help_text = (
+            f"Leave empty to publish now, or choose a future time to schedule it, in the site's time ({zone_label()})."
+        )
 
 
 TRANSITION_FORMS = {

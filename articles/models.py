@@ -23,6 +23,7 @@ from cms.prepared import prepared_cursor
 from .addresses import address
 from .fields import SanitizedHTMLField, validate_body_size
 from .page_reads import Columns, read
+from .times import local_time
 
 
 class SlugNaturalKeyManager(models.Manager):
@@ -177,6 +178,26 @@ class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """Articles a reader may see: published, and their publish time has passed."""
         return self.filter(published_condition(now))
+
+    def scheduled(self, now=None):
+        """Published articles whose publish time is still to come: readers cannot see them yet."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=now or timezone.now())
+
+    def recently_reviewed(self):
+        """Published articles, the most recently medically reviewed first (never-reviewed ones left out)."""
+        return self.published().filter(last_reviewed_on__isnull=False).order_by("-last_reviewed_on", "-id")
+
+    def common_tags(self, count):
+        """The ``count`` tags most used on these articles, most used first: one query of
+        ``{"name", "slug", "uses"}``. Slice the articles first to bound the work on a large site."""
+        tagged = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model), object_id__in=self.values("pk")
+        )
+        return (
+            tagged.values(name=F("tag__name"), slug=F("tag__slug"))
+            .annotate(uses=models.Count("pk"))
+            .order_by("-uses", "name")[:count]
+        )
 
     def for_listing(self):
         """What a list of articles shows: series label and the latest review, without a query per row."""
@@ -343,6 +364,12 @@ class Article(models.Model):
     next_review_on = models.DateField(
         null=True, blank=True, editable=False, help_text="When the next review is due; empty when never reviewed."
     )
+    # Set once, by the first publish (workflow.publish), and kept when the article is unpublished
+    # and published again; like the review dates, never written by a full save nor restored.
+    first_published_at = models.DateTimeField(
+        "first published", null=True, blank=True, editable=False,
+        help_text="When it was first published; kept when it is unpublished and published again.",
+    )
     assigned_reviewer = models.ForeignKey(
         Reviewer,
         null=True,
@@ -355,7 +382,7 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
     DERIVED_FIELDS = (
         "last_reviewed_on", "last_signed_off_at", "last_reviewer", "next_review_on", "content_fingerprint",
-        "reviewed_fingerprint",
+        "reviewed_fingerprint", "first_published_at",
     )
     history = HistoricalRecords(bases=[RevisionSnapshot], excluded_fields=["updated_at", *DERIVED_FIELDS])
 
@@ -395,6 +422,11 @@ class Article(models.Model):
                 name="article_next_review_idx",
             ),
             models.Index(fields=["status", "referenced_on"], name="article_referenced_idx"),
+            # The home page's "Recently reviewed": a few published articles read from the end.
+            models.Index(
+                fields=["-last_reviewed_on", "-id"], include=["publish_at"], condition=Q(status="published"),
+                name="article_recently_reviewed_idx",
+            ),
             # "Is this article published, and when did it change?" asked of one article at a time
             # (series with a published article, a series' latest change): on PostgreSQL an
             # index-only probe (about 4 MB for 100,000 articles) rather than the table's heap with
@@ -453,6 +485,33 @@ class Article(models.Model):
             and self.publish_at is not None
             and self.publish_at <= (now or timezone.now())
         )
+
+    @property
+    def first_published(self):
+        """When readers could first see it: the first publish, or the publish time of an article
+        published before that was recorded (or by an importer)."""
+        times = [t for t in (self.first_published_at, self.publish_at) if t is not None]
+        return min(times) if times else None
+
+    @property
+    def writer_name(self):
+        """The writer's full name as the page shows it; "" for an account without one (never a username)."""
+        return self.author.get_full_name().strip() if self.author_id else ""
+
+    def is_scheduled(self, now=None):
+        """Whether it is published with a publish time still to come (not public yet)."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > (now or timezone.now())
+        )
+
+    @property
+    def state_label(self):
+        """The state as editors read it: "Scheduled for 15 January 2027, 09:00 GMT", or the status."""
+        if self.is_scheduled():
+            return f"Scheduled for {local_time(self.publish_at)}"
+        return self.get_status_display()
 
     RELATED_COUNT = 5
     RELATED_CANDIDATES = 1000  # the newest tagged rows ranked for related posts (see related_rows)
@@ -657,6 +716,15 @@ class SeriesEntry(models.Model):
             "previous_entry": entries[index - 1] if index > 0 else None,
             "next_entry": entries[index + 1] if index + 1 < len(entries) else None,
         }
+
+
+def label_before_title(label, title):
+    """The series label to show before an entry's title, or "" when the title already starts with it.
+
+    "Stage 4" before "Stage 4 breast cancer treatment" would read "Stage 4 Stage 4 breast cancer…".
+    """
+    words = " ".join(label.split()).casefold()
+    return "" if not words or " ".join(title.split()).casefold().startswith(words) else label
 
 
 class SeriesLink(NamedTuple):

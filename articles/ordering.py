@@ -62,6 +62,34 @@ class PositionedInlineFormSet(BaseInlineFormSet):
         return super().save_existing_objects(commit)
 
 
+PARKED = 32767  # PositiveSmallIntegerField's largest value: where a moving row waits (one per parent)
+
+
+def make_room(siblings, position, moving_pk=None):
+    """Free ``position`` among ``siblings`` (one parent's rows) by moving it and every later row
+    down one, so a row can be inserted there; returns the rows moved, in order, as they now stand.
+
+    ``moving_pk`` is a row of the same parent about to take the position: it is parked first, so
+    moving a part up the list shifts only the parts it passes. Nothing moves when the position is
+    free. Run inside the save's transaction (the admin's is atomic); the parent's rows are locked
+    so two insertions cannot interleave.
+    """
+    if moving_pk is not None:
+        siblings.filter(pk=moving_pk).update(position=PARKED)
+    others = siblings.exclude(pk=moving_pk) if moving_pk is not None else siblings
+    later = list(others.select_for_update().filter(position__gte=position, position__lt=PARKED).order_by("position"))
+    if not later or later[0].position != position:
+        return []
+    keys = [row.pk for row in later]
+    # Two steps, as in PositionedInlineFormSet: an UPDATE of many rows may meet the unique
+    # (parent, position) constraint halfway on PostgreSQL, which checks it row by row.
+    siblings.filter(pk__in=keys).update(position=F("position") + PARKING_OFFSET + 1)
+    siblings.filter(pk__in=keys).update(position=F("position") - PARKING_OFFSET)
+    for row in later:
+        row.position += 1
+    return later
+
+
 class SortableInlineMixin:
     """Tabular inline with a drag handle (our small script) over plain, still editable position numbers."""
 

@@ -614,6 +614,9 @@ def log_review(review, *, by=None):
     )
 
 
+CONFIRM_WITHIN_DAYS = 30  # a reviewer may confirm an article this many days before it is due
+
+
 def confirmable(user, today=None):
     """Articles the user, as a reviewer, may confirm "reviewed, no change needed" in one action.
 
@@ -628,7 +631,7 @@ def confirmable(user, today=None):
         return Article.objects.none()
     today = today or timezone.localdate()
     mine = last_reviewed_by(Article.objects.in_review_cycle().with_review_dates(), reviewer).exclude(author=user)
-    return mine.filter(due_by(today + datetime.timedelta(days=30)) | CHANGED_SINCE_REVIEW)
+    return mine.filter(due_by(today + datetime.timedelta(days=CONFIRM_WITHIN_DAYS)) | CHANGED_SINCE_REVIEW)
 
 
 def confirm_no_change(article_id, *, user, notes=""):

@@ -6,6 +6,8 @@ entry) are kept as a JSON snapshot in that same row's ``related`` column, so one
 revision is one row and restoring it needs no joins across history tables.
 """
 
+import dataclasses
+import datetime
 import difflib
 import html
 import re
@@ -131,11 +133,103 @@ def compare(old, new):
         else:
             is_html = field == "body"
             old_lines, new_lines = text_lines(getattr(old, field), is_html), text_lines(getattr(new, field), is_html)
-        parts.append({"label": label, "changed": field in changed_fields, "rows": side_by_side(old_lines, new_lines)})
+        parts.append({"field": field, "label": label, "changed": field in changed_fields, "rows": side_by_side(old_lines, new_lines)})
     for key, label in RELATED:
         old_lines, new_lines = _related_lines(key, old.related.get(key)), _related_lines(key, new.related.get(key))
-        parts.append({"label": label, "changed": old_lines != new_lines, "rows": side_by_side(old_lines, new_lines)})
+        parts.append({"field": key, "label": label, "changed": old_lines != new_lines, "rows": side_by_side(old_lines, new_lines)})
     return parts
+
+
+def since_review(article):
+    """What changed since the article's latest review: ``(reviewed, current, parts)``, the revision
+    current when the review was recorded, the latest one, and ``compare()`` of the two; None when
+    it has no review or no revision from before it (nothing to compare with)."""
+    if article.last_signed_off_at is None:
+        return None
+    history = revisions(article)
+    current = history.first()
+    reviewed = history.filter(history_date__lte=article.last_signed_off_at).first()
+    if current is None or reviewed is None:
+        return None
+    return reviewed, current, compare(reviewed, current)
+
+
+# --- the article's timeline ----------------------------------------------------------------------
+
+TIMELINE_ROWS = 200  # revisions and events each, newest first: a long-lived article has thousands
+CONTENT_FIELDS = [field for field, _ in FIELDS if field != "status"]
+# An event and a revision by the same person this close together are one act (a restore writes
+# both in one transaction): one line of the timeline.
+SAME_ACT = datetime.timedelta(seconds=5)
+
+
+@dataclasses.dataclass
+class TimelineEntry:
+    """One line of an article's timeline: an edit (a revision whose content differs from the one
+    before), a state change, a medical review, a restore, a typo fix, a correction or a note."""
+
+    when: datetime.datetime
+    who: str
+    kind: str
+    text: str = ""
+    revision: object = None  # the HistoricalArticle row, for an edit, a restore or the creation
+    previous: object = None  # the revision before it, for "Compare with previous"
+    event: object = None
+
+
+def timeline(article, limit=TIMELINE_ROWS, events=None):
+    """The article's timeline, newest first, in two queries: its latest ``limit`` revisions (those
+    that changed nothing but the status are left out: the state change is its event) and its
+    latest ``limit`` audit events (or ``events``, already read, newest first), an event merged into
+    the edit it came with."""
+    records = list(revisions(article)[: limit + 1])
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        if previous is not None and not _content_changed(previous, record):
+            continue
+        reason = record.history_change_reason or ""
+        kind = "Created" if previous is None and record.history_type == "+" else "Restore" if reason.startswith("Restored") else "Edit"
+        text = reason or ("" if kind == "Created" else "Saved")
+        entries.append(TimelineEntry(record.history_date, _name(record.history_user), kind, text, record, previous))
+    edits = [(entry, entry.revision.history_user_id) for entry in entries]
+    for event in (article.events.select_related("actor") if events is None else events)[:limit]:
+        merged = next(
+            (entry for entry, user_id in edits if entry.event is None and user_id == event.actor_id
+             and abs(entry.when - event.created_at) <= SAME_ACT and event.kind != ArticleEvent.Kind.TRANSITION),
+            None,
+        )
+        if merged is not None:
+            merged.event = event
+            continue
+        entries.append(TimelineEntry(event.created_at, _name(event.actor), _event_kind(event), event.comment, event=event))
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries
+
+
+def _content_changed(old, new):
+    return any(getattr(old, field) != getattr(new, field) for field in CONTENT_FIELDS) or (old.related or {}) != (new.related or {})
+
+
+def _event_kind(event):
+    if event.kind == ArticleEvent.Kind.TRANSITION:
+        return f"{event.get_from_status_display()} → {event.get_to_status_display()}"
+    return event.get_kind_display()
+
+
+def unseen_change(article, seen_revision):
+    """Why a "reviewed, no change needed" must wait, or "": the content changed since the latest
+    review (a status change is not content) and ``seen_revision`` (the id of the revision the
+    reviewer was shown, from the form) is not the latest revision."""
+    found = since_review(article)
+    if found is None:
+        return ""
+    _reviewed, current, parts = found
+    if not any(part["changed"] for part in parts if part["field"] != "status"):
+        return ""
+    if str(seen_revision or "") == str(current.history_id):
+        return ""
+    return "It changed since your last review: look at what changed first, then confirm."
 
 
 def changed_labels(old, new):

@@ -22,7 +22,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import Case, F, Func, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .models import Article
@@ -139,8 +139,40 @@ def articles_matching(raw_query):
     return None if found is None else found.values("pk")
 
 
+# The body as a snippet reads it, in this order: a heading ends like a sentence (not run into the
+# text after it), tags go, citation markers ("[1]") go, and no space is left before punctuation.
+# Each pattern means the same in Python's ``re`` and PostgreSQL's regular expressions, so the
+# headline (PostgreSQL) and ``_python_snippet`` (elsewhere) read the same text.
+SNIPPET_REWRITES = [
+    (r"([^.?!:\s>])((?:\s*</[a-z]+>)*)\s*</h[1-6]>", r"\1.\2 "),
+    (_TAG_RE, " "),
+    (r"\s*\[\d{1,4}\]", ""),
+    (r"\s+([.,;:?!])", r"\1"),
+]
+
+
 def _plain_body():
-    return Func(F("body"), Value(_TAG_RE), Value(" "), Value("g"), function="regexp_replace")
+    """The body for ``ts_headline``: ``SNIPPET_REWRITES`` in SQL."""
+    expression = F("body")
+    for pattern, replacement in SNIPPET_REWRITES:
+        expression = Func(expression, Value(pattern), Value(replacement), Value("g"), function="regexp_replace")
+    return expression
+
+
+def _plain_text(body):
+    """The body for a snippet: ``SNIPPET_REWRITES``, entities decoded, spaces collapsed."""
+    for pattern, replacement in SNIPPET_REWRITES:
+        body = re.sub(pattern, replacement, body)
+    return " ".join(html.unescape(body).split())
+
+
+def _cut(text, start, end):
+    """``text[start:end]``, its end moved back to the end of a whole word when it falls inside one."""
+    if end < len(text) and not text[end].isspace():
+        space = text.rfind(" ", start, end)
+        if space > start:
+            end = space
+    return text[start:end].rstrip(" ,;:"), end
 
 
 # A part of a query as the site search reads it: a phrase in quotes or a run of non-spaces, excluded
@@ -245,19 +277,18 @@ def snippet(article, query):
 
 
 def _python_snippet(article, terms):
-    text = " ".join(html.unescape(strip_tags(re.sub(_TAG_RE, " ", article.body))).split())
+    text = _plain_text(article.body)
     if not text:
         return escape(article.summary)
     pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE) if terms else None
     found = pattern.search(text) if pattern else None
     if found is None:
-        extract = text[:SNIPPET_CHARS]
-        return escape(extract) + (" …" if len(text) > SNIPPET_CHARS else "")
+        extract, end = _cut(text, 0, SNIPPET_CHARS)
+        return escape(extract) + (" …" if end < len(text) else "")
     start = max(0, found.start() - SNIPPET_CHARS // 3)
     if start:
         start = text.find(" ", start) + 1 or start
-    end = min(len(text), start + SNIPPET_CHARS)
-    extract = text[start:end]
+    extract, end = _cut(text, start, min(len(text), start + SNIPPET_CHARS))
     pieces, last = [], 0
     for match in pattern.finditer(extract):
         pieces.append(escape(extract[last : match.start()]))

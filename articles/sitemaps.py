@@ -17,7 +17,7 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sites.requests import RequestSite
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.urls import reverse

@@ -10,4 +10,5 @@ urlpatterns = [
     path("reviews/", staff_views.review_schedule, name="review_schedule"),
     path("reviews/mine/", staff_views.my_reviews, name="my_reviews"),
     path("reviews/<int:pk>/confirm/", staff_views.confirm_no_change, name="confirm_no_change"),
+    path("reviews/<int:pk>/changes/", staff_views.review_changes, name="review_changes"),
 ]

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from taggit.models import Tag
 from cms.site import site_root
 from references.models import Citation, Reference
 
-from . import review_cycle
+from . import review_cycle, revisions
 from .exports import Echo
 from .models import Article, Reviewer, Series
 from .pagination import DeferredJoinPaginator
@@ -203,10 +203,36 @@ def my_reviews(request):
     return render(request, "staff/my_reviews.html", context)
 
 
+@staff_only
+def review_changes(request, pk):
+    """What changed in one of the reviewer's articles since its latest review, side by side, with
+    the "reviewed, no change needed" form under it (My reviews links here for a changed article)."""
+    reviewer = review_cycle.reviewer_for(request.user)
+    article = review_cycle.confirmable(request.user).filter(pk=pk).first() if reviewer else None
+    if article is None:
+        raise Http404("This article is not due for your review.")
+    found = revisions.since_review(article)
+    context = {
+        **admin.site.each_context(request), "title": "What changed since your review", "subtitle": article.title,
+        "article": article, "reviewer": reviewer, "today": timezone.localdate(),
+        "reviewed": found[0] if found else None, "current": found[1] if found else None,
+        "parts": found[2] if found else [],
+    }
+    return render(request, "staff/review_changes.html", context)
+
+
 @require_POST
 @staff_only
 def confirm_no_change(request, pk):
-    """The one action: record "reviewed, no change needed" today, then back to the list."""
+    """The one action: record "reviewed, no change needed" today, then back to the list.
+
+    An article changed since its review is confirmed only from the page showing the changes, for
+    the revision shown there (``revisions.unseen_change``)."""
+    article = Article.objects.filter(pk=pk).first()
+    waiting = revisions.unseen_change(article, request.POST.get("seen_revision")) if article else ""
+    if waiting:
+        messages.error(request, waiting)
+        return redirect("staff:review_changes", pk)
     try:
         review = review_cycle.confirm_no_change(pk, user=request.user, notes=request.POST.get("notes", ""))
     except ValidationError as error:

@@ -64,8 +64,7 @@ def _organisation(request):
 
 
 def _author(article, request):
-    user = article.author
-    name = user.get_full_name().strip() if user else ""
+    name = article.writer_name
     # An account without a real name is shown as the publisher, never by its username.
     return {"@type": "Person", "name": name} if name else _organisation(request)
 
@@ -95,7 +94,7 @@ def medical_web_page(article, request=None):
         "name": article.title,
         "description": article.summary,
         "inLanguage": settings.LANGUAGE_CODE,
-        "datePublished": article.publish_at.isoformat() if article.publish_at else None,
+        "datePublished": article.first_published.isoformat() if article.first_published else None,
         "dateModified": modified.isoformat() if modified else None,
         "author": _author(article, request),
         "publisher": _organisation(request),

@@ -27,6 +27,11 @@ from .structured_data import (
 PAGE_SIZE = 20
 # The home page names this many series (by title) and links to /series/ for the rest.
 HOME_SERIES = 12
+# ... lists this many recently reviewed articles, and the topics most used among the newest
+# HOME_TOPICS_AMONG articles (a bound on the work however large the catalogue).
+HOME_REVIEWED = 5
+HOME_TOPICS = 16
+HOME_TOPICS_AMONG = 200
 SERIES_PAGE_SIZE = 50
 
 
@@ -48,14 +53,20 @@ def published_pk(pk):
 @public_page
 def home(request):
     articles = Article.objects.published().for_listing()
+    page = paginate(request, articles, count_name="home")
+    first = page.number == 1  # later pages are the list of articles alone
     return render(
         request,
         "articles/home.html",
         {
-            "page": paginate(request, articles, count_name="home"),
+            "page": page,
             # One more than shown tells whether to link to the rest, without counting them.
             "series_list": Series.objects.with_published_articles().only("slug", "title", "description")[: HOME_SERIES + 1],
             "home_series": HOME_SERIES,
+            "recently_reviewed": Article.objects.recently_reviewed().only("title", "slug", "last_reviewed_on")[:HOME_REVIEWED]
+            if first else [],
+            "topics": Article.objects.published().order_by("-publish_at", "-id")[:HOME_TOPICS_AMONG].common_tags(HOME_TOPICS)
+            if first else [],
             "structured_data": [website(request)],
         },
     )

@@ -222,7 +222,16 @@ def publish(article, by, *, at=None, comment=""):
     blockers = publish_blockers(article)
     if blockers:
         raise TransitionNotAllowed(blockers)
-    return _transition(article, by, "publish", comment=comment, updates={"publish_at": at or now})
+    updates = {"publish_at": at or now}
+    # The first publish is kept: recorded, or the publish time of an article that was live before
+    # it was recorded (an import, or before migration 0022). A schedule that never went live counts
+    # for nothing.
+    first = article.first_published
+    if first is None or first > now:
+        updates["first_published_at"] = updates["publish_at"]
+    elif article.first_published_at is None:
+        updates["first_published_at"] = first
+    return _transition(article, by, "publish", comment=comment, updates=updates)
 
 
 def unpublish(article, by, *, comment=""):
@@ -279,7 +288,7 @@ def _move(article, by, target, sources, *, label, comment="", updates=None):
             article=current, actor=by, kind=ArticleEvent.Kind.TRANSITION,
             from_status=from_status, to_status=target, comment=comment,
         )
-    for field in ["status", "version", "publish_at", "assigned_reviewer_id", "updated_at"]:
+    for field in ["status", "version", "publish_at", "first_published_at", "assigned_reviewer_id", "updated_at"]:
         setattr(article, field, getattr(current, field))
     return event
 

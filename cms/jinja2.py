@@ -10,6 +10,7 @@ and a missing variable or attribute is empty rather than an error. Helpers:
 
 - ``url(name, *args)``, ``static(path)``, ``now()``: ``{% url %}``, ``{% static %}``, ``{% now %}``;
 - ``cite(body, citations)``: the body with linked citation markers, and the numbered references;
+- ``sectioned(html)``: the body with ids on its h2s, and its "On this page" list (articles.contents);
 - ``json_ld(blocks)``, ``canonical_url(path)``: structured data and the canonical ``<link>``;
 - filters ``date``, ``pluralize``, ``capfirst`` (Django's), ``time_element`` and ``address``.
 """
@@ -32,6 +33,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from articles.addresses import address
+from articles.contents import sectioned
+from articles.models import label_before_title
 from cms.site import absolute_url
 from references.markers import cite
 
@@ -115,13 +118,16 @@ def environment(**options):
     options["keep_trailing_newline"] = True  # as Django's templates: the pages read as they did
     env = jinja2.Environment(**options)
     env.globals.update(
-        url=url, static=static, now=timezone.localtime, cite=cite, json_ld=json_ld, canonical_url=canonical_url
+        url=url, static=static, now=timezone.localtime, cite=cite, json_ld=json_ld, canonical_url=canonical_url,
+        sectioned=sectioned,
     )
     env.filters.update(
         date=date,
         time_element=time_element,
         # ``{{ tag.slug|address("articles:tag") }}``: the route's address, reversed once (articles.addresses)
         address=lambda value, viewname: address(viewname, value),
+        # ``{{ entry.label|label_before(title) }}``: empty when the title starts with the label
+        label_before=label_before_title,
         pluralize=defaultfilters.pluralize,
         capfirst=defaultfilters.capfirst,
     )

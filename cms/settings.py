@@ -133,7 +133,7 @@ def _read_settings():
         # pooler that cannot keep prepared statements. Django's own statements are never prepared.
         database["OPTIONS"].setdefault("prepare_threshold", 5 if env_bool("DB_PREPARED_STATEMENTS", True) else None)
 
-    time_zone = os.environ.get("TIME_ZONE", "").strip() or "UTC"
+    time_zone = os.environ.get("TIME_ZONE", "").strip() or "Europe/London"
     try:
         zoneinfo.ZoneInfo(time_zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.db.models.functions import Lower
 
 from .models import Citation, Reference, Source
@@ -213,12 +213,19 @@ def _plan_entry(entry, sources):
 
 
 def _same_titles(source, titles):
-    """An existing reference from ``source`` (None: no publisher) with exactly these titles, ignoring case."""
-    wanted = [t.lower() for t in titles]
-    for reference in Reference.objects.filter(source=source, title__iexact=titles[0]):
-        if [t.lower() for t in reference.titles] == wanted:
+    """An existing reference from ``source`` (None: no publisher) that has every one of these titles,
+    ignoring case: the same entry, or one whose further titles include them (a page cited alone
+    that is already one of a multi-title entry's titles). The same titles win over more of them."""
+    wanted = [" ".join(t.split()).casefold() for t in titles]
+    first = titles[0]
+    found = []
+    for reference in Reference.objects.filter(Q(title__iexact=first) | Q(more_titles__icontains=first), source=source):
+        have = [" ".join(t.split()).casefold() for t in reference.titles]
+        if have == wanted:
             return reference
-    return None
+        if set(wanted) <= set(have):
+            found.append(reference)
+    return min(found, key=lambda r: (len(r.titles), r.pk)) if found else None
 
 
 def _matched_by(candidate, existing):

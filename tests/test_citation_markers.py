@@ -123,7 +123,7 @@ def test_article_page_links_markers_and_shows_back_links(client, make):
     assert '<a href="#cite-1-1"><span class="visually-hidden">back to citation </span>a</a>' in page
     assert '<a href="#cite-1-2"><span class="visually-hidden">back to citation </span>b</a>' in page
     assert '<a href="#cite-2-1"><span aria-hidden="true">↩</span>' in page
-    assert "<h2>More [2]</h2>" in page
+    assert '<h2 id="section-more-2">More [2]</h2>' in page
 
 
 @pytest.mark.django_db

@@ -56,3 +56,25 @@ def test_the_accounts_and_password_come_last_in_a_box(settings):
     for username in ("writer", "reviewer", "editor", "(reader)"):
         assert f"| {' ' * 2}{username}" in text
     assert re.search(r"Password for writer, reviewer, editor: \S+", text)
+
+
+def test_each_demo_account_has_its_own_name_in_the_admin(settings, client):
+    """The admin greets each demo account by its own name, not "Welcome, Demo"."""
+    settings.DEBUG = True
+    _load()
+    names = set()
+    for username in ["writer", "reviewer", "editor"]:
+        client.force_login(get_user_model().objects.get(username=username))
+        page = client.get("/admin/").content.decode()
+        greeting = re.search(r"Welcome,\s*<strong>([^<]+)</strong>", page).group(1)
+        assert greeting != "Demo"
+        names.add(greeting)
+    assert len(names) == 3
+
+
+def test_accounts_named_demo_by_an_earlier_run_get_their_names(settings, django_user_model):
+    """A database loaded before the accounts had names is given them on the next run."""
+    settings.DEBUG = True
+    django_user_model.objects.create_user("writer", first_name="Demo", last_name="Writer", is_staff=True)
+    _load()
+    assert django_user_model.objects.get(username="writer").get_full_name() == "Hannah Price"

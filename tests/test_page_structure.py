@@ -81,8 +81,8 @@ def test_breadcrumb_and_series_navigation_are_labelled(client, demo):
     page = client.get("/articles/stage-3-breast-cancer-treatment-options/").text
     assert '<nav class="breadcrumbs wrap" aria-label="Breadcrumb">' in page
     assert '<nav class="series-nav" aria-label="Breast cancer treatment by stage">' in page
-    assert 'aria-label="Next: Stage 4, Stage 4 Breast Cancer Treatment Options"' in page
-    assert 'aria-label="Previous: Stage 2, Stage 2 Breast Cancer Treatment Options"' in page
+    assert 'aria-label="Next: Stage 4 Breast Cancer Treatment Options"' in page
+    assert 'aria-label="Previous: Stage 2 Breast Cancer Treatment Options"' in page
 
 
 def test_error_page_has_no_canonical_or_structured_data(client):

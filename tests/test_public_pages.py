@@ -75,14 +75,14 @@ def test_article_page_shows_byline_body_references_navigation_related_and_tags(c
 
     assert "<h1>Stage 3 Breast Cancer Treatment Options</h1>" in page
     assert "Medically reviewed by" in page and "Dr. K</a>, MD, FACS on" in page and "26 March 2021" in page
-    assert "<h2>Surgery</h2>" in page
+    assert '<h2 id="section-surgery">Surgery</h2>' in page
     assert "Referenced on" in page and "1 February 2022" in page
     assert "American Cancer Society</span>:" in page
     assert "“Treatment of Breast Cancer Stages I-III,”" in page and "“Radiation for Breast Cancer.”" in page
     assert 'id="ref-2"' in page and "“Lumpectomy.”" in page
     assert "Part 4 of 5" in page
-    assert 'rel="prev"' in page and "Stage 2</span> Stage 2 Breast Cancer" in page
-    assert 'rel="next"' in page and "Stage 4</span> Stage 4 Breast Cancer" in page
+    assert 'rel="prev"' in page and "Previous</span> Stage 2 Breast Cancer" in page
+    assert 'rel="next"' in page and "Next</span> Stage 4 Breast Cancer" in page
     assert "Symptoms of Breast Cancer" in page
     assert 'href="/tags/breast-cancer/"' in page
 

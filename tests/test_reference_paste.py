@@ -124,3 +124,25 @@ def test_save_accepts_entries_an_importer_already_parsed(make):
     article = make.article()
     save_citations(article, parse_reference_list(LIST))
     assert article.citations.count() == 5
+
+
+@pytest.mark.parametrize("pasted", [
+    "American Cancer Society: “Radiation for Breast Cancer.”",
+    "american cancer society: “Treatment of Breast Cancer Stages I-III.”",
+    "American Cancer Society: “Radiation for  breast cancer,” “Treatment of Breast Cancer Stages I-III.”",
+])
+def test_a_title_already_part_of_a_multi_title_entry_reuses_that_entry(make, pasted):
+    """Issue 22: any title of an existing multi-title reference matches it; no new reference is proposed."""
+    acs = make.source(name="American Cancer Society")
+    entry = make.reference(source=acs, title="Treatment of Breast Cancer Stages I-III",
+                           more_titles="Radiation for Breast Cancer", url="")
+    result = plan(pasted, make.article())
+    assert result.ok and result.new_references == []
+    assert (result.items[0].reference, result.items[0].matched_by) == (entry, "publisher and titles")
+
+
+def test_a_title_of_another_publishers_entry_is_not_a_match(make):
+    """The title alone is not enough: the publisher must be the same."""
+    make.reference(source=make.source(name="American Cancer Society"), title="Lumpectomy", more_titles="Mastectomy", url="")
+    result = plan("Mayo Clinic: “Mastectomy.”", make.article())
+    assert len(result.new_references) == 1

@@ -3,19 +3,16 @@
 from django import template
 
 from articles.addresses import address
-from articles.models import Article
+from articles.dashboard import desk
 
 register = template.Library()
 
 
 @register.inclusion_tag("admin/articles/includes/waiting_for_me.html", takes_context=True)
-def waiting_for_me(context, limit=20):
-    """The admin index's list of articles waiting for the signed-in user."""
+def waiting_for_me(context, limit=10):
+    """The admin index's desk: per role, what waits on the signed-in user (``articles.dashboard``)."""
     user = context["request"].user
-    articles = list(
-        Article.objects.waiting_for(user).select_related("author", "assigned_reviewer").order_by("updated_at")[: limit + 1]
-    )
-    return {"articles": articles[:limit], "more": len(articles) > limit, "user": user}
+    return {"sections": desk(user, limit=limit), "user": user}
 
 
 @register.filter

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from articles import demo_content as demo
 from articles import integrity
-from articles.demo_accounts import DEMO_ROLES, create_demo_accounts
+from articles.demo_accounts import DEMO_ROLES, NAMES, create_demo_accounts
 from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
 from references.models import Citation, Reference, Source
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created = {"articles": 0, "reviewers": 0, "references": 0}
         author, new_author = get_user_model().objects.get_or_create(
-            username="editor", defaults={"is_staff": True, "first_name": "Demo", "last_name": "Editor"}
+            username="editor", defaults={"is_staff": True, "first_name": NAMES["editor"][0], "last_name": NAMES["editor"][1]}
         )
         if new_author:
             author.set_unusable_password()
