@@ -7,6 +7,7 @@ from django.db.models import BooleanField, F, Func, Q
 from references.admin import CitationFormSet, CitationInline, CitingAdminMixin
 
 from . import search as site_search
+from .admin_accessibility import AccessibilityAdminMixin
 from .admin_filters import SelectRelatedFilter, TagFilter
 from .admin_workflow import GuardedInlineMixin, WorkflowArticleAdminMixin
 from .exports import export_articles_csv
@@ -110,7 +111,9 @@ def written_keys(keys):
 
 
 @admin.register(Article)
-class ArticleAdmin(ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    AccessibilityAdminMixin, ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdminMixin, admin.ModelAdmin
+):
     list_display = ["title", "status", "series_label", "latest_reviewer", "last_reviewed", "publish_at", "author"]
     list_select_related = ["author", "last_reviewer", "series_entry__series"]
     list_filter = [

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag
 
-from . import revisions, workflow
+from . import accessibility, revisions, workflow
 from .exports import Echo, neutralise
 from .forms import TRANSITION_FORMS, ArticleAdminForm
 from .models import Article, ArticleEvent, EditConflict, Redirect
@@ -271,6 +271,8 @@ class WorkflowArticleAdminMixin:
             transition=transition, form=form,
             possible=article.status in transition.sources,
             publish_blockers=workflow.publish_blockers(article) if name == "publish" else [],
+            accessibility_warnings=[f for f in accessibility.check_body(article.body) if not f.is_blocker]
+            if name == "publish" else [],
         )
 
     def revisions_view(self, request, object_id):

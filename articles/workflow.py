@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from . import accessibility
 from .models import Article, ArticleEvent, MedicalReview
 
 Status = Article.Status
@@ -116,6 +117,8 @@ def publish_blockers(article):
         blockers.append("It has no medical review: a medical reviewer must sign it off first.")
     for problem in article.citation_problems().blockers:
         blockers.append(f"Citation problem: {problem}")
+    for finding in accessibility.blockers(article.body):
+        blockers.append(f"Accessibility problem: {finding}")
     return blockers
 
 
