@@ -81,7 +81,11 @@ def check_body(html):
 @lru_cache(maxsize=64)
 def counts(html):
     """``(blockers, warnings)`` in the body ``html``: what the article stores for the list's filter."""
-    findings = check_body(html)
+    return tally(check_body(html))
+
+
+def tally(findings):
+    """``(blockers, warnings)`` among ``findings``."""
     blockers = sum(1 for finding in findings if finding.is_blocker)
     return blockers, len(findings) - blockers
 

@@ -5,10 +5,16 @@ A mixin, so ``articles/admin.py`` only adds it to ``ArticleAdmin``'s bases; ever
 ``articles.workflow.publish_blockers``.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from . import accessibility
+from .html import sanitize_html
+from .models import Article
 
 
 class AccessibilityFilter(admin.SimpleListFilter):
@@ -40,8 +46,55 @@ class AccessibilityFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PublishedBodyForm(forms.ModelForm):
+    """Mixed into the article form of a published article: its body may not gain a problem that
+    would have blocked publishing it, as a published body may not cite a missing reference."""
+
+    def clean_body(self):
+        inherited = getattr(super(), "clean_body", None)
+        body = (inherited() if inherited else self.cleaned_data.get("body")) or ""
+        blockers = accessibility.blockers(sanitize_html(body))
+        if blockers:
+            raise forms.ValidationError(
+                [f"{finding} This article is published: fix this before saving, as it would block publishing."
+                 for finding in blockers]
+            )
+        return body
+
+
 class AccessibilityAdminMixin:
-    """Adds the accessibility check beside the body, its message on save, and the list filter."""
+    """Adds the accessibility check beside the body (live as the body is typed), its message on
+    save, the refusal of a blocker in a published body, and the list filter."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None and obj.status == Article.Status.PUBLISHED:
+            base = kwargs.get("form", self.form)
+            kwargs["form"] = type(base.__name__, (PublishedBodyForm, base), {})
+        return super().get_form(request, obj, **kwargs)
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["articles/admin/accessibility-check.js"])
+
+    def get_urls(self):
+        return [
+            path(
+                "accessibility-check/", self.admin_site.admin_view(self.accessibility_check_view),
+                name="articles_article_accessibility_check",
+            ),
+            *super().get_urls(),
+        ]
+
+    def accessibility_check_view(self, request):
+        """The findings of the body as typed (POST ``body``), for the live check beside the editor."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        findings = accessibility.check_body(sanitize_html(request.POST.get("body", "")))
+        blockers, warnings = accessibility.tally(findings)
+        html = format_html('{}<p class="help">Checked as you type; saving checks it again.</p>', render_findings(findings))
+        return JsonResponse({"html": html, "blockers": blockers, "warnings": warnings})
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = []
@@ -62,8 +115,11 @@ class AccessibilityAdminMixin:
     def accessibility_check(self, obj):
         """The saved body's findings, blockers first, each with its place and its fix."""
         if obj is None or obj.pk is None:
-            return "The body is checked when you save."
-        return render_findings(accessibility.check_body(obj.body))
+            findings = format_html("<p>{}</p>", "The body is checked when you save.")
+        else:
+            findings = render_findings(accessibility.check_body(obj.body))
+        url = reverse("admin:articles_article_accessibility_check")
+        return format_html('<div class="accessibility-check" data-check-url="{}">{}</div>', url, findings)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -112,6 +112,57 @@ def test_saving_a_body_with_problems_says_so_and_shows_them(admin_client, make):
     assert stored(article) == (0, 1)
 
 
+def test_a_draft_may_be_saved_with_a_blocker(admin_client, make):
+    """Unfinished work is kept: a draft with an empty heading saves, and says it blocks publishing."""
+    article = make.article(body=CLEAN, status=S.DRAFT)
+    data = change_form_data(admin_client.get(change_url(article)))
+    data.update({"body": BLOCKS, "_continue": "1"})
+    page = admin_client.post(change_url(article), data, follow=True).content.decode()
+    assert "Accessibility: 1 problem that blocks publishing" in page
+    assert stored(article) == (1, 0)
+
+
+def test_a_published_body_cannot_gain_a_blocker_and_the_text_stays_in_the_form(admin_client, make):
+    """Like a marker citing nothing: the save is refused with the finding, nothing is written, the text is kept."""
+    article = make.article(body=CLEAN)
+    version = article.version
+    data = change_form_data(admin_client.get(change_url(article)))
+    typed = "<h2>Surgery</h2><p>My new paragraph.</p><h3></h3>"
+    data.update({"body": typed, "_continue": "1"})
+    response = admin_client.post(change_url(article), data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["body"]
+    assert "An empty heading" in errors[0] and "This article is published" in errors[0]
+    assert "My new paragraph." in response.content.decode()
+    saved = Article.objects.get(pk=article.pk)
+    assert (saved.body, saved.version) == (CLEAN, version)
+    data["body"] = "<h2>Surgery</h2><p>My new paragraph.</p>"
+    assert admin_client.post(change_url(article), data).status_code == 302  # a warning-free fix saves
+
+
+# --- the live check beside the editor -----------------------------------------------------------
+
+LIVE = reverse("admin:articles_article_accessibility_check")
+
+
+def test_the_live_check_answers_with_the_findings_of_the_typed_body(admin_client):
+    """The editor's script posts the body as typed and gets the list to show, with counts."""
+    response = admin_client.post(LIVE, {"body": BLOCKS + WARNS})
+    data = response.json()
+    assert (data["blockers"], data["warnings"]) == (1, 1)
+    assert "Blocks publishing:" in data["html"] and "Checked as you type" in data["html"]
+    assert admin_client.post(LIVE, {"body": "<p><script>alert(1)</script>ok</p>"}).json()["html"].count("<script") == 0
+
+
+def test_the_live_check_is_for_people_who_may_see_articles_and_only_by_post(client, admin_client, make):
+    """GET is 405; a staff user without article permissions gets 403; anonymous goes to the login page."""
+    assert admin_client.get(LIVE).status_code == 405
+    client.force_login(make.user(username="nobody"))
+    assert client.post(LIVE, {"body": CLEAN}).status_code == 403
+    client.logout()
+    assert client.post(LIVE, {"body": CLEAN}).status_code == 302
+
+
 # --- the article list's filter ------------------------------------------------------------------
 
 def test_the_list_filter_finds_articles_with_blockers_with_warnings_or_neither(admin_client, make):

@@ -22,8 +22,8 @@ def test_writer_sees_a_skipped_heading_level_beside_the_body_after_saving(page, 
     expect(check).to_contain_text("No accessibility problems found in the body.")
 
     editor = page.locator(".ProseMirror[contenteditable=true]")
-    editor.click()
-    page.keyboard.press("Control+End")
+    editor.locator("p").last.click()
+    page.keyboard.press("End")
     page.keyboard.press("Enter")
     page.keyboard.type("#### Pacing yourself")  # the editor turns "#### " into a level 4 heading
     page.keyboard.press("Enter")
@@ -39,3 +39,20 @@ def test_writer_sees_a_skipped_heading_level_beside_the_body_after_saving(page, 
     saved = Article.objects.get(pk=article.pk)
     assert "<h4>Pacing yourself</h4>" in saved.body
     assert (saved.accessibility_blockers, saved.accessibility_warnings) == (0, 1)
+
+
+def test_the_check_beside_the_body_follows_the_typing_before_any_save(page, make):
+    """A moment after the writer stops typing, the list under the body shows the new finding; nothing is saved."""
+    writer = make.staff_in("Writer", username="wendy")
+    article = make.article(title="Managing fatigue", status=Article.Status.DRAFT, author=writer, body="<h2>Rest</h2><p>Naps.</p>")
+    sign_in(page, "wendy")
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    check = page.locator(".form-row.field-body + .form-row.field-accessibility_check")
+    expect(check).to_contain_text("No accessibility problems found in the body.")
+    page.locator(".ProseMirror[contenteditable=true] p").last.click()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("PLEASE DO NOT SKIP MEALS.")
+    expect(check).to_contain_text("In “Rest”: “PLEASE DO NOT SKIP MEALS.”")
+    expect(check).to_contain_text("Checked as you type")
+    assert Article.objects.get(pk=article.pk).body == "<h2>Rest</h2><p>Naps.</p>"

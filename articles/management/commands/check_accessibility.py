@@ -41,9 +41,8 @@ class Command(BaseCommand):
             if not findings:
                 continue
             affected += 1
-            found_blockers = sum(1 for finding in findings if finding.is_blocker)
-            blockers += found_blockers
-            warnings += len(findings) - found_blockers
+            found = accessibility.tally(findings)
+            blockers, warnings = blockers + found[0], warnings + found[1]
             if json:
                 reports.append({
                     "id": article.pk, "slug": article.slug, "title": article.title, "status": article.status,
