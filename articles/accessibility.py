@@ -38,6 +38,7 @@ FAKE_ITEM_RE = re.compile(r"^\s*(?:[-–—•·▪◦‣*]|\d{1,2}[.)])\s+\S")
 SHORT_LINE_WORDS = 10  # a line of a list typed with line breaks alone is short
 CAPS_RUN_WORDS = 4  # "more than a few words": three capitalised words may be acronyms ("NHS HPV CT")
 EXCERPT_CHARS = 60
+NO_LOWER_CASE_RUN_RE = re.compile(rf"(?<!\S)(?:[^\sa-zß-öø-ÿ]+\s+){{{CAPS_RUN_WORDS - 1},}}[^\sa-zß-öø-ÿ]+")
 PUNCTUATION = ".,;:!?\"'“”‘’()[]"
 
 
@@ -137,8 +138,18 @@ def shouting(text):
     such as BRCA1 or TP53) neither count nor break a run; a comma or semicolon ends one, so a
     list of acronyms ("PALB2, CHEK2, ATM, TP53") is not taken for shouting.
     """
+    # A word with a lower-case letter ends any run, so only stretches of four or more words
+    # without one can shout: one scan finds them, and most blocks have none.
+    for stretch in NO_LOWER_CASE_RUN_RE.finditer(text):
+        run = _capitals_run(stretch.group(0).split())
+        if run:
+            return run
+    return None
+
+
+def _capitals_run(tokens):
     run = []
-    for token in text.split():
+    for token in tokens:
         word = token.strip(PUNCTUATION)
         if not _is_word(word):
             if run:
