@@ -96,6 +96,11 @@ def blockers(html):
     return [finding for finding in check_body(html) if finding.is_blocker]
 
 
+def warnings(html):
+    """The findings in ``html`` that deserve a look but do not stop publishing."""
+    return [finding for finding in check_body(html) if not finding.is_blocker]
+
+
 def refresh_counts(articles, *, batch=500):
     """Work out the stored counts of ``articles`` (a queryset) again; returns how many rows changed.
 

@@ -271,8 +271,7 @@ class WorkflowArticleAdminMixin:
             transition=transition, form=form,
             possible=article.status in transition.sources,
             publish_blockers=workflow.publish_blockers(article) if name == "publish" else [],
-            accessibility_warnings=[f for f in accessibility.check_body(article.body) if not f.is_blocker]
-            if name == "publish" else [],
+            accessibility_warnings=accessibility.warnings(article.body) if name == "publish" else [],
         )
 
     def revisions_view(self, request, object_id):
