@@ -454,7 +454,8 @@ class Article(models.Model):
                     if not f.primary_key and f.name not in skipped and f.attname not in skipped
                 } | {"version"}
             else:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+                fields = {*kwargs["update_fields"], "version"}
+                kwargs["update_fields"] = fields | set(self.ACCESSIBILITY_FIELDS) if "body" in fields else fields
             super().save(**kwargs)
 
     def get_absolute_url(self):

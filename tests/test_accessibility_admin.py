@@ -50,6 +50,14 @@ def test_saving_an_article_stores_its_counts_and_a_later_save_updates_them(make)
     assert stored(article) == (0, 0)
 
 
+def test_a_save_naming_only_the_body_updates_the_counts_too(make):
+    """``save(update_fields=["body"])`` writes the counts with it."""
+    article = make.article(body=CLEAN)
+    article.body = WARNS
+    article.save(update_fields=["body"])
+    assert stored(article) == (0, 1)
+
+
 def test_bulk_create_stores_the_counts_too(make):
     """An importer's bulk_create goes through the fields' pre_save."""
     Article.objects.bulk_create([Article(title="T", slug="t", summary="S", body=WARNS)])
