@@ -203,8 +203,8 @@ class _Checker(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in TEXT_BLOCKS:
             self._end_block()
-        if tag != "p" and tag in TEXT_BLOCKS and tag not in {"td", "th", "tr"}:
-            self._end_typed_items()
+            if tag != "p":  # typed items are consecutive paragraphs, with nothing else between
+                self._end_typed_items()
         if tag in HEADINGS:
             self.heading = [HEADINGS[tag], []]
         elif tag == "a":

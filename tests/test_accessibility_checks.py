@@ -181,6 +181,7 @@ def test_a_list_typed_with_hyphens_bullets_or_line_breaks_is_a_warning(html):
     "<p>Treatment lasts 5 - 6 weeks.</p>",
     "<p>- A single line that starts with a dash.</p><p>And a paragraph.</p>",
     "<p>Dr Lucia Moreno<br>Oncology Unit<br>St Mary's Hospital</p>",
+    "<table><tr><th>Drug</th><th>Dose</th></tr><tr><td><p>- 5 mg</p></td><td><p>- none</p></td></tr></table>",
     "<p>Take it with food:<br>it can upset your stomach when you take it on its own, especially in the morning.<br>Ask us.</p>",
 ])
 def test_real_lists_and_ordinary_line_breaks_pass(html):
