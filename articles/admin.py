@@ -11,6 +11,7 @@ from references.admin import CitationFormSet, CitationInline, CitingAdminMixin
 
 from . import search as site_search
 from . import workflow
+from .admin_accessibility import AccessibilityAdminMixin
 from .admin_editor import ArticleRowsInlineMixin, EditorAdminMixin
 from .admin_filters import SelectRelatedFilter, StatusFilter, TagFilter
 from .admin_workflow import GuardedInlineMixin, WorkflowArticleAdminMixin
@@ -152,7 +153,10 @@ def written_keys(keys):
 
 
 @admin.register(Article)
-class ArticleAdmin(EditorAdminMixin, ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    EditorAdminMixin, AccessibilityAdminMixin, ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdminMixin,
+    admin.ModelAdmin,
+):
     list_display = ["title", "state", "series_label", "latest_reviewer", "last_reviewed", "publish_time", "author"]
     list_select_related = ["author", "last_reviewer", "series_entry__series"]
     list_filter = [

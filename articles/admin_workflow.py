@@ -20,7 +20,7 @@ from taggit.models import Tag
 
 from cms.changelist import DateSafeChangeList
 
-from . import integrity, revisions, workflow
+from . import accessibility, integrity, revisions, workflow
 from .exports import Echo, neutralise
 from .forms import TRANSITION_FORMS, ArticleAdminForm
 from .models import Article, ArticleEvent, EditConflict, Redirect
@@ -287,6 +287,7 @@ class WorkflowArticleAdminMixin:
             transition=transition, form=form,
             possible=article.status in transition.sources,
             publish_blockers=workflow.publish_blockers(article) if name == "publish" else [],
+            accessibility_warnings=accessibility.warnings(article.body) if name == "publish" else [],
         )
 
     def revisions_view(self, request, object_id):

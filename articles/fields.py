@@ -2,9 +2,11 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django_prose_editor.fields import ProseEditorField
 
+from . import accessibility
 from .html import EDITOR_EXTENSIONS, sanitize_html
 
 
@@ -39,5 +41,34 @@ class SanitizedHTMLField(ProseEditorField):
 
     def pre_save(self, model_instance, add):
         value = sanitize_html(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class AccessibilityCountField(models.PositiveIntegerField):
+    """How many accessibility findings of one severity the row's body has (``articles.accessibility``).
+
+    Worked out from the body as the row is written (``pre_save``, after the body field has
+    sanitised it), so every path that saves an article keeps it: the admin, a revision restored,
+    an importer, ``bulk_create``. ``QuerySet.update(body=...)`` and ``bulk_update`` do not; after
+    one of those, or a change to the checks, ``manage.py check_accessibility --refresh`` works
+    every row out again (docs/accessibility.md).
+    """
+
+    def __init__(self, *args, severity, source="body", **kwargs):
+        self.severity, self.source = severity, source
+        kwargs.setdefault("default", 0)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        return name, path, args, {**kwargs, "severity": self.severity, "source": self.source}
+
+    def pre_save(self, model_instance, add):
+        if self.source not in model_instance.__dict__:  # a deferred body is not being written
+            return getattr(model_instance, self.attname)
+        blockers, warnings = accessibility.counts(getattr(model_instance, self.source) or "")
+        value = blockers if self.severity == accessibility.BLOCKER else warnings
         setattr(model_instance, self.attname, value)
         return value

@@ -20,8 +20,9 @@ from taggit.models import Tag, TaggedItem
 
 from cms.prepared import prepared_cursor
 
+from . import accessibility
 from .addresses import address
-from .fields import SanitizedHTMLField, validate_body_size
+from .fields import AccessibilityCountField, SanitizedHTMLField, validate_body_size
 from .page_reads import Columns, read
 from .times import local_time
 
@@ -228,6 +229,16 @@ class ArticleQuerySet(models.QuerySet):
         tags = TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(self.model), object_id=OuterRef("pk"))
         return self.filter(Exists(tags) if yes else ~Exists(tags))
 
+    def with_accessibility_problems(self, severity):
+        """Articles whose body has accessibility findings of ``severity`` (``accessibility.BLOCKER``
+        or ``WARNING``), from the counts stored on save (partial indexes serve the admin's order)."""
+        field = {accessibility.BLOCKER: "accessibility_blockers", accessibility.WARNING: "accessibility_warnings"}[severity]
+        return self.filter(**{f"{field}__gt": 0})
+
+    def without_accessibility_problems(self):
+        """Articles whose body had no accessibility finding when it was last saved."""
+        return self.filter(accessibility_blockers=0, accessibility_warnings=0)
+
     def waiting_for(self, user):
         """The admin's "waiting for me" list for ``user``.
 
@@ -378,13 +389,24 @@ class Article(models.Model):
         related_name="assigned_articles",
         help_text="Who should review it; empty means any medical reviewer may pick it up.",
     )
+    # Worked out from the body whenever the row is written (articles.fields.AccessibilityCountField),
+    # so the article list filters on them (docs/accessibility.md); not part of a revision.
+    accessibility_blockers = AccessibilityCountField(
+        severity=accessibility.BLOCKER, help_text="Accessibility problems in the body that block publishing."
+    )
+    accessibility_warnings = AccessibilityCountField(
+        severity=accessibility.WARNING, help_text="Accessibility problems in the body worth a look."
+    )
 
     objects = ArticleQuerySet.as_manager()
     DERIVED_FIELDS = (
         "last_reviewed_on", "last_signed_off_at", "last_reviewer", "next_review_on", "content_fingerprint",
         "reviewed_fingerprint", "first_published_at",
     )
-    history = HistoricalRecords(bases=[RevisionSnapshot], excluded_fields=["updated_at", *DERIVED_FIELDS])
+    ACCESSIBILITY_FIELDS = ("accessibility_blockers", "accessibility_warnings")
+    history = HistoricalRecords(
+        bases=[RevisionSnapshot], excluded_fields=["updated_at", *DERIVED_FIELDS, *ACCESSIBILITY_FIELDS]
+    )
 
     class Meta:
         ordering = ["-publish_at", "-id"]
@@ -436,6 +458,14 @@ class Article(models.Model):
                 fields=["id"], include=["status", "publish_at", "updated_at", "last_reviewed_on"],
                 name="article_id_published_idx",
             ),
+            # The article list's "Accessibility problems" filter pages through these in the list's
+            # order, however few of a large catalogue have problems (docs/accessibility.md).
+            models.Index(
+                fields=["-publish_at", "-id"], condition=Q(accessibility_blockers__gt=0), name="article_a11y_blockers_idx"
+            ),
+            models.Index(
+                fields=["-publish_at", "-id"], condition=Q(accessibility_warnings__gt=0), name="article_a11y_warnings_idx"
+            ),
         ]
         permissions = [
             ("edit_any_article", "Can edit any article in any state"),
@@ -472,7 +502,8 @@ class Article(models.Model):
                     if not f.primary_key and f.name not in skipped and f.attname not in skipped
                 } | {"version"}
             else:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+                fields = {*kwargs["update_fields"], "version"}
+                kwargs["update_fields"] = fields | set(self.ACCESSIBILITY_FIELDS) if "body" in fields else fields
             super().save(**kwargs)
 
     def get_absolute_url(self):

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import integrity
+from . import accessibility, integrity
 from .models import Article, ArticleEvent, MedicalReview
 
 Status = Article.Status
@@ -165,6 +165,8 @@ def publish_blockers(article):
                         "(or an editor marks the change a typo fix).")
     for problem in article.citation_problems().blockers:
         blockers.append(f"Citation problem: {problem}")
+    for finding in accessibility.blockers(article.body):
+        blockers.append(f"Accessibility problem: {finding}")
     return blockers
 
 

@@ -84,6 +84,8 @@ def pages(kind):
             ("admin changelist, searched", reverse("admin:articles_article_changelist") + "?q=asthma", 300, True),
             ("admin search, no match", reverse("admin:articles_article_changelist") + "?q=zebra", 300, True),
             ("admin articles with no tags", reverse("admin:articles_article_changelist") + "?tags__isnull=True", 300, True),
+            # The stored counts and their partial index (docs/accessibility.md), never a check of the bodies.
+            ("admin articles with accessibility warnings", reverse("admin:articles_article_changelist") + "?accessibility=warnings", 300, True),
             ("admin reviews, searched", reverse("admin:articles_medicalreview_changelist") + "?q=asthma", 300, True),
             # A search that only excludes matches nearly everything: "everything but asthma".
             ("admin changelist, excluding", reverse("admin:articles_article_changelist") + "?q=-asthma", 300, True),
