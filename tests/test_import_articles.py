@@ -541,3 +541,14 @@ def test_a_page_body_over_the_size_limit_is_refused_with_the_admins_message(sett
     assert error is not None
     assert "The article would not be valid (body: The body is" in err and "the most an article can hold is 1000" in err
     assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("label", "shown"),
+    [("Stage 4", "Stage 4"), ("Living Well With Metastatic Breast Cancer", ""),
+     ("living well with  metastatic breast cancer", ""), ("Living Well With Metastatic…", ""),
+     ("Living Well", "Living Well")],
+)
+def test_label_beside_the_title_drops_only_a_label_that_is_the_title(label, shown):
+    """Whole, differently spaced or cut to fit with an ellipsis, a label that is the title is not shown again."""
+    assert SeriesEntry(label=label).label_beside("Living Well With Metastatic Breast Cancer") == shown
