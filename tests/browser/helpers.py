@@ -1,5 +1,7 @@
 """Steps the browser tests share."""
 
+from playwright.sync_api import Error as PlaywrightError
+
 PASSWORD = "correct horse battery"  # the password the tests give the accounts they create
 
 
@@ -29,6 +31,9 @@ def leave(tab):
     """
     tab.on("dialog", lambda dialog: dialog.accept())
     for page in tab.context.pages:
-        page.goto("about:blank")
+        try:
+            page.goto("about:blank")
+        except PlaywrightError:  # a "leave page?" question answered while the navigation began
+            page.goto("about:blank")
     tab.wait_for_timeout(500)
     tab.context.close()

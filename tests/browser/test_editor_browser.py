@@ -19,6 +19,13 @@ def _open(tab, article):
     expect(tab.locator(BODY)).to_be_visible()
 
 
+def _editing(browser, live_server, username, article):
+    """A tab signed in as ``username`` with ``article``'s change form open."""
+    tab = signed_in(browser, live_server, username)
+    _open(tab, article)
+    return tab
+
+
 def _save(tab):
     tab.get_by_role("button", name="Save and continue editing").click()
 
@@ -65,8 +72,7 @@ def test_second_save_after_a_conflict_needs_a_choice_per_field(browser, live_ser
 
 def test_leaving_with_unsaved_changes_asks_first(browser, live_server, editors):
     """Navigating away after typing raises the browser's "leave page?" question; the paste link asks its own."""
-    tab = signed_in(browser, live_server, "dana")
-    _open(tab, editors)
+    tab = _editing(browser, live_server, "dana", editors)
     tab.locator(BODY).click()
     tab.keyboard.type(" More text.")
 
@@ -91,8 +97,7 @@ def test_leaving_with_unsaved_changes_asks_first(browser, live_server, editors):
 
 def test_saving_does_not_ask_to_leave(browser, live_server, editors):
     """The guard stays quiet for the form's own Save."""
-    tab = signed_in(browser, live_server, "dana")
-    _open(tab, editors)
+    tab = _editing(browser, live_server, "dana", editors)
     dialogs = []
     tab.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
     tab.fill("#id_title", "Nausea and sickness")
@@ -105,8 +110,7 @@ def test_saving_does_not_ask_to_leave(browser, live_server, editors):
 def test_autosave_recovers_a_closed_tab(browser, live_server, editors):
     """Text typed into a tab that is then closed is offered back on opening the article again, and never published."""
     article = editors
-    tab = signed_in(browser, live_server, "dana")
-    _open(tab, article)
+    tab = _editing(browser, live_server, "dana", article)
     tab.locator(BODY).click()
     tab.keyboard.press("End")
     tab.keyboard.type(" Eat small meals often.")
@@ -132,8 +136,7 @@ def test_autosave_recovers_a_closed_tab(browser, live_server, editors):
 def test_preview_shows_the_unsaved_form_in_a_new_window(browser, live_server, editors):
     """Preview opens the form as typed, unsaved, in a new window: desktop width, and a phone's."""
     article = editors
-    tab = signed_in(browser, live_server, "dana")
-    _open(tab, article)
+    tab = _editing(browser, live_server, "dana", article)
     tab.fill("#id_title", "Nausea: what helps")
     tab.locator(BODY).click()
     tab.keyboard.press("End")
@@ -168,8 +171,7 @@ WORD_HTML = (
 
 def test_pasting_from_word_says_what_was_removed(browser, live_server, editors):
     """A paste with an image, an embed and a shaded box shows a notice naming each at paste time."""
-    tab = signed_in(browser, live_server, "dana")
-    _open(tab, editors)
+    tab = _editing(browser, live_server, "dana", editors)
     tab.context.grant_permissions(["clipboard-read", "clipboard-write"])
     tab.evaluate(
         """async (html) => {
@@ -223,8 +225,7 @@ def test_callout_and_table_with_header_row_reach_the_public_page(browser, live_s
     """A "When to call your doctor" callout and a table inserted with the default header row survive the save and show to readers."""
     make.staff_in("Editor", username="dana")
     article = make.article(title="Nausea", body="<p>Feeling sick is common.</p>", status=Article.Status.PUBLISHED)
-    tab = signed_in(browser, live_server, "dana")
-    _open(tab, article)
+    tab = _editing(browser, live_server, "dana", article)
     tab.locator(BODY).click()
     tab.keyboard.press("Control+End")
     tab.get_by_role("button", name="Callout: When to call your doctor").click()
@@ -254,8 +255,7 @@ def test_link_picker_links_the_selected_words_to_another_article(browser, live_s
     make.staff_in("Editor", username="dana")
     target = make.article(title="Anti-sickness medicines", status=Article.Status.PUBLISHED)
     article = make.article(title="Nausea", body="<p>Ask about medicines.</p>")
-    tab = signed_in(browser, live_server, "dana")
-    _open(tab, article)
+    tab = _editing(browser, live_server, "dana", article)
     tab.locator(BODY).get_by_text("Ask about medicines.").dblclick()  # selects a word
     tab.get_by_label("Link to another article:").press_sequentially("sickness")
     choice = tab.get_by_role("button", name="Anti-sickness medicines (Published)")
@@ -272,8 +272,7 @@ def test_live_word_count_and_grade_follow_typing(browser, live_server, make):
     """The word count and reading grade under the body change while typing, before any save."""
     make.staff_in("Editor", username="dana")
     article = make.article(title="Nausea", body="<p>Rest.</p>")
-    tab = signed_in(browser, live_server, "dana")
-    _open(tab, article)
+    tab = _editing(browser, live_server, "dana", article)
     live = tab.locator("#reading-level-live")
     expect(live).to_contain_text("1 word ·")
     tab.locator(BODY).click()
@@ -286,15 +285,13 @@ def test_live_word_count_and_grade_follow_typing(browser, live_server, make):
 def test_a_recovered_draft_never_overwrites_a_later_save_by_someone_else(browser, live_server, editors):
     """Dana's closed tab left a draft; Sam saved since; recovering and saving shows the conflict panel, not an overwrite."""
     article = editors
-    dana = signed_in(browser, live_server, "dana")
-    _open(dana, article)
+    dana = _editing(browser, live_server, "dana", article)
     dana.fill("#id_summary", "Dana's unsaved summary.")
     expect(dana.locator("#autosave-status")).to_contain_text("Draft copy kept", timeout=15_000)
     context = dana.context
     dana.close()
 
-    sam = signed_in(browser, live_server, "sam")
-    _open(sam, article)
+    sam = _editing(browser, live_server, "sam", article)
     sam.fill("#id_summary", "Sam's saved summary.")
     _save(sam)
     expect(sam.locator(".messagelist")).to_contain_text("was changed successfully")
