@@ -69,7 +69,7 @@ def desk(user, *, limit=10, now=None):
     if review_cycle.reviewer_for(user) is not None:
         due, more_due = _bounded(review_cycle.confirmable(user, today).order_by("next_review_on", "pk"), limit)
         rows = [Row(a, _due_note(a, today)) for a in due]
-        sections.append(Section("due", "Due for your review again", rows, more_due, reverse("staff:my_reviews"), "My reviews"))
+        sections.append(Section("due", "Due for your review again", rows, more_due, reverse("staff:my_reviews"), "All your reviews due"))
     if user.has_perm("articles.publish_article"):
         approved, more_approved = _bounded(Article.objects.filter(status=Article.Status.APPROVED).order_by("updated_at"), limit)
         rows = [Row(a, "Approved: publish it or schedule it") for a in approved]

@@ -7,7 +7,8 @@ def record_first_publish(apps, schema_editor):
     """Articles live now were first published no later than their publish time: keep it, so an
     unpublish and publish again does not move the date readers see."""
     Article = apps.get_model("articles", "Article")
-    Article.objects.filter(status="published", publish_at__lte=timezone.now()).update(first_published_at=F("publish_at"))
+    live = Article.objects.using(schema_editor.connection.alias).filter(status="published", publish_at__lte=timezone.now())
+    live.update(first_published_at=F("publish_at"))
 
 
 class Migration(migrations.Migration):
