@@ -9,7 +9,8 @@ Publishing goes through ``workflow.publish_imported``, which refuses an article
 without a medical review: a post published in WordPress stays a draft here unless
 the run records a review (``ReviewAtImport``). Content changes to an article past
 draft (in review, approved, published) are held back unless the run asks for them,
-and are then marked "changed since review" by ``review_cycle.record_content_change``.
+and then show as "changed since review" (computed by ``articles.integrity``; the audit entry is
+``review_cycle.record_content_change``'s).
 See docs/importing.md.
 """
 
@@ -22,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import review_cycle, workflow
+from articles import integrity, review_cycle, workflow
 from articles.html import sanitize_html
 from articles.models import Article, ImportedPost, Reviewer, tag_name_problem
 
@@ -189,10 +190,11 @@ def _update(post, origin_row, values, origin, options, *, edited_here):
         outcome.changes.append(f"{article._meta.get_field(name).verbose_name} changed")
     _validate(article, post)
     save_imported(article, outcome, article.status, source=f"WordPress ({origin})", status_note="")
-    substantive = [name for name in changed if name in review_cycle.SUBSTANTIVE_FIELDS]
-    if reviewed and substantive:
-        review_cycle.record_content_change(article, by=None, changed=substantive)
-        outcome.notes.append("marked “changed since review”: a medical reviewer should look at it")
+    if reviewed:
+        # "Changed since review" follows from the content itself (articles.integrity); this writes the audit entry.
+        review_cycle.record_content_change(article, by=None, changed=changed)
+        if integrity.changed_since_review_now(article.pk):
+            outcome.notes.append("marked “changed since review”: a medical reviewer should look at it")
     return outcome
 
 
