@@ -43,7 +43,10 @@ def lived(client, make, people):
     workflow.publish(article, editor)
     first = article.history.order_by("history_id").first()
     client.force_login(editor)
-    client.post(reverse("admin:articles_article_restore_revision", args=[article.pk, first.history_id]))
+    restored = client.post(
+        reverse("admin:articles_article_restore_revision", args=[article.pk, first.history_id]), {"confirm_live": "yes"}
+    )
+    assert restored.status_code == 302
     return article
 
 
