@@ -93,6 +93,14 @@ def is_changed_since_review(article, data=None):
     return fingerprint(data if data is not None else loaded_content(article)) != article.reviewed_fingerprint
 
 
+def is_changed_as_stored(article):
+    """:func:`is_changed_since_review` from the stored fingerprint, which :func:`refresh` keeps on
+    every write path: no query, for staff pages and lists (the public page hashes what it shows)."""
+    if not article.reviewed_fingerprint and not article.last_signed_off_at:
+        return False
+    return article.content_fingerprint != article.reviewed_fingerprint
+
+
 def changed_since_review_now(article_id):
     """:func:`is_changed_since_review` for the article as stored now (three queries)."""
     article = Article.objects.filter(pk=article_id).only("reviewed_fingerprint", "last_signed_off_at").first()

@@ -179,7 +179,7 @@ class ReviewCycleAdminMixin:
 
     @admin.display(description="review status")
     def review_status(self, obj):
-        dates = review_cycle.review_dates(obj, integrity.stored_contents([obj.pk]).get(obj.pk))
+        dates = review_cycle.stored_review_dates(obj)
         if dates.last_reviewed_on is None:
             return "Never medically reviewed: due now."
         today = timezone.localdate()
