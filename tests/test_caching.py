@@ -1,7 +1,6 @@
 """Public pages are cached for anonymous readers, invalidated by any change, and answer conditional requests."""
 
 import datetime
-import io
 import logging
 import os
 import stat
@@ -24,20 +23,6 @@ from references.models import Reference
 pytestmark = pytest.mark.django_db
 
 PAGES = ["/", "/articles/main/", "/series/by-stage/", "/tags/oncology/", "/reviewers/dr-k/"]
-
-
-@pytest.fixture
-def page_cache(settings):
-    """The page cache on, empty before and after the test."""
-    settings.PAGE_CACHE_SECONDS = 300
-    settings.HTTP_CACHE_SECONDS = 60
-    cache.clear()
-    caching.forget_local_generation()
-    caching.recent_pages.clear()
-    yield
-    cache.clear()
-    caching.forget_local_generation()
-    caching.recent_pages.clear()
 
 
 @pytest.fixture
@@ -566,51 +551,6 @@ def test_feeds_and_sitemap_are_cached_and_invalidated_like_pages(client, page_ca
 
 
 # --- The WSGI fast path (cms/wsgi.py): hits answered before Django's handler runs ----------------
-
-
-@pytest.fixture
-def wsgi(page_cache):
-    """Call the production WSGI application; returns (status, headers, body, whether Django handled it)."""
-    from django.core import signals
-    from django.db import close_old_connections
-
-    from cms.wsgi import application
-
-    handled = []
-
-    def started(**kwargs):
-        handled.append(True)
-
-    # As Django's test client does: the test's transaction must outlive each request.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    signals.request_started.connect(started)
-
-    def call(path, method="GET", query="", **extra):
-        handled.clear()
-        environ = {
-            "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query, "SCRIPT_NAME": "",
-            "SERVER_NAME": "testserver", "SERVER_PORT": "80", "HTTP_HOST": "testserver",
-            "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(b""), "wsgi.errors": io.StringIO(), **extra,
-        }
-        answer = {}
-
-        def start_response(status, headers, exc_info=None):
-            answer.update(status=int(status.split()[0]), headers=dict(headers))
-
-        result = application(environ, start_response)
-        try:
-            body = b"".join(result)
-        finally:
-            if hasattr(result, "close"):
-                result.close()
-        return answer["status"], answer["headers"], body, bool(handled)
-
-    yield call
-    signals.request_started.disconnect(started)
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
 
 
 def test_a_plain_hit_is_answered_before_django_with_the_same_page_and_headers(wsgi, client, site):
