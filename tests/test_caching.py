@@ -798,3 +798,22 @@ def test_a_signed_in_request_reads_its_session_for_the_cache_once(wsgi, site, si
         status, headers, body, by_django = wsgi("/articles/main/", HTTP_COOKIE=signed_in_cookie)
     assert headers[caching.STATUS_HEADER] == caching.BYPASS
     assert sum("django_session" in query["sql"] for query in queries.captured_queries) == 1
+
+
+def test_a_tag_page_follows_its_articles_publication_through_the_cache(client, page_cache, make, committed):
+    """A tag only on a draft is a 404; once published its page is served, and once archived a 404 again, never a stale copy."""
+    draft = make.article(title="Sleep hygiene", slug="sleep-hygiene", tags=["sleep"], status=Article.Status.DRAFT)
+    for _ in range(2):
+        assert client.get("/tags/sleep/").status_code == 404
+        assert client.get("/tags/sleep/feed/").status_code == 404
+    draft.status, draft.publish_at = Article.Status.PUBLISHED, timezone.now() - datetime.timedelta(minutes=1)
+    committed(draft.save)
+    for expected in (caching.MISS, caching.HIT):
+        response = client.get("/tags/sleep/")
+        assert (response.status_code, response[caching.STATUS_HEADER]) == (200, expected)
+        assert "Sleep hygiene" in response.text
+    assert client.get("/tags/sleep/feed/").status_code == 200
+    draft.status = Article.Status.ARCHIVED
+    committed(draft.save)
+    assert client.get("/tags/sleep/").status_code == 404
+    assert client.get("/tags/sleep/feed/").status_code == 404
