@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -128,3 +129,19 @@ def test_the_plain_text_importer_refuses_a_review_before_the_floor_naming_the_li
 def test_the_plain_text_importer_accepts_a_review_on_the_floor():
     """1 January 1990 on a page is read as written."""
     assert parse_page("Title\n\nMedically Reviewed by Dr. X on 1 January 1990\n\nBody.").reviewed_on == REVIEW_DATE_FLOOR
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_stops_and_names_a_review_stored_before_the_floor(make):
+    """A site upgraded with a 0001-01-01 review is told which review to correct; nothing is deleted or re-dated."""
+    call_command("migrate", "articles", "0021", verbosity=0)
+    try:
+        review = make.review(make.article(slug="typo"), reviewed_on=datetime.date(1, 1, 1))
+        with pytest.raises(RuntimeError, match=f"review {review.pk} of article {review.article_id} dated 0001-01-01"):
+            call_command("migrate", "articles", verbosity=0)
+        assert MedicalReview.objects.get(pk=review.pk).reviewed_on == datetime.date(1, 1, 1)
+        MedicalReview.objects.filter(pk=review.pk).update(reviewed_on=datetime.date(2001, 1, 1))
+    finally:
+        call_command("migrate", verbosity=0)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MedicalReview.objects.filter(pk=review.pk).update(reviewed_on=DAY_BEFORE)
