@@ -10,7 +10,7 @@ from taggit.models import Tag
 from cms.site import absolute_url
 
 from . import review_cycle
-from .models import Article, Series
+from .models import Article, Series, published_condition
 
 FEED_ITEMS = 30
 
@@ -89,7 +89,8 @@ class TagFeed(LatestArticlesFeed):
     """Articles with one tag."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        # Like the tag's page: a tag only on drafts or scheduled articles is not public.
+        return get_object_or_404(Tag.objects.filter(published_condition(through="article__")).distinct(), slug=slug)
 
     def title(self, obj):
         return f"Articles about {obj.name} – {settings.SITE_NAME}"

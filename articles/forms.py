@@ -6,6 +6,7 @@ from django.utils.html import escape, format_html
 
 from . import conflicts
 from .models import Article, MedicalReview, Reviewer, tag_name_problem
+from .review_dates import validate_review_date
 from .revisions import describe_conflict
 from .times import zone_label
 
@@ -95,18 +96,13 @@ class SignOffForm(forms.Form):
     reviewed_on = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_review_date],
         help_text="Leave empty for today; an earlier date if you reviewed it before. Never in the future.",
     )
     scope = forms.ChoiceField(choices=MedicalReview.Scope.choices, initial=MedicalReview.Scope.FULL)
     sections = forms.CharField(required=False, max_length=300, help_text="For a partial review: which sections.")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     conflict_of_interest = forms.CharField(max_length=300, initial="None declared")
-
-    def clean_reviewed_on(self):
-        value = self.cleaned_data["reviewed_on"]
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("A review date cannot be in the future.")
-        return value
 
 
 class PublishForm(CommentForm):

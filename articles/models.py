@@ -24,6 +24,7 @@ from . import accessibility
 from .addresses import address
 from .fields import AccessibilityCountField, SanitizedHTMLField, validate_body_size
 from .page_reads import Columns, read
+from .review_dates import FLOOR_MESSAGE, REVIEW_DATE_FLOOR, validate_review_date
 from .times import local_time
 
 
@@ -601,7 +602,9 @@ class MedicalReview(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(Reviewer, on_delete=models.PROTECT, related_name="reviews")
-    reviewed_on = models.DateField(help_text="The day of the review; not in the future.")
+    reviewed_on = models.DateField(
+        validators=[validate_review_date], help_text="The day of the review; not in the future, not before 1990."
+    )
     scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.FULL)
     sections = models.CharField(max_length=300, blank=True, help_text="For a partial review: which sections were reviewed.")
     notes = models.TextField(blank=True)
@@ -625,7 +628,14 @@ class MedicalReview(models.Model):
                 condition=~Q(scope="partial") | ~Q(sections=""),
                 name="review_partial_names_sections",
                 violation_error_message="A partial review must name the sections it covered.",
-            )
+            ),
+            # The floor of review_dates.validate_review_date, for writes that skip validation
+            # (backups, bulk_create, raw SQL). "Not in the future" cannot be a constraint.
+            models.CheckConstraint(
+                condition=Q(reviewed_on__gte=REVIEW_DATE_FLOOR),
+                name="review_date_floor",
+                violation_error_message=FLOOR_MESSAGE,
+            ),
         ]
         indexes = [
             models.Index(fields=["article", "-reviewed_on"], name="review_article_date_idx"),
@@ -636,10 +646,6 @@ class MedicalReview(models.Model):
 
     def __str__(self):
         return f"{self.article} reviewed by {self.reviewer} on {self.reviewed_on:%d %B %Y}"
-
-    def clean(self):
-        if self.reviewed_on and self.reviewed_on > timezone.localdate():
-            raise ValidationError({"reviewed_on": "A review date cannot be in the future."})
 
 
 def refresh_review_dates(article_ids=None, *, due_dates=True):

@@ -164,11 +164,14 @@ def tag_detail(request, slug):
         tag=tag, content_type=ContentType.objects.get_for_model(Article), object_id=OuterRef("pk")
     )
     articles = Article.objects.published().filter(Exists(tagged)).for_listing()
+    page = paginate(request, articles, count_name=f"tag:{tag.pk}")
+    if not page.paginator.count:  # only on drafts or scheduled articles: no public page, as for an unknown tag
+        raise Http404("No published article has this tag.")
     trail = breadcrumbs((f"Articles about {tag.name}", reverse("articles:tag", args=[tag.slug])))
     return render(
         request,
         "articles/tag_detail.html",
-        {"tag": tag, "page": paginate(request, articles, count_name=f"tag:{tag.pk}"), "breadcrumbs": trail, "structured_data": [breadcrumb_list(trail, request)]},
+        {"tag": tag, "page": page, "breadcrumbs": trail, "structured_data": [breadcrumb_list(trail, request)]},
     )
 
 

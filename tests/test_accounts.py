@@ -54,6 +54,37 @@ def test_the_lockout_is_keyed_on_user_name_and_address_together(editor, settings
     assert attempt(attacker, "someone-else", "wrong", ip="198.51.100.66").status_code == 200
 
 
+def test_behind_a_trusted_proxy_a_victim_signs_in_while_the_attackers_address_is_locked_out(editor, settings):
+    """With TRUSTED_PROXY_COUNT=1 every request comes from the proxy; the lockout keys on the address the proxy saw."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+
+    def via_proxy(client, password, seen_by_proxy, forged=""):
+        forwarded = f"{forged}, {seen_by_proxy}" if forged else seen_by_proxy
+        return client.post("/admin/login/", {"username": "editor", "password": password},
+                           REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=forwarded)
+
+    attacker = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        via_proxy(attacker, "wrong", "198.51.100.66")
+    assert via_proxy(attacker, GOOD, "198.51.100.66").status_code == 429
+    # Forging an X-Forwarded-For entry of its own does not get the attacker a fresh address.
+    assert via_proxy(attacker, GOOD, "198.51.100.66", forged="203.0.113.99").status_code == 429
+    victim = Client()
+    response = via_proxy(victim, GOOD, "203.0.113.7")
+    assert response.status_code == 302
+    assert victim.session["_auth_user_id"] == str(editor.pk)
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.66"}
+
+
+def test_no_lockout_is_ever_keyed_on_the_user_name_alone(settings):
+    """Every lockout key includes the address: a user name alone would let anyone lock out a named editor."""
+    assert settings.AXES_LOCKOUT_PARAMETERS
+    for key in settings.AXES_LOCKOUT_PARAMETERS:
+        parts = {key} if isinstance(key, str) else set(key)
+        assert "ip_address" in parts, key
+
+
 def test_after_the_cool_off_the_user_may_sign_in_again(client, editor, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         attempt(client, "editor", "wrong")

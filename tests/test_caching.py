@@ -1,7 +1,6 @@
 """Public pages are cached for anonymous readers, invalidated by any change, and answer conditional requests."""
 
 import datetime
-import io
 import logging
 import os
 import stat
@@ -24,20 +23,6 @@ from references.models import Reference
 pytestmark = pytest.mark.django_db
 
 PAGES = ["/", "/articles/main/", "/series/by-stage/", "/tags/oncology/", "/reviewers/dr-k/"]
-
-
-@pytest.fixture
-def page_cache(settings):
-    """The page cache on, empty before and after the test."""
-    settings.PAGE_CACHE_SECONDS = 300
-    settings.HTTP_CACHE_SECONDS = 60
-    cache.clear()
-    caching.forget_local_generation()
-    caching.recent_pages.clear()
-    yield
-    cache.clear()
-    caching.forget_local_generation()
-    caching.recent_pages.clear()
 
 
 @pytest.fixture
@@ -568,51 +553,6 @@ def test_feeds_and_sitemap_are_cached_and_invalidated_like_pages(client, page_ca
 # --- The WSGI fast path (cms/wsgi.py): hits answered before Django's handler runs ----------------
 
 
-@pytest.fixture
-def wsgi(page_cache):
-    """Call the production WSGI application; returns (status, headers, body, whether Django handled it)."""
-    from django.core import signals
-    from django.db import close_old_connections
-
-    from cms.wsgi import application
-
-    handled = []
-
-    def started(**kwargs):
-        handled.append(True)
-
-    # As Django's test client does: the test's transaction must outlive each request.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    signals.request_started.connect(started)
-
-    def call(path, method="GET", query="", **extra):
-        handled.clear()
-        environ = {
-            "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query, "SCRIPT_NAME": "",
-            "SERVER_NAME": "testserver", "SERVER_PORT": "80", "HTTP_HOST": "testserver",
-            "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(b""), "wsgi.errors": io.StringIO(), **extra,
-        }
-        answer = {}
-
-        def start_response(status, headers, exc_info=None):
-            answer.update(status=int(status.split()[0]), headers=dict(headers))
-
-        result = application(environ, start_response)
-        try:
-            body = b"".join(result)
-        finally:
-            if hasattr(result, "close"):
-                result.close()
-        return answer["status"], answer["headers"], body, bool(handled)
-
-    yield call
-    signals.request_started.disconnect(started)
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
 def test_a_plain_hit_is_answered_before_django_with_the_same_page_and_headers(wsgi, client, site):
     """GET without a query string, cookie or validator: the fast path answers exactly what the
     middleware would, and Django's request handling never starts."""
@@ -858,3 +798,22 @@ def test_a_signed_in_request_reads_its_session_for_the_cache_once(wsgi, site, si
         status, headers, body, by_django = wsgi("/articles/main/", HTTP_COOKIE=signed_in_cookie)
     assert headers[caching.STATUS_HEADER] == caching.BYPASS
     assert sum("django_session" in query["sql"] for query in queries.captured_queries) == 1
+
+
+def test_a_tag_page_follows_its_articles_publication_through_the_cache(client, page_cache, make, committed):
+    """A tag only on a draft is a 404; once published its page is served, and once archived a 404 again, never a stale copy."""
+    draft = make.article(title="Sleep hygiene", slug="sleep-hygiene", tags=["sleep"], status=Article.Status.DRAFT)
+    for _ in range(2):
+        assert client.get("/tags/sleep/").status_code == 404
+        assert client.get("/tags/sleep/feed/").status_code == 404
+    draft.status, draft.publish_at = Article.Status.PUBLISHED, timezone.now() - datetime.timedelta(minutes=1)
+    committed(draft.save)
+    for expected in (caching.MISS, caching.HIT):
+        response = client.get("/tags/sleep/")
+        assert (response.status_code, response[caching.STATUS_HEADER]) == (200, expected)
+        assert "Sleep hygiene" in response.text
+    assert client.get("/tags/sleep/feed/").status_code == 200
+    draft.status = Article.Status.ARCHIVED
+    committed(draft.save)
+    assert client.get("/tags/sleep/").status_code == 404
+    assert client.get("/tags/sleep/feed/").status_code == 404

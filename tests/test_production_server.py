@@ -5,11 +5,15 @@ so these run the same on a laptop and in CI.
 """
 
 import importlib.util
+import socket
 import urllib.parse
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests import servers
+from tests.urlfuzz import ROUTES, request_target
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("gunicorn") is None, reason="gunicorn is not installed")
 
@@ -65,3 +69,27 @@ def test_the_article_and_series_pages_are_served(site_server):
     """The ASCII addresses next to them still work through the same path."""
     assert servers.get(site_server.port, "/articles/breast-cancer/")[0] == 200
     assert servers.get(site_server.port, "/series/by-stage/")[0] == 200
+
+
+# The rows CONTENT made, so fuzzed addresses also reach real pages on this server.
+SERVER_VALUES = {"slug": ["breast-cancer", "by-stage", "乳腺癌", "ménières-disease", "επίπεδο-3"], "pk": ["1"]}
+
+
+def raw_status(port, target):
+    """The status gunicorn answers to a GET of ``target`` sent byte for byte (no client-side checks)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=15) as connection:
+        connection.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        reply = b""
+        while b"\r\n" not in reply and (chunk := connection.recv(4096)):
+            reply += chunk
+    return int(reply.split(b" ", 2)[1]), reply[:300]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(target=st.sampled_from(ROUTES).flatmap(lambda route: request_target(route, SERVER_VALUES)))
+def test_fuzzed_addresses_through_gunicorn_never_answer_5xx(site_server, target):
+    """The URL fuzz of tests/test_url_fuzz.py, sent raw to a real gunicorn: its parser, the WSGI fast path and Django."""
+    path, query = target
+    line = (f"{path}?{query}" if query else path).encode("latin-1")
+    status, reply = raw_status(site_server.port, line)
+    assert status < 500, (line[:200], reply)

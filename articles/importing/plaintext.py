@@ -21,10 +21,9 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
 from references.parsing import ParsedEntry, parse_reference_list
 
+from ..review_dates import review_date_problem
 from .dates import FORMATS_HELP, parse_date
 
 TITLE_MAX_LENGTH = 200
@@ -211,8 +210,8 @@ def _read_review(page, match, number):
     if not name or len(name) > REVIEWER_NAME_MAX_LENGTH:
         raise PageError(f"The reviewer's name must be 1 to {REVIEWER_NAME_MAX_LENGTH} characters.", number)
     reviewed_on = _read_date(match.group("date"), number, "The review")
-    if reviewed_on > timezone.localdate():
-        raise PageError(f"The review date {reviewed_on:%d %B %Y} is in the future.", number)
+    if problem := review_date_problem(reviewed_on):
+        raise PageError(problem, number)
     page.reviewer_name, page.reviewer_credentials = name, credentials[:120]
     page.reviewed_on, page.review_line = reviewed_on, number
 
