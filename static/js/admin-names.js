@@ -1,0 +1,77 @@
+/* Accessible names for the admin's controls that Django and its select2 leave unnamed (issue 30):
+ * the fields of tabular inline rows (their label is the column header), autocomplete selects
+ * (select2's combobox is named by the chosen value only, so an empty one has no name), and the
+ * changelist's search box (labelled by an icon). Runs again when rows or widgets are added.
+ */
+(function () {
+  "use strict";
+
+  function text(node) {
+    return node ? (node.textContent || "").replace(/\s+/g, " ").trim() : "";
+  }
+
+  function columnHeader(cell) {
+    var table = cell.closest("table");
+    var field = Array.prototype.find.call(cell.classList, function (c) { return c.indexOf("field-") === 0; });
+    if (field) { return text(table.querySelector("thead th.column-" + field.slice(6))); }
+    if (cell.classList.contains("delete")) { return "Delete"; }
+    return "";
+  }
+
+  function rowName(row) {
+    var rows = Array.prototype.filter.call(row.parentNode.children, function (r) { return r.classList.contains("form-row"); });
+    return "row " + (rows.indexOf(row) + 1);
+  }
+
+  function nameTabularFields(root) {
+    root.querySelectorAll(".tabular tbody tr.form-row td").forEach(function (cell) {
+      var header = columnHeader(cell);
+      if (!header) { return; }
+      var name = header + ", " + rowName(cell.closest("tr"));
+      cell.querySelectorAll("input:not([type=hidden]), select, textarea, .select2-selection").forEach(function (control) {
+        if (control.getAttribute("data-named") === name) { return; }
+        control.setAttribute("aria-label", name);
+        control.setAttribute("data-named", name);
+      });
+    });
+  }
+
+  function nameAutocompletes(root) {
+    root.querySelectorAll("select.admin-autocomplete + .select2").forEach(function (widget) {
+      var select = widget.previousElementSibling;
+      var label = select.id && document.querySelector('label[for="' + select.id + '"]');
+      var combobox = widget.querySelector(".select2-selection");
+      var rendered = widget.querySelector(".select2-selection__rendered");
+      if (rendered && rendered.getAttribute("role") === "textbox") { rendered.removeAttribute("role"); }
+      if (!combobox || !label) { return; }
+      if (!label.id) { label.id = select.id + "-label"; }
+      var labelledby = label.id + (rendered && rendered.id ? " " + rendered.id : "");
+      if (combobox.getAttribute("aria-labelledby") !== labelledby) { combobox.setAttribute("aria-labelledby", labelledby); }
+    });
+  }
+
+  function nameSearchBox() {
+    var box = document.getElementById("searchbar");
+    var heading = document.getElementById("changelist-search-form");
+    if (box && heading && !box.hasAttribute("aria-labelledby")) { box.setAttribute("aria-labelledby", "changelist-search-form"); }
+  }
+
+  var pending = false;
+  function run() {
+    pending = false;
+    nameSearchBox();
+    nameAutocompletes(document);
+    nameTabularFields(document);
+  }
+  function later() {
+    if (!pending) { pending = true; window.requestAnimationFrame(run); }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    run();
+    new MutationObserver(function (changes) {
+      // Typing in the body editor changes its DOM at every key; nothing there needs a name.
+      if (changes.some(function (c) { return !(c.target.closest && c.target.closest(".ProseMirror")); })) { later(); }
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+})();
