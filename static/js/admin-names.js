@@ -1,7 +1,7 @@
 /* Accessible names for the admin's controls that Django and its select2 leave unnamed (issue 30):
  * the fields of tabular inline rows (their label is the column header), autocomplete selects
  * (select2's combobox is named by the chosen value only, so an empty one has no name), and the
- * changelist's search box (labelled by an icon). Runs again when rows or widgets are added.
+ * changelist's search box (labelled by an icon) and the body's rich-text editor. Runs again when rows or widgets are added.
  */
 (function () {
   "use strict";
@@ -42,7 +42,12 @@
       var label = select.id && document.querySelector('label[for="' + select.id + '"]');
       var combobox = widget.querySelector(".select2-selection");
       var rendered = widget.querySelector(".select2-selection__rendered");
-      if (rendered && rendered.getAttribute("role") === "textbox") { rendered.removeAttribute("role"); }
+      // select2 marks the chosen value up as a read-only textbox inside the combobox: a second
+      // control with no name. It is the combobox's text, named with it below.
+      if (rendered && rendered.getAttribute("role") === "textbox") {
+        rendered.removeAttribute("role");
+        rendered.removeAttribute("aria-readonly");
+      }
       if (!combobox || !label) { return; }
       if (!label.id) { label.id = select.id + "-label"; }
       var labelledby = label.id + (rendered && rendered.id ? " " + rendered.id : "");
@@ -50,10 +55,33 @@
     });
   }
 
+  // The rich-text editor (django-prose-editor) hides the textarea its label points at.
+  function nameRichTextEditors(root) {
+    root.querySelectorAll(".ProseMirror[contenteditable]").forEach(function (editable) {
+      var wrap = editable.closest(".prose-editor");
+      var textarea = wrap && wrap.querySelector("textarea");
+      var label = textarea && textarea.id && document.querySelector('label[for="' + textarea.id + '"]');
+      if (!label || editable.hasAttribute("aria-labelledby")) { return; }
+      if (!label.id) { label.id = textarea.id + "-label"; }
+      editable.setAttribute("aria-labelledby", label.id);
+    });
+  }
+
+  // The editor's toolbar greys out the buttons that do nothing here (a class, not "disabled"):
+  // say so to assistive technology too, so they are not read as active, faint buttons.
+  function markInactiveToolbarButtons(root) {
+    root.querySelectorAll(".prose-menubar__button").forEach(function (button) {
+      var inactive = button.classList.contains("disabled") && !button.classList.contains("active");
+      if ((button.getAttribute("aria-disabled") === "true") !== inactive) {
+        button.setAttribute("aria-disabled", inactive ? "true" : "false");
+      }
+    });
+  }
+
   function nameSearchBox() {
     var box = document.getElementById("searchbar");
     var heading = document.getElementById("changelist-search-form");
-    if (box && heading && !box.hasAttribute("aria-labelledby")) { box.setAttribute("aria-labelledby", "changelist-search-form"); }
+    if (box && heading && !box.hasAttribute("aria-label")) { box.setAttribute("aria-label", text(heading)); }
   }
 
   var pending = false;
@@ -61,6 +89,8 @@
     pending = false;
     nameSearchBox();
     nameAutocompletes(document);
+    nameRichTextEditors(document);
+    markInactiveToolbarButtons(document);
     nameTabularFields(document);
   }
   function later() {
@@ -73,5 +103,8 @@
       // Typing in the body editor changes its DOM at every key; nothing there needs a name.
       if (changes.some(function (c) { return !(c.target.closest && c.target.closest(".ProseMirror")); })) { later(); }
     }).observe(document.body, { childList: true, subtree: true });
+    new MutationObserver(function (changes) {
+      if (changes.some(function (c) { return c.target.classList && c.target.classList.contains("prose-menubar__button"); })) { later(); }
+    }).observe(document.body, { attributes: true, attributeFilter: ["class"], subtree: true });
   });
 })();
