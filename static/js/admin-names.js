@@ -84,27 +84,24 @@
     if (box && heading && !box.hasAttribute("aria-label")) { box.setAttribute("aria-label", text(heading)); }
   }
 
-  var pending = false;
-  function run() {
-    pending = false;
+  // Called from the observers below, in the same task as the change: no moment when a new
+  // widget is on the page without its name.
+  function nameAll() {
     nameSearchBox();
     nameAutocompletes(document);
     nameRichTextEditors(document);
     markInactiveToolbarButtons(document);
     nameTabularFields(document);
   }
-  function later() {
-    if (!pending) { pending = true; window.requestAnimationFrame(run); }
-  }
 
   document.addEventListener("DOMContentLoaded", function () {
-    run();
+    nameAll();
     new MutationObserver(function (changes) {
       // Typing in the body editor changes its DOM at every key; nothing there needs a name.
-      if (changes.some(function (c) { return !(c.target.closest && c.target.closest(".ProseMirror")); })) { later(); }
+      if (changes.some(function (c) { return !(c.target.closest && c.target.closest(".ProseMirror")); })) { nameAll(); }
     }).observe(document.body, { childList: true, subtree: true });
     new MutationObserver(function (changes) {
-      if (changes.some(function (c) { return c.target.classList && c.target.classList.contains("prose-menubar__button"); })) { later(); }
+      if (changes.some(function (c) { return c.target.classList && c.target.classList.contains("prose-menubar__button"); })) { nameAll(); }
     }).observe(document.body, { attributes: true, attributeFilter: ["class"], subtree: true });
   });
 })();

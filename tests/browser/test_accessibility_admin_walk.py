@@ -144,6 +144,5 @@ def test_every_page_a_role_reaches_has_no_serious_or_critical_axe_violation(brow
             if found:
                 failures[f"{url} ({width})"] = describe(found)
     leave(tab)
-    print("AXE-WALK", role, len(walked), __import__("json").dumps(failures))
     assert len(walked) >= 20, walked  # the walk reached the role's pages, not only a login form
     assert failures == {}, "\n".join(f"{k}: {v}" for k, v in failures.items())
