@@ -23,6 +23,17 @@
     return "row " + (rows.indexOf(row) + 1);
   }
 
+  // The first column (the saved row's name, the drag handle) has an empty header in Django's table.
+  function nameEmptyHeaders(root) {
+    root.querySelectorAll(".tabular thead th.original").forEach(function (th) {
+      if (text(th)) { return; }
+      var name = document.createElement("span");
+      name.className = "visually-hidden";
+      name.textContent = "Row";
+      th.appendChild(name);
+    });
+  }
+
   function nameTabularFields(root) {
     root.querySelectorAll(".tabular tbody tr.form-row td").forEach(function (cell) {
       var header = columnHeader(cell);
@@ -92,6 +103,7 @@
     nameRichTextEditors(document);
     markInactiveToolbarButtons(document);
     nameTabularFields(document);
+    nameEmptyHeaders(document);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
