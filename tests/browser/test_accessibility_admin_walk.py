@@ -47,7 +47,7 @@ MUST_WALK = {
                "/admin/articles/article/add/", "/staff/reviews/"],
     "reviewer": ["/admin/", "/transition/sign_off/", "/revisions/compare/", "/staff/reviews/mine/", "/changes/"],
     "editor": ["/admin/", "/transition/publish/", "/transition/unpublish/", "/revisions/compare/", "/restore/",
-               "/admin/articles/series/add/", "/staff/reviews/", "/staff/reviews/mine/"],
+               "/admin/articles/series/add/", "/staff/reviews/"],
 }
 # Admin views that are no page of their own: the catch-all redirect, and site-wide helpers.
 NOT_PAGES = {"admin:login", "admin:logout", "admin:view_on_site", "admin:autocomplete", "admin:jsi18n"}
@@ -63,7 +63,8 @@ def role_account(role):
 
 
 def sample_objects(account):
-    """The rows whose pages are walked: the role's own draft (an editable form) and the demo's rows."""
+    """The rows whose pages are walked: the role's own draft (an editable form), another writer's
+    article in review, and the demo's rows."""
     draft = factories.article(
         title="Sleep and fatigue", slug="sleep-and-fatigue", status=Article.Status.DRAFT, author=account,
         body="<h2>Rest</h2><p>Short naps help.</p>", tags=["fatigue"],
@@ -71,7 +72,9 @@ def sample_objects(account):
     factories.edit(draft)  # a second revision, to compare and restore
     reviewed = MedicalReview.objects.select_related("article").order_by("-reviewed_on", "pk").first().article
     factories.edit(reviewed)  # changed since its review: "My reviews" links to the changes page
-    return {"draft": draft, "reviewed": reviewed}
+    in_review = factories.article(title="Eating well", slug="eating-well", status=Article.Status.IN_REVIEW,
+                                  author=factories.user(username="axe-other-writer"))
+    return {"draft": draft, "reviewed": reviewed, "in_review": in_review}
 
 
 def object_urls(route, obj):
@@ -108,6 +111,9 @@ def editor_pages(objects):
         if model is Article:  # a published article too: its form and transitions differ from a draft's
             urls.append(reverse("admin:articles_article_change", args=[objects["reviewed"].pk]))
             urls.append(reverse("admin:articles_article_transition", args=[objects["reviewed"].pk, "unpublish"]))
+            urls.append(reverse("admin:articles_article_change", args=[objects["in_review"].pk]))
+            urls += [reverse("admin:articles_article_transition", args=[objects["in_review"].pk, name])
+                     for name in ("sign_off", "request_changes")]
     for route in staff_routes():
         if not route.route.startswith("staff/") or "export" in route.route:
             continue
