@@ -235,7 +235,7 @@
       '<label for="link-picker-input">Link to another article:</label> ' +
       '<input type="search" id="link-picker-input" autocomplete="off" placeholder="Type part of its title" ' +
       'aria-controls="link-picker-results">' +
-      '<ul id="link-picker-results" class="link-picker-results" role="listbox"></ul></div>';
+      '<ul id="link-picker-results" class="link-picker-results" aria-label="Articles found"></ul></div>';
     container.parentNode.insertBefore(tools, container.nextSibling);
     if (bar) setUpLinkPicker(bar, tools);
     setUpPasteNotice(container);
