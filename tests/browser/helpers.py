@@ -1,6 +1,7 @@
 """Steps the browser tests share."""
 
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 PASSWORD = "correct horse battery"  # the password the tests give the accounts they create
 
@@ -21,6 +22,13 @@ def signed_in(browser, live_server, username, viewport=None):
     tab.set_default_timeout(15_000)
     sign_in(tab, username)
     return tab
+
+
+def transition(tab, button):
+    """Take a workflow step from the change form: its link, then the confirming page's button, then its message."""
+    tab.get_by_role("link", name=button, exact=True).click()
+    tab.get_by_role("button", name=button, exact=True).click()
+    expect(tab.locator(".messagelist")).to_contain_text(f"{button}: done")
 
 
 def leave(tab):

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.browser.helpers import signed_in
+from tests.browser.helpers import signed_in, transition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,12 +33,6 @@ def _drag(tab, handle, target_row):
     tab.mouse.down()
     tab.mouse.move(box["x"] + box["width"] / 2, target["y"] + 2, steps=12)
     tab.mouse.up()
-
-
-def _transition(tab, button):
-    tab.get_by_role("link", name=button, exact=True).click()
-    tab.get_by_role("button", name=button, exact=True).click()
-    expect(tab.locator(".messagelist")).to_contain_text(f"{button}: done")
 
 
 def test_writer_reviewer_editor_reader(browser, live_server, page, make):
@@ -86,19 +80,19 @@ def test_writer_reviewer_editor_reader(browser, live_server, page, make):
     assert "people [2][1]." in article.body
     assert list(article.tags.names()) == ["Fatigue"]  # the markers still point at the same references
 
-    _transition(writer, "Submit for medical review")
+    transition(writer, "Submit for medical review")
     expect(writer.locator(".workflow-status")).to_have_text("In medical review")
 
     # The reviewer finds it waiting on the admin index and signs it off.
     rev = _signed_in(browser, live_server, "rita")
     rev.locator("#waiting-for-me").get_by_role("link", name="Managing fatigue during treatment").click()
-    _transition(rev, "Sign off")
+    transition(rev, "Sign off")
     expect(rev.locator(".workflow-status")).to_have_text("Approved")
 
     # The editor publishes it now.
     ed = _signed_in(browser, live_server, "eddie")
     ed.goto(f"/admin/articles/article/{article.pk}/change/")
-    _transition(ed, "Publish or schedule")
+    transition(ed, "Publish or schedule")
     expect(ed.locator(".workflow-status")).to_have_text("Published")
 
     # An anonymous reader sees it, with its byline and references in the new order.
