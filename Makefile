@@ -9,7 +9,7 @@ PORT ?= 8000
 
 # Find a Python >= 3.12 by running each candidate (a pyenv shim that is not
 # activated exits non-zero, so it is skipped), the newest first: the article page
-# takes 8% less CPU on 3.13 than on 3.12 (README, "Large catalogues"). PYTHON=... overrides.
+# takes 8% less CPU on 3.13 than on 3.12 (docs/performance.md, "Large catalogues"). PYTHON=... overrides.
 PY_CANDIDATES := python3.14 python3.13 \
 	$(shell ls -d $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3 /root/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rVu) \
 	$(shell ls -d /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9] 2>/dev/null | sort -rVu) \
@@ -23,7 +23,7 @@ help:
 	@echo "make test   - install, then run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make lint   - ruff and makemigrations --check"
 	@echo "make serve  - production server: gunicorn with cms/gunicorn.conf.py (needs SECRET_KEY, ALLOWED_HOSTS)"
-	@echo "make bench  - benchmarks (queries, throughput, 100,000 articles on PostgreSQL); see README"
+	@echo "make bench  - benchmarks (queries, throughput, 100,000 articles on PostgreSQL); see docs/performance.md"
 	@echo "make soak   - 60 s at 64 connections through gunicorn: zero errors, workers' memory flat (not in make test)"
 
 $(BIN)/python:
@@ -60,7 +60,7 @@ test: install
 	@echo "Database: $${DATABASE_URL:-sqlite (default)}"
 	$(BIN)/python -m pytest --ds=cms.test_settings $(PYTEST_ARGS)
 
-# Production: DEBUG off, settings from the environment (README, "Settings"), gunicorn in front.
+# Production: DEBUG off, settings from the environment (docs/settings.md), gunicorn in front.
 serve: install
 	DJANGO_SETTINGS_MODULE=cms.settings $(BIN)/python manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=cms.settings $(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -78,7 +78,7 @@ lint: install
 	$(BIN)/ruff check .
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
-# Not part of `make test`: a minute of load on this machine (README, "Security").
+# Not part of `make test`: a minute of load on this machine (docs/security.md).
 soak: install
 	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk (Debian package) for the load test"; \
 		(apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null 2>&1)) \

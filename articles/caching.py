@@ -1,6 +1,6 @@
 """Caching of public pages for anonymous readers, and HTTP conditional requests.
 
-One mechanism for the whole site (README, "Caching and performance"):
+One mechanism for the whole site (docs/performance.md):
 
 - The **content generation** names the current state of everything readers can see. Every
   cached page remembers the generation it was rendered at and is served only while that is

@@ -873,7 +873,7 @@ def related_rows(article, now=None, *, limit, links=False, exclude=()):
 
     One statement written out in SQL rather than built with the ORM: this is the costliest query
     of the article page, and building and compiling it with the ORM took 5 ms of CPU on every
-    uncached page against 0.5 ms for this (README, "Large catalogues"), and on PostgreSQL it is
+    uncached page against 0.5 ms for this (docs/performance.md, "Large catalogues"), and on PostgreSQL it is
     prepared (``cms.prepared``). It reads as the ORM version did, the same on SQLite and
     PostgreSQL; ``published_sql()`` is ``published()``'s condition.
     """

@@ -4,7 +4,7 @@ The article page is the site's most read page, and the one a burst of readers hi
 every edit. It was read with the ORM: the article with its author and series entry, then four
 ``prefetch_related()`` lookups (tags, announced corrections, reviews with their reviewers,
 citations with their references and sources). Building and compiling those querysets took about
-6 ms of CPU a page, against about 1.5 ms to run the same five statements (README, "Performance").
+6 ms of CPU a page, against about 1.5 ms to run the same five statements (docs/performance.md).
 Here each is a fixed statement over its models' columns, and its rows become model instances the
 way the ORM makes them (``Model.from_db()`` after the database's converters), cached where
 ``select_related()`` and ``prefetch_related()`` would have put them: ``article.series_entry``,
@@ -17,7 +17,7 @@ On PostgreSQL the four lists come in the article's own row, each as a JSON array
 page's navigation and the next go-live time for the page cache: one statement, one round trip.
 A round trip on loopback costs about 65 µs of the web process's CPU and as much of the
 database's, whatever the statement, so the article page went from nine round trips to two
-(with the related posts; README, "Large catalogues"). JSON carries numbers, text and booleans as
+(with the related posts; docs/performance.md, "Large catalogues"). JSON carries numbers, text and booleans as
 themselves and dates and times as ISO 8601 text, read back here (``Columns.json_parsers``). On
 SQLite, in the same process, each list is its own statement.
 

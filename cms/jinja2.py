@@ -2,7 +2,7 @@
 
 The public pages (``templates/jinja2/``) are rendered by Jinja2. The article page is the page a
 burst of readers hits uncached after every edit, and Django's template language took half of
-its CPU time: 2.7 ms of 5.5 (README, "Large catalogues"). The admin and the staff pages (which
+its CPU time: 2.7 ms of 5.5 (docs/performance.md, "Large catalogues"). The admin and the staff pages (which
 extend the admin's templates) and e-mails stay in Django's template language.
 
 As in Django's templates, values are escaped unless marked safe (Django's ``SafeString`` counts),

@@ -253,7 +253,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Public pages cached for anonymous readers this long (0: off); CDNs may keep them HTTP_CACHE_SECONDS.
 PAGE_CACHE_SECONDS = _env["PAGE_CACHE_SECONDS"]
 HTTP_CACHE_SECONDS = _env["HTTP_CACHE_SECONDS"]
-# Local-memory cache only (README, "Caching and performance"): the file through which the workers
+# Local-memory cache only (docs/performance.md): the file through which the workers
 # of one machine share the content generation ("" = a private one in the temporary directory), and
 # how often each worker also reads the database's, for edits made on other machines.
 PAGE_CACHE_GENERATION_FILE = _env["PAGE_CACHE_GENERATION_FILE"]
@@ -402,7 +402,7 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # dumpdata/loaddata backups keep timestamps to the microsecond (Django's JSON cuts them to milliseconds).
 SERIALIZATION_MODULES = {"json": "cms.backup_json"}
-# --- Security (issue 9; README "Security") ---------------------------------
+# --- Security (issue 9; docs/security.md) ---------------------------------
 
 # HTTPS: redirect, HSTS and secure cookies are on whenever DEBUG is off.
 SECURE_SSL_REDIRECT = _env["SECURE_SSL_REDIRECT"]

@@ -19,7 +19,7 @@ from references.models import Source
 # data that migrations created is still there for the tests that run after these.
 pytestmark = pytest.mark.django_db
 
-# The backup command the README documents.
+# The backup command docs/import-export.md documents.
 # Not --natural-primary: taggit's TaggedItem gives "object_id" alone as its natural key, so
 # loaddata would fold all of an article's tags into one row.
 DUMP_OPTIONS = {
