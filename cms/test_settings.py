@@ -4,7 +4,9 @@ Tests must not depend on a developer's environment, so DEBUG and the secret are
 fixed here; DATABASE_URL is still read, so the same suite runs on PostgreSQL.
 """
 
+import hashlib
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789-abcdef")
 os.environ["DEBUG"] = "0"
@@ -12,6 +14,15 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # The test client and the live server speak plain http; every other production
 # security setting (HSTS, secure cookies, CSP) stays on so tests see it.
 os.environ["SECURE_SSL_REDIRECT"] = "0"
+# One page-cache generation file per checkout: two suites running at once (two worktrees, an
+# in-memory SQLite database of the same name) must not bump each other's generation.
+_checkout = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.environ.get("DATABASE_URL", "")
+_generation_directory = os.path.join(tempfile.gettempdir(), f"vetted-{os.getuid()}")
+os.makedirs(_generation_directory, mode=0o700, exist_ok=True)
+os.environ.setdefault(
+    "PAGE_CACHE_GENERATION_FILE",
+    os.path.join(_generation_directory, f"test-generation-{hashlib.md5(_checkout.encode(), usedforsecurity=False).hexdigest()[:12]}"),
+)
 if os.environ.get("VETTED_TEST_REDIS") != "1":
     os.environ.pop("REDIS_URL", None)  # a developer's Redis must not leak into tests
 

@@ -677,8 +677,9 @@ def test_a_recheck_time_of_zero_reads_the_database_on_every_request(client, page
 
 
 @pytest.fixture
-def temporary_directory(tmp_path, monkeypatch):
+def temporary_directory(tmp_path, monkeypatch, settings):
     """The temporary directory the default generation file goes in, as a fresh one."""
+    settings.PAGE_CACHE_GENERATION_FILE = ""  # the default, not the test settings' file per checkout
     monkeypatch.setattr(caching.tempfile, "gettempdir", lambda: str(tmp_path))
     caching._default_generation_file.cache_clear()
     yield tmp_path

@@ -6,6 +6,7 @@ Each server is its own gunicorn process with its own memory; the test edits thro
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -20,7 +21,21 @@ from django.db import connection
 from articles.models import Article
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = (8108, 8118)
+
+
+def _free_ports(count):
+    """Ports the kernel has just handed out, so two suites on one machine do not collide."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return tuple(sock.getsockname()[1] for sock in sockets)
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+PORTS = _free_ports(2)
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
