@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.cache import cache
 
-from articles import caching
+from cms.pagecache import generation as caching
 from tests import factories
 
 

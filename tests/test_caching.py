@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import caching
 from articles.models import Article, ContentGeneration
+from cms.pagecache import generation as caching
 from references.models import Reference
 
 pytestmark = pytest.mark.django_db

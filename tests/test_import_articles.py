@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles import review_cycle
 from articles.importing.apply import import_page, series_label, series_name, series_title
 from articles.importing.plaintext import PageError, parse_page
 from articles.importing.progress import ProgressBar
@@ -24,6 +23,7 @@ from articles.models import (
     Series,
     SeriesEntry,
 )
+from articles.reviews import schedule as review_cycle
 from references.models import Citation, Reference, Source
 
 pytestmark = pytest.mark.django_db

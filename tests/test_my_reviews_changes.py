@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import review_cycle
 from articles.models import MedicalReview
+from articles.reviews import schedule as review_cycle
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles import review_cycle
 from articles.models import Article, ArticleEvent, MedicalReview, ReviewPolicy
-from articles.review_cycle import add_months
+from articles.reviews import schedule as review_cycle
+from articles.reviews.schedule import add_months
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,11 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from articles import review_cycle, workflow
 from articles.importing.plaintext import PageError, parse_page
 from articles.models import Article, MedicalReview
-from articles.review_dates import REVIEW_DATE_FLOOR
+from articles.reviews import schedule as review_cycle
+from articles.reviews.floor import REVIEW_DATE_FLOOR
+from articles.workflow import rules as workflow
 from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles import review_cycle
-from articles.admin import ArticleAdmin
+from articles.admin.articles import ArticleAdmin
+from articles.admin.pagination import DeferredJoinPaginator, EstimatedCountPaginator
 from articles.models import Article, MedicalReview, RelatedLink
-from articles.pagination import DeferredJoinPaginator, EstimatedCountPaginator
+from articles.reviews import schedule as review_cycle
 from references.models import Citation
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from articles import review_cycle, revisions
+from articles.reviews import schedule as review_cycle
+from articles.workflow import revisions
 
 from .helpers import sign_in
 

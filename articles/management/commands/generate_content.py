@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from articles import caching, integrity
 from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry, refresh_review_dates
+from articles.reviews import integrity
+from cms.pagecache import generation as caching
 from references.models import Citation, Reference, Source
 
 PREFIX = "gen-"

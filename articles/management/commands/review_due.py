@@ -14,8 +14,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from articles import review_cycle, review_reminders
 from articles.models import Article, Reviewer
+from articles.reviews import reminders as review_reminders
+from articles.reviews import schedule as review_cycle
 
 
 def days(value):
