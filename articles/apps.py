@@ -7,10 +7,10 @@ def _due_dates_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     """A deploy runs ``migrate``: a changed ``REVIEW_INTERVAL_MONTHS`` is applied to every stored due
     date then (seconds on a large site), not by the first schedule view that would notice it."""
     from articles.models import ReviewPolicy  # lazy: the app registry is not ready when apps.py is imported
-    from articles.reviews import schedule  # lazy: imports the models (app registry not ready at import)
+    from articles.reviews import queries  # lazy: imports the models (app registry not ready at import)
 
     if using == DEFAULT_DB_ALIAS and ReviewPolicy._meta.db_table in connections[using].introspection.table_names():
-        schedule.ensure_due_dates()
+        queries.ensure_due_dates()
 
 
 class ArticlesConfig(AppConfig):

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from articles.content.times import local_time
 from articles.models import Article
-from articles.reviews import schedule as review_cycle
+from articles.reviews import permissions, services
 
 SCHEDULED_SOON_DAYS = 7
 
@@ -66,8 +66,8 @@ def desk(user, *, limit=10, now=None):
             for a in waiting if a.status == Article.Status.IN_REVIEW
         ]
         sections.append(Section("to-review", "Waiting for your medical review", to_review[:limit], more or len(to_review) > limit))
-    if review_cycle.reviewer_for(user) is not None:
-        due, more_due = _bounded(review_cycle.confirmable(user, today).order_by("next_review_on", "pk"), limit)
+    if permissions.reviewer_for(user) is not None:
+        due, more_due = _bounded(services.confirmable(user, today).order_by("next_review_on", "pk"), limit)
         rows = [Row(a, _due_note(a, today)) for a in due]
         sections.append(Section("due", "Due for your review again", rows, more_due, reverse("staff:my_reviews"), "All your reviews due"))
     if user.has_perm("articles.publish_article"):
@@ -94,6 +94,6 @@ def _due_note(article, today):
     due = article.next_review_on
     if due and due < today:
         return f"Overdue since {due:%-d %B %Y}"
-    if due and due <= today + datetime.timedelta(days=review_cycle.CONFIRM_WITHIN_DAYS):
+    if due and due <= today + datetime.timedelta(days=services.CONFIRM_WITHIN_DAYS):
         return f"Due {due:%-d %B %Y}"
     return "Changed since your review"

@@ -10,7 +10,7 @@ without a medical review: a post published in WordPress stays a draft here unles
 the run records a review (``ReviewAtImport``). Content changes to an article past
 draft (in review, approved, published) are held back unless the run asks for them,
 and then show as "changed since review" (computed by ``articles.reviews.integrity``; the audit entry is
-``review_cycle.record_content_change``'s).
+``review_services.record_content_change``'s).
 See docs/importing.md.
 """
 
@@ -30,7 +30,7 @@ from articles.importing.slugs import admin_slug
 from articles.importing.wordpress import convert_content, first_sentences, plain_text
 from articles.models import Article, ImportedPost, Reviewer, tag_name_problem
 from articles.reviews import integrity
-from articles.reviews import schedule as review_cycle
+from articles.reviews import services as review_services
 from articles.workflow import rules as workflow
 
 SKIPPED_CATEGORIES = {"uncategorized", "uncategorised"}
@@ -193,7 +193,7 @@ def _update(post, origin_row, values, origin, options, *, edited_here):
     save_imported(article, outcome, article.status, source=f"WordPress ({origin})", status_note="")
     if reviewed:
         # "Changed since review" follows from the content itself (articles.reviews.integrity); this writes the audit entry.
-        review_cycle.record_content_change(article, by=None, changed=changed)
+        review_services.record_content_change(article, by=None, changed=changed)
         if integrity.changed_since_review_now(article.pk):
             outcome.notes.append("marked “changed since review”: a medical reviewer should look at it")
     return outcome
@@ -211,7 +211,7 @@ def _publish(article, post, origin, options, outcome):
         outcome.held = "no medical review"
         return
     review = options.review
-    review_cycle.record_review(
+    review_services.record_review(
         article, reviewer=review.reviewer, reviewed_on=review.reviewed_on,
         notes=f"Recorded at import from {origin} (--reviewed-by): the WordPress post as exported was reviewed.",
     )

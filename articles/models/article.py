@@ -262,13 +262,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_review_dates(self):
         """Annotate the latest review, the interval and the due month/day in SQL (see review_cycle)."""
-        from articles.reviews.schedule import annotate_review_dates
+        from articles.reviews.queries import annotate_review_dates
 
         return annotate_review_dates(self)
 
     def due_for_review(self, within_days=0, today=None):
         """Never reviewed, overdue, or due within ``within_days`` days (on a ``with_review_dates()`` queryset)."""
-        from articles.reviews.schedule import due_within
+        from articles.reviews.queries import due_within
 
         return self.filter(due_within(within_days, today))
 
@@ -579,14 +579,14 @@ class Article(models.Model):
     @property
     def last_modified(self):
         """When the page last changed, its review included (see review_cycle.last_modified)."""
-        from articles.reviews.schedule import last_modified
+        from articles.reviews.display import last_modified
 
         return last_modified(self)
 
     @property
     def review_dates(self):
         """Last reviewed, next review due and last updated, for readers (see review_cycle.review_dates)."""
-        from articles.reviews.schedule import review_dates
+        from articles.reviews.display import review_dates
 
         return review_dates(self)
 
@@ -665,7 +665,7 @@ def refresh_review_dates(article_ids=None, *, due_dates=True):
         reviewed_fingerprint=Coalesce(Subquery(last_recorded.values("content_fingerprint")[:1]), Value("")),
     )
     if due_dates:
-        from articles.reviews.schedule import refresh_due_dates
+        from articles.reviews.queries import refresh_due_dates
 
         refresh_due_dates(article_ids)
 
@@ -798,7 +798,7 @@ def _remember_interval(sender, instance, **kwargs):
 def _due_dates_follow_interval(sender, instance, created, raw=False, **kwargs):
     if created or raw or instance._interval_at_load == instance.__dict__.get("review_interval_months", _UNLOADED):
         return  # a new article has no review yet; a fixture brings its own dates
-    from articles.reviews.schedule import refresh_due_dates
+    from articles.reviews.queries import refresh_due_dates
 
     if sender is Article:
         refresh_due_dates([instance.pk])
@@ -818,7 +818,7 @@ def _due_dates_follow_series(sender, instance, raw=False, **kwargs):
     before = instance._placement_at_load
     if raw or (kwargs.get("created") is False and before == _placement(instance)):
         return  # only its position or label changed
-    from articles.reviews.schedule import refresh_due_dates
+    from articles.reviews.queries import refresh_due_dates
 
     refresh_due_dates({instance.article_id, before[0]} - {None, _UNLOADED})
     instance._placement_at_load = _placement(instance)

@@ -8,7 +8,7 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from articles.models import Article, Series, published_condition
-from articles.reviews import schedule as review_cycle
+from articles.reviews import display
 from cms.site import absolute_url
 
 FEED_ITEMS = 30
@@ -55,7 +55,7 @@ class LatestArticlesFeed(Feed):
         return item.publish_at
 
     def item_updateddate(self, item):
-        return review_cycle.last_modified(item)
+        return display.last_modified(item)
 
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from articles.content.addresses import address
-from articles.reviews import schedule as review_cycle
+from articles.reviews import display
 from cms.site import absolute_url
 
 
@@ -82,7 +82,7 @@ def _citation(citation):
 def medical_web_page(article, request=None):
     """schema.org ``MedicalWebPage`` for an article loaded with ``detail()`` (no further queries)."""
     url = absolute_url(article.get_absolute_url(), request)
-    modified = review_cycle.last_modified(article)
+    modified = display.last_modified(article)
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",

@@ -13,8 +13,8 @@ from django.utils.html import format_html, format_html_join
 
 from articles.content import literacy
 from articles.models import Article, ArticleEvent, MedicalReview, ReviewReminder
-from articles.reviews import integrity
-from articles.reviews import schedule as review_cycle
+from articles.reviews import display as review_display
+from articles.reviews import integrity, permissions, services
 
 
 class CorrectionInline(admin.TabularInline):
@@ -33,10 +33,10 @@ class CorrectionInline(admin.TabularInline):
         return super().get_queryset(request).filter(kind=ArticleEvent.Kind.CORRECTION).select_related("actor")
 
     def has_add_permission(self, request, obj=None):
-        return review_cycle.is_editor(request.user)
+        return permissions.is_editor(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return review_cycle.is_editor(request.user)
+        return permissions.is_editor(request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False  # the audit trail is kept
@@ -83,14 +83,14 @@ class ReviewCycleAdminMixin:
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location)
-        if action_location == ActionLocation.CHANGE_LIST and self.actions is not None and review_cycle.is_editor(request.user):
+        if action_location == ActionLocation.CHANGE_LIST and self.actions is not None and permissions.is_editor(request.user):
             action = self.get_action("mark_typo_fix", action_location)
             actions[action.name] = action
         return actions
 
     @admin.action(description="Mark the change since review as a typo fix (editors)")
     def mark_typo_fix(self, request, queryset):
-        waived = [a for a in queryset if review_cycle.waive_change(a, by=request.user)]
+        waived = [a for a in queryset if services.waive_change(a, by=request.user)]
         skipped = queryset.count() - len(waived)
         if waived:
             self.message_user(request, f"{len(waived)} article(s) no longer flagged “changed since review”; the audit "
@@ -104,14 +104,14 @@ class ReviewCycleAdminMixin:
 
     @admin.display(description="changed since review", boolean=True)
     def changed_since_review(self, obj):
-        # The stored side (review_cycle.CHANGED_SINCE_REVIEW): a list cannot hash every body.
+        # The stored side (queries.CHANGED_SINCE_REVIEW): a list cannot hash every body.
         return bool(obj.last_signed_off_at) and obj.content_fingerprint != obj.reviewed_fingerprint
 
     def _offers_typo_fix(self, request, obj):
         return (
             obj is not None
             and obj.status == Article.Status.PUBLISHED
-            and review_cycle.is_editor(request.user)
+            and permissions.is_editor(request.user)
             and obj.last_reviewed_on is not None  # kept from its reviews (models.refresh_review_dates)
         )
 
@@ -154,7 +154,7 @@ class ReviewCycleAdminMixin:
         if formset.model is MedicalReview:
             request._review_cycle_new_reviews = list(formset.new_objects)
             for review in formset.new_objects:
-                review_cycle.log_review(review, by=request.user)
+                services.log_review(review, by=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -166,7 +166,7 @@ class ReviewCycleAdminMixin:
             return
         after = _content_snapshot(form.instance.pk)
         changed = [name for name in ("title", "summary", "body", "citations") if before[name] != after[name]]
-        review_cycle.record_content_change(
+        services.record_content_change(
             form.instance, by=request.user, changed=changed, typo_fix=form.cleaned_data.get("typo_fix", False),
             was_changed=before["changed_since_review"],
         )
@@ -176,12 +176,12 @@ class ReviewCycleAdminMixin:
         if request.method == "POST" and response.status_code == 302:  # the pasted citations were saved
             article = self.get_object(request, object_id)
             if article is not None:
-                review_cycle.record_content_change(article, by=request.user, changed=["citations (pasted list)"])
+                services.record_content_change(article, by=request.user, changed=["citations (pasted list)"])
         return response
 
     @admin.display(description="review status")
     def review_status(self, obj):
-        dates = review_cycle.stored_review_dates(obj)
+        dates = review_display.stored_review_dates(obj)
         if dates.last_reviewed_on is None:
             return "Never medically reviewed: due now."
         today = timezone.localdate()
@@ -236,4 +236,4 @@ class ReviewLogMixin:
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change:
-            review_cycle.log_review(obj, by=request.user)
+            services.log_review(obj, by=request.user)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article
-from articles.reviews.schedule import add_months, interval_for
+from articles.reviews.dates import add_months, interval_for
 
 
 def columns():

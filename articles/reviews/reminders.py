@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from articles.models import ReviewReminder
-from articles.reviews.schedule import EDITOR_GROUP
+from articles.reviews.permissions import EDITOR_GROUP
 
 
 @dataclass

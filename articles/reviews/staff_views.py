@@ -25,7 +25,9 @@ from taggit.models import Tag
 from articles.admin.pagination import DeferredJoinPaginator
 from articles.admin.widgets import QuickChoiceField
 from articles.models import Article, Reviewer, Series
-from articles.reviews import schedule as review_cycle
+from articles.reviews import permissions, queries, services
+from articles.reviews import rows as review_rows
+from articles.reviews import schedule as due_schedule
 from articles.reviews.exports import Echo
 from articles.workflow import revisions
 from cms.site import site_root
@@ -45,7 +47,7 @@ def staff_only(view):
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         if not (user.is_active and user.is_staff):
             raise PermissionDenied
-        if not (user.has_perm("articles.view_article") or review_cycle.reviewer_for(user)):
+        if not (user.has_perm("articles.view_article") or permissions.reviewer_for(user)):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -68,7 +70,7 @@ class Choice:
 class ScheduleFilters(forms.Form):
     """The schedule's filters. An unknown value is reported and ignored, never a server error."""
 
-    group = forms.ChoiceField(choices=[(g.slug, g.label) for g in review_cycle.GROUPS], required=False)
+    group = forms.ChoiceField(choices=[(g.slug, g.label) for g in due_schedule.GROUPS], required=False)
     reviewer = QuickChoiceField(required=False)
     series = QuickChoiceField(required=False)
     tag = QuickChoiceField(required=False)
@@ -99,7 +101,7 @@ def _filtered(data, *, dates=True):
     if dates:
         queryset = queryset.with_review_dates()
     if data["reviewer"]:
-        queryset = review_cycle.last_reviewed_by(queryset, data["reviewer"])
+        queryset = queries.last_reviewed_by(queryset, data["reviewer"])
     if data["series"]:
         queryset = queryset.filter(series_entry__series_id=data["series"].pk)
     if data["tag"]:
@@ -132,19 +134,19 @@ def review_schedule(request):
     group = selected["group"]
     queryset = _filtered(selected)
     by_id = {r.pk: r for r in reviewers}
-    in_group = queryset.filter(review_cycle.GROUPS_BY_SLUG[group].q(today))
+    in_group = queryset.filter(due_schedule.GROUPS_BY_SLUG[group].q(today))
     if request.GET.get("export") == "csv":
         return _csv_response(request, in_group, by_id, today, group)
-    rows = review_cycle.due_rows(in_group, dated=review_cycle.GROUPS_BY_SLUG[group].dated)
+    rows = review_rows.due_rows(in_group, dated=due_schedule.GROUPS_BY_SLUG[group].dated)
 
-    counts, forecast = review_cycle.summary(_filtered(selected, dates=False), today)  # after with_review_dates()
+    counts, forecast = due_schedule.summary(_filtered(selected, dates=False), today)  # after with_review_dates()
     paginator = DeferredJoinPaginator(rows, ROWS_PER_PAGE)
     paginator.count = dict((g.slug, n) for g, n in counts)[group]  # already counted: no COUNT query
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    reminders = review_cycle.last_reminders([values[0] for values in page.object_list])
-    page.object_list = [review_cycle.decorate(values, by_id, today, reminders) for values in page.object_list]
-    stale_cutoff = review_cycle.stale_reference_cutoff(today)
+    reminders = review_rows.last_reminders([values[0] for values in page.object_list])
+    page.object_list = [review_rows.decorate(values, by_id, today, reminders) for values in page.object_list]
+    stale_cutoff = due_schedule.stale_reference_cutoff(today)
     stale = queryset.filter(referenced_on__lt=stale_cutoff).order_by("referenced_on", "title")
     problems = Citation.objects.filter(article__status=Article.Status.PUBLISHED).select_related("reference", "article")
     # The filters as they stand, for the group, page and export links.
@@ -153,7 +155,7 @@ def review_schedule(request):
         **admin.site.each_context(request),
         "title": "Review schedule",
         "filters": filters,
-        "group": review_cycle.GROUPS_BY_SLUG[group],
+        "group": due_schedule.GROUPS_BY_SLUG[group],
         "counts": counts,
         "page": page,
         "filter_query": filter_query,
@@ -173,13 +175,13 @@ def review_schedule(request):
 def _csv_response(request, articles, reviewers, today, group):
     writer = csv.writer(Echo())
     # Absolute, like the sitemap's and the feed's: a spreadsheet has no page to be relative to.
-    urls = review_cycle.RowUrls(site_root(request))
+    urls = review_rows.RowUrls(site_root(request))
 
     def lines():
-        reminders = review_cycle.last_reminders(articles)
-        yield writer.writerow(review_cycle.ROW_FIELDS)
-        for values in review_cycle.due_rows(articles).iterator(chunk_size=2000):
-            yield writer.writerow(review_cycle.csv_values(review_cycle.decorate(values, reviewers, today, reminders), urls))
+        reminders = review_rows.last_reminders(articles)
+        yield writer.writerow(review_rows.ROW_FIELDS)
+        for values in review_rows.due_rows(articles).iterator(chunk_size=2000):
+            yield writer.writerow(review_rows.csv_values(review_rows.decorate(values, reviewers, today, reminders), urls))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="review-schedule-{group}-{today:%Y-%m-%d}.csv"'
@@ -189,14 +191,14 @@ def _csv_response(request, articles, reviewers, today, group):
 @staff_only
 def my_reviews(request):
     """A reviewer's due and changed articles, each confirmable as "reviewed, no change needed" in one click."""
-    reviewer = review_cycle.reviewer_for(request.user)
+    reviewer = permissions.reviewer_for(request.user)
     if reviewer is None:
         context = {**admin.site.each_context(request), "title": "My reviews"}
         return render(request, "staff/not_a_reviewer.html", context, status=403)
     today = timezone.localdate()
     rows = [
-        review_cycle.decorate(values, {reviewer.pk: reviewer}, today)
-        for values in review_cycle.due_rows(review_cycle.confirmable(request.user, today))
+        review_rows.decorate(values, {reviewer.pk: reviewer}, today)
+        for values in review_rows.due_rows(services.confirmable(request.user, today))
     ]
     context = {**admin.site.each_context(request), "title": "My reviews", "reviewer": reviewer, "rows": rows,
                "today": today}
@@ -207,8 +209,8 @@ def my_reviews(request):
 def review_changes(request, pk):
     """What changed in one of the reviewer's articles since its latest review, side by side, with
     the "reviewed, no change needed" form under it (My reviews links here for a changed article)."""
-    reviewer = review_cycle.reviewer_for(request.user)
-    article = review_cycle.confirmable(request.user).filter(pk=pk).first() if reviewer else None
+    reviewer = permissions.reviewer_for(request.user)
+    article = services.confirmable(request.user).filter(pk=pk).first() if reviewer else None
     if article is None:
         raise Http404("This article is not due for your review.")
     found = revisions.since_review(article)
@@ -234,7 +236,7 @@ def confirm_no_change(request, pk):
         messages.error(request, waiting)
         return redirect("staff:review_changes", pk)
     try:
-        review = review_cycle.confirm_no_change(pk, user=request.user, notes=request.POST.get("notes", ""))
+        review = services.confirm_no_change(pk, user=request.user, notes=request.POST.get("notes", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except PermissionDenied as error:
