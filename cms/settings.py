@@ -280,7 +280,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: serves cached public pages to anonymous readers before anything else runs.
-    "cms.pagecache.generation.PageCacheMiddleware",
+    "cms.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "cms.middleware.RejectNullCharactersMiddleware",

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from articles.public import sitemaps
-from cms.pagecache.generation import public_page
+from cms.pagecache.decorators import public_page
 
 from . import health, views
 

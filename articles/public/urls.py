@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from articles.public import feeds, preview, views
-from cms.pagecache.generation import public_page
+from cms.pagecache.decorators import public_page
 
 
 class TagSlugConverter:

@@ -21,8 +21,8 @@ from articles.public.structured_data import (
 )
 from articles.reads.postgresql import published_article_page
 from articles.search import query as site_search
-from cms.pagecache import generation as caching
-from cms.pagecache.generation import public_page
+from cms.pagecache import generation as pagecache_generation
+from cms.pagecache.decorators import public_page
 
 PAGE_SIZE = 20
 # The home page names this many series (by title) and links to /series/ for the rest.
@@ -40,7 +40,7 @@ def paginate(request, queryset, per_page=PAGE_SIZE, count_name=None):
 
     ``count_name`` names the list so its count is remembered until the content changes.
     """
-    count_cache = caching.count_cache(request, count_name) if count_name else None
+    count_cache = pagecache_generation.count_cache(request, count_name) if count_name else None
     paginator = DeferredJoinPaginator(queryset, per_page, count_cache=count_cache)
     return paginator.get_page(request.GET.get("page"))
 
@@ -78,7 +78,7 @@ def article_detail(request, slug):
     article = published_article_page(slug, now)
     if article is None:
         raise Http404("No published article at this address.")
-    caching.found_next_go_live(request, getattr(article, "next_go_live", None))
+    pagecache_generation.found_next_go_live(request, getattr(article, "next_go_live", None))
     trail = article_breadcrumbs(article)
     context = {
         "article": article,

@@ -22,7 +22,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry, refresh_review_dates
 from articles.reviews import integrity
-from cms.pagecache import generation as caching
+from cms.pagecache import generation
 from references.models import Citation, Reference, Source
 
 PREFIX = "gen-"
@@ -85,7 +85,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {done} articles ({time.monotonic() - started:.0f} s)")
         with transaction.atomic():
             self._related(published_ids)
-            caching.invalidate()
+            generation.invalidate()
         if connection.vendor == "postgresql":
             # Fresh statistics for the planner, and a visibility map so counts use index-only scans.
             # VACUUM cannot run in a transaction (e.g. inside a test); ANALYZE alone then.
@@ -111,7 +111,7 @@ class Command(BaseCommand):
             Reviewer.objects.filter(slug__startswith=PREFIX).delete()
             Source.objects.filter(name__startswith="Generated ").delete()
             Tag.objects.filter(slug__startswith=PREFIX).delete()
-            caching.invalidate()
+            generation.invalidate()
 
     def _reviewers(self, count):
         return Reviewer.objects.bulk_create(
