@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from articles.content.review_dates import REVIEW_DATE_FLOOR
 from articles.importing.plaintext import PageError, parse_page
 from articles.models import Article, MedicalReview
 from articles.reviews import services
-from articles.reviews.floor import REVIEW_DATE_FLOOR
 from articles.workflow import rules as workflow
 from tests.admin_forms import change_form_data
 

@@ -21,8 +21,8 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from articles.content.review_dates import review_date_problem
 from articles.importing.dates import FORMATS_HELP, parse_date
-from articles.reviews.floor import review_date_problem
 from references.parsing import ParsedEntry, parse_reference_list
 
 TITLE_MAX_LENGTH = 200

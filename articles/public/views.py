@@ -20,6 +20,7 @@ from articles.public.structured_data import (
     website,
 )
 from articles.reads.postgresql import published_article_page
+from articles.reads.related import related_articles
 from articles.search import query as site_search
 from cms.pagecache import generation as pagecache_generation
 from cms.pagecache.decorators import public_page
@@ -82,7 +83,7 @@ def article_detail(request, slug):
     trail = article_breadcrumbs(article)
     context = {
         "article": article,
-        "related": article.related_articles(now=now),
+        "related": related_articles(article, now=now),
         "breadcrumbs": trail,
         "structured_data": [medical_web_page(article, request), breadcrumb_list(trail, request)],
         **series_navigation(article, now),

@@ -29,7 +29,8 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from articles.models import Article, ArticleEvent, MedicalReview, refresh_review_dates
+from articles.models import Article, ArticleEvent, MedicalReview
+from articles.reviews.queries import refresh_review_dates
 from references.models import Citation, Reference, Source
 
 # The article fields a review covers; with the citations, all of what it fingerprints.

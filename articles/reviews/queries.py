@@ -4,10 +4,11 @@ import collections
 import datetime
 
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils import timezone
 
+from articles.models import Article, MedicalReview, ReviewPolicy
 from articles.reviews.dates import add_months, default_interval
 
 # --- Queries -----------------------------------------------------------------------------------
@@ -65,7 +66,6 @@ def refresh_due_dates(article_ids=None):
     (:func:`ensure_due_dates`). Code that changes one of those with ``QuerySet.update()`` or
     ``bulk_create`` (no signals) calls it itself, as ``generate_content`` does.
     """
-    from articles.models import Article
 
     articles = Article.objects.all() if article_ids is None else Article.objects.filter(pk__in=article_ids)
     rows = annotate_interval(articles).values_list("pk", "last_reviewed_on", "interval_months", "next_review_on")
@@ -83,7 +83,6 @@ def refresh_due_dates(article_ids=None):
 def ensure_due_dates():
     """Work every stored due date out again when ``settings.REVIEW_INTERVAL_MONTHS`` is not the
     default they were worked out with (``ReviewPolicy``). One primary-key read when it is."""
-    from articles.models import ReviewPolicy
 
     default = default_interval()
     if ReviewPolicy.objects.filter(pk=1, default_interval_months=default).exists():
@@ -99,7 +98,6 @@ def ensure_due_dates():
 
 def last_reviewed_by(queryset, reviewer):
     """Articles on an annotated queryset whose latest review is by ``reviewer`` (a tie on the day counts)."""
-    from articles.models import MedicalReview
 
     theirs = MedicalReview.objects.filter(article=OuterRef("pk"), reviewer=reviewer, reviewed_on=OuterRef("last_reviewed_on"))
     return queryset.filter(Exists(theirs))
@@ -127,3 +125,22 @@ def due_within(days, today=None):
     return NEVER_REVIEWED | due_by(today + datetime.timedelta(days=days))
 
 
+def refresh_review_dates(article_ids=None, *, due_dates=True):
+    """Copy the latest review date, its reviewer and the sign-off time of these articles (all when None) from their reviews.
+
+    One UPDATE. Runs whenever a review is saved or deleted (the receivers below); code that writes
+    reviews with ``bulk_create`` or ``QuerySet.update()`` calls it itself. Then the due dates
+    (``refresh_due_dates``), unless ``due_dates`` is false.
+    """
+    reviews = MedicalReview.objects.filter(article=OuterRef("pk"))
+    articles = Article.objects.all() if article_ids is None else Article.objects.filter(pk__in=article_ids)
+    latest = reviews.order_by("-reviewed_on", "-created_at", "-id")
+    last_recorded = reviews.order_by("-created_at", "-id")
+    articles.update(
+        last_reviewed_on=Subquery(latest.values("reviewed_on")[:1]),
+        last_reviewer=Subquery(latest.values("reviewer_id")[:1]),
+        last_signed_off_at=Subquery(last_recorded.values("created_at")[:1]),
+        reviewed_fingerprint=Coalesce(Subquery(last_recorded.values("content_fingerprint")[:1]), Value("")),
+    )
+    if due_dates:
+        refresh_due_dates(article_ids)

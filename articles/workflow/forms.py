@@ -4,9 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import escape, format_html
 
+from articles.content.review_dates import validate_review_date
 from articles.content.times import zone_label
 from articles.models import Article, MedicalReview, Reviewer, tag_name_problem
-from articles.reviews.floor import validate_review_date
 from articles.workflow import conflicts
 from articles.workflow.revisions import describe_conflict
 

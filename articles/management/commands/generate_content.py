@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry, refresh_review_dates
+from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
 from articles.reviews import integrity
+from articles.reviews.queries import refresh_review_dates
 from cms.pagecache import generation
 from references.models import Citation, Reference, Source
 
