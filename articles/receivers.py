@@ -2,7 +2,7 @@
 
 - the page cache: every model whose rows appear on public pages moves the generation on when
   saved or deleted (``cms.pagecache.generation.watch``);
-- content fingerprints (``articles.reviews.integrity``) and revision snapshots
+- content fingerprints (``articles.workflow.integrity``) and revision snapshots
   (``articles.workflow.revisions``) connect their receivers when imported;
 - stored review dates and due dates follow reviews, intervals and series placement
   (the receivers in ``articles.models.article``, connected by ``@receiver`` at import).
@@ -13,9 +13,11 @@ from django.db.models.signals import m2m_changed, post_delete, post_init, post_s
 from django.dispatch import receiver
 
 from articles.models import Article, MedicalReview, Series, SeriesEntry
-from articles.reviews import integrity  # noqa: F401  (connects the receivers that keep content fingerprints)
-from articles.reviews.queries import refresh_due_dates, refresh_review_dates
-from articles.workflow import revisions  # noqa: F401  (connects the revision snapshot signal)
+from articles.reviews.queries import refresh_due_dates
+from articles.workflow import (
+    integrity,  # noqa: F401  (connects the receivers that keep content fingerprints)
+    revisions,  # noqa: F401  (connects the revision snapshot signal)
+)
 from cms.pagecache.generation import _on_tags_changed, watch
 
 # Models whose rows appear on public pages.
@@ -42,7 +44,7 @@ def connect():
     m2m_changed.connect(_on_tags_changed, sender=apps.get_model("taggit.TaggedItem"), dispatch_uid="vetted-cache-tags")
 
 
-# --- Stored review dates follow reviews (see articles.models.article.refresh_review_dates) ---
+# --- Stored review dates follow reviews (see articles.workflow.integrity.refresh_review_dates) ---
 
 
 @receiver(post_init, sender=MedicalReview)
@@ -55,7 +57,10 @@ def _remember_reviewed_article(sender, instance, **kwargs):
 def _review_dates_follow_reviews(sender, instance, raw=False, **kwargs):
     # Both articles when a review was moved from one to another. A fixture (a backup being
     # restored) brings its articles' due dates, worked out with series that may not be loaded yet.
-    refresh_review_dates({instance.article_id, getattr(instance, "_article_id_at_load", None)} - {None}, due_dates=not raw)
+    article_ids = {instance.article_id, getattr(instance, "_article_id_at_load", None)} - {None}
+    integrity.refresh_review_dates(article_ids)
+    if not raw:
+        refresh_due_dates(article_ids)
     instance._article_id_at_load = instance.article_id
 
 

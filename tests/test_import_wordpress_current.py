@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles.importing.slugs import admin_slug
 from articles.importing.wordpress import WPPost, WXRError, read_wxr
 from articles.models import Article, ArticleEvent, ImportedPost
-from articles.reviews import integrity
+from articles.workflow import integrity
 from tests.test_import_wordpress import WP, run
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.admin.articles import ArticleAdmin
-from articles.admin.pagination import DeferredJoinPaginator, EstimatedCountPaginator
 from articles.models import Article, MedicalReview, RelatedLink
+from articles.reads.pagination import DeferredJoinPaginator, EstimatedCountPaginator
 from articles.reviews import queries as review_queries
 from references.models import Citation
 

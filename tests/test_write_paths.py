@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleEvent, MedicalReview, RelatedLink
-from articles.reviews import integrity, queries, services
-from articles.workflow import revisions
+from articles.reviews import queries, services
+from articles.workflow import integrity, revisions
 from articles.workflow import rules as workflow
 from references.admin_paste import text_digest
 

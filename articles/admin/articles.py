@@ -11,10 +11,10 @@ from articles.admin.accessibility import AccessibilityAdminMixin
 from articles.admin.editor import ArticleRowsInlineMixin, EditorAdminMixin
 from articles.admin.filters import SelectRelatedFilter, StatusFilter, TagFilter
 from articles.admin.ordering import PositionedForm, PositionedInlineFormSet, SortableInlineMixin, make_room
-from articles.admin.pagination import DeferredJoinPaginator, EstimatedCountPaginator, SemiJoinChangeList
 from articles.admin.workflow import GuardedInlineMixin, WorkflowArticleAdminMixin
 from articles.content.times import local_time
 from articles.models import Article, MedicalReview, PendingLink, RelatedLink, Reviewer, Series, SeriesEntry
+from articles.reads.pagination import DeferredJoinPaginator, EstimatedCountPaginator, SemiJoinChangeList
 from articles.reviews.admin import ReviewCycleAdminMixin, ReviewLogMixin
 from articles.reviews.exports import export_articles_csv
 from articles.search import query as site_search

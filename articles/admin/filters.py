@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
-from articles.admin.widgets import QuickSelect
+from articles.content.widgets import QuickSelect
 
 
 class SelectRelatedFilter(admin.RelatedFieldListFilter):

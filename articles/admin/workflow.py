@@ -22,9 +22,8 @@ from articles.content import accessibility
 from articles.content.times import local_time
 from articles.models import Article, ArticleEvent, EditConflict, Redirect
 from articles.public.redirects import record_slug_change
-from articles.reviews import integrity
 from articles.reviews.exports import Echo, neutralise
-from articles.workflow import revisions
+from articles.workflow import integrity, revisions
 from articles.workflow import rules as workflow
 from articles.workflow.forms import TRANSITION_FORMS, ArticleAdminForm
 from cms.changelist import DateSafeChangeList

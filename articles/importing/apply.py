@@ -28,7 +28,7 @@ from articles.models import (
     Series,
     SeriesEntry,
 )
-from articles.reviews import integrity
+from articles.workflow import integrity
 from articles.workflow import rules as workflow
 from references.models import Citation, Reference, Source
 

@@ -9,7 +9,7 @@ Publishing goes through ``workflow.publish_imported``, which refuses an article
 without a medical review: a post published in WordPress stays a draft here unless
 the run records a review (``ReviewAtImport``). Content changes to an article past
 draft (in review, approved, published) are held back unless the run asks for them,
-and then show as "changed since review" (computed by ``articles.reviews.integrity``; the audit entry is
+and then show as "changed since review" (computed by ``articles.workflow.integrity``; the audit entry is
 ``review_services.record_content_change``'s).
 See docs/importing.md.
 """
@@ -29,8 +29,8 @@ from articles.importing.plaintext import PageError
 from articles.importing.slugs import admin_slug
 from articles.importing.wordpress import convert_content, first_sentences, plain_text
 from articles.models import Article, ImportedPost, Reviewer, tag_name_problem
-from articles.reviews import integrity
 from articles.reviews import services as review_services
+from articles.workflow import integrity
 from articles.workflow import rules as workflow
 
 SKIPPED_CATEGORIES = {"uncategorized", "uncategorised"}
@@ -192,7 +192,7 @@ def _update(post, origin_row, values, origin, options, *, edited_here):
     _validate(article, post)
     save_imported(article, outcome, article.status, source=f"WordPress ({origin})", status_note="")
     if reviewed:
-        # "Changed since review" follows from the content itself (articles.reviews.integrity); this writes the audit entry.
+        # "Changed since review" follows from the content itself (articles.workflow.integrity); this writes the audit entry.
         review_services.record_content_change(article, by=None, changed=changed)
         if integrity.changed_since_review_now(article.pk):
             outcome.notes.append("marked “changed since review”: a medical reviewer should look at it")

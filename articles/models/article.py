@@ -146,7 +146,7 @@ class Article(models.Model):
         help_text="When the title, summary, body or cited references last changed (kept by articles.integrity).",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
-    # What "changed since review" compares (articles/reviews/integrity.py): the fingerprint of the content
+    # What "changed since review" compares (articles/workflow/integrity.py): the fingerprint of the content
     # as stored now, kept by integrity.refresh() from the rows themselves, and the one the latest
     # review (or an editor's typo-fix decision) accepted. Derived: never written by save().
     content_fingerprint = models.CharField(
@@ -394,7 +394,7 @@ class MedicalReview(models.Model):
     notes = models.TextField(blank=True)
     conflict_of_interest = models.CharField(max_length=300, default="None declared")
     created_at = models.DateTimeField(auto_now_add=True)
-    # What the reviewer saw, kept when the review is recorded (articles/reviews/integrity.py).
+    # What the reviewer saw, kept when the review is recorded (articles/workflow/integrity.py).
     reviewed_content = models.JSONField(
         default=dict, blank=True, editable=False,
         help_text="The title, summary, body and cited references as they were when this review was recorded.",

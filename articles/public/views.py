@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles.admin.pagination import DeferredJoinPaginator
 from articles.models import Article, MedicalReview, Reviewer, Series
 from articles.public.structured_data import (
     article_breadcrumbs,
@@ -19,6 +18,7 @@ from articles.public.structured_data import (
     reviewer_profile,
     website,
 )
+from articles.reads.pagination import DeferredJoinPaginator
 from articles.reads.postgresql import published_article_page
 from articles.reads.related import related_articles
 from articles.search import query as site_search

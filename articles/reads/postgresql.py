@@ -36,7 +36,9 @@ from django.db import connections
 from django.db.models import QuerySet
 from taggit.models import Tag, TaggedItem
 
+from articles.models import Article, ArticleEvent, MedicalReview, Reviewer, Series, SeriesEntry, published_sql
 from cms.prepared import prepared_cursor
+from references.models import Citation, Reference, Source
 
 
 def _json_kind(field):
@@ -237,9 +239,6 @@ class PageReads:
     """The statements, with their models' columns worked out once per process."""
 
     def __init__(self):
-        from articles.models import Article, ArticleEvent, MedicalReview, Reviewer, Series, SeriesEntry
-        from references.models import Citation, Reference, Source
-
         self.Article = Article
         self.article = Columns(Article, "a")
         self.publish_at = Columns(Article, "g", fields=["publish_at"])
@@ -330,8 +329,6 @@ class PageReads:
         if connection.vendor != "postgresql":
             article = self.published(slug, now, using)
             return self.load(article) if article is not None else None
-        from articles.models import published_sql
-
         t = self.tables_in(connection)
         children, child_params = self._children_json(connection, "a.id")
         neighbours, neighbour_params = published_sql("x", now, connection)
@@ -361,8 +358,6 @@ class PageReads:
 
     def _published_sql(self, connection, slug, now):
         """The statement of ``published()`` with ``{}`` for its select list, and its values."""
-        from articles.models import published_sql
-
         t = self.tables_in(connection)
         published, params = published_sql("a", now, connection)
         return (

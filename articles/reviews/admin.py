@@ -14,7 +14,8 @@ from django.utils.html import format_html, format_html_join
 from articles.content import literacy
 from articles.models import Article, ArticleEvent, MedicalReview, ReviewReminder
 from articles.reviews import display as review_display
-from articles.reviews import integrity, permissions, services
+from articles.reviews import permissions, services
+from articles.workflow import integrity
 
 
 class CorrectionInline(admin.TabularInline):

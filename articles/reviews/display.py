@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from articles.reviews import integrity
 from articles.reviews.dates import add_months, interval_for
+from articles.workflow import integrity
 
 # --- Public display ----------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Who may do what in the review cycle: editors, and the reviewer profile of a signed-in user."""
 
-
+from articles.models import Reviewer
 
 EDITOR_GROUP = "Editor"
 
@@ -22,8 +22,6 @@ def is_editor(user):
 
 def reviewer_for(user):
     """The active reviewer profile of a staff account, or None."""
-    from articles.models import Reviewer
-
     if not (user and user.is_authenticated and user.is_active and user.is_staff):
         return None
     return Reviewer.objects.filter(user=user, is_active=True).first()

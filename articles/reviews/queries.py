@@ -4,7 +4,7 @@ import collections
 import datetime
 
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils import timezone
 
@@ -123,24 +123,3 @@ def due_within(days, today=None):
     """Q for the due list: never reviewed, overdue, or due within ``days`` days from today."""
     today = today or timezone.localdate()
     return NEVER_REVIEWED | due_by(today + datetime.timedelta(days=days))
-
-
-def refresh_review_dates(article_ids=None, *, due_dates=True):
-    """Copy the latest review date, its reviewer and the sign-off time of these articles (all when None) from their reviews.
-
-    One UPDATE. Runs whenever a review is saved or deleted (the receivers below); code that writes
-    reviews with ``bulk_create`` or ``QuerySet.update()`` calls it itself. Then the due dates
-    (``refresh_due_dates``), unless ``due_dates`` is false.
-    """
-    reviews = MedicalReview.objects.filter(article=OuterRef("pk"))
-    articles = Article.objects.all() if article_ids is None else Article.objects.filter(pk__in=article_ids)
-    latest = reviews.order_by("-reviewed_on", "-created_at", "-id")
-    last_recorded = reviews.order_by("-created_at", "-id")
-    articles.update(
-        last_reviewed_on=Subquery(latest.values("reviewed_on")[:1]),
-        last_reviewer=Subquery(latest.values("reviewer_id")[:1]),
-        last_signed_off_at=Subquery(last_recorded.values("created_at")[:1]),
-        reviewed_fingerprint=Coalesce(Subquery(last_recorded.values("content_fingerprint")[:1]), Value("")),
-    )
-    if due_dates:
-        refresh_due_dates(article_ids)

@@ -7,6 +7,9 @@ from django.db import models
 from django.db.models import ExpressionWrapper, F, Max
 from django.utils import timezone
 
+from articles.content.addresses import pattern
+from articles.models import ReviewReminder
+from articles.reviews.exports import neutralise
 from articles.reviews.queries import CHANGED_SINCE_REVIEW, LocalDate
 
 # --- Rows of the due list (schedule, CSV, the review_due command) --------------------------------
@@ -45,8 +48,6 @@ def due_rows(queryset, *, dated=False):
 def last_reminders(articles):
     """{article id: when its last reminder was sent} for a list of ids or a queryset of articles: one
     query over their reminders (a subquery for each due row cost more than all the rest of a row)."""
-    from articles.models import ReviewReminder
-
     if not isinstance(articles, (list, tuple, set)):
         articles = articles.values("pk")
     reminders = ReviewReminder.objects.filter(article__in=articles).values("article_id").annotate(last=Max("sent_at"))
@@ -109,8 +110,6 @@ class RowUrls:
     """The admin and public URL of a row (format strings), reversed once per export rather than twice per row."""
 
     def __init__(self, site_url=""):
-        from articles.content.addresses import pattern
-
         self.admin = site_url + pattern("admin:articles_article_change")
         self.public = site_url + pattern("articles:detail")
 
@@ -139,8 +138,6 @@ TYPED_FIELDS = tuple(ROW_FIELDS.index(name) for name in ("title", "reviewer", "s
 
 def csv_values(article, urls):
     """``row_values`` for a CSV file, with typed text neutralised (see ``exports.neutralise``)."""
-    from articles.reviews.exports import neutralise  # exports reads the review dates from this module
-
     values = row_values(article, urls)
     for i in TYPED_FIELDS:
         values[i] = neutralise(values[i])

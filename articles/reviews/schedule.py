@@ -9,7 +9,7 @@ Policy in one place:
   and the due date all use the latest one, so they always agree.
 - "Changed since review": the title, summary, body or cited references differ from what the most
   recent review recorded (or an editor accepted as a typo fix): computed by comparing fingerprints
-  (``articles.reviews.integrity``, docs/review-integrity.md), so no write path has a flag to forget.
+  (``articles.workflow.integrity``, docs/review-integrity.md), so no write path has a flag to forget.
   ``content_changed_at`` says when the content last changed; nothing but a new review moves
   "last reviewed".
 

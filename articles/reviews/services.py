@@ -7,9 +7,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from articles.reviews import integrity
+from articles.models import Article, ArticleEvent, MedicalReview
 from articles.reviews.permissions import is_editor, reviewer_for
 from articles.reviews.queries import CHANGED_SINCE_REVIEW, due_by, last_reviewed_by
+from articles.workflow import integrity
 from articles.workflow import rules as workflow
 
 # --- Services (writes) -------------------------------------------------------------------------
@@ -18,8 +19,6 @@ from articles.workflow import rules as workflow
 def record_review(article, *, reviewer, by=None, reviewed_on=None, scope=None, sections="", notes="",
                   conflict_of_interest="None declared"):
     """Record a medical review and its audit entry; validates like the admin does."""
-    from articles.models import MedicalReview
-
     review = MedicalReview(
         article=article,
         reviewer=reviewer,
@@ -38,8 +37,6 @@ def record_review(article, *, reviewer, by=None, reviewed_on=None, scope=None, s
 
 def log_review(review, *, by=None):
     """The audit entry for a review saved elsewhere (e.g. the admin inline)."""
-    from articles.models import ArticleEvent
-
     return ArticleEvent.objects.create(
         article_id=review.article_id,
         actor=by,
@@ -58,8 +55,6 @@ def confirmable(user, today=None):
     days or changed since review, never one they wrote (``workflow.check_may_review``). A
     never-reviewed article needs a full review instead.
     """
-    from articles.models import Article
-
     reviewer = reviewer_for(user)
     if reviewer is None:
         return Article.objects.none()
@@ -70,8 +65,6 @@ def confirmable(user, today=None):
 
 def confirm_no_change(article_id, *, user, notes=""):
     """One click from the reviewer's list: a "reviewed, no change needed" review dated today."""
-    from articles.models import Article, MedicalReview
-
     reviewer = reviewer_for(user)
     if reviewer is None:
         raise PermissionDenied("Only an active medical reviewer can confirm a review.")
@@ -90,13 +83,11 @@ def confirm_no_change(article_id, *, user, notes=""):
 def record_content_change(article, *, by, changed, typo_fix=False, was_changed=None):
     """Write the audit entry for an edit of ``changed`` (field names, "citations"), already saved.
 
-    "Changed since review" follows from the content itself (``articles.reviews.integrity``); nothing to
+    "Changed since review" follows from the content itself (``articles.workflow.integrity``); nothing to
     set here. An editor may call the edit a typo fix: the content as saved is then accepted as
     covered by the latest review, and the audit trail says who decided so. ``was_changed``: the
     article already differed from its review before this edit (that earlier change still shows).
     """
-    from articles.models import Article, ArticleEvent
-
     changed = list(changed)
     if not changed:
         return None

@@ -22,9 +22,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
-from articles.admin.pagination import DeferredJoinPaginator
-from articles.admin.widgets import QuickChoiceField
+from articles.content.widgets import QuickChoiceField
 from articles.models import Article, Reviewer, Series
+from articles.reads.pagination import DeferredJoinPaginator
 from articles.reviews import permissions, queries, services
 from articles.reviews import rows as review_rows
 from articles.reviews import schedule as due_schedule

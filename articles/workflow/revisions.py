@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from simple_history.signals import pre_create_historical_record
 
 from articles.models import Article, ArticleEvent, RelatedLink, Series, SeriesEntry
-from articles.reviews import integrity
+from articles.workflow import integrity
 from articles.workflow import rules as workflow
 from references.models import Citation, Reference
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from articles.content import accessibility
 from articles.models import Article, ArticleEvent, MedicalReview
-from articles.reviews import integrity
+from articles.workflow import integrity
 
 Status = Article.Status
 

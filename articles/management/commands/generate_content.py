@@ -21,8 +21,8 @@ from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
-from articles.reviews import integrity
-from articles.reviews.queries import refresh_review_dates
+from articles.reviews.queries import refresh_due_dates
+from articles.workflow import integrity
 from cms.pagecache import generation
 from references.models import Citation, Reference, Source
 
@@ -227,7 +227,8 @@ class Command(BaseCommand):
         TaggedItem.objects.bulk_create(tagged, batch_size=5000)
         SeriesEntry.objects.bulk_create(entries, batch_size=5000)
         # bulk_create sends no signals: review dates, and due dates (which need the series), by hand.
-        refresh_review_dates([a.pk for a in new])
+        integrity.refresh_review_dates([a.pk for a in new])
+        refresh_due_dates([a.pk for a in new])
         integrity.accept_as_reviewed([a.pk for a in new], keep_snapshot=False)  # the reviews cover the generated text
         return [a.pk for a in new if a.status == Article.Status.PUBLISHED]
 

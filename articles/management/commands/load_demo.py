@@ -16,7 +16,7 @@ from django.utils import timezone
 from articles.demo import content as demo
 from articles.demo.accounts import DEMO_ROLES, NAMES, create_demo_accounts
 from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
-from articles.reviews import integrity
+from articles.workflow import integrity
 from references.models import Citation, Reference, Source
 
 

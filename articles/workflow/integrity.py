@@ -25,12 +25,13 @@ import hashlib
 import json
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from articles.models import Article, ArticleEvent, MedicalReview
-from articles.reviews.queries import refresh_review_dates
 from references.models import Citation, Reference, Source
 
 # The article fields a review covers; with the citations, all of what it fingerprints.
@@ -147,7 +148,7 @@ def restamp_reviews(reviews):
         MedicalReview.objects.filter(pk=review.pk).update(
             reviewed_content=review.reviewed_content, content_fingerprint=review.content_fingerprint
         )
-    refresh_review_dates({r.article_id for r in reviews}, due_dates=False)
+    refresh_review_dates({r.article_id for r in reviews})
 
 
 def accept_as_reviewed(article_ids, *, keep_snapshot=True):
@@ -171,7 +172,7 @@ def accept_as_reviewed(article_ids, *, keep_snapshot=True):
             review.content_fingerprint = fingerprint(contents[review.article_id])
             review.reviewed_content = contents[review.article_id] if keep_snapshot else {}
         MedicalReview.objects.bulk_update(reviews, ["content_fingerprint", "reviewed_content"])
-        refresh_review_dates(chunk, due_dates=False)
+        refresh_review_dates(chunk)
 
 
 def waive(article, *, by, comment):
@@ -229,3 +230,22 @@ def _reference_saved(sender, instance, raw=False, created=False, **kwargs):
 def _source_saved(sender, instance, raw=False, created=False, **kwargs):
     if not (raw or created):
         refresh_citing(Reference.objects.filter(source=instance).values("pk"))
+
+
+def refresh_review_dates(article_ids=None):
+    """Copy the latest review date, its reviewer and the sign-off time of these articles (all when None) from their reviews.
+
+    One UPDATE. Runs whenever a review is saved or deleted (articles/receivers.py); code that writes
+    reviews with ``bulk_create`` or ``QuerySet.update()`` calls it itself. The due dates follow
+    from these (``articles.reviews.queries.refresh_due_dates``): the callers run it after this.
+    """
+    reviews = MedicalReview.objects.filter(article=OuterRef("pk"))
+    articles = Article.objects.all() if article_ids is None else Article.objects.filter(pk__in=article_ids)
+    latest = reviews.order_by("-reviewed_on", "-created_at", "-id")
+    last_recorded = reviews.order_by("-created_at", "-id")
+    articles.update(
+        last_reviewed_on=Subquery(latest.values("reviewed_on")[:1]),
+        last_reviewer=Subquery(latest.values("reviewer_id")[:1]),
+        last_signed_off_at=Subquery(last_recorded.values("created_at")[:1]),
+        reviewed_fingerprint=Coalesce(Subquery(last_recorded.values("content_fingerprint")[:1]), Value("")),
+    )
