@@ -94,7 +94,7 @@ class WorkflowArticleAdminMixin:
 
     @admin.display(description="latest reviewer", ordering="last_reviewer__name")
     def latest_reviewer(self, article):
-        # Stored on the article (models.refresh_review_dates) and joined for the rows shown
+        # Stored on the article (integrity.refresh_review_dates) and joined for the rows shown
         # (list_select_related). An annotation would also join every reviewer into the list's
         # count and date drill-down queries (44 ms on 100,000 articles, against 1 ms without).
         reviewer = article.last_reviewer

@@ -1,7 +1,7 @@
 """The one rule for a medical review's date: not before ``REVIEW_DATE_FLOOR`` and not in the future.
 
 Every path that records a review applies it: the model field's validator (the admin inline,
-``full_clean()`` in ``workflow.sign_off`` and ``review_cycle.record_review``), the sign-off form and
+``full_clean()`` in ``workflow.sign_off`` and ``reviews.services.record_review``), the sign-off form and
 the plain-text importer's parser. The floor is also a database constraint (migration
 ``0027_review_date_floor``), so a restored backup or raw SQL cannot store 0001-01-01 either.
 """

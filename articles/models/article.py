@@ -172,7 +172,7 @@ class Article(models.Model):
         help_text="Who made the latest review (the latest by date, then by when it was recorded).",
     )
     # The latest review date plus the article's interval (its own, its series' or the site's), kept
-    # by review_cycle.refresh_due_dates() whenever one of those changes, so the review schedule
+    # by reviews.queries.refresh_due_dates() whenever one of those changes, so the review schedule
     # filters and sorts on an indexed date. Derived like the fields above.
     next_review_on = models.DateField(
         null=True, blank=True, editable=False, help_text="When the next review is due; empty when never reviewed."
@@ -363,14 +363,14 @@ class Article(models.Model):
 
     @property
     def last_modified(self):
-        """When the page last changed, its review included (see review_cycle.last_modified)."""
+        """When the page last changed, its review included (see reviews.display.last_modified)."""
         from articles.reviews.display import last_modified
 
         return last_modified(self)
 
     @property
     def review_dates(self):
-        """Last reviewed, next review due and last updated, for readers (see review_cycle.review_dates)."""
+        """Last reviewed, next review due and last updated, for readers (see reviews.display.review_dates)."""
         from articles.reviews.display import review_dates
 
         return review_dates(self)
@@ -494,7 +494,7 @@ class ReviewPolicy(models.Model):
     """One row: the site's default review interval that the stored due dates were worked out with.
 
     ``Article.next_review_on`` depends on ``settings.REVIEW_INTERVAL_MONTHS``; when the setting
-    changes, ``review_cycle.ensure_due_dates()`` sees that it differs from this row and works
+    changes, ``reviews.queries.ensure_due_dates()`` sees that it differs from this row and works
     every due date out again before the schedule reads them.
     """
 

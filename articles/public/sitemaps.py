@@ -98,7 +98,7 @@ class ArticleSitemap(SiteSitemap):
     def items(self):
         # Plain values; the latest review date is stored on the article (no join), and on
         # PostgreSQL the covering index serves the page without reading the table.
-        # Its content's last change, not any save (review_cycle.last_modified, as the page says).
+        # Its content's last change, not any save (reviews.display.last_modified, as the page says).
         return Article.objects.published().order_by("-publish_at", "-id").values_list(
             "slug", Coalesce("content_changed_at", "updated_at"), "last_reviewed_on"
         )

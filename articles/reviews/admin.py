@@ -113,7 +113,7 @@ class ReviewCycleAdminMixin:
             obj is not None
             and obj.status == Article.Status.PUBLISHED
             and permissions.is_editor(request.user)
-            and obj.last_reviewed_on is not None  # kept from its reviews (models.refresh_review_dates)
+            and obj.last_reviewed_on is not None  # kept from its reviews (integrity.refresh_review_dates)
         )
 
     def get_fieldsets(self, request, obj=None):

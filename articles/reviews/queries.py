@@ -50,7 +50,7 @@ def annotate_review_dates(queryset):
     stored due date ``next_review_on`` (made current first: see :func:`ensure_due_dates`).
 
     The dates come from columns kept in step with the article's reviews and intervals
-    (``models.refresh_review_dates``, :func:`refresh_due_dates`): no review is read or grouped here.
+    (``integrity.refresh_review_dates``, :func:`refresh_due_dates`): no review is read or grouped here.
     """
     ensure_due_dates()
     return annotate_interval(queryset)
