@@ -14,6 +14,24 @@ def make():
     return factories
 
 
+# The editorial roles, as the workflow's data migration makes them: ``writer``, ``reviewer`` and
+# ``editor`` are accounts in the real Writer, Medical reviewer and Editor groups, in every test file.
+@pytest.fixture
+def writer(db):
+    return factories.staff_in("Writer", username="wendy", first_name="Wendy", last_name="Writer")
+
+
+@pytest.fixture
+def reviewer(db):
+    """A Medical reviewer's account; its reviewer profile (``reviewer.reviewer_profile``) is "Dr. Rita"."""
+    return factories.staff_in("Medical reviewer", username="rita")
+
+
+@pytest.fixture
+def editor(db):
+    return factories.staff_in("Editor", username="eddie", first_name="Eddie", last_name="Editor")
+
+
 @pytest.fixture
 def superuser(db, django_user_model):
     return django_user_model.objects.create_superuser("admin", "admin@example.org", "correct horse battery")

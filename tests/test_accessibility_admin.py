@@ -27,11 +27,6 @@ ARTICLES = reverse("admin:articles_article_changelist")
 SAMPLE = Path(__file__).parent / "data" / "import" / "stage-2-breast-cancer-treatment-options.txt"
 
 
-@pytest.fixture
-def editor(make):
-    return make.staff_in("Editor", username="eddie")
-
-
 def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
 

@@ -18,11 +18,11 @@ def attempt(client, username, password, ip="203.0.113.5"):
 
 
 @pytest.fixture
-def editor(db):
+def staff_member(db):
     return get_user_model().objects.create_user("editor", "e@example.org", GOOD, is_staff=True)
 
 
-def test_a_user_is_locked_out_after_the_failure_limit_with_a_clear_message(client, editor, settings, caplog):
+def test_a_user_is_locked_out_after_the_failure_limit_with_a_clear_message(client, staff_member, settings, caplog):
     caplog.set_level(logging.INFO)
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         response = attempt(client, "editor", "wrong")
@@ -40,7 +40,7 @@ def test_a_user_is_locked_out_after_the_failure_limit_with_a_clear_message(clien
     assert any("Locking out" in r.getMessage() and "editor" in r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
 
 
-def test_the_lockout_is_keyed_on_user_name_and_address_together(editor, settings):
+def test_the_lockout_is_keyed_on_user_name_and_address_together(staff_member, settings):
     """An attacker elsewhere cannot lock a real editor out by failing with their user name."""
     attacker = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT + 2):
@@ -49,12 +49,12 @@ def test_the_lockout_is_keyed_on_user_name_and_address_together(editor, settings
     real = Client()
     response = attempt(real, "editor", GOOD, ip="203.0.113.7")
     assert response.status_code == 302
-    assert real.session["_auth_user_id"] == str(editor.pk)
+    assert real.session["_auth_user_id"] == str(staff_member.pk)
     # ... and the attacker's address can still try other user names.
     assert attempt(attacker, "someone-else", "wrong", ip="198.51.100.66").status_code == 200
 
 
-def test_behind_a_trusted_proxy_a_victim_signs_in_while_the_attackers_address_is_locked_out(editor, settings):
+def test_behind_a_trusted_proxy_a_victim_signs_in_while_the_attackers_address_is_locked_out(staff_member, settings):
     """With TRUSTED_PROXY_COUNT=1 every request comes from the proxy; the lockout keys on the address the proxy saw."""
     settings.TRUSTED_PROXY_COUNT = 1
     proxy = "10.0.0.2"
@@ -73,7 +73,7 @@ def test_behind_a_trusted_proxy_a_victim_signs_in_while_the_attackers_address_is
     victim = Client()
     response = via_proxy(victim, GOOD, "203.0.113.7")
     assert response.status_code == 302
-    assert victim.session["_auth_user_id"] == str(editor.pk)
+    assert victim.session["_auth_user_id"] == str(staff_member.pk)
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.66"}
 
 
@@ -85,7 +85,7 @@ def test_no_lockout_is_ever_keyed_on_the_user_name_alone(settings):
         assert "ip_address" in parts, key
 
 
-def test_after_the_cool_off_the_user_may_sign_in_again(client, editor, settings):
+def test_after_the_cool_off_the_user_may_sign_in_again(client, staff_member, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         attempt(client, "editor", "wrong")
     assert attempt(client, "editor", GOOD).status_code == 429
@@ -94,7 +94,7 @@ def test_after_the_cool_off_the_user_may_sign_in_again(client, editor, settings)
     assert attempt(client, "editor", GOOD).status_code == 302
 
 
-def test_a_successful_sign_in_resets_the_failure_count(client, editor, settings):
+def test_a_successful_sign_in_resets_the_failure_count(client, staff_member, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         attempt(client, "editor", "wrong")
     assert attempt(client, "editor", GOOD).status_code == 302
@@ -158,14 +158,14 @@ def test_the_user_list_shows_each_users_groups(admin_client, django_assert_max_n
     assert "Superuser" in html  # the admin fixture
 
 
-def test_the_test_clients_login_still_works_with_throttling_on(client, editor):
+def test_the_test_clients_login_still_works_with_throttling_on(client, staff_member):
     """Authentication without a request (scripts, ``Client.login``) skips axes instead of failing."""
     assert client.login(username="editor", password=GOOD)
     assert not client.login(username="editor", password="wrong")
 
 
 @pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/admin/", "javascript:alert(1)", ""])
-def test_signing_in_with_a_rejected_or_missing_next_lands_on_the_admin(client, editor, next_url):
+def test_signing_in_with_a_rejected_or_missing_next_lands_on_the_admin(client, staff_member, next_url):
     """An unsafe next= is ignored, and the editor lands on the admin's index, never on /accounts/profile/ (a 404)."""
     query = f"?next={next_url}" if next_url else ""
     response = client.post(f"/admin/login/{query}", {"username": "editor", "password": GOOD, "next": next_url},

@@ -43,7 +43,8 @@ def imported():
 
 
 @pytest.fixture
-def reviewer(make):
+def lucia(make):
+    """The medical reviewer named on the command line (a profile, not an account)."""
     return make.reviewer(name="Dr. Lucia Moreno", slug="lucia-moreno")
 
 
@@ -117,7 +118,7 @@ def test_posts_that_were_never_public_stay_drafts_and_say_why(imported, post_id,
     assert f"post {post_id} " in section.split("\n  ", 2)[1]
 
 
-def test_reviewed_by_records_the_review_and_publishes_at_the_original_date(reviewer):
+def test_reviewed_by_records_the_review_and_publishes_at_the_original_date(lucia):
     """The operator's recorded review is the review source; publishing goes through the workflow's blockers."""
     out, err, error = reviewed_run()
     assert error is None, err
@@ -125,7 +126,7 @@ def test_reviewed_by_records_the_review_and_publishes_at_the_original_date(revie
     assert active.status == Article.Status.PUBLISHED and active.is_public()
     assert active.publish_at == datetime.datetime(2023, 5, 2, 7, 0, tzinfo=datetime.UTC)
     review = active.reviews.get()
-    assert (review.reviewer, review.reviewed_on) == (reviewer, datetime.date(2024, 1, 5))
+    assert (review.reviewer, review.reviewed_on) == (lucia, datetime.date(2024, 1, 5))
     assert "Recorded at import" in review.notes
     event = active.events.filter(kind=ArticleEvent.Kind.TRANSITION).get()
     assert (event.from_status, event.to_status, event.actor) == ("draft", "published", None)
@@ -134,7 +135,7 @@ def test_reviewed_by_records_the_review_and_publishes_at_the_original_date(revie
     assert scheduled.publish_at.year == 2031
 
 
-def test_reviewed_by_never_publishes_what_the_workflow_blocks(reviewer):
+def test_reviewed_by_never_publishes_what_the_workflow_blocks(lucia):
     """A body citing [1] with no reference list stays a draft, with the workflow's reason; private posts stay private."""
     out, _, _ = reviewed_run()
     mammograms = article_for(1201)
@@ -154,16 +155,16 @@ def test_reviewed_by_never_publishes_what_the_workflow_blocks(reviewer):
         (["--reviewed-by", "lucia-moreno", "--reviewed-on", "2999-01-01"], "in the future"),
     ],
 )
-def test_reviewed_by_refuses_a_bad_reviewer_or_date_before_writing_anything(reviewer, args, message):
+def test_reviewed_by_refuses_a_bad_reviewer_or_date_before_writing_anything(lucia, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("import_wordpress", str(CURRENT), *args, stdout=io.StringIO(), stderr=io.StringIO())
     assert not Article.objects.exists()
 
 
-def test_a_slug_taken_by_a_native_article_never_overwrites_it(make, reviewer):
+def test_a_slug_taken_by_a_native_article_never_overwrites_it(make, lucia):
     """The reviewed, published native article keeps its text and status; the post gets a distinct address."""
     native = make.article(slug="mammograms-what-to-expect", title="Mammograms", body="<p>Reviewed text.</p>")
-    make.review(native, reviewer_=reviewer)
+    make.review(native, reviewer_=lucia)
     draft = make.article(slug="staying-active-during-chemotherapy", status=Article.Status.DRAFT, body="<p>Mine.</p>")
     out, _, error = reviewed_run()
     assert error is None
@@ -176,7 +177,7 @@ def test_a_slug_taken_by_a_native_article_never_overwrites_it(make, reviewer):
     assert article_for(1202).slug == "staying-active-during-chemotherapy-2"
 
 
-def test_a_change_to_a_published_reviewed_article_is_held_back_by_default(reviewer, tmp_path):
+def test_a_change_to_a_published_reviewed_article_is_held_back_by_default(lucia, tmp_path):
     """Live reviewed text is never changed by a re-import unless asked; the summary says what was not applied."""
     reviewed_run()
     live = article_for(1202)
@@ -190,7 +191,7 @@ def test_a_change_to_a_published_reviewed_article_is_held_back_by_default(review
     assert "Changed in WordPress, not applied here:" in out and "--update-reviewed" in out
 
 
-def test_update_reviewed_applies_the_change_marked_changed_since_review(reviewer, tmp_path):
+def test_update_reviewed_applies_the_change_marked_changed_since_review(lucia, tmp_path):
     reviewed_run()
     changed = edited(tmp_path, ("Start small and build up slowly.", "Start with five minutes."))
     out, _, error = run(changed, "--update-reviewed")
@@ -301,7 +302,7 @@ def test_a_live_account_with_the_same_login_is_left_alone(make):
     assert not Article.objects.filter(author=live).exists()
 
 
-def test_an_invalid_date_is_reported_and_never_published_as_now(reviewer, tmp_path):
+def test_an_invalid_date_is_reported_and_never_published_as_now(lucia, tmp_path):
     broken = edited(tmp_path, ("<wp:post_date_gmt><![CDATA[2023-05-02 07:00:00]]>",
                                "<wp:post_date_gmt><![CDATA[2023-02-30 07:00:00]]>"))
     out, _, error = run(broken, "--reviewed-by", "lucia-moreno", "--reviewed-on", "2024-01-05")
@@ -393,7 +394,7 @@ def test_the_first_run_date_is_the_posts_gmt_date_not_now(imported):
     assert article_for(1202).created_at <= timezone.now()
 
 
-def test_a_later_run_with_reviewed_by_publishes_drafts_left_untouched(imported, reviewer):
+def test_a_later_run_with_reviewed_by_publishes_drafts_left_untouched(imported, lucia):
     """Import first, record the review afterwards: the unchanged posts are published then."""
     out, _, error = reviewed_run()
     assert error is None
@@ -414,7 +415,7 @@ def test_a_held_back_change_is_reported_again_on_every_run(imported, tmp_path):
     assert article.body == "<p>Our nurse's rewrite.</p>"
 
 
-def test_an_article_edited_here_is_not_published_by_a_later_review_run(imported, reviewer):
+def test_an_article_edited_here_is_not_published_by_a_later_review_run(imported, lucia):
     """The recorded review vouches for WordPress's text, which is no longer the article's."""
     article = article_for(1202)
     article.body = "<p>Rewritten here.</p>"

@@ -13,11 +13,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def reviewer(make):
-    return make.staff_in("Medical reviewer", username="rita")
-
-
-@pytest.fixture
 def changed(make, reviewer):
     """An article the reviewer signed off, whose body an editor then changed substantively."""
     article = make.article(title="Lymphoedema after surgery", body="<p>Swelling can happen in the arm.</p>")

@@ -22,7 +22,7 @@ def paste_url(article):
     return reverse("admin:articles_article_paste_references", args=[article.pk])
 
 
-def editor(make, *codenames):
+def account_with(make, *codenames):
     user = make.user()
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
     return user
@@ -84,7 +84,7 @@ def test_empty_paste_is_a_form_error(admin_client, make):
 def test_paste_page_needs_permission_to_change_the_article(client, make, codenames, status):
     """Only users who may change the article may paste into it, whatever the buttons show."""
     article = make.article()
-    client.force_login(editor(make, *codenames))
+    client.force_login(account_with(make, *codenames))
     assert client.get(paste_url(article)).status_code == status
     response = client.post(paste_url(article), {"text": LIST, "confirm": "1", "previewed": text_digest(LIST)})
     assert response.status_code in {status, 302}
@@ -426,7 +426,7 @@ def test_adding_a_citation_at_the_end_with_its_marker_needs_no_renumbering(admin
 def test_paste_cannot_create_what_the_user_may_not_add(client, make):
     """Changing the article is not enough to add new sources and references to the shared library."""
     article = make.article()
-    client.force_login(editor(make, "view_article", "change_article", "edit_any_article", "add_citation"))
+    client.force_login(account_with(make, "view_article", "change_article", "edit_any_article", "add_citation"))
     response = client.post(paste_url(article), {"text": LIST, "confirm": "1", "previewed": text_digest(LIST)})
     assert response.status_code == 200
     assert "You may not add sources" in response.text and "You may not add references" in response.text

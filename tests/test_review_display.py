@@ -4,7 +4,7 @@ import datetime
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from articles.content import literacy
@@ -69,25 +69,18 @@ def change_form(client, article):
 
 
 @pytest.fixture
-def editor(make):
-    account = make.user(username="editor")
-    account.groups.add(Group.objects.get_or_create(name="Editor")[0])
-    account.user_permissions.add(*Permission.objects.filter(content_type__app_label__in=["articles", "references"]))
-    return account
-
-
-@pytest.fixture
-def writer(make):
+def permitted(make):
+    """Staff with every article and reference permission but no role: what the admin form allows, apart from the roles."""
     account = make.user(username="writer")
     account.user_permissions.add(*Permission.objects.filter(content_type__app_label__in=["articles", "references"]))
     return account
 
 
-def test_editing_the_body_in_the_admin_flags_changed_since_review(client, make, writer):
+def test_editing_the_body_in_the_admin_flags_changed_since_review(client, make, permitted):
     """A substantive body edit saved in the admin sets the flag and an EDIT event; the review date stays."""
     reviewed = ago(20)
     a = make.article(reviewed_on=reviewed)
-    client.force_login(writer)
+    client.force_login(permitted)
     url, data, page = change_form(client, a)
     assert "typo_fix" not in data and "This change is a typo fix" not in page.text  # writers are not offered it
     data["body"] = "<h2>Section</h2><p>New dosage advice.</p>"
@@ -101,10 +94,10 @@ def test_editing_the_body_in_the_admin_flags_changed_since_review(client, make, 
     assert dates.changed_since_review and dates.last_reviewed_on == reviewed
 
 
-def test_resaving_without_a_change_does_not_flag(client, make, writer):
+def test_resaving_without_a_change_does_not_flag(client, make, permitted):
     """Saving the form as it stands is not a content change."""
     a = make.article(reviewed_on=ago(20))
-    client.force_login(writer)
+    client.force_login(permitted)
     changed_at = Article.objects.get(pk=a.pk).content_changed_at
     url, data, _ = change_form(client, a)
     data["funding"] = "None."  # not title, summary, body or citations
@@ -129,10 +122,10 @@ def test_an_editor_marks_a_change_as_a_typo_fix_in_the_admin(client, make, edito
     assert event.kind == ArticleEvent.Kind.TYPO_FIX and event.actor == editor and "title" in event.comment
 
 
-def test_a_writer_cannot_smuggle_the_typo_fix_flag(client, make, writer):
+def test_a_writer_cannot_smuggle_the_typo_fix_flag(client, make, permitted):
     """The field is not on a writer's form, so posting it anyway changes nothing."""
     a = make.article(reviewed_on=ago(20))
-    client.force_login(writer)
+    client.force_login(permitted)
     url, data, _ = change_form(client, a)
     data["body"] = "<p>Different advice.</p>"
     data["typo_fix"] = "on"
@@ -142,11 +135,11 @@ def test_a_writer_cannot_smuggle_the_typo_fix_flag(client, make, writer):
     assert a.events.get().kind == ArticleEvent.Kind.EDIT
 
 
-def test_changing_citations_counts_as_substantive(client, make, writer):
+def test_changing_citations_counts_as_substantive(client, make, permitted):
     """Adding a citation after sign-off flags the article too."""
     a = make.article(reviewed_on=ago(20))
     ref = make.reference()
-    client.force_login(writer)
+    client.force_login(permitted)
     url, data, _ = change_form(client, a)
     data.update({"citations-TOTAL_FORMS": "1", "citations-0-position": "1", "citations-0-reference": str(ref.pk),
                  "citations-0-article": str(a.pk)})
@@ -266,7 +259,7 @@ def test_a_review_added_in_the_admin_is_written_to_the_audit_trail(admin_client,
     assert event.kind == ArticleEvent.Kind.REVIEW and event.actor == superuser
 
 
-def test_an_editor_can_waive_a_change_after_the_fact(client, make, editor, writer):
+def test_an_editor_can_waive_a_change_after_the_fact(client, make, editor, permitted):
     """The changelist action clears the flag for editors only, keeps the review date and logs TYPO_FIX."""
     reviewed = ago(30)
     a = make.article(reviewed_on=reviewed)
@@ -274,7 +267,7 @@ def test_an_editor_can_waive_a_change_after_the_fact(client, make, editor, write
     unflagged = make.article(reviewed_on=reviewed)
     payload = {"action": "mark_typo_fix", "_selected_action": [a.pk, unflagged.pk]}
 
-    client.force_login(writer)
+    client.force_login(permitted)
     client.post("/admin/articles/article/", payload)
     assert Article.objects.detail(pk=a.pk).review_dates.changed_since_review
 
@@ -310,11 +303,11 @@ def test_review_history_does_not_add_queries_per_review_or_correction(client, ma
     assert page.count("Conflicts of interest") == 15 and "Fix 14." in page
 
 
-def test_a_review_added_with_the_edit_signs_it_off(client, make, writer):
+def test_a_review_added_with_the_edit_signs_it_off(client, make, permitted):
     """Editing the body and adding a review in the same save leaves the article unflagged."""
     a = make.article(reviewed_on=ago(400))
     dr = make.reviewer()
-    client.force_login(writer)
+    client.force_login(permitted)
     url, data, _ = change_form(client, a)
     data["body"] = "<p>Updated after the reviewer's comments.</p>"
     data.update({"reviews-TOTAL_FORMS": str(int(data["reviews-TOTAL_FORMS"]) + 1)})

@@ -19,11 +19,6 @@ WINTER = datetime.datetime(2031, 1, 15, 9, 0, tzinfo=LONDON)
 SUMMER = datetime.datetime(2031, 7, 15, 9, 0, tzinfo=LONDON)
 
 
-@pytest.fixture
-def editor(make):
-    return make.staff_in("Editor", username="eddie", first_name="Eddie", last_name="Editor")
-
-
 def test_the_site_time_zone_defaults_to_london():
     """Without a TIME_ZONE variable the site runs on Europe/London time, with aware datetimes."""
     assert settings.TIME_ZONE == "Europe/London" and settings.USE_TZ

@@ -14,21 +14,6 @@ pytestmark = pytest.mark.django_db
 S = Article.Status
 
 
-@pytest.fixture
-def writer(make):
-    return make.staff_in("Writer", username="wendy", first_name="Wendy", last_name="Writer")
-
-
-@pytest.fixture
-def reviewer(make):
-    return make.staff_in("Medical reviewer", username="rita")
-
-
-@pytest.fixture
-def editor(make):
-    return make.staff_in("Editor", username="eddie", first_name="Eddie", last_name="Editor")
-
-
 def _as(client, user):
     client.force_login(user)
     return client

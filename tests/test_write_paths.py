@@ -38,30 +38,15 @@ SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @pytest.fixture
-def writer(make):
-    return make.staff_in("Writer", username="writer")
-
-
-@pytest.fixture
-def editor(make):
-    return make.staff_in("Editor", username="editor")
-
-
-@pytest.fixture
-def doctor(make):
-    return make.staff_in("Medical reviewer", username="doctor")
-
-
-@pytest.fixture
-def live(make, writer, doctor):
-    """A published article by the writer, citing two references, reviewed by the doctor."""
+def live(make, writer, reviewer):
+    """A published article by the writer, citing two references, reviewed by the reviewer."""
     article = make.article(
         title="Stage 3 treatment", slug="stage-3", author=writer,
         body="<h2>Surgery</h2><p>Most people have surgery [1].</p><h2>Radiotherapy</h2><p>Often after surgery [2].</p>",
     )
     make.cite(article, make.reference(title="Treating stage III", url="https://www.cancer.org/stage-3"), 1)
     make.cite(article, make.reference(title="Radiotherapy trial", url="https://example.org/trial"), 2)
-    services.record_review(article, reviewer=doctor.reviewer_profile, by=doctor,
+    services.record_review(article, reviewer=reviewer.reviewer_profile, by=reviewer,
                                reviewed_on=timezone.localdate() - timezone.timedelta(days=30))
     article.refresh_from_db()
     assert_honest(article, changed=False)
@@ -198,10 +183,10 @@ def test_a_writer_cannot_restore_onto_a_live_article(client, writer, live):
 
 # --- bulk actions ------------------------------------------------------------------------------
 
-def test_publishing_waits_for_a_review_of_text_changed_after_sign_off(client, make, editor, doctor, writer):
+def test_publishing_waits_for_a_review_of_text_changed_after_sign_off(client, make, editor, reviewer, writer):
     """Approved, then edited: "Publish selected" refuses until a reviewer reviews the change."""
     article = make.article(status=Article.Status.IN_REVIEW, publish_at=None, author=writer)
-    workflow.sign_off(article, doctor)
+    workflow.sign_off(article, reviewer)
     make.edit(article)
     client.force_login(editor)
     client.post("/admin/articles/article/", {"action": "publish_selected", "_selected_action": [article.pk]})
@@ -232,10 +217,10 @@ def test_a_plain_text_reimport_that_changes_a_reviewed_page_shows_it(tmp_path):
     assert_honest(article, changed=True)
 
 
-def test_a_wordpress_import_over_a_reviewed_article_never_hides_the_change(make, doctor):
+def test_a_wordpress_import_over_a_reviewed_article_never_hides_the_change(make, reviewer):
     """import_wordpress onto a reviewed article with the same slug: whatever it writes, the page is honest."""
     article = make.article(slug="mammograms-explained", title="Mammograms", body="<p>Reviewed text.</p>")
-    services.record_review(article, reviewer=doctor.reviewer_profile, by=doctor)
+    services.record_review(article, reviewer=reviewer.reviewer_profile, by=reviewer)
     call_command("import_wordpress", str(DATA / "wordpress" / "export.xml"), stdout=io.StringIO(), stderr=io.StringIO())
     changed = Article.objects.get(pk=article.pk).body != "<p>Reviewed text.</p>"
     assert_honest(article, changed=changed)
@@ -295,12 +280,12 @@ def test_a_writer_may_still_fix_a_reference_only_their_draft_cites(client, make,
     assert _reference_form(client, reference, title="Draft source, corrected").status_code == 302
 
 
-def test_an_editors_reference_change_marks_every_citing_live_article(client, make, editor, doctor, live):
+def test_an_editors_reference_change_marks_every_citing_live_article(client, make, editor, reviewer, live):
     """One shared reference, two reviewed articles citing it: both show the change, both audit trails say so."""
     reference = live.citations.get(position=1).reference
     second = make.article(title="Stage 2 treatment", body="<p>Surgery first [1].</p>")
     make.cite(second, reference, 1)
-    services.record_review(second, reviewer=doctor.reviewer_profile, by=doctor)
+    services.record_review(second, reviewer=reviewer.reviewer_profile, by=reviewer)
     client.force_login(editor)
     assert _reference_form(client, reference, title="Treating stage III breast cancer").status_code == 302
     for article in (live, second):
@@ -357,19 +342,19 @@ def test_a_write_that_skips_every_receiver_still_shows_on_the_page(live):
 
 # --- reviews -----------------------------------------------------------------------------------
 
-def test_a_reviewer_cannot_confirm_no_change_on_an_article_they_wrote(client, make, doctor):
+def test_a_reviewer_cannot_confirm_no_change_on_an_article_they_wrote(client, make, reviewer):
     """/staff/reviews/<id>/confirm/ asks the rule sign-off asks: not your own article."""
-    own = make.article(author=doctor, reviewed_by=doctor.reviewer_profile,
+    own = make.article(author=reviewer, reviewed_by=reviewer.reviewer_profile,
                        reviewed_on=timezone.localdate() - timezone.timedelta(days=400))
-    assert not services.confirmable(doctor).filter(pk=own.pk).exists()
-    client.force_login(doctor)
+    assert not services.confirmable(reviewer).filter(pk=own.pk).exists()
+    client.force_login(reviewer)
     client.post(reverse("staff:confirm_no_change", args=[own.pk]))
     assert own.reviews.count() == 1
     with pytest.raises(PermissionDenied, match="you wrote"):
-        services.confirm_no_change(own.pk, user=doctor)
+        services.confirm_no_change(own.pk, user=reviewer)
 
 
-def test_a_review_added_with_an_edit_covers_the_edit_and_its_citations(client, make, superuser, doctor, live):
+def test_a_review_added_with_an_edit_covers_the_edit_and_its_citations(client, make, superuser, reviewer, live):
     """A review entered in the same admin save as new citations records the content as saved."""
     client.force_login(superuser)  # the reviews inline is a superuser's (no role may add reviews there)
     url = reverse("admin:articles_article_change", args=[live.pk])
@@ -381,7 +366,7 @@ def test_a_review_added_with_an_edit_covers_the_edit_and_its_citations(client, m
         "reviews-TOTAL_FORMS": str(int(data["reviews-TOTAL_FORMS"]) + 1),
     })
     n = int(data["reviews-TOTAL_FORMS"]) - 1
-    data.update({f"reviews-{n}-reviewer": doctor.reviewer_profile.pk, f"reviews-{n}-reviewed_on": timezone.localdate(),
+    data.update({f"reviews-{n}-reviewer": reviewer.reviewer_profile.pk, f"reviews-{n}-reviewed_on": timezone.localdate(),
                  f"reviews-{n}-scope": "full", f"reviews-{n}-conflict_of_interest": "None declared"})
     assert client.post(url, data).status_code == 302
     assert live.citations.count() == 3
