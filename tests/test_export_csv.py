@@ -111,6 +111,7 @@ def test_staff_with_view_permission_can_download(client, make):
     make.article(title="Visible")
     response = client.get(URL)
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert [row[0] for row in read_csv(response)[1:]] == ["Visible"]  # the row it created is in the download
 
 
 def test_admin_action_exports_only_the_selected_articles(admin_client, make):
