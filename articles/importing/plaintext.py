@@ -1,6 +1,6 @@
 """Read one page in the format of the publisher's current site. Pure: text in, data out.
 
-The shape, top to bottom (see tests/data/stage-2-breast-cancer-treatment-options.txt)::
+The shape, top to bottom (see tests/data/import/stage-2-breast-cancer-treatment-options.txt)::
 
     Title
     Medically Reviewed by Dr. L. Moreno on 4 February 2022

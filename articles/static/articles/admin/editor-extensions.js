@@ -1,7 +1,7 @@
 /* The article body's own editor extensions, loaded by django-prose-editor (settings.DJANGO_PROSE_EDITOR_EXTENSIONS).
  *
  * - Callout: a boxed block, "When to call your doctor" or "Key points", stored as
- *   <aside class="callout callout-warning|callout-key-points">; articles/html.py allows exactly that.
+ *   <aside class="callout callout-warning|callout-key-points">; articles/content/html.py allows exactly that.
  * - Table: the library's, whose "insert table" dialog starts with the header row on (health pages'
  *   tables have one; a header row is what screen readers announce).
  */

@@ -1,11 +1,11 @@
-/* The article change form as a writing tool (articles/admin_editor.py):
+/* The article change form as a writing tool (articles/admin/editor.py):
  * - "leave page? unsaved changes" guard, for any navigation and, with its own question, for
  *   "Paste a reference list…";
  * - autosave of a draft copy every few seconds (the person's own, never the article), offered back
  *   after a crash or a closed tab;
  * - presence: a heartbeat, and a notice naming whoever else has the article open;
  * - preview of the unsaved form in a new window, desktop or phone width;
- * - live word count and reading grade (computed by the server's own formula, articles/literacy.py);
+ * - live word count and reading grade (computed by the server's own formula, articles/content/literacy.py);
  * - a notice at paste time naming what the editor dropped (images, embeds, styling);
  * - a search-as-you-type picker for links to other articles.
  */
@@ -256,7 +256,7 @@
 
   function plural(count, one, many) { return count + " " + (count === 1 ? one : many); }
 
-  // What the editor's schema and the sanitiser (articles/html.py) will drop from pasted HTML.
+  // What the editor's schema and the sanitiser (articles/content/html.py) will drop from pasted HTML.
   function describeRemoved(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var body = doc.body;

@@ -3,7 +3,7 @@
  * The position numbers stay visible and editable: without this script (or with a
  * keyboard) editors type them. With it, each row gets a handle; dragging a row
  * renumbers the rows 1, 2, 3... in their new order. The server saves swapped
- * positions safely (articles/ordering.py). No inline script: loaded as a file.
+ * positions safely (articles/admin/ordering.py). No inline script: loaded as a file.
  */
 (function () {
   "use strict";
