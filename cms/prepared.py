@@ -1,9 +1,9 @@
 """Prepared statements for the few statements every uncached article page runs (PostgreSQL).
 
 PostgreSQL plans each statement it is sent. For the article page's eight short reads, planning
-cost more than running them: about 2.2 ms of the database's CPU a page, against 0.8 ms with each
-statement prepared once per connection and then executed with new values (docs/performance.md, "Large
-catalogues"). Django sends every statement with its values written in (psycopg's client-side
+cost more than running them, against a fraction of that with each
+statement prepared once per connection and then executed with new values
+(docs/performance.md, "Measurements behind the code"). Django sends every statement with its values written in (psycopg's client-side
 binding) and cannot prepare them. ``prepared_cursor()`` gives a cursor that sends the values apart and prepares the statement
 the first time a connection runs it; psycopg keeps the last 100 per connection.
 

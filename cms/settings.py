@@ -120,7 +120,7 @@ def _read_settings():
         database["ENGINE"] = "cms.postgresql"
         database["CONN_HEALTH_CHECKS"] = True
         # No JIT compilation: it pays off only for long analytical queries, and on the review
-        # schedule's counts it cost 150-200 ms of compiling for a query that runs in 100.
+        # schedule's counts it spent longer compiling than the query takes to run.
         database.setdefault("OPTIONS", {})
         database["OPTIONS"].setdefault("options", "-c jit=off")
         # A database that accepts connections but never answers must not hang a web worker until

@@ -122,7 +122,8 @@ class EqualsAny(Func):
     """``column = ANY('{1,2,3}'::bigint[])`` on PostgreSQL, the keys written into the statement.
 
     They are integers, so this is safe; as one parameter instead, a prepared statement's generic
-    plan tested each row against every key in turn (180 ms for 2,600 keys, against 7 ms hashed).
+    plan tested each row against every key in turn instead of hashing them
+    (docs/performance.md, "Measurements behind the code").
     """
 
     output_field = BooleanField()
@@ -222,13 +223,13 @@ class ArticleIndexSearchMixin:
     """Search a list of rows about articles through the articles' search index (PostgreSQL).
 
     Django's search would compare every joined article title with ``LIKE``, for the count, the
-    rows and the date drill-down: over a second on 100,000 articles. Here a row matches when an
+    rows and the date drill-down: far too slow on a large catalogue. Here a row matches when an
     article it names (``search_article_relations``) is found by the editors' article search, or
     when the whole term is part of a small related table's field (``search_related_text``, e.g.
     the reviewer's name). The matching articles (GIN) and reviewers are found once per page and
     their keys written into the list's statements (``written_keys``): a word in 3% of 160,000
-    reviews is counted from the foreign keys' indexes and paged from the date index, 65-80 ms a
-    page with nothing read whole. SQLite keeps Django's search over ``search_fields``.
+    reviews is counted from the foreign keys' indexes and paged from the date index, with
+    nothing read whole (docs/performance.md, "Measurements behind the code"). SQLite keeps Django's search over ``search_fields``.
     """
 
     search_article_relations = ()

@@ -96,7 +96,8 @@ class WorkflowArticleAdminMixin:
     def latest_reviewer(self, article):
         # Stored on the article (integrity.refresh_review_dates) and joined for the rows shown
         # (list_select_related). An annotation would also join every reviewer into the list's
-        # count and date drill-down queries (44 ms on 100,000 articles, against 1 ms without).
+        # count and date drill-down queries, many times slower on a large catalogue
+        # (docs/performance.md, "Measurements behind the code").
         reviewer = article.last_reviewer
         return reviewer.name if reviewer else "—"
 

@@ -1,6 +1,6 @@
 """Addresses of rows (an article's page, a tag's, a row's admin page), reversed once and filled in.
 
-``reverse()`` costs about 23 µs of CPU; an article page links to a dozen rows, a list page to
+``reverse()`` is not free (docs/performance.md, "Measurements behind the code"); an article page links to a dozen rows, a list page to
 twenty articles, the review schedule to 200, and every public page to the home page, the search and
 the feed. Each route is reversed once per URLconf and script prefix, with a marker in its one
 argument's place, and filled in with ``format``.

@@ -12,8 +12,8 @@ class QuickSelect(forms.Select):
     """A ``<select>`` written out in Python.
 
     The schedule's filters list every reviewer, series and tag: thousands of options on a large
-    site, and the template-rendered widget spends about 100 µs on each (a quarter of a second a
-    page); ``format_html`` still 10 µs. Each value and label is escaped with the standard
+    site, and the template-rendered widget's cost on each adds up to most of the page; even
+    ``format_html`` per option is measurable (docs/performance.md, "Measurements behind the code"). Each value and label is escaped with the standard
     library's ``html.escape`` (the same five characters as Django's ``escape``).
     """
 
@@ -30,7 +30,7 @@ class QuickChoiceField(forms.ChoiceField):
     """A ``ChoiceField`` over thousands of plain ``(value, label)`` pairs, drawn with :class:`QuickSelect`.
 
     Django's ``ChoiceField`` normalises its choices whenever they are set and checks a value by
-    scanning them: for the schedule's 1,500 series and tags, about 5 ms a request. Here the
+    scanning them: a cost on every request for the schedule's thousands of series and tags. Here the
     pairs are kept as given (no groups) and a value is looked up in a set.
     """
 

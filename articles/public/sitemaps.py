@@ -4,9 +4,10 @@ An article's ``lastmod`` is its latest change or its latest medical review, whic
 a series' or a tag's is the latest of its published articles'; a reviewer's the latest of the
 articles they reviewed and of those reviews. Past ``SITEMAP_URL_LIMIT`` URLs ``/sitemap.xml`` becomes
 a sitemap index of numbered section pages. The protocol allows 50,000 URLs a file; 5,000 keeps
-each file under about 100 ms on a large catalogue. The article files are built from plain values
+each file quick to build on a large catalogue. The article files are built from plain values
 read through a covering index, and the XML is written directly rather than through Django's
-sitemap template and per-item loop, which cost about 50 µs a URL.
+sitemap template and per-item loop, which cost more than the rest together
+(docs/performance.md, "Measurements behind the code").
 """
 
 import datetime
@@ -111,7 +112,7 @@ class ArticleSitemap(SiteSitemap):
 
     def get_urls(self, page=1, site=None, protocol=None):
         """Django's url dicts for one file, built directly: its generic loop (a lookup, a
-        comparison and a timezone-aware datetime for every item) cost about 50 µs a URL."""
+        comparison and a timezone-aware datetime for every item) dominated the file's time."""
         page_address = f"{self.get_protocol(protocol)}://{self.get_domain(site)}{pattern('articles:detail')}"
         changefreq, priority = self.changefreq, str(self.priority)
         zone = timezone.get_current_timezone()
@@ -127,8 +128,8 @@ class ArticleSitemap(SiteSitemap):
         return urls
 
     def page_items(self, page):
-        """One file's items, read as a slice without counting every published article (20-30 ms
-        on 100,000): only the index needs the count. Answers as Django's paginator would: a page
+        """One file's items, read as a slice without counting every published article (a cost
+        that grows with the catalogue): only the index needs the count. Answers as Django's paginator would: a page
         that is not a whole number, below 1, or empty past the first is an error (a 404)."""
         try:
             number = int(page)

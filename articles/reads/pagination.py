@@ -114,6 +114,6 @@ class SemiJoinChangeList(DateSafeChangeList):
         if qs.query.where:
             # Read by DeferredJoinPaginator: a page's keys satisfy the filters and the search, so
             # its rows are read by key alone. Filtered again, PostgreSQL may read the whole table
-            # to join it with the page's hundred keys (92 ms for "-asthma" on 100,000 articles).
+            # to join it with the page's hundred keys (docs/performance.md, "Measurements behind the code").
             qs.rows_from = unfiltered
         return qs

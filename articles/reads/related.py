@@ -22,8 +22,8 @@ def related_rows(article, now=None, *, limit, links=False, exclude=()):
     the links itself. Each row has only title, slug, summary and publish_at.
 
     One statement written out in SQL rather than built with the ORM: this is the costliest query
-    of the article page, and building and compiling it with the ORM took 5 ms of CPU on every
-    uncached page against 0.5 ms for this (docs/performance.md, "Large catalogues"), and on PostgreSQL it is
+    of the article page, and building and compiling it with the ORM cost ten times the CPU of
+    this on every uncached page (docs/performance.md, "Measurements behind the code"), and on PostgreSQL it is
     prepared (``cms.prepared``). It reads as the ORM version did, the same on SQLite and
     PostgreSQL; ``published_sql()`` is ``published()``'s condition.
     """

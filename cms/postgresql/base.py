@@ -2,9 +2,9 @@
 
 ``CONN_HEALTH_CHECKS`` (settings) makes Django check a kept connection before a request first uses
 it, so a database that restarted since does not turn that request into an error. Django checks
-with ``SELECT 1``: a round trip on every request that reads the database, which on loopback costs
-about 65 µs of the web process's CPU and as much of the database's (a tenth of what the uncached
-article page costs, docs/performance.md, "Large catalogues").
+with ``SELECT 1``: a round trip on every request that reads the database, which costs the web
+process and the database a noticeable share of what the uncached article page costs
+(docs/performance.md, "Measurements behind the code").
 
 A server that ends a connection (a restart, ``pg_terminate_backend``, an idle timeout) says so on
 its socket: a closing message, then end of file. So while a connection sits idle between
