@@ -82,3 +82,10 @@ def test_the_doc_sections_named_anywhere_exist():
 def test_the_patterns_see_what_they_check(line):
     """The checks above find the references they look for (a pattern that matches nothing passes vacuously)."""
     assert MIGRATION.search(line) or PATH.search(line)
+
+
+def test_the_readme_is_a_front_door():
+    """What Vetted is, the two commands, the layout and links into docs/: at most 150 lines."""
+    readme = _text(ROOT / "README.md")
+    assert len(readme.splitlines()) <= 150
+    assert "make run" in readme and "make test" in readme and "docs/architecture.md" in readme
