@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article
-from articles.reviews.dates import add_months, interval_for
+from articles.reviews.dates import interval_for, next_review_due
 
 
 def columns():
@@ -53,19 +53,12 @@ class Echo:
         return value
 
 
-def next_review_due(article, latest_review):
-    """The date the next medical review is due; None when the article was never reviewed (due now)."""
-    if latest_review is None:
-        return None
-    return add_months(latest_review.reviewed_on, interval_for(article))
-
-
 def article_rows(queryset, base_url):
     """The header and one row of cells per article, in two queries whatever the number of articles."""
     yield columns()
     for article in queryset.for_listing():
         review = article.latest_review
-        due = next_review_due(article, review)
+        due = next_review_due(review.reviewed_on if review else None, interval_for(article))
         entry = getattr(article, "series_entry", None)
         yield [
             article.title,

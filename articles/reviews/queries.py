@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils import timezone
 
 from articles.models import Article, MedicalReview, ReviewPolicy
-from articles.reviews.dates import add_months, default_interval
+from articles.reviews.dates import default_interval, next_review_due
 
 # --- Queries -----------------------------------------------------------------------------------
 
@@ -71,7 +71,7 @@ def refresh_due_dates(article_ids=None):
     rows = annotate_interval(articles).values_list("pk", "last_reviewed_on", "interval_months", "next_review_on")
     moved = collections.defaultdict(list)
     for pk, reviewed_on, interval, stored in rows.order_by().iterator(chunk_size=5000):
-        due = add_months(reviewed_on, interval) if reviewed_on else None
+        due = next_review_due(reviewed_on, interval)
         if due != stored:
             moved[due].append(pk)
     for due, pks in moved.items():
