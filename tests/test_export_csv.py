@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.reviews.exports import neutralise
+from cms.spreadsheet import neutralise
 
 pytestmark = pytest.mark.django_db
 

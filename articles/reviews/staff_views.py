@@ -4,7 +4,6 @@ Staff only, checked here on the server: anonymous visitors are sent to the admin
 accounts that are not staff (or lack permission to view articles) get 403.
 """
 
-import csv
 from dataclasses import dataclass
 from functools import wraps
 
@@ -13,7 +12,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,9 +27,9 @@ from articles.reads.pagination import DeferredJoinPaginator
 from articles.reviews import permissions, queries, services
 from articles.reviews import rows as review_rows
 from articles.reviews import schedule as due_schedule
-from articles.reviews.exports import Echo
 from articles.workflow import revisions
 from cms.site import site_root
+from cms.spreadsheet import csv_download
 from references.models import Citation, Reference
 
 ROWS_PER_PAGE = 50
@@ -173,19 +172,16 @@ def review_schedule(request):
 
 
 def _csv_response(request, articles, reviewers, today, group):
-    writer = csv.writer(Echo())
     # Absolute, like the sitemap's and the feed's: a spreadsheet has no page to be relative to.
     urls = review_rows.RowUrls(site_root(request))
 
-    def lines():
+    def rows():
         reminders = review_rows.last_reminders(articles)
-        yield writer.writerow(review_rows.ROW_FIELDS)
+        yield review_rows.ROW_FIELDS
         for values in review_rows.due_rows(articles).iterator(chunk_size=2000):
-            yield writer.writerow(review_rows.csv_values(review_rows.decorate(values, reviewers, today, reminders), urls))
+            yield review_rows.row_values(review_rows.decorate(values, reviewers, today, reminders), urls)
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="review-schedule-{group}-{today:%Y-%m-%d}.csv"'
-    return response
+    return csv_download(rows(), f"review-schedule-{group}-{today:%Y-%m-%d}.csv")
 
 
 @staff_only
