@@ -11,7 +11,6 @@ from django.core.management import CommandError, call_command
 
 from articles.importing.apply import import_page, series_label, series_name, series_title
 from articles.importing.plaintext import PageError, parse_page
-from articles.importing.progress import ProgressBar
 from articles.management.commands import import_articles
 from articles.models import (
     Article,
@@ -24,6 +23,7 @@ from articles.models import (
     SeriesEntry,
 )
 from articles.reviews import queries as review_queries
+from cms.progress import progress_bar
 from references.models import Citation, Reference, Source
 
 pytestmark = pytest.mark.django_db
@@ -326,10 +326,12 @@ def test_progress_bar_draws_only_on_a_terminal():
 
     terminal, pipe = Terminal(), io.StringIO()
     for stream in (terminal, pipe):
-        bar = ProgressBar(stream, 4)
-        bar.update(2, "file.txt")
-        bar.clear()
-    assert "2/4 files" in terminal.getvalue() and "[" in terminal.getvalue()
+        bar = progress_bar(4, unit="files", out=stream)
+        bar.set_description_str("file.txt")
+        bar.update(2)
+        bar.refresh()
+        bar.close()
+    assert "2/4" in terminal.getvalue() and "files" in terminal.getvalue() and "file.txt" in terminal.getvalue()
     assert pipe.getvalue() == ""
 
 
