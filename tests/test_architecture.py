@@ -26,7 +26,7 @@ LAYERS = {
         "articles.admin", "articles.importing", "articles.demo", "articles.management", "articles.receivers",
     ),
     ("articles.reads", "articles.search", "articles.workflow", "articles.reviews.dates", "articles.reviews.queries",
-     "articles.reviews.services", "articles.reviews.permissions", "articles.workflow.integrity"): (
+     "articles.reviews.services", "articles.workflow.integrity"): (
         "articles.public", "articles.admin", "articles.management",
     ),
 }

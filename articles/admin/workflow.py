@@ -78,7 +78,7 @@ class WorkflowArticleAdminMixin:
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), *self.workflow_readonly]
-        if not request.user.has_perm("articles.edit_any_article"):
+        if not workflow.is_editor(request.user):
             fields.append("author")
         return fields
 

@@ -15,7 +15,7 @@ from articles.public.structured_data import (
     breadcrumb_list,
     breadcrumbs,
     medical_web_page,
-    reviewer_profile,
+    profile_page,
     website,
 )
 from articles.reads.pagination import DeferredJoinPaginator
@@ -153,7 +153,7 @@ def reviewer_detail(request, slug):
             "reviewer": reviewer,
             "page": paginate(request, reviews, count_name=f"reviewer:{reviewer.pk}"),
             "breadcrumbs": trail,
-            "structured_data": [reviewer_profile(reviewer, request), breadcrumb_list(trail, request)],
+            "structured_data": [profile_page(reviewer, request), breadcrumb_list(trail, request)],
         },
     )
 

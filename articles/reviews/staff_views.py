@@ -24,10 +24,11 @@ from taggit.models import Tag
 from articles.content.widgets import QuickChoiceField
 from articles.models import Article, Reviewer, Series
 from articles.reads.pagination import DeferredJoinPaginator
-from articles.reviews import permissions, queries, services
+from articles.reviews import queries, services
 from articles.reviews import rows as review_rows
 from articles.reviews import schedule as due_schedule
 from articles.workflow import revisions
+from articles.workflow.rules import reviewer_profile
 from cms.site import site_root
 from cms.spreadsheet import csv_download
 from references.models import Citation, Reference
@@ -46,7 +47,7 @@ def staff_only(view):
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         if not (user.is_active and user.is_staff):
             raise PermissionDenied
-        if not (user.has_perm("articles.view_article") or permissions.reviewer_for(user)):
+        if not (user.has_perm("articles.view_article") or reviewer_profile(user)):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -187,7 +188,7 @@ def _csv_response(request, articles, reviewers, today, group):
 @staff_only
 def my_reviews(request):
     """A reviewer's due and changed articles, each confirmable as "reviewed, no change needed" in one click."""
-    reviewer = permissions.reviewer_for(request.user)
+    reviewer = reviewer_profile(request.user)
     if reviewer is None:
         context = {**admin.site.each_context(request), "title": "My reviews"}
         return render(request, "staff/not_a_reviewer.html", context, status=403)
@@ -205,7 +206,7 @@ def my_reviews(request):
 def review_changes(request, pk):
     """What changed in one of the reviewer's articles since its latest review, side by side, with
     the "reviewed, no change needed" form under it (My reviews links here for a changed article)."""
-    reviewer = permissions.reviewer_for(request.user)
+    reviewer = reviewer_profile(request.user)
     article = services.confirmable(request.user).filter(pk=pk).first() if reviewer else None
     if article is None:
         raise Http404("This article is not due for your review.")
