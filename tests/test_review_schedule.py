@@ -240,7 +240,7 @@ def test_group_counts_agree_with_the_rows_each_group_lists(make):
     make.article()  # never reviewed
     services.record_content_change(make.article(reviewed_on=ago(3)), by=None, changed=["body"])
 
-    articles = Article.objects.in_review_cycle().with_review_dates()
+    articles = review_queries.with_review_dates(Article.objects.in_review_cycle())
     counts, forecast = review_schedule.summary(articles, today)
     for group, n in counts:
         assert n == articles.filter(group.q(today)).count(), group.slug

@@ -39,6 +39,12 @@ def last_modified(article):
     return changed_at
 
 
+def page_dates(article):
+    """The article page's template context for its dates: ``review_dates`` (the byline's "Medical
+    review" box and the "changed since review" notice) and ``last_modified`` (its meta tag)."""
+    return {"review_dates": review_dates(article), "last_modified": last_modified(article)}
+
+
 def review_dates(article, content=None):
     """The review dates of one article, using ``article.reviews.all()`` (prefetched on the page).
 

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Article, ArticleEvent, MedicalReview
-from articles.reviews.queries import CHANGED_SINCE_REVIEW, due_by, last_reviewed_by
+from articles.reviews.queries import CHANGED_SINCE_REVIEW, due_by, last_reviewed_by, with_review_dates
 from articles.workflow import integrity
 from articles.workflow import rules as workflow
 
@@ -58,7 +58,7 @@ def confirmable(user, today=None):
     if reviewer is None:
         return Article.objects.none()
     today = today or timezone.localdate()
-    mine = last_reviewed_by(Article.objects.in_review_cycle().with_review_dates(), reviewer).exclude(author=user)
+    mine = last_reviewed_by(with_review_dates(Article.objects.in_review_cycle()), reviewer).exclude(author=user)
     return mine.filter(due_by(today + datetime.timedelta(days=CONFIRM_WITHIN_DAYS)) | CHANGED_SINCE_REVIEW)
 
 

@@ -99,7 +99,7 @@ def _filtered(data, *, dates=True):
     (a join to the series), which the counts do not read: they group the stored due dates."""
     queryset = Article.objects.in_review_cycle()
     if dates:
-        queryset = queryset.with_review_dates()
+        queryset = queries.with_review_dates(queryset)
     if data["reviewer"]:
         queryset = queries.last_reviewed_by(queryset, data["reviewer"])
     if data["series"]:
@@ -139,7 +139,7 @@ def review_schedule(request):
         return _csv_response(request, in_group, by_id, today, group)
     rows = review_rows.due_rows(in_group, dated=due_schedule.GROUPS_BY_SLUG[group].dated)
 
-    counts, forecast = due_schedule.summary(_filtered(selected, dates=False), today)  # after with_review_dates()
+    counts, forecast = due_schedule.summary(_filtered(selected, dates=False), today)  # after queries.with_review_dates()
     paginator = DeferredJoinPaginator(rows, ROWS_PER_PAGE)
     paginator.count = dict((g.slug, n) for g, n in counts)[group]  # already counted: no COUNT query
     page = paginator.get_page(request.GET.get("page"))

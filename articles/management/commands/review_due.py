@@ -60,7 +60,7 @@ class Command(BaseCommand):
     def handle(self, *args, within, format, reviewer, notify: bool, **options):
         today = timezone.localdate()
         reviewers = {r.pk: r for r in Reviewer.objects.select_related("user")}
-        queryset = Article.objects.in_review_cycle().with_review_dates().due_for_review(within, today)
+        queryset = queries.due_for_review(Article.objects.in_review_cycle(), within, today)
         if reviewer:
             chosen = next((r for r in reviewers.values() if r.slug == reviewer), None)
             if chosen is None:
