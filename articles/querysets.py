@@ -112,18 +112,6 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch("reviews", queryset=_model("MedicalReview").objects.select_related("reviewer").defer("reviewed_content"))
         )
 
-    def detail(self, **lookup):
-        """The article matching ``lookup`` with everything its page shows, in two queries on
-        PostgreSQL and five elsewhere.
-
-        Its author and series entry are joined; its tags, reviews and citations are then read by
-        ``.all()`` without a query, and ``announced_corrections`` is a list
-        (``articles.reads.postgresql``). Raises ``DoesNotExist``.
-        """
-        from articles.reads.postgresql import load_page_relations
-
-        return load_page_relations(self.select_related("author", "series_entry__series").get(**lookup))
-
     def tagged(self, yes=True):
         """Articles with at least one tag (``yes``), or with none.
 
@@ -160,22 +148,8 @@ class ArticleQuerySet(models.QuerySet):
             mine |= Q(status=ArticleStatus.IN_REVIEW) & assigned & ~Q(author=user)
         return self.annotate(last_moved_from=models.Subquery(last_transition.values("from_status")[:1])).filter(mine)
 
-    # The review cycle (policy in articles/reviews/schedule.py).
+    # The review cycle (its queries: articles/reviews/queries.py; policy: articles/reviews/schedule.py).
 
     def in_review_cycle(self):
         """Articles the review cycle covers: published ones, including those scheduled to go live."""
         return self.filter(status=ArticleStatus.PUBLISHED)
-
-    def with_review_dates(self):
-        """Annotate the latest review, the interval and the due month/day in SQL (see review_cycle)."""
-        from articles.reviews.queries import annotate_review_dates
-
-        return annotate_review_dates(self)
-
-    def due_for_review(self, within_days=0, today=None):
-        """Never reviewed, overdue, or due within ``within_days`` days (on a ``with_review_dates()`` queryset)."""
-        from articles.reviews.queries import due_within
-
-        return self.filter(due_within(within_days, today))
-
-

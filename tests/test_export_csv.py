@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.reviews.exports import neutralise, next_review_due
+from cms.spreadsheet import neutralise
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +61,9 @@ def test_ordinary_text_is_left_alone():
     assert neutralise(None) == ""
 
 
-def test_next_review_due_follows_article_then_series_then_site_interval(make, settings):
-    """The article's own interval wins, then the series', then REVIEW_INTERVAL_MONTHS; month ends clamp."""
+def test_next_review_due_follows_article_then_series_then_site_interval(admin_client, make, settings):
+    """The article's own interval wins, then the series', then REVIEW_INTERVAL_MONTHS; month ends clamp.
+    The download says what the article row stores (one definition: ``reviews.dates.next_review_due``)."""
     settings.REVIEW_INTERVAL_MONTHS = 12
     series = make.series(review_interval_months=6)
     in_series = make.article()
@@ -72,10 +73,12 @@ def test_next_review_due_follows_article_then_series_then_site_interval(make, se
     day = datetime.date(2024, 8, 31)
     for article in (in_series, own, plain):
         make.review(article, reviewed_on=day)
-    due = {a.pk: next_review_due(a, a.latest_review) for a in Article.objects.for_listing()}
-    assert due[own.pk] == datetime.date(2024, 11, 30)
-    assert due[in_series.pk] == datetime.date(2025, 2, 28)
-    assert due[plain.pk] == datetime.date(2025, 8, 31)
+    due = {row[1]: row[6] for row in read_csv(admin_client.get(URL))[1:]}
+    assert due[own.slug] == "2024-11-30"
+    assert due[in_series.slug] == "2025-02-28"
+    assert due[plain.slug] == "2025-08-31"
+    stored = {a.slug: a.next_review_on.isoformat() for a in Article.objects.all()}
+    assert stored == due
 
 
 def test_download_takes_the_same_number_of_queries_for_many_articles(admin_client, make, django_assert_num_queries):

@@ -11,7 +11,6 @@ from django.core.management import CommandError, call_command
 
 from articles.importing.apply import import_page, series_label, series_name, series_title
 from articles.importing.plaintext import PageError, parse_page
-from articles.importing.progress import ProgressBar
 from articles.management.commands import import_articles
 from articles.models import (
     Article,
@@ -23,7 +22,10 @@ from articles.models import (
     Series,
     SeriesEntry,
 )
+from articles.reads.page import article_page
 from articles.reviews import queries as review_queries
+from articles.reviews.display import review_dates
+from cms.progress import progress_bar
 from references.models import Citation, Reference, Source
 
 pytestmark = pytest.mark.django_db
@@ -326,10 +328,12 @@ def test_progress_bar_draws_only_on_a_terminal():
 
     terminal, pipe = Terminal(), io.StringIO()
     for stream in (terminal, pipe):
-        bar = ProgressBar(stream, 4)
-        bar.update(2, "file.txt")
-        bar.clear()
-    assert "2/4 files" in terminal.getvalue() and "[" in terminal.getvalue()
+        bar = progress_bar(4, unit="files", out=stream)
+        bar.set_description_str("file.txt")
+        bar.update(2)
+        bar.refresh()
+        bar.close()
+    assert "2/4" in terminal.getvalue() and "files" in terminal.getvalue() and "file.txt" in terminal.getvalue()
     assert pipe.getvalue() == ""
 
 
@@ -342,13 +346,13 @@ def test_reimport_with_changed_text_marks_the_article_changed_since_review(tmp_p
     """Editing a reviewed page's body makes it differ from what its review covered: the page says so."""
     run(SAMPLE)
     article = Article.objects.get()
-    assert not Article.objects.detail(pk=article.pk).review_dates.changed_since_review
+    assert not review_dates(article_page(Article.objects, pk=article.pk)).changed_since_review
     edited = tmp_path / "edited.txt"
     edited.write_text(SAMPLE.read_text(encoding="utf-8").replace("Ask your care team", "Ask your nurse"), encoding="utf-8")
     run(edited)
     article.refresh_from_db()
     assert article.content_changed_at > article.reviews.get().created_at
-    assert Article.objects.detail(pk=article.pk).review_dates.changed_since_review
+    assert review_dates(article_page(Article.objects, pk=article.pk)).changed_since_review
     assert Article.objects.filter(review_queries.CHANGED_SINCE_REVIEW, pk=article.pk).exists()
 
 
@@ -358,7 +362,7 @@ def test_unchanged_reimport_does_not_mark_the_article_changed():
     run(SAMPLE)
     article = Article.objects.get()
     assert article.content_changed_at == changed_at
-    assert not Article.objects.detail(pk=article.pk).review_dates.changed_since_review
+    assert not review_dates(article_page(Article.objects, pk=article.pk)).changed_since_review
 
 
 def test_admin_lists_unresolved_links(admin_client, django_assert_max_num_queries):

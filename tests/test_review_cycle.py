@@ -9,8 +9,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article, ArticleEvent, MedicalReview, ReviewPolicy
+from articles.reads.page import article_page
 from articles.reviews import queries, services
 from articles.reviews.dates import add_months
+from articles.reviews.display import review_dates
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +38,7 @@ def test_add_months_clamps_to_the_end_of_the_month(day, months, expected):
 
 def _due(article_, today):
     """Whether the SQL filter calls the article due by ``today``."""
-    return Article.objects.with_review_dates().filter(queries.due_by(today), pk=article_.pk).exists()
+    return queries.with_review_dates(Article.objects.all()).filter(queries.due_by(today), pk=article_.pk).exists()
 
 
 @pytest.mark.parametrize(
@@ -68,12 +70,12 @@ def test_interval_precedence_is_article_then_series_then_site(make, settings):
     in_plain_series = make.article(reviewed_on=reviewed, review_interval_months=0)  # 0 (from a script) = not set
     make.series_entry(plain_series, in_plain_series, 1)
 
-    stored = dict(Article.objects.with_review_dates().values_list("pk", "next_review_on"))
+    stored = dict(queries.with_review_dates(Article.objects.all()).values_list("pk", "next_review_on"))
     expected = {site_default: D(2025, 1, 10), in_series: D(2024, 7, 10), own: D(2024, 4, 10), in_plain_series: D(2025, 1, 10)}
     for article_, due in expected.items():
         assert stored[article_.pk] == due
         fresh = Article.objects.select_related("series_entry__series").prefetch_related("reviews").get(pk=article_.pk)
-        assert fresh.review_dates.next_review_due == due
+        assert review_dates(fresh).next_review_due == due
 
 
 def test_the_latest_review_sets_the_due_date_and_never_reviewed_is_due_at_once(make):
@@ -82,7 +84,7 @@ def test_the_latest_review_sets_the_due_date_and_never_reviewed_is_due_at_once(m
     old = make.article(reviewed_on=today - datetime.timedelta(days=800))
     make.review(old, reviewed_on=today - datetime.timedelta(days=10))
     never = make.article()
-    due = set(Article.objects.in_review_cycle().with_review_dates().due_for_review(0).values_list("pk", flat=True))
+    due = set(queries.due_for_review(Article.objects.in_review_cycle(), 0).values_list("pk", flat=True))
     assert due == {never.pk}
     assert Article.objects.get(pk=never.pk).next_review_on is None
 
@@ -131,13 +133,13 @@ def test_a_new_site_default_interval_moves_every_stored_due_date_before_the_sche
     reviewed = D(2024, 5, 31)
     site = make.article(reviewed_on=reviewed)
     own = make.article(reviewed_on=reviewed, review_interval_months=3)
-    assert list(Article.objects.with_review_dates().filter(queries.due_by(D(2024, 12, 31)))) == [own]
+    assert list(queries.with_review_dates(Article.objects.all()).filter(queries.due_by(D(2024, 12, 31)))) == [own]
 
     settings.REVIEW_INTERVAL_MONTHS = 6
-    assert set(Article.objects.with_review_dates().filter(queries.due_by(D(2024, 12, 31)))) == {own, site}
+    assert set(queries.with_review_dates(Article.objects.all()).filter(queries.due_by(D(2024, 12, 31)))) == {own, site}
     assert (_stored_due(site), _stored_due(own)) == (D(2024, 11, 30), D(2024, 8, 31))
     Article.objects.filter(pk=site.pk).update(next_review_on=D(2030, 1, 1))  # not worked out again while the setting stands
-    Article.objects.with_review_dates()
+    queries.with_review_dates(Article.objects.all())
     assert _stored_due(site) == D(2030, 1, 1)
 
 
@@ -146,7 +148,7 @@ def test_migrate_applies_a_new_site_default_to_the_stored_due_dates(make, settin
     reader of the schedule waits for a whole catalogue's dates to be worked out again."""
     settings.REVIEW_INTERVAL_MONTHS = 12
     a = make.article(reviewed_on=D(2024, 5, 31))
-    Article.objects.with_review_dates()
+    queries.with_review_dates(Article.objects.all())
     assert ReviewPolicy.objects.get().default_interval_months == 12
 
     settings.REVIEW_INTERVAL_MONTHS = 6
@@ -163,7 +165,7 @@ def test_drafts_are_not_in_the_review_cycle(make):
 
 
 def _flag(article_):
-    return Article.objects.with_review_dates().filter(queries.CHANGED_SINCE_REVIEW, pk=article_.pk).exists()
+    return queries.with_review_dates(Article.objects.all()).filter(queries.CHANGED_SINCE_REVIEW, pk=article_.pk).exists()
 
 
 def test_a_substantive_edit_flags_the_article_but_keeps_the_review_date(make):
@@ -175,8 +177,8 @@ def test_a_substantive_edit_flags_the_article_but_keeps_the_review_date(make):
     make.edit(a)
     services.record_content_change(a, by=editor, changed=["body"])
     assert _flag(a)
-    fresh = Article.objects.detail(pk=a.pk)
-    dates = fresh.review_dates
+    fresh = article_page(Article.objects, pk=a.pk)
+    dates = review_dates(fresh)
     assert dates.last_reviewed_on == reviewed
     assert dates.changed_since_review and dates.last_updated_on == timezone.localdate()
     assert dates.date_modified == timezone.localdate()
@@ -184,7 +186,7 @@ def test_a_substantive_edit_flags_the_article_but_keeps_the_review_date(make):
 
     services.record_review(a, reviewer=make.reviewer(), by=editor)
     assert not _flag(a)
-    assert not Article.objects.detail(pk=a.pk).review_dates.changed_since_review
+    assert not review_dates(article_page(Article.objects, pk=a.pk)).changed_since_review
 
 
 def test_an_editor_can_mark_a_change_as_a_typo_fix(make):
@@ -195,7 +197,7 @@ def test_an_editor_can_mark_a_change_as_a_typo_fix(make):
     event = services.record_content_change(a, by=editor, changed=["title"], typo_fix=True)
     assert event.kind == ArticleEvent.Kind.TYPO_FIX and event.actor == editor
     assert not _flag(a)
-    assert not Article.objects.detail(pk=a.pk).review_dates.changed_since_review
+    assert not review_dates(article_page(Article.objects, pk=a.pk)).changed_since_review
 
 
 def test_only_editors_may_call_a_change_a_typo_fix(make):

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from articles.content import literacy
 from articles.models import Article, ArticleEvent, MedicalReview
+from articles.reads.page import article_page
+from articles.reviews.display import review_dates
 
 pytestmark = pytest.mark.django_db
 
@@ -76,13 +78,13 @@ def permitted(make):
     return account
 
 
-def test_editing_the_body_in_the_admin_flags_changed_since_review(client, make, permitted):
+def test_editing_the_body_in_the_admin_flags_changed_since_review(client, make, editor):
     """A substantive body edit saved in the admin sets the flag and an EDIT event; the review date stays."""
     reviewed = ago(20)
     a = make.article(reviewed_on=reviewed)
-    client.force_login(permitted)
+    client.force_login(editor)
     url, data, page = change_form(client, a)
-    assert "typo_fix" not in data and "This change is a typo fix" not in page.text  # writers are not offered it
+    assert "This change is a typo fix" in page.text and "typo_fix" not in data  # offered, left unticked
     data["body"] = "<h2>Section</h2><p>New dosage advice.</p>"
     data["_save"] = "Save"
     response = client.post(url, data)
@@ -90,7 +92,7 @@ def test_editing_the_body_in_the_admin_flags_changed_since_review(client, make, 
     a.refresh_from_db()
     assert a.content_changed_at is not None
     assert a.events.get().kind == ArticleEvent.Kind.EDIT
-    dates = Article.objects.detail(pk=a.pk).review_dates
+    dates = review_dates(article_page(Article.objects, pk=a.pk))
     assert dates.changed_since_review and dates.last_reviewed_on == reviewed
 
 
@@ -104,7 +106,7 @@ def test_resaving_without_a_change_does_not_flag(client, make, permitted):
     assert client.post(url, data).status_code == 302
     a.refresh_from_db()
     assert a.content_changed_at == changed_at and not a.events.exists()
-    assert not Article.objects.detail(pk=a.pk).review_dates.changed_since_review
+    assert not review_dates(article_page(Article.objects, pk=a.pk)).changed_since_review
 
 
 def test_an_editor_marks_a_change_as_a_typo_fix_in_the_admin(client, make, editor):
@@ -117,22 +119,26 @@ def test_an_editor_marks_a_change_as_a_typo_fix_in_the_admin(client, make, edito
     data["typo_fix"] = "on"
     assert client.post(url, data).status_code == 302
     a.refresh_from_db()
-    assert a.title == "Breast cancer" and not Article.objects.detail(pk=a.pk).review_dates.changed_since_review
+    assert a.title == "Breast cancer" and not review_dates(article_page(Article.objects, pk=a.pk)).changed_since_review
     event = a.events.get()
     assert event.kind == ArticleEvent.Kind.TYPO_FIX and event.actor == editor and "title" in event.comment
 
 
-def test_a_writer_cannot_smuggle_the_typo_fix_flag(client, make, permitted):
-    """The field is not on a writer's form, so posting it anyway changes nothing."""
-    a = make.article(reviewed_on=ago(20))
-    client.force_login(permitted)
-    url, data, _ = change_form(client, a)
+def test_a_writer_cannot_smuggle_the_typo_fix_flag(client, make):
+    """The field is not on a writer's form (the Writer role: their own reviewed draft), so posting
+    it anyway changes nothing: the edit still counts as a change since review."""
+    wendy = make.staff_in("Writer", username="wendy")
+    a = make.article(reviewed_on=ago(20), author=wendy, status=Article.Status.DRAFT)
+    client.force_login(wendy)
+    url, data, page = change_form(client, a)
+    assert "typo_fix" not in data and "This change is a typo fix" not in page.text
     data["body"] = "<p>Different advice.</p>"
     data["typo_fix"] = "on"
     assert client.post(url, data).status_code == 302
     a.refresh_from_db()
     assert a.content_changed_at is not None
-    assert a.events.get().kind == ArticleEvent.Kind.EDIT
+    assert review_dates(article_page(Article.objects, pk=a.pk)).changed_since_review
+    assert not a.events.filter(kind=ArticleEvent.Kind.TYPO_FIX).exists()
 
 
 def test_changing_citations_counts_as_substantive(client, make, permitted):
@@ -259,7 +265,7 @@ def test_a_review_added_in_the_admin_is_written_to_the_audit_trail(admin_client,
     assert event.kind == ArticleEvent.Kind.REVIEW and event.actor == superuser
 
 
-def test_an_editor_can_waive_a_change_after_the_fact(client, make, editor, permitted):
+def test_an_editor_can_waive_a_change_after_the_fact(client, make, editor):
     """The changelist action clears the flag for editors only, keeps the review date and logs TYPO_FIX."""
     reviewed = ago(30)
     a = make.article(reviewed_on=reviewed)
@@ -267,14 +273,14 @@ def test_an_editor_can_waive_a_change_after_the_fact(client, make, editor, permi
     unflagged = make.article(reviewed_on=reviewed)
     payload = {"action": "mark_typo_fix", "_selected_action": [a.pk, unflagged.pk]}
 
-    client.force_login(permitted)
+    client.force_login(make.staff_in("Writer", username="wendy"))
     client.post("/admin/articles/article/", payload)
-    assert Article.objects.detail(pk=a.pk).review_dates.changed_since_review
+    assert review_dates(article_page(Article.objects, pk=a.pk)).changed_since_review
 
     client.force_login(editor)
     response = client.post("/admin/articles/article/", payload, follow=True)
     assert "1 article(s) no longer flagged" in response.text and "1 article(s) had no change" in response.text
-    dates = Article.objects.detail(pk=a.pk).review_dates
+    dates = review_dates(article_page(Article.objects, pk=a.pk))
     assert not dates.changed_since_review and dates.last_reviewed_on == reviewed
     assert list(a.events.values_list("kind", flat=True)) == [ArticleEvent.Kind.TYPO_FIX]
     assert a.events.first().actor == editor
@@ -317,6 +323,6 @@ def test_a_review_added_with_the_edit_signs_it_off(client, make, permitted):
                  f"reviews-{n}-article": str(a.pk)})
     response = client.post(url, data)
     assert response.status_code == 302, response.context and response.context["inline_admin_formsets"][0].formset.errors
-    dates = Article.objects.detail(pk=a.pk).review_dates
+    dates = review_dates(article_page(Article.objects, pk=a.pk))
     assert dates.last_reviewed_on == ago(0) and not dates.changed_since_review
     assert sorted(a.events.values_list("kind", flat=True)) == sorted([ArticleEvent.Kind.EDIT, ArticleEvent.Kind.REVIEW])

@@ -228,8 +228,9 @@ def test_audit_trail_exports_as_csv(client, make, editor, writer):
     response = _as(client, editor).get(reverse("admin:articles_articleevent_export"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    text = b"".join(response.streaming_content).decode()
-    lines = text.strip().splitlines()
+    content = b"".join(response.streaming_content)
+    assert content.startswith("\ufeff".encode()), "Excel needs the byte-order mark to read UTF-8"
+    lines = content.decode("utf-8-sig").strip().splitlines()
     assert lines[0].startswith("time (UTC),article id,article,event")
     assert "'=HYPERLINK(1)" in lines[1] and "'-2+3" in lines[1] and "wendy" in lines[1]
 

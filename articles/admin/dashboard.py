@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from articles.content.times import local_time
 from articles.models import Article
-from articles.reviews import permissions, services
+from articles.reviews import services
+from articles.workflow.rules import reviewer_profile
 
 SCHEDULED_SOON_DAYS = 7
 
@@ -66,7 +67,7 @@ def desk(user, *, limit=10, now=None):
             for a in waiting if a.status == Article.Status.IN_REVIEW
         ]
         sections.append(Section("to-review", "Waiting for your medical review", to_review[:limit], more or len(to_review) > limit))
-    if permissions.reviewer_for(user) is not None:
+    if reviewer_profile(user) is not None:
         due, more_due = _bounded(services.confirmable(user, today).order_by("next_review_on", "pk"), limit)
         rows = [Row(a, _due_note(a, today)) for a in due]
         sections.append(Section("due", "Due for your review again", rows, more_due, reverse("staff:my_reviews"), "All your reviews due"))

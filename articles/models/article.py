@@ -361,20 +361,6 @@ class Article(models.Model):
 
         return citation_problems(self.body, len(self.citations.all()) if self.pk else 0)
 
-    @property
-    def last_modified(self):
-        """When the page last changed, its review included (see reviews.display.last_modified)."""
-        from articles.reviews.display import last_modified
-
-        return last_modified(self)
-
-    @property
-    def review_dates(self):
-        """Last reviewed, next review due and last updated, for readers (see reviews.display.review_dates)."""
-        from articles.reviews.display import review_dates
-
-        return review_dates(self)
-
 
 class MedicalReview(models.Model):
     """A clinician's sign-off of an article on a date: a record, never edited into a date field."""

@@ -13,7 +13,9 @@ from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
 from articles.models import Article, RelatedLink, Series, SeriesEntry
+from articles.reads.page import article_page
 from articles.reads.postgresql import set_prefetched
+from articles.reviews import display as review_display
 from references.models import Citation, Reference
 
 
@@ -21,6 +23,7 @@ def _preview_response(request, article, series_entry, revision=None, unsaved=Fal
     now = timezone.now()
     context = {
         "article": article,
+        **review_display.page_dates(article),
         "related": [link.target for link in article.published_related_links],
         "preview": True,
         "revision": revision,
@@ -80,6 +83,6 @@ def snapshot_preview(request, current, article, data, revision=None, unsaved=Fal
 
 def _article_or_404(pk):
     try:
-        return Article.objects.detail(pk=pk)
+        return article_page(Article.objects, pk=pk)
     except Article.DoesNotExist:
         raise Http404("No article with this number.") from None

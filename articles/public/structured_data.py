@@ -114,8 +114,8 @@ def medical_web_page(article, request=None):
     return {key: value for key, value in data.items() if value not in (None, "", [])}
 
 
-def reviewer_profile(reviewer, request=None):
-    """schema.org ``ProfilePage`` about a medical reviewer."""
+def profile_page(reviewer, request=None):
+    """schema.org ``ProfilePage`` about a medical reviewer, for their public page (not their account: see ``workflow.rules.reviewer_profile``)."""
     person = _person(reviewer, request)
     if reviewer.bio:
         person["description"] = reviewer.bio

@@ -15,12 +15,13 @@ from articles.public.structured_data import (
     breadcrumb_list,
     breadcrumbs,
     medical_web_page,
-    reviewer_profile,
+    profile_page,
     website,
 )
 from articles.reads.pagination import DeferredJoinPaginator
 from articles.reads.postgresql import published_article_page
 from articles.reads.related import related_articles
+from articles.reviews import display as review_display
 from articles.search import query as site_search
 from cms.pagecache import generation as pagecache_generation
 from cms.pagecache.decorators import public_page
@@ -83,6 +84,7 @@ def article_detail(request, slug):
     trail = article_breadcrumbs(article)
     context = {
         "article": article,
+        **review_display.page_dates(article),
         "related": related_articles(article, now=now),
         "breadcrumbs": trail,
         "structured_data": [medical_web_page(article, request), breadcrumb_list(trail, request)],
@@ -153,7 +155,7 @@ def reviewer_detail(request, slug):
             "reviewer": reviewer,
             "page": paginate(request, reviews, count_name=f"reviewer:{reviewer.pk}"),
             "breadcrumbs": trail,
-            "structured_data": [reviewer_profile(reviewer, request), breadcrumb_list(trail, request)],
+            "structured_data": [profile_page(reviewer, request), breadcrumb_list(trail, request)],
         },
     )
 

@@ -14,8 +14,9 @@ from django.utils.html import format_html, format_html_join
 from articles.content import literacy
 from articles.models import Article, ArticleEvent, MedicalReview, ReviewReminder
 from articles.reviews import display as review_display
-from articles.reviews import permissions, services
+from articles.reviews import services
 from articles.workflow import integrity
+from articles.workflow.rules import is_editor
 
 
 class CorrectionInline(admin.TabularInline):
@@ -34,10 +35,10 @@ class CorrectionInline(admin.TabularInline):
         return super().get_queryset(request).filter(kind=ArticleEvent.Kind.CORRECTION).select_related("actor")
 
     def has_add_permission(self, request, obj=None):
-        return permissions.is_editor(request.user)
+        return is_editor(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return permissions.is_editor(request.user)
+        return is_editor(request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False  # the audit trail is kept
@@ -84,7 +85,7 @@ class ReviewCycleAdminMixin:
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location)
-        if action_location == ActionLocation.CHANGE_LIST and self.actions is not None and permissions.is_editor(request.user):
+        if action_location == ActionLocation.CHANGE_LIST and self.actions is not None and is_editor(request.user):
             action = self.get_action("mark_typo_fix", action_location)
             actions[action.name] = action
         return actions
@@ -112,7 +113,7 @@ class ReviewCycleAdminMixin:
         return (
             obj is not None
             and obj.status == Article.Status.PUBLISHED
-            and permissions.is_editor(request.user)
+            and is_editor(request.user)
             and obj.last_reviewed_on is not None  # kept from its reviews (integrity.refresh_review_dates)
         )
 

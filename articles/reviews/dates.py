@@ -31,6 +31,16 @@ def date_in_month(index, day):
     return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
+def next_review_due(reviewed_on, interval):
+    """The one definition of "next review due": the latest review's day plus the review interval
+    (``add_months``); None for an article never reviewed (it is due now).
+
+    Stored as ``Article.next_review_on`` (``reviews.queries.refresh_due_dates``), shown to readers
+    (``reviews.display``) and written in the CSV (``reviews.exports``).
+    """
+    return add_months(reviewed_on, interval) if reviewed_on is not None else None
+
+
 def default_interval():
     return settings.REVIEW_INTERVAL_MONTHS
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from articles.reviews.dates import add_months, interval_for
+from articles.reviews.dates import interval_for, next_review_due
 from articles.workflow import integrity
 
 # --- Public display ----------------------------------------------------------------------------
@@ -39,6 +39,12 @@ def last_modified(article):
     return changed_at
 
 
+def page_dates(article):
+    """The article page's template context for its dates: ``review_dates`` (the byline's "Medical
+    review" box and the "changed since review" notice) and ``last_modified`` (its meta tag)."""
+    return {"review_dates": review_dates(article), "last_modified": last_modified(article)}
+
+
 def review_dates(article, content=None):
     """The review dates of one article, using ``article.reviews.all()`` (prefetched on the page).
 
@@ -65,7 +71,7 @@ def _dates(article, reviewed_on, changed):
     interval = interval_for(article)
     return ReviewDates(
         last_reviewed_on=reviewed_on,
-        next_review_due=add_months(reviewed_on, interval),
+        next_review_due=next_review_due(reviewed_on, interval),
         interval_months=interval,
         changed_since_review=changed,
         last_updated_on=timezone.localdate(article.content_changed_at or article.updated_at) if changed else None,

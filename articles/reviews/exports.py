@@ -1,22 +1,20 @@
 """Articles as a CSV file that opens cleanly in a spreadsheet: the admin action and the staff download.
 
-UTF-8 with a byte-order mark (so Excel reads accents), one row per article, and
-every cell that a spreadsheet would run as a formula (=, +, -, @, tab, carriage
-return at the start) prefixed with an apostrophe, which shows as text.
+One row per article, written by the project's one CSV writer (``cms/spreadsheet.py``: byte-order
+mark, formula-looking cells neutralised).
 """
-
-import csv
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article
-from articles.reviews.dates import add_months, interval_for
+from articles.reviews.dates import interval_for, next_review_due
+from cms.spreadsheet import csv_download
 
 
 def columns():
@@ -34,38 +32,12 @@ def columns():
     ]
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """The cell as text a spreadsheet will not evaluate (OWASP's advice for CSV injection)."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS) or text.lstrip().startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
-class Echo:
-    """A file-like object that hands back what is written: ``csv.writer(Echo())`` turns each row into
-    text for a ``StreamingHttpResponse``."""
-
-    def write(self, value):
-        return value
-
-
-def next_review_due(article, latest_review):
-    """The date the next medical review is due; None when the article was never reviewed (due now)."""
-    if latest_review is None:
-        return None
-    return add_months(latest_review.reviewed_on, interval_for(article))
-
-
 def article_rows(queryset, base_url):
     """The header and one row of cells per article, in two queries whatever the number of articles."""
     yield columns()
     for article in queryset.for_listing():
         review = article.latest_review
-        due = next_review_due(article, review)
+        due = next_review_due(review.reviewed_on if review else None, interval_for(article))
         entry = getattr(article, "series_entry", None)
         yield [
             article.title,
@@ -83,14 +55,8 @@ def article_rows(queryset, base_url):
 def articles_csv_response(queryset, request):
     """An attachment ``articles-YYYY-MM-DD.csv`` with ``queryset``'s articles."""
     base_url = settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="articles-{timezone.localdate():%Y-%m-%d}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    for row in article_rows(queryset, base_url):
-        writer.writerow([neutralise(cell) for cell in row])
-    return response
+    # Built in memory: the rows come from one prefetched read (for_listing), held whole anyway.
+    return csv_download(article_rows(queryset, base_url), f"articles-{timezone.localdate():%Y-%m-%d}.csv", stream=False)
 
 
 @admin.action(description="Export selected articles as CSV (spreadsheet)", permissions=["view"])

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils import timezone
 
 from articles.models import Article, MedicalReview, ReviewPolicy
-from articles.reviews.dates import add_months, default_interval
+from articles.reviews.dates import default_interval, next_review_due
 
 # --- Queries -----------------------------------------------------------------------------------
 
@@ -45,9 +45,9 @@ def annotate_interval(queryset):
     )
 
 
-def annotate_review_dates(queryset):
-    """Annotate each article with its review interval, for a queryset that filters or sorts on the
-    stored due date ``next_review_on`` (made current first: see :func:`ensure_due_dates`).
+def with_review_dates(queryset):
+    """Annotate each article of ``queryset`` with its review interval, for a queryset that filters
+    or sorts on the stored due date ``next_review_on`` (made current first: see :func:`ensure_due_dates`).
 
     The dates come from columns kept in step with the article's reviews and intervals
     (``integrity.refresh_review_dates``, :func:`refresh_due_dates`): no review is read or grouped here.
@@ -71,7 +71,7 @@ def refresh_due_dates(article_ids=None):
     rows = annotate_interval(articles).values_list("pk", "last_reviewed_on", "interval_months", "next_review_on")
     moved = collections.defaultdict(list)
     for pk, reviewed_on, interval, stored in rows.order_by().iterator(chunk_size=5000):
-        due = add_months(reviewed_on, interval) if reviewed_on else None
+        due = next_review_due(reviewed_on, interval)
         if due != stored:
             moved[due].append(pk)
     for due, pks in moved.items():
@@ -123,3 +123,9 @@ def due_within(days, today=None):
     """Q for the due list: never reviewed, overdue, or due within ``days`` days from today."""
     today = today or timezone.localdate()
     return NEVER_REVIEWED | due_by(today + datetime.timedelta(days=days))
+
+
+def due_for_review(queryset, within_days=0, today=None):
+    """The articles of ``queryset`` never reviewed, overdue, or due within ``within_days`` days,
+    with their review dates (:func:`with_review_dates`)."""
+    return with_review_dates(queryset).filter(due_within(within_days, today))

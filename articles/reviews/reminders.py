@@ -8,13 +8,12 @@ reviewer cannot be emailed (no account, no address, inactive) goes to the editor
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.urls import reverse
 
 from articles.models import ReviewReminder
-from articles.reviews.permissions import EDITOR_GROUP
+from articles.workflow.rules import editors as editor_accounts
 
 
 @dataclass
@@ -106,12 +105,12 @@ def _notify(rows, *, today, escalate_after):
 
     if to_editors:
         editors = list(
-            get_user_model().objects.filter(is_active=True, groups__name=EDITOR_GROUP).exclude(email="")
+            editor_accounts().exclude(email="")
             .order_by("email").values_list("email", flat=True).distinct()
         )
         if not editors:
-            outcome.errors.append(f"{len(to_editors)} article(s) need the editors, but no active member of the "
-                                  f"“{EDITOR_GROUP}” group has an email address; nothing was sent to editors.")
+            outcome.errors.append(f"{len(to_editors)} article(s) need the editors, but no active editor "
+                                  "(the Editor role) has an email address; nothing was sent to editors.")
         else:
             body = "\n".join([
                 "Dear editors,",

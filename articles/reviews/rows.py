@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from articles.content.addresses import pattern
 from articles.models import ReviewReminder
-from articles.reviews.exports import neutralise
 from articles.reviews.queries import CHANGED_SINCE_REVIEW, LocalDate
 
 # --- Rows of the due list (schedule, CSV, the review_due command) --------------------------------
@@ -130,17 +129,3 @@ def row_values(article, urls):
         article.referenced_on.isoformat() if article.referenced_on else "",
         timezone.localtime(article.last_reminder_at).isoformat(timespec="minutes") if article.last_reminder_at else "",
     ]
-
-
-# What people typed (a spreadsheet could run it as a formula); the rest are URLs, dates and numbers.
-TYPED_FIELDS = tuple(ROW_FIELDS.index(name) for name in ("title", "reviewer", "series"))
-
-
-def csv_values(article, urls):
-    """``row_values`` for a CSV file, with typed text neutralised (see ``exports.neutralise``)."""
-    values = row_values(article, urls)
-    for i in TYPED_FIELDS:
-        values[i] = neutralise(values[i])
-    return values
-
-

@@ -44,7 +44,7 @@ class Group:
     dated: bool = False
 
     def q(self, today):
-        """The group's condition on a ``with_review_dates()`` queryset."""
+        """The group's condition on a ``queries.with_review_dates()`` queryset."""
         day = datetime.timedelta(days=1)
         match self.slug:
             case "overdue":

@@ -8,8 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Article, ArticleEvent, MedicalReview
-from articles.reviews.permissions import is_editor, reviewer_for
-from articles.reviews.queries import CHANGED_SINCE_REVIEW, due_by, last_reviewed_by
+from articles.reviews.queries import CHANGED_SINCE_REVIEW, due_by, last_reviewed_by, with_review_dates
 from articles.workflow import integrity
 from articles.workflow import rules as workflow
 
@@ -55,17 +54,17 @@ def confirmable(user, today=None):
     days or changed since review, never one they wrote (``workflow.check_may_review``). A
     never-reviewed article needs a full review instead.
     """
-    reviewer = reviewer_for(user)
+    reviewer = workflow.reviewer_profile(user)
     if reviewer is None:
         return Article.objects.none()
     today = today or timezone.localdate()
-    mine = last_reviewed_by(Article.objects.in_review_cycle().with_review_dates(), reviewer).exclude(author=user)
+    mine = last_reviewed_by(with_review_dates(Article.objects.in_review_cycle()), reviewer).exclude(author=user)
     return mine.filter(due_by(today + datetime.timedelta(days=CONFIRM_WITHIN_DAYS)) | CHANGED_SINCE_REVIEW)
 
 
 def confirm_no_change(article_id, *, user, notes=""):
     """One click from the reviewer's list: a "reviewed, no change needed" review dated today."""
-    reviewer = reviewer_for(user)
+    reviewer = workflow.reviewer_profile(user)
     if reviewer is None:
         raise PermissionDenied("Only an active medical reviewer can confirm a review.")
     with transaction.atomic():
@@ -91,7 +90,7 @@ def record_content_change(article, *, by, changed, typo_fix=False, was_changed=N
     changed = list(changed)
     if not changed:
         return None
-    if typo_fix and not is_editor(by):
+    if typo_fix and not workflow.is_editor(by):
         raise PermissionDenied("Only editors can mark a change as a typo fix.")
     listed = ", ".join(changed)
     with transaction.atomic():
@@ -120,7 +119,7 @@ def waive_change(article, *, by):
     (``integrity.waive``), and a TYPO_FIX event keeps the decision and the date of the change it
     waived. Returns False when the article was not flagged.
     """
-    if not is_editor(by):
+    if not workflow.is_editor(by):
         raise PermissionDenied("Only editors can mark a change as a typo fix.")
     changed_at = article.content_changed_at or article.updated_at
     return integrity.waive(

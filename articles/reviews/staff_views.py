@@ -4,7 +4,6 @@ Staff only, checked here on the server: anonymous visitors are sent to the admin
 accounts that are not staff (or lack permission to view articles) get 403.
 """
 
-import csv
 from dataclasses import dataclass
 from functools import wraps
 
@@ -13,7 +12,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,12 +24,13 @@ from taggit.models import Tag
 from articles.content.widgets import QuickChoiceField
 from articles.models import Article, Reviewer, Series
 from articles.reads.pagination import DeferredJoinPaginator
-from articles.reviews import permissions, queries, services
+from articles.reviews import queries, services
 from articles.reviews import rows as review_rows
 from articles.reviews import schedule as due_schedule
-from articles.reviews.exports import Echo
 from articles.workflow import revisions
+from articles.workflow.rules import reviewer_profile
 from cms.site import site_root
+from cms.spreadsheet import csv_download
 from references.models import Citation, Reference
 
 ROWS_PER_PAGE = 50
@@ -47,7 +47,7 @@ def staff_only(view):
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         if not (user.is_active and user.is_staff):
             raise PermissionDenied
-        if not (user.has_perm("articles.view_article") or permissions.reviewer_for(user)):
+        if not (user.has_perm("articles.view_article") or reviewer_profile(user)):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -99,7 +99,7 @@ def _filtered(data, *, dates=True):
     (a join to the series), which the counts do not read: they group the stored due dates."""
     queryset = Article.objects.in_review_cycle()
     if dates:
-        queryset = queryset.with_review_dates()
+        queryset = queries.with_review_dates(queryset)
     if data["reviewer"]:
         queryset = queries.last_reviewed_by(queryset, data["reviewer"])
     if data["series"]:
@@ -139,7 +139,7 @@ def review_schedule(request):
         return _csv_response(request, in_group, by_id, today, group)
     rows = review_rows.due_rows(in_group, dated=due_schedule.GROUPS_BY_SLUG[group].dated)
 
-    counts, forecast = due_schedule.summary(_filtered(selected, dates=False), today)  # after with_review_dates()
+    counts, forecast = due_schedule.summary(_filtered(selected, dates=False), today)  # after queries.with_review_dates()
     paginator = DeferredJoinPaginator(rows, ROWS_PER_PAGE)
     paginator.count = dict((g.slug, n) for g, n in counts)[group]  # already counted: no COUNT query
     page = paginator.get_page(request.GET.get("page"))
@@ -173,25 +173,22 @@ def review_schedule(request):
 
 
 def _csv_response(request, articles, reviewers, today, group):
-    writer = csv.writer(Echo())
     # Absolute, like the sitemap's and the feed's: a spreadsheet has no page to be relative to.
     urls = review_rows.RowUrls(site_root(request))
 
-    def lines():
+    def rows():
         reminders = review_rows.last_reminders(articles)
-        yield writer.writerow(review_rows.ROW_FIELDS)
+        yield review_rows.ROW_FIELDS
         for values in review_rows.due_rows(articles).iterator(chunk_size=2000):
-            yield writer.writerow(review_rows.csv_values(review_rows.decorate(values, reviewers, today, reminders), urls))
+            yield review_rows.row_values(review_rows.decorate(values, reviewers, today, reminders), urls)
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="review-schedule-{group}-{today:%Y-%m-%d}.csv"'
-    return response
+    return csv_download(rows(), f"review-schedule-{group}-{today:%Y-%m-%d}.csv")
 
 
 @staff_only
 def my_reviews(request):
     """A reviewer's due and changed articles, each confirmable as "reviewed, no change needed" in one click."""
-    reviewer = permissions.reviewer_for(request.user)
+    reviewer = reviewer_profile(request.user)
     if reviewer is None:
         context = {**admin.site.each_context(request), "title": "My reviews"}
         return render(request, "staff/not_a_reviewer.html", context, status=403)
@@ -209,7 +206,7 @@ def my_reviews(request):
 def review_changes(request, pk):
     """What changed in one of the reviewer's articles since its latest review, side by side, with
     the "reviewed, no change needed" form under it (My reviews links here for a changed article)."""
-    reviewer = permissions.reviewer_for(request.user)
+    reviewer = reviewer_profile(request.user)
     article = services.confirmable(request.user).filter(pk=pk).first() if reviewer else None
     if article is None:
         raise Http404("This article is not due for your review.")

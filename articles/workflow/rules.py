@@ -14,6 +14,7 @@ permission (``PermissionDenied``, a 403 in the admin), then the state
 import dataclasses
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -62,11 +63,30 @@ TRANSITIONS = {
 
 # --- who may do what -----------------------------------------------------------------------------
 
+# What makes an editor: the Editor role's own permission (migration 0004_issue3_roles gives it to
+# the "Editor" group; superusers hold every permission).
+EDITOR_PERMISSION = "articles.edit_any_article"
+
+
+def is_editor(user):
+    """The one "is an editor" rule: an active account that may change any article. Used by the
+    workflow, the review cycle (typo fixes, corrections), the admin and the reminders' recipients."""
+    return bool(user) and user.is_active and user.has_perm(EDITOR_PERMISSION)
+
+
+def editors():
+    """The active accounts :func:`is_editor` holds true for through their own or their groups'
+    permissions (a superuser outside the Editor role is not mailed as an editor)."""
+    return get_user_model().objects.with_perm(
+        EDITOR_PERMISSION, include_superusers=False, backend="django.contrib.auth.backends.ModelBackend"
+    )
+
+
 def can_edit(user, article):
     """Whether ``user`` may change the article's content: editors any, writers their own drafts."""
     if not user.has_perm("articles.change_article"):
         return False
-    if article is None or user.has_perm("articles.edit_any_article"):
+    if article is None or is_editor(user):
         return True
     return article.author_id == user.pk and article.status == Status.DRAFT
 
@@ -146,6 +166,11 @@ def available_transitions(user, article):
 
 
 def reviewer_profile(user):
+    """The one lookup of a signed-in person's reviewer profile: the active ``Reviewer`` linked to an
+    active staff account, else None (sign-off, "reviewed, no change needed", the reviewer's list
+    and desk). Read once per user object (the reverse one-to-one keeps it)."""
+    if not (user and user.is_authenticated and user.is_active and user.is_staff):
+        return None
     profile = getattr(user, "reviewer_profile", None)
     return profile if profile is not None and profile.is_active else None
 

@@ -10,8 +10,8 @@ from django.db import DatabaseError, transaction
 
 from articles.importing.apply import import_page
 from articles.importing.plaintext import PageError, parse_page
-from articles.importing.progress import ProgressBar
 from articles.models import PendingLink
+from cms.progress import progress_bar
 
 logger = logging.getLogger("vetted.import")
 
@@ -51,13 +51,13 @@ class Command(BaseCommand):
 
         totals = {"created": 0, "updated": 0, "unchanged": 0}
         failed = len(missing)
-        bar = ProgressBar(self.stderr, len(files))
+        bar = progress_bar(len(files), unit="files", out=self.stderr)
         try:
             # A dry run imports inside one transaction that is rolled back, so later files still see
             # earlier ones (links resolve as they would); a real run commits each file on its own.
             with transaction.atomic() if dry_run else nullcontext():
-                for done, path in enumerate(files, start=1):
-                    bar.update(done - 1, path.name)
+                for path in files:
+                    bar.set_description_str(path.name[:30])
                     try:
                         outcome = self._import_file(path, publish=publish, author=author_user, dry_run=dry_run)
                     except PageError as error:
@@ -81,13 +81,15 @@ class Command(BaseCommand):
                     bar.clear()
                     totals[outcome.verb] += 1
                     self._report(path, outcome, verbosity, dry_run)
-                bar.update(len(files))
+                    bar.update(1)
                 bar.clear()
                 waiting = PendingLink.objects.count()
                 if dry_run:
                     raise DryRunRollback
         except DryRunRollback:
             pass
+        finally:
+            bar.close()
 
         summary = (
             f"{'Dry run, nothing written: would have ' if dry_run else ''}"

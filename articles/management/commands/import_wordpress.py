@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from articles.importing.dates import FORMATS_HELP, parse_date
 from articles.importing.plaintext import PageError
-from articles.importing.progress import ProgressBar
 from articles.importing.wordpress import WPAuthor, WPSite, WXRError, read_wxr
 from articles.importing.wordpress_apply import Options, ReviewAtImport, import_post
 from articles.models import Reviewer
+from cms.progress import progress_bar
 
 # What is never imported, and why (the summary says it per type).
 SKIP_REASONS = {
@@ -97,14 +97,15 @@ class Command(BaseCommand):
             self.stderr.write(f"{path}:-: cannot read the file ({error.strerror or error})")
             return False
         self.site, self.authors = "", {}
-        bar = ProgressBar(self.stderr, 100, unit="%")
+        bar = progress_bar(100, unit="%", out=self.stderr)
+        bar.set_description_str(path.name[:30], refresh=False)
         before = self._tallies()
         read = 0
         try:
             with stream, transaction.atomic():
                 try:
                     for item in read_wxr(stream):
-                        bar.update(int(stream.tell() * 100 / size) if size else 100, path.name)
+                        bar.update((int(stream.tell() * 100 / size) if size else 100) - bar.n)
                         if isinstance(item, WPSite):
                             self.site = item.base_site_url
                         elif isinstance(item, WPAuthor):
@@ -118,6 +119,7 @@ class Command(BaseCommand):
                     self.stderr.write(f"{path}:{error.line or '-'}: {error.message}")
                     raise RollBack from None
         except RollBack:
+            bar.close()
             if read:
                 self.stderr.write(
                     f"{path}: nothing from this file was written: a file is imported whole or not at all, and "
@@ -125,7 +127,7 @@ class Command(BaseCommand):
                 )
             self.totals, self.skipped, self.held, self.held_back = before
             return False
-        bar.clear()
+        bar.close()
         return True
 
     def _tallies(self):

@@ -6,7 +6,6 @@ days, unknown reviewer); 1 when --notify could not send an email.
 
 import argparse
 import contextlib
-import csv
 import gc
 
 import orjson
@@ -18,6 +17,7 @@ from articles.models import Article, Reviewer
 from articles.reviews import queries
 from articles.reviews import reminders as review_reminders
 from articles.reviews import rows as review_rows
+from cms.spreadsheet import SpreadsheetWriter
 
 
 def days(value):
@@ -60,7 +60,7 @@ class Command(BaseCommand):
     def handle(self, *args, within, format, reviewer, notify: bool, **options):
         today = timezone.localdate()
         reviewers = {r.pk: r for r in Reviewer.objects.select_related("user")}
-        queryset = Article.objects.in_review_cycle().with_review_dates().due_for_review(within, today)
+        queryset = queries.due_for_review(Article.objects.in_review_cycle(), within, today)
         if reviewer:
             chosen = next((r for r in reviewers.values() if r.slug == reviewer), None)
             if chosen is None:
@@ -82,9 +82,9 @@ class Command(BaseCommand):
             data = [dict(zip(fields, review_rows.row_values(a, urls), strict=True)) for a in rows]
             self.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
         elif format == "csv":
-            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer = SpreadsheetWriter(self.stdout, lineterminator="\n")  # no byte-order mark on a terminal
             writer.writerow(review_rows.ROW_FIELDS)
-            writer.writerows(review_rows.csv_values(a, urls) for a in rows)
+            writer.writerows(review_rows.row_values(a, urls) for a in rows)
         elif not rows:
             self.stdout.write(f"Nothing is due for medical review within {within} days.")
         else:

@@ -1,10 +1,8 @@
 """manage.py check_references: check every reference's URL and record the answer."""
 
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
+from cms.progress import on_terminal, progress_bar
 from references.linkcheck import check_references, stale_references
 
 
@@ -44,8 +42,8 @@ class Command(BaseCommand):
         if not references:
             self.stdout.write("No reference URLs to check.")
             return
-        on_terminal = hasattr(self.stdout, "isatty") and self.stdout.isatty()
-        bar = tqdm(total=len(references), unit="url", disable=not on_terminal, file=sys.stderr, leave=False)
+        # Drawn on stderr, and only when stdout is a terminal: a cron run's mail stays clean.
+        bar = progress_bar(len(references), unit="url", shown=on_terminal(self.stdout))
         try:
             summary = check_references(
                 references, concurrency=concurrency, timeout=timeout, max_time=max_time,
