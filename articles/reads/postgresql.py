@@ -188,6 +188,8 @@ def set_prefetched(article, name, objects):
     cache[name] = queryset
 
 
+# Mutable process state, on purpose: (model, name) -> the class and model of that manager's queryset,
+# the same for every instance, worked out once (asking a manager for its queryset costs a build).
 _shapes = {}
 
 
@@ -200,6 +202,7 @@ def _prefetch_shape(model, name, instance):
     return shape
 
 
+# One subclass per queryset class (a handful), made once: a class built per call would defeat isinstance caches.
 @functools.cache
 def _unbuilt_class(queryset_class):
     return type(f"Unbuilt{queryset_class.__name__}", (_UnbuiltQuery, queryset_class), {})
@@ -461,6 +464,8 @@ class PageReads:
         return obj
 
 
+# The statements with their column lists, built on first use rather than at import (the models'
+# _meta must be ready); one per process, read-only once built.
 _reads = None
 
 
