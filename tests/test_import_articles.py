@@ -23,6 +23,7 @@ from articles.models import (
     Series,
     SeriesEntry,
 )
+from articles.reads.page import detail
 from articles.reviews import queries as review_queries
 from references.models import Citation, Reference, Source
 
@@ -342,13 +343,13 @@ def test_reimport_with_changed_text_marks_the_article_changed_since_review(tmp_p
     """Editing a reviewed page's body makes it differ from what its review covered: the page says so."""
     run(SAMPLE)
     article = Article.objects.get()
-    assert not Article.objects.detail(pk=article.pk).review_dates.changed_since_review
+    assert not detail(pk=article.pk).review_dates.changed_since_review
     edited = tmp_path / "edited.txt"
     edited.write_text(SAMPLE.read_text(encoding="utf-8").replace("Ask your care team", "Ask your nurse"), encoding="utf-8")
     run(edited)
     article.refresh_from_db()
     assert article.content_changed_at > article.reviews.get().created_at
-    assert Article.objects.detail(pk=article.pk).review_dates.changed_since_review
+    assert detail(pk=article.pk).review_dates.changed_since_review
     assert Article.objects.filter(review_queries.CHANGED_SINCE_REVIEW, pk=article.pk).exists()
 
 
@@ -358,7 +359,7 @@ def test_unchanged_reimport_does_not_mark_the_article_changed():
     run(SAMPLE)
     article = Article.objects.get()
     assert article.content_changed_at == changed_at
-    assert not Article.objects.detail(pk=article.pk).review_dates.changed_since_review
+    assert not detail(pk=article.pk).review_dates.changed_since_review
 
 
 def test_admin_lists_unresolved_links(admin_client, django_assert_max_num_queries):

@@ -80,6 +80,7 @@ def test_fingerprints_start_from_the_old_changed_since_review_dates(make):
     from django.utils import timezone
 
     from articles.models import Article, MedicalReview
+    from articles.reads.page import detail
     from articles.reviews.queries import CHANGED_SINCE_REVIEW
 
     covered = make.article(reviewed_on=timezone.localdate())
@@ -91,5 +92,5 @@ def test_fingerprints_start_from_the_old_changed_since_review_dates(make):
     editor = types.SimpleNamespace(connection=connection)  # what RunPython hands over: its database
     importlib.import_module("articles.migrations.0023_review_fingerprint").fingerprint_content(apps, editor)
     assert list(Article.objects.filter(CHANGED_SINCE_REVIEW).values_list("pk", flat=True)) == [changed.pk]
-    assert Article.objects.detail(pk=changed.pk).review_dates.changed_since_review
-    assert not Article.objects.detail(pk=covered.pk).review_dates.changed_since_review
+    assert detail(pk=changed.pk).review_dates.changed_since_review
+    assert not detail(pk=covered.pk).review_dates.changed_since_review

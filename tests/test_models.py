@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.models import Article, MedicalReview, RelatedLink, SeriesEntry
+from articles.models import MedicalReview, RelatedLink, SeriesEntry
+from articles.reads.page import detail
 from references.models import Citation, Reference
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_article_keeps_every_review_and_the_byline_shows_the_latest(make):
     make.review(a, reviewed_on=datetime.date(2021, 3, 26))
     newest = make.review(a, reviewed_on=datetime.date(2024, 1, 5))
     make.review(a, reviewed_on=datetime.date(2022, 6, 1))
-    fresh = Article.objects.detail(pk=a.pk)
+    fresh = detail(pk=a.pk)
     assert fresh.reviews.count() == 3
     assert fresh.latest_review == newest
 

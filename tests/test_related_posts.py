@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
+from articles.reads.page import detail
 from articles.reads.related import related_articles
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ def days_ago(n):
 
 
 def related_titles(article):
-    return [a.title for a in related_articles(Article.objects.detail(pk=article.pk))]
+    return [a.title for a in related_articles(detail(pk=article.pk))]
 
 
 def test_curated_links_come_first_then_series_then_most_shared_tags(make):
@@ -91,7 +92,7 @@ def test_related_posts_cost_one_query_whatever_the_content(make, django_assert_n
         other = make.article(tags=[f"t{n % 10}"])
         if n < 3:
             make.related(article, other, n)
-    loaded = Article.objects.detail(pk=article.pk)
+    loaded = detail(pk=article.pk)
     with django_assert_num_queries(1):
         assert len(related_articles(loaded)) == Article.RELATED_COUNT
 

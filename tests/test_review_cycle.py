@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article, ArticleEvent, MedicalReview, ReviewPolicy
+from articles.reads.page import detail
 from articles.reviews import queries, services
 from articles.reviews.dates import add_months
 
@@ -175,7 +176,7 @@ def test_a_substantive_edit_flags_the_article_but_keeps_the_review_date(make):
     make.edit(a)
     services.record_content_change(a, by=editor, changed=["body"])
     assert _flag(a)
-    fresh = Article.objects.detail(pk=a.pk)
+    fresh = detail(pk=a.pk)
     dates = fresh.review_dates
     assert dates.last_reviewed_on == reviewed
     assert dates.changed_since_review and dates.last_updated_on == timezone.localdate()
@@ -184,7 +185,7 @@ def test_a_substantive_edit_flags_the_article_but_keeps_the_review_date(make):
 
     services.record_review(a, reviewer=make.reviewer(), by=editor)
     assert not _flag(a)
-    assert not Article.objects.detail(pk=a.pk).review_dates.changed_since_review
+    assert not detail(pk=a.pk).review_dates.changed_since_review
 
 
 def test_an_editor_can_mark_a_change_as_a_typo_fix(make):
@@ -195,7 +196,7 @@ def test_an_editor_can_mark_a_change_as_a_typo_fix(make):
     event = services.record_content_change(a, by=editor, changed=["title"], typo_fix=True)
     assert event.kind == ArticleEvent.Kind.TYPO_FIX and event.actor == editor
     assert not _flag(a)
-    assert not Article.objects.detail(pk=a.pk).review_dates.changed_since_review
+    assert not detail(pk=a.pk).review_dates.changed_since_review
 
 
 def test_only_editors_may_call_a_change_a_typo_fix(make):

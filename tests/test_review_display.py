@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles.content import literacy
 from articles.models import Article, ArticleEvent, MedicalReview
+from articles.reads.page import detail
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,7 @@ def test_editing_the_body_in_the_admin_flags_changed_since_review(client, make, 
     a.refresh_from_db()
     assert a.content_changed_at is not None
     assert a.events.get().kind == ArticleEvent.Kind.EDIT
-    dates = Article.objects.detail(pk=a.pk).review_dates
+    dates = detail(pk=a.pk).review_dates
     assert dates.changed_since_review and dates.last_reviewed_on == reviewed
 
 
@@ -111,7 +112,7 @@ def test_resaving_without_a_change_does_not_flag(client, make, writer):
     assert client.post(url, data).status_code == 302
     a.refresh_from_db()
     assert a.content_changed_at == changed_at and not a.events.exists()
-    assert not Article.objects.detail(pk=a.pk).review_dates.changed_since_review
+    assert not detail(pk=a.pk).review_dates.changed_since_review
 
 
 def test_an_editor_marks_a_change_as_a_typo_fix_in_the_admin(client, make, editor):
@@ -124,7 +125,7 @@ def test_an_editor_marks_a_change_as_a_typo_fix_in_the_admin(client, make, edito
     data["typo_fix"] = "on"
     assert client.post(url, data).status_code == 302
     a.refresh_from_db()
-    assert a.title == "Breast cancer" and not Article.objects.detail(pk=a.pk).review_dates.changed_since_review
+    assert a.title == "Breast cancer" and not detail(pk=a.pk).review_dates.changed_since_review
     event = a.events.get()
     assert event.kind == ArticleEvent.Kind.TYPO_FIX and event.actor == editor and "title" in event.comment
 
@@ -276,12 +277,12 @@ def test_an_editor_can_waive_a_change_after_the_fact(client, make, editor, write
 
     client.force_login(writer)
     client.post("/admin/articles/article/", payload)
-    assert Article.objects.detail(pk=a.pk).review_dates.changed_since_review
+    assert detail(pk=a.pk).review_dates.changed_since_review
 
     client.force_login(editor)
     response = client.post("/admin/articles/article/", payload, follow=True)
     assert "1 article(s) no longer flagged" in response.text and "1 article(s) had no change" in response.text
-    dates = Article.objects.detail(pk=a.pk).review_dates
+    dates = detail(pk=a.pk).review_dates
     assert not dates.changed_since_review and dates.last_reviewed_on == reviewed
     assert list(a.events.values_list("kind", flat=True)) == [ArticleEvent.Kind.TYPO_FIX]
     assert a.events.first().actor == editor
@@ -324,6 +325,6 @@ def test_a_review_added_with_the_edit_signs_it_off(client, make, writer):
                  f"reviews-{n}-article": str(a.pk)})
     response = client.post(url, data)
     assert response.status_code == 302, response.context and response.context["inline_admin_formsets"][0].formset.errors
-    dates = Article.objects.detail(pk=a.pk).review_dates
+    dates = detail(pk=a.pk).review_dates
     assert dates.last_reviewed_on == ago(0) and not dates.changed_since_review
     assert sorted(a.events.values_list("kind", flat=True)) == sorted([ArticleEvent.Kind.EDIT, ArticleEvent.Kind.REVIEW])

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleEvent, MedicalReview, RelatedLink
+from articles.reads.page import detail
 from articles.reviews import queries, services
 from articles.workflow import integrity, revisions
 from articles.workflow import rules as workflow
@@ -398,7 +399,7 @@ def test_the_demo_content_is_reviewed_as_loaded(client):
 
 def test_the_stored_fingerprint_matches_the_content_on_both_databases(live):
     """The fingerprint the lists compare is the page's own (same hash from stored rows and loaded page)."""
-    page_article = Article.objects.detail(pk=live.pk)
+    page_article = detail(pk=live.pk)
     assert integrity.fingerprint(integrity.loaded_content(page_article)) == page_article.content_fingerprint
     assert connection.vendor in {"sqlite", "postgresql"}
 

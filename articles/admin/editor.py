@@ -28,6 +28,7 @@ from articles.content import literacy
 from articles.content.html import sanitize_html
 from articles.models import Article, AutosavedDraft
 from articles.public.preview import snapshot_preview
+from articles.reads.page import detail
 from articles.workflow import editing
 from articles.workflow.revisions import text_lines
 from references.models import Citation
@@ -273,7 +274,7 @@ class EditorAdminMixin:
         current = self._editable_or_403(request, object_id)
         post = request.POST
         if current is not None:
-            current = Article.objects.detail(pk=current.pk)
+            current = detail(pk=current.pk)
             article = copy.copy(current)  # its related rows are replaced below (snapshot_preview)
         else:
             # Never saved: a key of 0 only lets the page read its related rows from memory.

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
 from articles.models import Article, RelatedLink, Series, SeriesEntry
+from articles.reads.page import detail
 from articles.reads.postgresql import set_prefetched
 from references.models import Citation, Reference
 
@@ -80,6 +81,6 @@ def snapshot_preview(request, current, article, data, revision=None, unsaved=Fal
 
 def _article_or_404(pk):
     try:
-        return Article.objects.detail(pk=pk)
+        return detail(pk=pk)
     except Article.DoesNotExist:
         raise Http404("No article with this number.") from None

@@ -18,8 +18,8 @@ from articles.public.structured_data import (
     reviewer_profile,
     website,
 )
+from articles.reads.page import published_article_page
 from articles.reads.pagination import DeferredJoinPaginator
-from articles.reads.postgresql import published_article_page
 from articles.reads.related import related_articles
 from articles.search import query as site_search
 from cms.pagecache import generation as pagecache_generation

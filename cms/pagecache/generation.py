@@ -261,7 +261,7 @@ def next_go_live(generation=None, now=None):
 
     Remembered per generation, since any change to a schedule bumps the generation.
     """
-    from articles.reads import postgresql as page_reads
+    from articles.reads import page as page_reads  # lazy: cms is below articles; the page cache asks it at run time
 
     now = now if now is not None else timezone.now().timestamp()
     key = f"go-live:{generation}"
