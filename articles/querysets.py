@@ -112,6 +112,33 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch("reviews", queryset=_model("MedicalReview").objects.select_related("reviewer").defer("reviewed_content"))
         )
 
+    def for_page(self):
+        """What the article page shows, read with the ORM: the article with its author and series
+        entry joined, then its announced corrections (``announced_corrections``, a list, newest
+        first), its reviews with their reviewers (newest first, without the copy of what each
+        covered) and its citations with their references and sources (in list order), one query
+        each. Its tags are read by ``articles.reads.page.article_page()`` (taggit's prefetch cannot be
+        ordered). On PostgreSQL the page uses ``articles/reads/postgresql.py`` instead; the tests
+        hold the two to the same rows."""
+        event = _model("ArticleEvent")
+        return self.select_related("author", "series_entry__series").prefetch_related(
+            Prefetch(
+                "events",
+                queryset=event.objects.filter(kind=event.Kind.CORRECTION, announced=True).order_by("-created_at", "-id"),
+                to_attr="announced_corrections",
+            ),
+            Prefetch(
+                "reviews",
+                queryset=_model("MedicalReview").objects.select_related("reviewer").defer("reviewed_content")
+                .order_by("-reviewed_on", "-created_at", "-id"),
+            ),
+            Prefetch(
+                "citations",
+                queryset=apps.get_model("references", "Citation").objects.select_related("reference__source")
+                .order_by("position", "id"),
+            ),
+        )
+
     def tagged(self, yes=True):
         """Articles with at least one tag (``yes``), or with none.
 

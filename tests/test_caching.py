@@ -502,7 +502,6 @@ def test_watch_makes_another_apps_model_invalidate(page_cache, site, committed, 
         label = django_user_model._meta.label_lower
         post_save.disconnect(sender=django_user_model, dispatch_uid=f"vetted-cache-save-{label}")
         post_delete.disconnect(sender=django_user_model, dispatch_uid=f"vetted-cache-delete-{label}")
-        pagecache_generation._watched.discard(django_user_model)
 
 
 def test_cached_pages_keep_the_security_headers_of_the_full_stack(client, page_cache, site):

@@ -80,7 +80,7 @@ def _citation(citation):
 
 
 def medical_web_page(article, request=None):
-    """schema.org ``MedicalWebPage`` for an article loaded with ``detail()`` (no further queries)."""
+    """schema.org ``MedicalWebPage`` for an article loaded with ``article_page()`` (no further queries)."""
     url = absolute_url(article.get_absolute_url(), request)
     modified = display.last_modified(article)
     data = {

@@ -18,8 +18,8 @@ from articles.public.structured_data import (
     profile_page,
     website,
 )
+from articles.reads.page import published_article_page
 from articles.reads.pagination import DeferredJoinPaginator
-from articles.reads.postgresql import published_article_page
 from articles.reads.related import related_articles
 from articles.reviews import display as review_display
 from articles.search import query as site_search

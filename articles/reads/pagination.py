@@ -7,6 +7,7 @@ from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Subquery
+from django.db.models.query import EmptyQuerySet, QuerySet
 
 from cms.changelist import DateSafeChangeList
 
@@ -53,9 +54,9 @@ class EstimatedCountPaginator(DeferredJoinPaginator):
 
     @cached_property
     def count(self):
-        if connection.vendor != "postgresql" or not hasattr(self.object_list, "query"):
+        if connection.vendor != "postgresql" or not isinstance(self.object_list, QuerySet):
             return Paginator.count.func(self)
-        if self.object_list.query.is_empty():  # .none(): nothing to ask PostgreSQL, nor to EXPLAIN
+        if isinstance(self.object_list, EmptyQuerySet):  # .none(): nothing to ask PostgreSQL, nor to EXPLAIN
             return 0
         try:
             estimate = int(json.loads(self.object_list.order_by().explain(format="json"))[0]["Plan"]["Plan Rows"])

@@ -1,25 +1,26 @@
-"""The article page's reads, each one statement written out in SQL.
+"""The article page's reads on PostgreSQL, each one statement written out in SQL.
 
 The article page is the site's most read page, and the one a burst of readers hits uncached after
-every edit. It was read with the ORM: the article with its author and series entry, then four
-``prefetch_related()`` lookups (tags, announced corrections, reviews with their reviewers,
-citations with their references and sources). Building and compiling those querysets took about
-6 ms of CPU a page, against about 1.5 ms to run the same five statements (docs/performance.md).
-Here each is a fixed statement over its models' columns, and its rows become model instances the
-way the ORM makes them (``Model.from_db()`` after the database's converters), cached where
-``select_related()`` and ``prefetch_related()`` would have put them: ``article.series_entry``,
-``article.tags.all()``, ``article.reviews.all()`` and ``article.citations.all()`` read them
-without a query, and ``article.announced_corrections`` is a list. The same objects on SQLite
-and PostgreSQL.
+every edit. Read with the ORM (``ArticleQuerySet.for_page()``, what SQLite uses: see
+``articles/reads/page.py``) it is the article with its author and series entry, then four lists
+(tags, announced corrections, reviews with their reviewers, citations with their references and
+sources); building and compiling those querysets cost more CPU than running them
+(docs/performance.md). Here each is a fixed statement over its models' columns, and its rows
+become model instances the way the ORM makes them (``Model.from_db()`` after the database's
+converters), cached where ``select_related()`` and ``prefetch_related()`` would have put them:
+``article.series_entry``, ``article.tags.all()``, ``article.reviews.all()`` and
+``article.citations.all()`` read them without a query, and ``article.announced_corrections`` is
+a list.
 
-On PostgreSQL the four lists come in the article's own row, each as a JSON array of rows
-(``json_agg`` over the same joins and order), with the series' other published parts for the
-page's navigation and the next go-live time for the page cache: one statement, one round trip.
-A round trip on loopback costs about 65 µs of the web process's CPU and as much of the
-database's, whatever the statement, so the article page went from nine round trips to two
-(with the related posts; docs/performance.md, "Large catalogues"). JSON carries numbers, text and booleans as
-themselves and dates and times as ISO 8601 text, read back here (``Columns.json_parsers``). On
-SQLite, in the same process, each list is its own statement.
+The four lists come in the article's own row, each as a JSON array of rows (``json_agg`` over
+the same joins and order), with the series' other published parts for the page's navigation and
+the next go-live time for the page cache: one statement, one round trip (docs/performance.md,
+"Large catalogues"). JSON carries numbers, text and booleans as themselves and dates and times
+as ISO 8601 text, read back here (``Columns.json_parsers``).
+
+This is the one module that touches the ORM's private attributes (``set_prefetched``: a
+prefetched list's ``_prefetched_objects_cache`` and ``_result_cache``); everything else uses
+public APIs.
 
 Each model's column list comes from its ``_meta``, so a new field is read without a change here;
 the joins and orders are written out, and tests/test_article_page_reads.py holds every statement
@@ -188,6 +189,8 @@ def set_prefetched(article, name, objects):
     cache[name] = queryset
 
 
+# Mutable process state, on purpose: (model, name) -> the class and model of that manager's queryset,
+# the same for every instance, worked out once (asking a manager for its queryset costs a build).
 _shapes = {}
 
 
@@ -200,6 +203,7 @@ def _prefetch_shape(model, name, instance):
     return shape
 
 
+# One subclass per queryset class (a handful), made once: a class built per call would defeat isinstance caches.
 @functools.cache
 def _unbuilt_class(queryset_class):
     return type(f"Unbuilt{queryset_class.__name__}", (_UnbuiltQuery, queryset_class), {})
@@ -310,25 +314,16 @@ class PageReads:
             self._quoted[connection.alias] = quoted
         return quoted
 
-    def published(self, slug, now, using="default"):
-        """The published article at ``slug`` with its author and series entry joined, or None: one query.
+    def published_page(self, slug, now, using="default"):
+        """The published article at ``slug`` (with its author and series entry joined) and
+        ``load()``'s lists in one statement, with the series' other published parts for
+        ``SeriesEntry.navigation(now)`` (``load()``'s statements and the navigation's are JSON
+        arrays in its select list), or None.
 
         ``published_sql()`` is ``published()``'s condition in SQL; tests/test_article_page_reads.py
         holds the two to the same answers.
         """
         connection = connections[using]
-        sql, params = self._published_sql(connection, slug, now)
-        rows = read(connection, sql.format("{0}, {1}, {2}, {3}"), params, *self.heads)
-        return self._attach_heads(*rows[0]) if rows else None
-
-    def published_page(self, slug, now, using="default"):
-        """``published()`` and ``load()`` in one statement, with the series' other published parts
-        for ``SeriesEntry.navigation(now)`` (PostgreSQL: ``load()``'s statements and the
-        navigation's are JSON arrays in its select list). Elsewhere, ``published()`` then ``load()``."""
-        connection = connections[using]
-        if connection.vendor != "postgresql":
-            article = self.published(slug, now, using)
-            return self.load(article) if article is not None else None
         t = self.tables_in(connection)
         children, child_params = self._children_json(connection, "a.id")
         neighbours, neighbour_params = published_sql("x", now, connection)
@@ -352,7 +347,7 @@ class PageReads:
             # SeriesEntry.navigation(now) reads these instead of asking again.
             entry.published_neighbours = (now, [tuple(values) for values in neighbours or ()])
         # When the next scheduled article goes live after ``now``: the page cache's lifetime
-        # (caching.public_page), read here rather than in a statement of its own.
+        # (cms.pagecache), read here rather than in a statement of its own.
         article.next_go_live = (now, go_live)
         return article
 
@@ -391,20 +386,14 @@ class PageReads:
         ), [self.Article.Status.PUBLISHED.value, connection.ops.adapt_datetimefield_value(after)]
 
     def load(self, article):
-        """Fill ``article``'s tags, reviews, citations and ``announced_corrections``: four queries, or
-        one on PostgreSQL (each list a JSON array in one row)."""
+        """Fill ``article``'s tags, reviews, citations and ``announced_corrections``: one query
+        (each list a JSON array in one row)."""
         connection = connections[article._state.db or "default"]
-        if connection.vendor == "postgresql":
-            children, params = self._children_json(connection, "%s", article.pk)
-            with prepared_cursor(connection) as cursor:
-                cursor.execute(f"SELECT {children}", params)
-                (row,) = cursor.fetchall()
-            self._attach_lists(connection, article, row)
-            return article
-        for child in self.children:
-            sql, params = self._child_sql(connection, child, "%s", article.pk)
-            select = ", ".join(f"{{{n}}}" for n in range(len(child.columns)))
-            self._attach(article, child, read(connection, f"SELECT {select} {sql}", params, *child.columns))
+        children, params = self._children_json(connection, "%s", article.pk)
+        with prepared_cursor(connection) as cursor:
+            cursor.execute(f"SELECT {children}", params)
+            (row,) = cursor.fetchall()
+        self._attach_lists(connection, article, row)
         return article
 
     def _child_sql(self, connection, child, article_id, value=None):
@@ -461,6 +450,8 @@ class PageReads:
         return obj
 
 
+# The statements with their column lists, built on first use rather than at import (the models'
+# _meta must be ready); one per process, read-only once built.
 _reads = None
 
 
@@ -472,19 +463,19 @@ def _page_reads():
 
 
 def load_page_relations(article):
-    """Everything around ``article`` that its page shows (see the module's docstring): four queries."""
+    """Everything around ``article`` that its page shows (see the module's docstring): one query."""
     return _page_reads().load(article)
 
 
 def published_article_page(slug, now):
-    """The published article at ``slug`` with everything its page shows, or None: one query on
-    PostgreSQL, five elsewhere (``PageReads.published_page``)."""
+    """The published article at ``slug`` with everything its page shows, or None: one query
+    (``PageReads.published_page``)."""
     return _page_reads().published_page(slug, now)
 
 
 def next_go_live(after):
     """When the next article scheduled after ``after`` (a datetime) goes live, or None: one query.
 
-    Asked by every public page the cache has not kept (``caching.next_go_live``).
+    Asked through ``articles.reads.page.next_go_live`` by every public page the cache has not kept.
     """
     return _page_reads().next_go_live(after)

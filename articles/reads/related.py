@@ -97,7 +97,7 @@ def related_articles(article, count=None, now=None):
 
     One query (``related_rows``) however many links, tags or series entries there are, and
     always one (even when the curated links fill the list) so the page's query count does not
-    depend on its content. Reads the tags and series entry that ``detail()`` loaded.
+    depend on its content. Reads the tags and series entry that ``article_page()`` loaded.
     """
     count = Article.RELATED_COUNT if count is None else count
     curated = getattr(article, "published_related_links", None)

@@ -74,7 +74,7 @@ def stored_contents(article_ids):
 
 
 def loaded_content(article):
-    """:func:`content` of an article as loaded for its page (``detail()``: citations with their
+    """:func:`content` of an article as loaded for its page (``article_page()``: citations with their
     references and sources already read), without a query."""
     references = []
     for citation in article.citations.all():

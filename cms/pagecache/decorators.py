@@ -1,17 +1,17 @@
 """``@public_page``: cache a public page for anonymous readers and answer conditional requests."""
 
 import functools
-import hashlib
 import math
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers, set_response_etag
 
 from cms.pagecache import http  # http._lookup read at call time (tests count the lookups)
 from cms.pagecache.generation import _next_go_live_for, page_cache_seconds
 from cms.pagecache.http import (
     BYPASS,
+    EMPTY_BODY_ETAG,
     HIT,
     MISS,
     OFF,
@@ -68,7 +68,8 @@ def public_page(view=None, *, params=("page",)):
             return response
 
         body = response.content
-        etag = '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
+        # Django's strong ETag, the quoted MD5 of the body (it sets none on an empty body).
+        etag = set_response_etag(response).get("ETag", EMPTY_BODY_ETAG)
         go_live = _next_go_live_for(request, generation, now)
         lifetime = page_cache_seconds() if enabled and generation is not None else settings.HTTP_CACHE_SECONDS
         entry = {

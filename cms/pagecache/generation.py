@@ -92,9 +92,24 @@ def _seed_shared_generation():
 # --- the generation of a per-process cache: a file for this machine, the database for others ---
 
 _UNUSABLE = object()  # the generation file cannot be used: every request reads the database
-_database = {"token": None, "read_at": None}  # the database's generation as this process last read it
-_warned = set()
-_clock = time.monotonic  # tests move it on
+
+
+class _DatabaseGenerationSeen:
+    """The database's generation as this process last read it, and when (``_clock``).
+
+    Per process on purpose: it is what lets a worker skip the table for
+    ``PAGE_CACHE_RECHECK_SECONDS``; ``forget_local_generation()`` clears it after a bump.
+    """
+
+    token = None
+    read_at = None
+
+
+# Mutable process state of the per-process generation, each named for what it remembers:
+database_generation_seen = _DatabaseGenerationSeen()
+# Paths already warned about, so an unusable generation file is logged once per process, not per request.
+warned_generation_paths = set()
+_clock = time.monotonic  # the clock of the recheck interval; tests move it on
 
 
 def generation_file():
@@ -111,6 +126,8 @@ def generation_file():
     return None if path is _UNUSABLE else path
 
 
+# Remembered per database (bounded): the checks below stat the directory, and generation_file()
+# runs on every request. Tests clear it when they change the temporary directory.
 @functools.lru_cache(maxsize=8)
 def _default_generation_file(vendor, name):
     directory = os.path.join(tempfile.gettempdir(), f"vetted-{os.getuid()}")
@@ -129,8 +146,8 @@ def _default_generation_file(vendor, name):
 
 
 def _warn_once(path, message, detail):
-    if path not in _warned:
-        _warned.add(path)
+    if path not in warned_generation_paths:
+        warned_generation_paths.add(path)
         logger.warning(message, path, detail)
 
 
@@ -172,15 +189,15 @@ def local_generation():
     if token is None:
         return database_generation()
     now = _clock()
-    read_at = _database["read_at"]
-    if read_at is None or now - read_at >= settings.PAGE_CACHE_RECHECK_SECONDS:
-        _database["token"], _database["read_at"] = database_generation(), now
-    return f"{token}:{_database['token']}"
+    seen = database_generation_seen
+    if seen.read_at is None or now - seen.read_at >= settings.PAGE_CACHE_RECHECK_SECONDS:
+        seen.token, seen.read_at = database_generation(), now
+    return f"{token}:{seen.token}"
 
 
 def forget_local_generation():
     """Read the database's generation again on this process's next request."""
-    _database["read_at"] = None
+    database_generation_seen.read_at = None
 
 
 def _shared_generation(value):
@@ -244,7 +261,7 @@ def next_go_live(generation=None, now=None):
 
     Remembered per generation, since any change to a schedule bumps the generation.
     """
-    from articles.reads import postgresql as page_reads
+    from articles.reads import page as page_reads  # lazy: cms is below articles; the page cache asks it at run time
 
     now = now if now is not None else timezone.now().timestamp()
     key = f"go-live:{generation}"
@@ -317,13 +334,10 @@ def _on_tags_changed(sender, action, **kwargs):
         invalidate()
 
 
-_watched = set()
-
-
 def watch(model):
-    """Invalidate cached pages whenever a row of ``model`` is saved or deleted (for other apps' models)."""
-    if model in _watched:
-        return
-    _watched.add(model)
+    """Invalidate cached pages whenever a row of ``model`` is saved or deleted (for other apps' models).
+
+    Calling it again for the same model connects nothing more: the ``dispatch_uid`` names the receiver.
+    """
     post_save.connect(_on_change, sender=model, dispatch_uid=f"vetted-cache-save-{model._meta.label_lower}")
     post_delete.connect(_on_change, sender=model, dispatch_uid=f"vetted-cache-delete-{model._meta.label_lower}")

@@ -15,7 +15,7 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, quote_etag
 
 from cms.pagecache.generation import GENERATION_KEY, _cache, _shared_generation, cache_is_shared, local_generation
 
@@ -24,9 +24,11 @@ _CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF
 HIT, MISS, OFF, BYPASS, UNAVAILABLE = "hit", "miss", "off", "bypass", "unavailable"
 STATUS_HEADER = "X-Vetted-Cache"
 # Headers that describe one response, not the page: never stored with it.
-_UNSTORED_HEADERS = {
+_UNSTORED_HEADERS = frozenset({
     "set-cookie", "date", "expires", "cache-control", "etag", "last-modified", "content-length", "vary", "x-vetted-cache"
-}
+})
+# The ETag of an empty body, which Django's set_response_etag() leaves without one: cached pages always carry one.
+EMPTY_BODY_ETAG = quote_etag(hashlib.md5(b"", usedforsecurity=False).hexdigest())
 # --- the page cache ----------------------------------------------------------------------------
 
 
@@ -111,6 +113,9 @@ class RecentPages:
             self._bytes = 0
 
 
+# Mutable process state, on purpose: the pages of a shared cache this process served lately (see
+# RecentPages), so a hit brings only the counter over the network. Bounded to 16 MB of bodies;
+# tests clear it between tests (tests/conftest.py).
 recent_pages = RecentPages(max_bytes=16 * 2**20)
 
 
@@ -203,6 +208,8 @@ def _store(key, entry, now):
         recent_pages.put(key, entry)
 
 
+# Mutable process state, on purpose: which paths are public pages, remembered per path (bounded, and
+# forgotten when ROOT_URLCONF changes, below).
 @functools.lru_cache(maxsize=4096)
 def _is_public_page(path):
     """Whether ``path`` is served by a ``@public_page`` view: other paths (static files, the admin) skip the cache.
