@@ -14,8 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article, ArticleEvent, MedicalReview
-from articles.reads.page import article_page
-from articles.reads.page import published_article_page
+from articles.reads.page import article_page, published_article_page
 from articles.reviews.display import review_dates
 from references.models import Citation
 
