@@ -196,7 +196,7 @@ def parse_page(text):
         buffer.clear()
         page.paragraphs.extend(_read_block(block, first=not page.paragraphs, title=page.title))
 
-    for number, line in numbered[title_line:]:
+    for number, line in (entry for entry in numbered if entry[0] > title_line):
         marker = _MARKERS.get(line.casefold().rstrip(":").strip())
         if marker:
             flush()
