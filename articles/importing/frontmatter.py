@@ -203,27 +203,38 @@ def _publish(fields, value, number):
     fields.publish = PublishTime(on=on, at=time)
 
 
-def _review(fields, value, number):
-    match = _REVIEW_RE.match(value)
-    if not match:
-        raise FieldError('A review reads "Review: <reviewer> on <date>", optionally followed by " | <notes>".', number)
-    name = match.group("name").strip()
-    credentials = ""
+def read_reviewer(text, number):
+    """(name, credentials) from "Dr. Jane Roe, MD" (a review line's or a Review field's); FieldError when no name."""
+    name, credentials = " ".join(text.split()), ""
     if ", " in name:
         name, credentials = (part.strip() for part in name.split(", ", 1))
     if not name or len(name) > REVIEWER_NAME_MAX_LENGTH:
         raise FieldError(f"The reviewer's name must be 1 to {REVIEWER_NAME_MAX_LENGTH} characters.", number)
-    reviewed_on = parse_date(match.group("date"))
+    return name, credentials[:120]
+
+
+def read_review_date(text, number, what="The review"):
+    """The date of a review from ``text``; FieldError when it is not a date or not a plausible review date."""
+    reviewed_on = parse_date(text)
     if reviewed_on is None:
-        raise FieldError(f'The review date "{match.group("date")}" is not a date; write it as {FORMATS_HELP}.', number)
+        raise FieldError(f'{what} date "{text.strip()}" is not a date; write it as {FORMATS_HELP}.', number)
     if problem := review_date_problem(reviewed_on):
         raise FieldError(problem, number)
+    return reviewed_on
+
+
+def _review(fields, value, number):
+    match = _REVIEW_RE.match(value)
+    if not match:
+        raise FieldError('A review reads "Review: <reviewer> on <date>", optionally followed by " | <notes>".', number)
+    name, credentials = read_reviewer(match.group("name"), number)
+    reviewed_on = read_review_date(match.group("date"), number)
     notes = (match.group("notes") or "").strip()
     if len(notes) > REVIEW_NOTES_MAX_LENGTH:
         raise FieldError(f"The review notes are longer than {REVIEW_NOTES_MAX_LENGTH} characters.", number)
     if any(r.reviewer_name.casefold() == name.casefold() and r.reviewed_on == reviewed_on for r in fields.reviews):
         raise FieldError(f"The same review ({name} on {reviewed_on}) is given twice.", number)
-    fields.reviews.append(Review(name, credentials[:120], reviewed_on, notes, number))
+    fields.reviews.append(Review(name, credentials, reviewed_on, notes, number))
 
 
 def _series(fields, value, number):

@@ -28,14 +28,20 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from articles.content.review_dates import review_date_problem
 from articles.importing.dates import FORMATS_HELP, parse_date
-from articles.importing.frontmatter import Fields, FieldError, check_consistent, read_fields, split_fields
+from articles.importing.frontmatter import (
+    SUMMARY_MAX_LENGTH,
+    FieldError,
+    Fields,
+    check_consistent,
+    read_fields,
+    read_review_date,
+    read_reviewer,
+    split_fields,
+)
 from references.parsing import ParsedEntry, parse_reference_list
 
 TITLE_MAX_LENGTH = 200
-SUMMARY_MAX_LENGTH = 300
-REVIEWER_NAME_MAX_LENGTH = 120
 # A lead-in such as "Radiation therapy:" is a heading when it is short and reads like one.
 HEADING_MAX_LENGTH = 60
 HEADING_MAX_WORDS = 6
@@ -305,17 +311,12 @@ def _read_block(block, *, first, title):
 def _read_review(page, match, number):
     if page.review_line:
         raise PageError(f"A second review line; the first is on line {page.review_line}.", number)
-    name = " ".join(match.group("name").split())
-    credentials = ""
-    if ", " in name:
-        name, credentials = (part.strip() for part in name.split(", ", 1))
-    if not name or len(name) > REVIEWER_NAME_MAX_LENGTH:
-        raise PageError(f"The reviewer's name must be 1 to {REVIEWER_NAME_MAX_LENGTH} characters.", number)
-    reviewed_on = _read_date(match.group("date"), number, "The review")
-    if problem := review_date_problem(reviewed_on):
-        raise PageError(problem, number)
-    page.reviewer_name, page.reviewer_credentials = name, credentials[:120]
-    page.reviewed_on, page.review_line = reviewed_on, number
+    try:
+        page.reviewer_name, page.reviewer_credentials = read_reviewer(match.group("name"), number)
+        page.reviewed_on = read_review_date(match.group("date"), number)
+    except FieldError as error:
+        raise PageError(error.message, error.line) from None
+    page.review_line = number
 
 
 def _read_date(text, number, what):
