@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.content import accessibility
-from articles.demo.content import ARTICLES as DEMO_ARTICLES
+from articles.demo.content import page_files as demo_page_files
 from articles.models import Article
 from articles.workflow import rules as workflow
 from tests.admin_forms import change_form_data
@@ -308,7 +308,7 @@ def test_the_command_refreshes_stored_counts_on_request(make):
 def test_the_demo_content_has_no_accessibility_findings():
     """load_demo: every demo article is clean, by the checks and by the stored counts."""
     call_command("load_demo", stdout=io.StringIO())
-    assert Article.objects.count() == len(DEMO_ARTICLES)
+    assert Article.objects.count() == len(demo_page_files())
     for article in Article.objects.all():
         assert accessibility.check_body(article.body) == [], article.title
     assert not Article.objects.exclude(accessibility_blockers=0, accessibility_warnings=0).exists()

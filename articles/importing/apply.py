@@ -58,16 +58,24 @@ def import_page(page, *, publish=False, author=None, origin=""):
 
     ``publish`` publishes the article (now, unless it already has a publish
     time) and requires the page's review line. Without it a new article is a
-    draft and an existing one keeps its status. ``origin`` (a file name) goes
-    into the audit trail.
+    draft and an existing one keeps its status. The page's own "Status" field
+    wins over ``publish``: "published" publishes it (at its "Publish" time),
+    "draft" keeps it a draft. ``origin`` (a file name) goes into the audit trail.
     """
-    if publish and not page.has_review:
+    status = page.fields.status
+    if status == "published" and not page.has_review:
+        raise PageError('"Status: published" needs a "Review" field or a "Medically Reviewed by <name> on <date>" '
+                        "line; this page has neither.", page.fields.lines["status"])
+    if publish and status != "draft" and not page.has_review:
         raise PageError('--publish needs a "Medically Reviewed by <name> on <date>" line; this page has none.', page.title_line)
+    publish = status == "published" or (publish and status != "draft")
     with transaction.atomic():
         article, outcome = _save_article(page, author=author, origin=origin)
+        _add_tags(article, page, outcome)
         _replace_citations(article, page, outcome)
         if page.has_review:  # after the citations: the review covers the page as imported (integrity)
-            _record_review(article, page, outcome)
+            _record_reviews(article, page, outcome)
+        _place_in_named_series(article, page, outcome)
         _place_in_series(article, page, outcome)
         _add_related_links(article, page, outcome)
         _resolve_links_to(article, outcome)
@@ -83,8 +91,10 @@ def _publish(article, outcome, origin, page):
             outcome.notes.append(f"{article.get_status_display().lower()}: left as it is, not published")
         return
     old_status = article.status
+    now = timezone.now()
+    at = page.fields.publish.resolve(now, timezone.get_current_timezone()) if page.fields.publish else None
     try:
-        workflow.publish_imported(article, at=article.publish_at or timezone.now(),
+        workflow.publish_imported(article, at=at or article.publish_at or now,
                                   comment=f"Published by the importer ({origin})")
     except workflow.TransitionNotAllowed as error:
         raise PageError(f"Not published: {' '.join(error.messages)}", page.title_line) from None
@@ -101,7 +111,7 @@ def find_by_title(title, *, exclude=None):
 
 
 def _save_article(page, *, author, origin):
-    slug = slugify(page.title)[:200].strip("-") or "article"
+    slug = page.fields.slug or slugify(page.title)[:200].strip("-") or "article"
     article = Article.objects.filter(slug=slug).first() or find_by_title(page.title)
     outcome = Outcome(article=article or Article(slug=slug), created=article is None)
     article = outcome.article
@@ -164,15 +174,33 @@ def find_or_create_reviewer(name, credentials=""):
     return reviewer, True
 
 
-def _record_review(article, page, outcome):
-    reviewer, new_reviewer = find_or_create_reviewer(page.reviewer_name, page.reviewer_credentials)
+def _add_tags(article, page, outcome):
+    """Add the page's tags the article lacks; tags are never removed (an editor's stay)."""
+    have = {name.casefold() for name in article.tags.names()}
+    missing = [tag for tag in page.fields.tags if tag.casefold() not in have]
+    if missing:
+        article.tags.add(*missing)
+        outcome.changes.append(f"tags added: {', '.join(missing)}")
+
+
+def _record_reviews(article, page, outcome):
+    """The review line and every "Review" field, oldest first, each recorded once."""
+    reviews = [(r.reviewer_name, r.reviewer_credentials, r.reviewed_on, r.notes) for r in page.fields.reviews]
+    if page.reviewer_name and page.reviewed_on:
+        reviews.append((page.reviewer_name, page.reviewer_credentials, page.reviewed_on, ""))
+    for name, credentials, reviewed_on, notes in sorted(reviews, key=lambda review: review[2]):
+        _record_review(article, outcome, name, credentials, reviewed_on, notes)
+
+
+def _record_review(article, outcome, name, credentials, reviewed_on, notes):
+    reviewer, new_reviewer = find_or_create_reviewer(name, credentials)
     if new_reviewer:
         outcome.changes.append(f"reviewer “{reviewer.name}” created")
     review, created = MedicalReview.objects.get_or_create(
-        article=article, reviewer=reviewer, reviewed_on=page.reviewed_on
+        article=article, reviewer=reviewer, reviewed_on=reviewed_on, defaults={"notes": notes}
     )
     if created:
-        outcome.changes.append(f"review by {reviewer.name} on {page.reviewed_on.day} {page.reviewed_on:%B %Y} recorded")
+        outcome.changes.append(f"review by {reviewer.name} on {reviewed_on.day} {reviewed_on:%B %Y} recorded")
         ArticleEvent.objects.create(article=article, kind=ArticleEvent.Kind.REVIEW, comment=f"Imported review: {review}")
 
 
@@ -227,6 +255,35 @@ def _find_or_create_reference(entry, outcome):
 
 
 # Series -------------------------------------------------------------------------------------------
+
+
+def _place_in_named_series(article, page, outcome):
+    """The "Series" field: the series with that title (or slug), created when new; the article at
+    "Series position" (else last) with "Series label". An article already in a series stays where
+    an editor (or an earlier import) put it."""
+    fields = page.fields
+    if not fields.series:
+        return
+    series = (Series.objects.filter(title__iexact=fields.series).order_by("pk").first()
+              or Series.objects.filter(slug=slugify(fields.series)).first())
+    if series is None:
+        series = Series.objects.create(title=fields.series, slug=_unique_slug(Series, fields.series, 200))
+        outcome.changes.append(f"series “{series}” created")
+    entry = SeriesEntry.objects.filter(article=article).select_related("series").first()
+    if entry is not None:
+        if entry.series_id != series.id:
+            outcome.notes.append(f"already in series “{entry.series}”: not moved to “{series}”")
+        return
+    position = fields.series_position
+    if position is None:
+        position = (series.entries.aggregate(top=Max("position"))["top"] or 0) + 1
+    taken = series.entries.filter(position=position).select_related("article").first()
+    if taken is not None:
+        raise PageError(f"Position {position} of series “{series}” is taken by “{taken.article}”.",
+                        fields.lines.get("series position", fields.lines["series"]))
+    label = fields.series_label or series_label(article.title, series.title)
+    SeriesEntry.objects.create(series=series, article=article, position=position, label=label)
+    outcome.links.append(f"placed in series “{series}” at position {position}")
 
 
 def _place_in_series(article, page, outcome):
@@ -473,15 +530,25 @@ def _resolve_links_to(article, outcome):
     for pending in waiting:
         source = pending.article
         if pending.kind == PendingLink.Kind.RELATED:
-            top = source.related_links.aggregate(top=Max("position"))["top"] or 0
-            _, created = RelatedLink.objects.get_or_create(article=source, target=article, defaults={"position": top + 1})
-            if created:
+            if _insert_related(source, article, pending.position):
                 outcome.links.append(f"related link from “{source}” resolved")
         elif pending.kind == PendingLink.Kind.PREVIOUS:
             _note(outcome, link_in_series(article, source))
         else:
             _note(outcome, link_in_series(source, article))
         pending.delete()
+
+
+def _insert_related(source, target, wanted):
+    """Link ``source`` to ``target`` at its place in the page's list (``wanted``, 1-based), whatever
+    the order the files came in: at ``wanted`` or after the last link, later links moving down one."""
+    if RelatedLink.objects.filter(article=source, target=target).exists():
+        return False
+    top = source.related_links.aggregate(top=Max("position"))["top"] or 0
+    position = min(wanted, top + 1) if wanted else top + 1
+    source.related_links.filter(position__gte=position).update(position=F("position") + 1)
+    RelatedLink.objects.create(article=source, target=target, position=position)
+    return True
 
 
 def _keep_pending(article, kind, title, position, outcome):

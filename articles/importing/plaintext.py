@@ -2,10 +2,17 @@
 
 The shape, top to bottom (see tests/data/import/stage-2-breast-cancer-treatment-options.txt)::
 
+    ---                                    (optional: fields the publisher's pages cannot say,
+    Tags: breast cancer, surgery            see articles/importing/frontmatter.py)
+    ---
     Title
     Medically Reviewed by Dr. L. Moreno on 4 February 2022
     Title                                  (repeated; not imported twice)
     Body paragraphs, separated by blank lines. "Surgery: text" opens a section.
+    ## Heading                             (a section heading on its own line)
+    - item                                 (consecutive "- " lines: a bulleted list)
+    > quoted text                          (a quotation)
+    **strong**, *emphasis*, [text](https://address) inside any of them
     Referenced on 1.2.2022
       1. Publisher: “Title,” “Title.”       (the numbered reference list)
     Previous Post / <title>
@@ -21,13 +28,20 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from articles.content.review_dates import review_date_problem
 from articles.importing.dates import FORMATS_HELP, parse_date
+from articles.importing.frontmatter import (
+    SUMMARY_MAX_LENGTH,
+    FieldError,
+    Fields,
+    check_consistent,
+    read_fields,
+    read_review_date,
+    read_reviewer,
+    split_fields,
+)
 from references.parsing import ParsedEntry, parse_reference_list
 
 TITLE_MAX_LENGTH = 200
-SUMMARY_MAX_LENGTH = 300
-REVIEWER_NAME_MAX_LENGTH = 120
 # A lead-in such as "Radiation therapy:" is a heading when it is short and reads like one.
 HEADING_MAX_LENGTH = 60
 HEADING_MAX_WORDS = 6
@@ -38,6 +52,13 @@ _REFERENCES_HEADING_RE = re.compile(r"^(?:references|sources)\s*:?$", re.IGNOREC
 _MARKERS = {"previous post": "previous", "next post": "next", "related posts": "related", "related post": "related"}
 _LEAD_IN_RE = re.compile(r"^(?P<heading>[^\W\d_][^:.!?]*?):\s+(?P<text>\S.*)$")
 _BULLET_RE = re.compile(r"^(?:[-*•–]\s+)")
+# The body's own markup (docs/importing.md, "Markup in the body").
+_HEADING_MARK_RE = re.compile(r"^##\s+(?P<text>\S.*)$")
+_LIST_ITEM_RE = re.compile(r"^[-•]\s+(?P<text>\S.*)$")
+_QUOTE_RE = re.compile(r"^>\s?(?P<text>.*)$")
+_LINK_RE = re.compile(r"\[(?P<text>[^\[\]\n]+)\]\((?P<url>https?://[^\s()<>]+)\)")
+_STRONG_RE = re.compile(r"\*\*(?=\S)(?P<text>.+?)(?<=\S)\*\*")
+_EMPHASIS_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])(?P<text>[^*]+?)(?<=[^\s*])\*(?![\w*])")
 
 
 class PageError(Exception):
@@ -54,9 +75,39 @@ class PageError(Exception):
 
 @dataclass
 class Paragraph:
+    """One block of the body: a paragraph (maybe opened by a lead-in heading), a heading, a list or a quotation."""
+
     text: str
     line: int
     heading: str = ""
+    kind: str = "paragraph"  # "paragraph", "heading", "list" or "quote"
+    items: list[str] = field(default_factory=list)  # a list's items
+
+    @property
+    def html(self):
+        if self.kind == "heading":
+            return f"<h2>{inline_html(self.text)}</h2>"
+        if self.kind == "list":
+            return "<ul>" + "".join(f"<li>{inline_html(item)}</li>" for item in self.items) + "</ul>"
+        if self.kind == "quote":
+            return f"<blockquote><p>{inline_html(self.text)}</p></blockquote>"
+        heading = f"<h2>{html.escape(self.heading)}</h2>\n" if self.heading else ""
+        return f"{heading}<p>{inline_html(self.text)}</p>"
+
+
+def inline_html(text):
+    """``text`` escaped, with its links, strong and emphasised words as HTML (the sanitiser checks the result)."""
+    escaped = html.escape(text)  # quotes too: the address below sits in an attribute
+    escaped = _LINK_RE.sub(r'<a href="\g<url>">\g<text></a>', escaped)
+    escaped = _STRONG_RE.sub(r"<strong>\g<text></strong>", escaped)
+    return _EMPHASIS_RE.sub(r"<em>\g<text></em>", escaped)
+
+
+def plain_text(text):
+    """``text`` without its inline markup: what a summary or a heading shows."""
+    text = _LINK_RE.sub(r"\g<text>", text)
+    text = _STRONG_RE.sub(r"\g<text>", text)
+    return _EMPHASIS_RE.sub(r"\g<text>", text)
 
 
 @dataclass
@@ -75,26 +126,24 @@ class ParsedPage:
     previous_title: str = ""
     next_title: str = ""
     related_titles: list[str] = field(default_factory=list)
+    fields: Fields = field(default_factory=Fields)
 
     @property
     def has_review(self):
-        return bool(self.reviewer_name and self.reviewed_on)
+        return bool(self.reviewer_name and self.reviewed_on) or bool(self.fields.reviews)
 
     @property
     def body_html(self):
-        """The body as HTML: escaped paragraphs, lead-ins turned into section headings."""
-        parts = []
-        for paragraph in self.paragraphs:
-            if paragraph.heading:
-                parts.append(f"<h2>{html.escape(paragraph.heading)}</h2>")
-            parts.append(f"<p>{html.escape(paragraph.text)}</p>")
-        return "\n".join(parts)
+        """The body as HTML: escaped paragraphs, lead-ins turned into section headings, the body's markup."""
+        return "\n".join(paragraph.html for paragraph in self.paragraphs)
 
     @property
     def summary(self):
-        """The first paragraph, cut at a word to fit the summary field."""
-        text = self.paragraphs[0].text if self.paragraphs else ""
-        return truncate_words(text, SUMMARY_MAX_LENGTH)
+        """The "Summary" field, else the first paragraph, cut at a word to fit the summary field."""
+        if self.fields.summary:
+            return self.fields.summary
+        text = next((p.text for p in self.paragraphs if p.kind == "paragraph"), "")
+        return truncate_words(plain_text(text), SUMMARY_MAX_LENGTH)
 
 
 def truncate_words(text, limit):
@@ -124,15 +173,23 @@ def split_lead_in(text):
 def parse_page(text):
     """The page in ``text`` as a ``ParsedPage``; raises ``PageError`` with a line number when it cannot."""
     lines = (text or "").lstrip("\ufeff").splitlines()
-    numbered = [(number, line.strip()) for number, line in enumerate(lines, start=1)]
+    try:
+        field_lines, rest = split_fields(list(enumerate(lines, start=1)))
+        fields = read_fields(field_lines)
+    except FieldError as error:
+        raise PageError(error.message, error.line) from None
+    if problem := check_consistent(fields):
+        raise PageError(*problem)
+    numbered = [(number, line.strip()) for number, line in rest]
     content = [(number, line) for number, line in numbered if line]
     if not content:
-        raise PageError("The file is empty.", 1)
+        raise PageError("The file is empty." if not field_lines else "No title after the field block.",
+                        rest[0][0] if rest else len(lines) or 1)
 
     title_line, title = content[0]
     if len(title) > TITLE_MAX_LENGTH:
         raise PageError(f"The title is longer than {TITLE_MAX_LENGTH} characters.", title_line)
-    page = ParsedPage(title=" ".join(title.split()), title_line=title_line)
+    page = ParsedPage(title=" ".join(title.split()), title_line=title_line, fields=fields)
 
     section = "body"
     buffer = []  # (line number, text) of the paragraph being read
@@ -141,15 +198,11 @@ def parse_page(text):
     def flush():
         if not buffer:
             return
-        paragraph_text = " ".join(text for _, text in buffer)
-        start = buffer[0][0]
+        block = list(buffer)
         buffer.clear()
-        if not page.paragraphs and _same_text(paragraph_text, page.title):
-            return  # the title repeated above the body
-        heading, rest = split_lead_in(paragraph_text)
-        page.paragraphs.append(Paragraph(text=rest, line=start, heading=heading))
+        page.paragraphs.extend(_read_block(block, first=not page.paragraphs, title=page.title))
 
-    for number, line in numbered[title_line:]:
+    for number, line in (entry for entry in numbered if entry[0] > title_line):
         marker = _MARKERS.get(line.casefold().rstrip(":").strip())
         if marker:
             flush()
@@ -172,6 +225,9 @@ def parse_page(text):
             elif _REFERENCES_HEADING_RE.match(line) and page.paragraphs:
                 flush()
                 section = "references"
+            elif heading := _HEADING_MARK_RE.match(line):
+                flush()
+                page.paragraphs.append(Paragraph(text=" ".join(heading.group("text").split()), line=number, kind="heading"))
             else:
                 buffer.append((number, line))
         elif section == "references":
@@ -199,20 +255,68 @@ def parse_page(text):
     return page
 
 
+def _read_block(block, *, first, title):
+    """The body blocks in ``block`` [(line number, text)], lines between two blank lines.
+
+    Lines starting "- " make a bulleted list (a line that does not continues the item
+    above); lines starting "> " a quotation; anything else a paragraph. A list or
+    quotation may follow paragraph lines directly: they are split there.
+    """
+    blocks, kind, current = [], None, []
+
+    def close():
+        if current:
+            blocks.append((kind, current[:]))
+            current.clear()
+
+    for number, line in block:
+        if item := _LIST_ITEM_RE.match(line):
+            if kind != "list":
+                close()
+                kind = "list"
+            current.append((number, [item.group("text")]))
+        elif quote := _QUOTE_RE.match(line):
+            if kind != "quote":
+                close()
+                kind = "quote"
+            current.append((number, [quote.group("text")]))
+        elif kind == "list":
+            current[-1][1].append(line)  # the item goes on
+        else:
+            if kind != "paragraph":
+                close()
+                kind = "paragraph"
+            current.append((number, [line]))
+    close()
+
+    paragraphs = []
+    for kind, rows in blocks:
+        start = rows[0][0]
+        if kind == "list":
+            items = [" ".join(" ".join(parts).split()) for _, parts in rows]
+            paragraphs.append(Paragraph(text="", line=start, kind="list", items=items))
+            continue
+        text = " ".join(" ".join(parts) for _, parts in rows).strip()
+        if kind == "quote":
+            if text:
+                paragraphs.append(Paragraph(text=" ".join(text.split()), line=start, kind="quote"))
+            continue
+        if first and not paragraphs and _same_text(text, title):
+            continue  # the title repeated above the body
+        heading, rest = split_lead_in(text)
+        paragraphs.append(Paragraph(text=rest, line=start, heading=heading))
+    return paragraphs
+
+
 def _read_review(page, match, number):
     if page.review_line:
         raise PageError(f"A second review line; the first is on line {page.review_line}.", number)
-    name = " ".join(match.group("name").split())
-    credentials = ""
-    if ", " in name:
-        name, credentials = (part.strip() for part in name.split(", ", 1))
-    if not name or len(name) > REVIEWER_NAME_MAX_LENGTH:
-        raise PageError(f"The reviewer's name must be 1 to {REVIEWER_NAME_MAX_LENGTH} characters.", number)
-    reviewed_on = _read_date(match.group("date"), number, "The review")
-    if problem := review_date_problem(reviewed_on):
-        raise PageError(problem, number)
-    page.reviewer_name, page.reviewer_credentials = name, credentials[:120]
-    page.reviewed_on, page.review_line = reviewed_on, number
+    try:
+        page.reviewer_name, page.reviewer_credentials = read_reviewer(match.group("name"), number)
+        page.reviewed_on = read_review_date(match.group("date"), number)
+    except FieldError as error:
+        raise PageError(error.message, error.line) from None
+    page.review_line = number
 
 
 def _read_date(text, number, what):
