@@ -274,6 +274,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "articles",
     "references",
 ]
@@ -399,6 +400,11 @@ LOGGING = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# Background work (webhook deliveries, purges): Django's tasks framework, stored in the site's own
+# database by django-tasks-db and run by `manage.py db_worker` (docs/production.md, "Background tasks").
+# `make run` starts a worker beside the development server; tests run tasks at once (cms/test_settings.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # dumpdata/loaddata backups keep timestamps to the microsecond (Django's JSON cuts them to milliseconds).
 SERIALIZATION_MODULES = {"json": "cms.backup_json"}

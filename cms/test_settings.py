@@ -39,3 +39,6 @@ PAGE_CACHE_SECONDS = 0
 # Serve static files from the finders: tests run without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Tasks run at once, inside the test, instead of waiting for a worker (the on-commit hooks that
+# enqueue them run in tests marked transaction=True or under captureOnCommitCallbacks(execute=True)).
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
