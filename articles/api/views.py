@@ -180,7 +180,9 @@ def article_detail(request: HttpRequest, slug: str):
     article = published_article_page(slug, now) if len(slug) <= 200 and "\x00" not in slug else None
     if article is None:
         raise Http404("No published article has this slug.")
-    return documents.detail(article, request, now)
+    data = documents.detail(article, request, now)
+    request.api_last_modified = documents.last_modified_time(article)  # for Last-Modified (http.conditional)
+    return data
 
 
 @api.get("/search", response={200: schemas.SearchPage, **ERRORS}, summary="Search articles", tags=["articles"])
