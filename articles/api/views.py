@@ -144,13 +144,15 @@ def article_list(
 ):
     """Published articles, newest change first by default. Pages follow a cursor, so a partner
     walking the list never skips or repeats an article because others changed meanwhile."""
+    # An empty parameter (``?series=`` from a partner's template) is no filter.
     filters = feed.Filters(
-        modified_since=parse_time("modified_since", modified_since),
-        series=series,
-        tag=tag,
-        reviewer=reviewer,
-        review_due_before=parse_date("review_due_before", review_due_before),
+        modified_since=parse_time("modified_since", modified_since or None),
+        series=series or None,
+        tag=tag or None,
+        reviewer=reviewer or None,
+        review_due_before=parse_date("review_due_before", review_due_before or None),
     )
+    cursor = cursor or None
     try:
         rows, next_cursor = feed.page(filters, order, cursor, limit, timezone.now())
     except feed.BadFilter as error:
