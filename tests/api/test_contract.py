@@ -12,7 +12,6 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 
 from articles.api.models import ApiKey
 
-
 # Read through WSGI when the tests are collected: the document needs no database.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
