@@ -41,4 +41,8 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Tasks run at once, inside the test, instead of waiting for a worker (the on-commit hooks that
 # enqueue them run in tests marked transaction=True or under captureOnCommitCallbacks(execute=True)).
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+# "database" is the production backend, for the tests that show a task waits for the worker.
+TASKS = {
+    "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]},
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}

@@ -162,11 +162,3 @@ def _retry_later(delivery, now, status, error):
         logger.warning("Webhook delivery %s to %s gave up after %s attempts", delivery.pk, delivery.webhook.url, delivery.attempts)
     return delivery.state
 
-
-def due_retries(now=None):
-    """Deliveries waiting for a retry whose time has come (for ``send_webhooks``)."""
-    now = now or timezone.now()
-    return Delivery.objects.filter(
-        state__in=[Delivery.State.PENDING, Delivery.State.RETRYING], next_attempt_at__lte=now
-    ).select_related("webhook__partner")
-

@@ -6,7 +6,9 @@ import json
 import httpx
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from articles import workflow
 from articles.api import webhooks
@@ -124,3 +126,25 @@ def test_an_update_is_not_sent_once_the_article_is_withdrawn(db, hook, receiver)
 def test_a_webhook_must_be_https(partner):
     with pytest.raises(ValidationError):
         Webhook(partner=partner, url="http://partner.example/hook").full_clean()
+
+
+def test_the_database_backend_keeps_a_delivery_until_the_worker_sends_it(db, hook, receiver):
+    """The production backend (django-tasks-db): the task is a row until ``db_worker`` runs it."""
+    make.article(slug="queued")
+    delivery = Delivery.objects.create(webhook=hook, event="updated", slug="queued", payload={"event": "updated"})
+    result = webhooks.deliver.using(backend="database").enqueue(delivery.pk)
+    assert DBTaskResult.objects.filter(id=result.id).exists() and receiver.requests == []
+    call_command("db_worker", "--backend", "database", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    delivery.refresh_from_db()
+    assert delivery.state == "delivered" and len(receiver.requests) == 1
+    result.refresh()
+    assert result.status == "SUCCESSFUL"
+
+
+def test_a_scheduled_article_is_announced_when_it_goes_live(db, hook, receiver, editor, django_capture_on_commit_callbacks):
+    go_live = timezone.now() + datetime.timedelta(hours=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.publish(_approved("tomorrow"), editor, at=go_live)
+    delivery = Delivery.objects.get()
+    assert (delivery.event, delivery.state, delivery.next_attempt_at) == ("published", "pending", go_live)
+    assert receiver.requests == []  # the worker runs it at go_live (run_after); an immediate backend leaves it
