@@ -6,7 +6,9 @@ import pytest
 import schemathesis
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
@@ -17,7 +19,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture
-def contract_key(db, partner):
+def keep_test_connection():
+    """As Django's test client does: a request through WSGI must not close the connection that
+    holds the test's transaction (PostgreSQL would lose it)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def contract_key(db, partner, keep_test_connection):
     """The demo content to read, and a key whose rate limit the generated requests never reach."""
     call_command("load_demo", verbosity=0)
     cache.clear()

@@ -128,9 +128,11 @@ def test_a_webhook_must_be_https(partner):
         Webhook(partner=partner, url="http://partner.example/hook").full_clean()
 
 
-def test_the_database_backend_keeps_a_delivery_until_the_worker_sends_it(db, hook, receiver):
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens its connection, as in production
+def test_the_database_backend_keeps_a_delivery_until_the_worker_sends_it(hook, receiver):
     """The production backend (django-tasks-db): the task is a row until ``db_worker`` runs it."""
-    make.article(slug="queued")
+    make.article(slug="queued")  # committed: its own "published" event went out at once (immediate backend)
+    receiver.requests.clear()
     delivery = Delivery.objects.create(webhook=hook, event="updated", slug="queued", payload={"event": "updated"})
     result = webhooks.deliver.using(backend="database").enqueue(delivery.pk)
     assert DBTaskResult.objects.filter(id=result.id).exists() and receiver.requests == []
