@@ -8,4 +8,4 @@ class SyndicationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import changes  # noqa: F401  (connects the receivers that record withdrawals and webhook events)
+        from . import changes  # noqa: F401  # lazy: receivers import the models, which need the app registry

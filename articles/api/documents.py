@@ -14,9 +14,9 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.utils import timezone
 
-from articles import review_cycle
-from articles.addresses import address
-from articles.contents import sectioned
+from articles.content.addresses import address
+from articles.content.contents import sectioned
+from articles.reviews import display as review_display
 from cms.site import absolute_url
 from references.markers import cite
 
@@ -63,8 +63,8 @@ def sections(body_html):
 
 
 def last_modified_time(article):
-    """``review_cycle.last_modified`` as a time (a review's date counts from its start, in UTC)."""
-    modified = review_cycle.last_modified(article)
+    """``review_display.last_modified`` as a time (a review's date counts from its start, in UTC)."""
+    modified = review_display.last_modified(article)
     if modified is None or isinstance(modified, datetime.datetime):
         return modified
     return datetime.datetime.combine(modified, datetime.time(), tzinfo=datetime.UTC)
@@ -110,11 +110,11 @@ def api_url(slug, request):
 
 
 def summary(article, request, *, dates=None):
-    """The fields shared by the list and the detail. ``dates`` (``review_cycle.ReviewDates``):
+    """The fields shared by the list and the detail. ``dates`` (``review_display.ReviewDates``):
     from the stored dates when not given (lists), from the reviews on the detail."""
-    dates = dates or review_cycle.stored_review_dates(article)
+    dates = dates or review_display.stored_review_dates(article)
     url = absolute_url(article.get_absolute_url(), request)
-    modified = review_cycle.last_modified(article)
+    modified = review_display.last_modified(article)
     entry = getattr(article, "series_entry", None)
     return {
         "type": "MedicalWebPage",
@@ -168,7 +168,7 @@ def list_item(article, request):
 def detail(article, request, now=None):
     """The whole article, from ``page_reads.published_article_page(slug, now)``."""
     now = now or timezone.now()
-    dates = review_cycle.review_dates(article)
+    dates = review_display.review_dates(article)
     data = summary(article, request, dates=dates)
     url = data["url"]
     review = article.latest_review

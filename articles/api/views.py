@@ -14,9 +14,9 @@ from ninja.security import HttpBearer
 from taggit.models import Tag, TaggedItem
 
 from articles import search as site_search
-from articles.addresses import address
+from articles.content.addresses import address
 from articles.models import Article, Reviewer, Series
-from articles.page_reads import published_article_page
+from articles.reads.postgresql import published_article_page
 from cms.site import absolute_url
 
 from . import documents, feed, schemas

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from articles.addresses import address
+from articles.content.addresses import address
 from articles.models import Article
 from cms.site import absolute_url
 

@@ -8,9 +8,9 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 
-from articles import workflow
 from articles.api.models import ApiKey, DailyUsage, Withdrawal
 from articles.models import Article
+from articles.workflow import rules as workflow
 from tests import factories as make
 
 

@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from articles import workflow
 from articles.api import webhooks
 from articles.api.models import Delivery, Webhook
 from articles.models import Article
+from articles.workflow import rules as workflow
 from tests import factories as make
 
 
