@@ -59,8 +59,13 @@ class Cursor:
                 raise BadFilter("This cursor belongs to another order; keep the order you started with.")
             if kind not in (ARTICLE, TOMBSTONE) or not isinstance(pk, int) or not isinstance(key, str):
                 raise ValueError
-            parse = datetime.date.fromisoformat if ORDERS[order][0] == "last_reviewed_on" else datetime.datetime.fromisoformat
-            return cls(cursor_order, parse(key).isoformat(), kind, pk)
+            if ORDERS[order][0] == "last_reviewed_on":
+                key = datetime.date.fromisoformat(key)
+            else:
+                key = datetime.datetime.fromisoformat(key)
+                if key.tzinfo is None:
+                    raise ValueError
+            return cls(cursor_order, key.isoformat(), kind, pk)
         except BadFilter:
             raise
         except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, OverflowError):
@@ -136,8 +141,7 @@ def page(filters, order, cursor_text, limit, now):
 
 
 def _key_text(key):
-    if isinstance(key, datetime.datetime):
-        return key.isoformat()
-    if isinstance(key, datetime.date):
-        return key.isoformat()
-    return str(key)  # SQLite hands a union's dates back as text
+    if isinstance(key, str):  # SQLite hands a union's times back as text, in UTC without a zone
+        key = datetime.datetime.fromisoformat(key)
+        key = key if key.tzinfo else key.replace(tzinfo=datetime.UTC)
+    return key.isoformat()
