@@ -10,6 +10,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
+from django.http import JsonResponse
 from django.utils import timezone
 
 from .models import KEY_PREFIX, ApiKey, DailyUsage
@@ -21,6 +22,14 @@ class ApiError(Exception):
     def __init__(self, status, code, message, headers=None):
         super().__init__(message)
         self.status, self.code, self.message, self.headers = status, code, message, headers or {}
+
+
+def error_response(status, code, message, headers=None):
+    """The API's one error shape: ``{"error": {"code", "message"}}`` with ``status``."""
+    response = JsonResponse({"error": {"code": code, "message": message}}, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
 
 
 class Anonymous:

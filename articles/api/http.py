@@ -8,6 +8,8 @@ import hashlib
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
+from .access import error_response
+
 
 def conditional(view):
     """Wrap an API view: ETag on every 200, 304 for a matching ``If-None-Match``, private caching."""
@@ -15,6 +17,11 @@ def conditional(view):
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
+        if response.status_code == 405:  # Ninja's own answer is plain text
+            allowed = response.get("Allow")
+            response = error_response(405, "method_not_allowed", f"{request.method} is not allowed here; the API only reads (GET).")
+            if allowed:
+                response["Allow"] = allowed
         patch_vary_headers(response, ["Authorization", "X-API-Key"])
         if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming:
             response.setdefault("Cache-Control", "no-store")

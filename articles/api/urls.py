@@ -3,8 +3,9 @@
 
 from django.urls import URLPattern, include, path, re_path
 
+from .access import error_response
 from .http import conditional
-from .views import api, error_response
+from .views import api
 
 
 def _conditional(patterns):

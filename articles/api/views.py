@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -20,7 +20,7 @@ from articles.reads.postgresql import published_article_page
 from cms.site import absolute_url
 
 from . import documents, feed, schemas
-from .access import ApiError, authenticate
+from .access import ApiError, authenticate, error_response
 from .models import Withdrawal
 
 ERRORS = {400: schemas.Error, 401: schemas.Error, 403: schemas.Error, 429: schemas.Error}
@@ -51,13 +51,6 @@ api = NinjaAPI(
     docs_url="/docs/",
     openapi_url="/openapi.json",
 )
-
-
-def error_response(status, code, message, headers=None):
-    response = JsonResponse({"error": {"code": code, "message": message}}, status=status)
-    for name, value in (headers or {}).items():
-        response[name] = value
-    return response
 
 
 @api.exception_handler(ApiError)

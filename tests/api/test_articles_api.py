@@ -198,3 +198,9 @@ def test_unknown_addresses_under_api_are_json_404s(db, api):
         response = api(path)
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"
+
+
+def test_writing_is_a_json_405(db, client, key):
+    response = client.post("/api/v1/articles", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
