@@ -7,6 +7,7 @@ Not a test and not imported by the site.
 """
 
 import argparse
+import datetime
 import json
 import os
 import re
@@ -32,7 +33,14 @@ from taggit.models import Tag  # noqa: E402
 
 from articles.models import Article, Reviewer, Series  # noqa: E402
 
+try:  # the syndication API (issue 25), when merged
+    from articles.api.feed import changed_at  # noqa: E402
+    from articles.api.models import ApiKey, Partner  # noqa: E402
+except ImportError:  # pragma: no cover
+    changed_at = None
+
 LARGE_TABLE_ROWS = 10_000
+API = "api"  # measured with a partner's key
 
 
 def first_url(*candidates, query=""):
@@ -72,6 +80,16 @@ def pages(kind):
         ("sitemap", first_url(("sitemap", []), ("django.contrib.sitemaps.views.index", []), ("articles:sitemap", [])), 100, False),
         ("sitemap, articles part", first_url(("sitemap-section", ["articles"])), 100, False),
     ]
+    # The syndication API (docs/api.md), read with a partner's key: the change feed from a day
+    # before the latest change, a plain list, and the article measured above.
+    latest = changed_at and published.annotate(changed=changed_at()).order_by("-changed").values_list("changed", flat=True).first()
+    if latest is not None and first_url(("syndication:article_list", [])):
+        since = (latest - datetime.timedelta(days=1)).astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        rows += [
+            ("api articles, modified_since", f"/api/v1/articles?order=modified&modified_since={since}", 100, API),
+            ("api articles", "/api/v1/articles", 100, API),
+            ("api article", article and reverse("syndication:article", args=[article.slug]), 100, API),
+        ]
     if kind == "large":
         rows.insert(1, ("home page 1000", "/?page=1000", 100, False))
         # A word in about 3% of the generated articles (the demo content has none of it).
@@ -188,13 +206,18 @@ def main():
         staff = get_user_model().objects.create_superuser("bench-admin", "bench@example.org", None)
     anonymous, admin = Client(), Client()
     admin.force_login(staff)
+    clients = {False: anonymous, True: admin}
+    if changed_at is not None:
+        partner, _ = Partner.objects.get_or_create(name="bench", defaults={"contact_email": "bench@example.org"})
+        raw = ApiKey.issue(partner=partner, name="bench", rate_limit=100_000)[1]
+        clients[API] = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     big = large_tables()
     results = {"database": connection.vendor, "articles": Article.objects.count(), "pages": []}
     for label, url, target, needs_staff in pages(options.pages):
         if url is None:
             results["pages"].append({"page": label, "url": None, "note": "not on this branch yet"})
             continue
-        response, ms, cpu, queries = measure(admin if needs_staff else anonymous, url, options.runs)
+        response, ms, cpu, queries = measure(clients[needs_staff], url, options.runs)
         selects = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
         plans = [{"sql": sql[:2000], "plan": explain(sql)} for sql in selects] if options.pages == "large" else []
         scans = sorted({t for p in plans for t in seq_scans(p["plan"], big)})

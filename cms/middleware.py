@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template import loader
 
 from .views import page_not_found
@@ -98,7 +98,10 @@ class RejectNullCharactersMiddleware:
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.META.get(
             "QUERY_STRING", ""
         ):
-            return HttpResponseBadRequest("Bad request: the address contains a NUL character.", content_type="text/plain")
+            message = "Bad request: the address contains a NUL character."
+            if request.path.startswith("/api/"):  # the API's errors are JSON (docs/api.md)
+                return JsonResponse({"error": {"code": "bad_request", "message": message}}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain")
         return self.get_response(request)
 
 

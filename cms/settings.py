@@ -205,6 +205,9 @@ def _read_settings():
         "TRUSTED_PROXY_COUNT": env_int("TRUSTED_PROXY_COUNT", 0),
         "DB_RETRY_AFTER": env_int("DB_RETRY_AFTER", 30),
         "HEALTHZ_TIMEOUT": healthz_timeout,
+        "API_ALLOW_ANONYMOUS": env_bool("API_ALLOW_ANONYMOUS", False),
+        "API_LICENSE_NAME": os.environ.get("API_LICENSE_NAME", "").strip() or "Syndication licence: republish unchanged, with attribution",
+        "API_LICENSE_URL": os.environ.get("API_LICENSE_URL", "").strip(),
     }
 
 
@@ -258,6 +261,11 @@ HTTP_CACHE_SECONDS = _env["HTTP_CACHE_SECONDS"]
 # how often each worker also reads the database's, for edits made on other machines.
 PAGE_CACHE_GENERATION_FILE = _env["PAGE_CACHE_GENERATION_FILE"]
 PAGE_CACHE_RECHECK_SECONDS = _env["PAGE_CACHE_RECHECK_SECONDS"]
+# The syndication API (docs/api.md): whether a request without a key may read (default: a key is
+# required), and the licence every article carries.
+API_ALLOW_ANONYMOUS = _env["API_ALLOW_ANONYMOUS"]
+API_LICENSE_NAME = _env["API_LICENSE_NAME"]
+API_LICENSE_URL = _env["API_LICENSE_URL"]
 # VETTED_BENCH=1 adds /bench/trivial/, the baseline view of `make bench`.
 VETTED_BENCH = _env["BENCH"]
 
@@ -274,7 +282,10 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "simple_history",
     "axes",
+    "django_tasks_db",
+    "ninja",  # the API's docs page is served from its static files (no CDN)
     "articles",
+    "articles.api",
     "references",
 ]
 
@@ -399,6 +410,11 @@ LOGGING = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# Background work (webhook deliveries, purges): Django's tasks framework, stored in the site's own
+# database by django-tasks-db and run by `manage.py db_worker` (docs/production.md, "Background tasks").
+# `make run` starts a worker beside the development server; tests run tasks at once (cms/test_settings.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # dumpdata/loaddata backups keep timestamps to the microsecond (Django's JSON cuts them to milliseconds).
 SERIALIZATION_MODULES = {"json": "cms.backup_json"}

@@ -39,3 +39,10 @@ PAGE_CACHE_SECONDS = 0
 # Serve static files from the finders: tests run without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Tasks run at once, inside the test, instead of waiting for a worker (the on-commit hooks that
+# enqueue them run in tests marked transaction=True or under captureOnCommitCallbacks(execute=True)).
+# "database" is the production backend, for the tests that show a task waits for the worker.
+TASKS = {
+    "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]},
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
