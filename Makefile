@@ -49,7 +49,9 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@# The task worker (docs/background-tasks.md) runs beside the development server and stops with it.
+	@$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
+		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	@if [ -x "$${CHROMIUM:-/usr/bin/chromium}" ]; then \

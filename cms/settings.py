@@ -274,6 +274,8 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "simple_history",
     "axes",
+    "django_tasks_db",
+    "cms.background",
     "articles",
     "references",
 ]
@@ -300,6 +302,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cms.urls"
+
+# Background work (docs/background-tasks.md): Django's tasks framework, stored in the database and
+# run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # models.W040: SQLite keeps a covering index's key but not its included columns. The review
 # schedule's index (articles.Article.Meta) is there for PostgreSQL, the production database.

@@ -39,3 +39,5 @@ PAGE_CACHE_SECONDS = 0
 # Serve static files from the finders: tests run without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Tasks run at once, in the test's process (a test that needs the worker's queue sets the database backend).
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
