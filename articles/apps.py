@@ -20,9 +20,11 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from . import (
             caching,
+            edge,
             integrity,  # noqa: F401  (connects the receivers that keep content fingerprints)
             revisions,  # noqa: F401  (connects the revision snapshot signal)
         )
 
         caching.connect_signals()
+        edge.connect_signals()
         post_migrate.connect(_due_dates_after_migrate, sender=self, dispatch_uid="vetted-due-dates-after-migrate")

@@ -60,6 +60,8 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
+from cms.pagecache import edge
+
 logger = logging.getLogger("vetted.cache")
 
 GENERATION_KEY = "content-generation"
@@ -442,7 +444,7 @@ def _storable(request, response):
 def _own_headers(entry, now):
     """The headers of this response of a page: for shared caches, its validators."""
     shared_seconds = max(0, int(min(settings.HTTP_CACHE_SECONDS, entry["expires"] - now)))
-    own = {"Cache-Control": f"public, max-age=0, s-maxage={shared_seconds}", "ETag": entry["etag"]}
+    own = {"Cache-Control": edge.shared_cache_control(shared_seconds, entry.get("shared", True)), "ETag": entry["etag"]}
     if entry.get("last_modified"):
         own["Last-Modified"] = http_date(entry["last_modified"])
     return own
@@ -480,13 +482,15 @@ def _respond(request, entry, response, status, now):
     return response
 
 
-def public_page(view=None, *, params=("page",)):
+def public_page(view=None, *, params=("page",), keys=()):
     """Cache a public page for anonymous readers and answer conditional requests.
 
     ``params``: the query parameters the view reads; others (utm_source...) share its cache entry.
+    ``keys``: surrogate keys every response of the view carries (the view may name more with
+    ``edge.mark``; docs/edge-cache.md).
     """
     if view is None:
-        return functools.partial(public_page, params=params)
+        return functools.partial(public_page, params=params, keys=keys)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -516,6 +520,8 @@ def public_page(view=None, *, params=("page",)):
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()  # e.g. the sitemap's TemplateResponse: the body is hashed and stored below
+        edge.mark(request, *keys)
+        edge.apply_keys(request, response)
         if not _storable(request, response):
             patch_vary_headers(response, ("Cookie",))
             return response
@@ -528,6 +534,7 @@ def public_page(view=None, *, params=("page",)):
             "generation": generation,
             "etag": etag,
             "expires": min(now + lifetime, go_live or math.inf),
+            "shared": edge.is_shared(request),
         }
         if not enabled:
             return _respond(request, entry, response, OFF, now)

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from . import caching
+from cms.pagecache.edge import mark, not_shared
+
+from . import caching, edge
 from . import search as site_search
 from .caching import public_page
 from .models import Article, MedicalReview, Reviewer, Series
@@ -50,7 +52,7 @@ def published_pk(pk):
     return Article.objects.published().filter(pk=pk)
 
 
-@public_page
+@public_page(keys=(edge.HOME,))
 def home(request):
     articles = Article.objects.published().for_listing()
     page = paginate(request, articles, count_name="home")
@@ -80,9 +82,11 @@ def article_detail(request, slug):
         raise Http404("No published article at this address.")
     caching.found_next_go_live(request, getattr(article, "next_go_live", None))
     trail = article_breadcrumbs(article)
+    related = article.related_articles(now=now)
+    edge.mark_article_page(request, article, related)
     context = {
         "article": article,
-        "related": article.related_articles(now=now),
+        "related": related,
         "breadcrumbs": trail,
         "structured_data": [medical_web_page(article, request), breadcrumb_list(trail, request)],
         **series_navigation(article, now),
@@ -96,7 +100,7 @@ def series_navigation(article, now):
     return entry.navigation(now) if entry is not None else {}
 
 
-@public_page
+@public_page(keys=(edge.SERIES_INDEX,))
 def series_index(request):
     """Every series with a published article, by title."""
     trail = breadcrumbs(("Series", reverse("articles:series_index")))
@@ -123,6 +127,7 @@ def series_detail(request, slug):
     entries = list(entries)
     if not entries:
         raise Http404("This series has no published articles.")
+    mark(request, edge.series_key(series.pk))
     latest = {}
     for review in MedicalReview.objects.filter(article__in=[e.article_id for e in entries]).select_related("reviewer"):
         latest.setdefault(review.article_id, review)
@@ -139,6 +144,7 @@ def series_detail(request, slug):
 @public_page
 def reviewer_detail(request, slug):
     reviewer = get_object_or_404(Reviewer, slug=slug)
+    mark(request, edge.reviewer_key(reviewer.pk))
     reviews = (
         reviewer.reviews.filter(Exists(published_pk(OuterRef("article_id"))))
         .select_related("article")
@@ -160,6 +166,7 @@ def reviewer_detail(request, slug):
 @public_page
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
+    mark(request, edge.tag_key(tag.pk))
     tagged = TaggedItem.objects.filter(
         tag=tag, content_type=ContentType.objects.get_for_model(Article), object_id=OuterRef("pk")
     )
@@ -179,6 +186,8 @@ def tag_detail(request, slug):
 def search(request):
     """``/search/?q=``: published articles only; any query, however odd, gives a normal page."""
     query, was_cut = site_search.clean_query(request.GET.get("q", ""))
+    if query:
+        not_shared(request)  # each query its own page, and a reader's own business
     # Ranked results keep their annotations: a plain paginator, not the deferred-join one.
     found, count = site_search.find_articles(query)
     paginator = Paginator(found, PAGE_SIZE)

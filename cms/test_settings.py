@@ -41,3 +41,6 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Tasks run at once, in the test's process (a test that needs the worker's queue sets the database backend).
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Purges are recorded, never sent (tests/test_edge_*.py read them).
+EDGE_PURGE_BACKEND = "cms.pagecache.edge.RecordingPurge"
+EDGE_PURGE_OPTIONS = {}
