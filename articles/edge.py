@@ -31,7 +31,7 @@ from taggit.models import Tag, TaggedItem
 from cms.pagecache import edge, tasks
 from references.models import Citation, Reference, Source
 
-from .models import Article, ArticleEvent, MedicalReview, Redirect, RelatedLink, Reviewer, Series, SeriesEntry
+from .models import Article, MedicalReview, Redirect, RelatedLink, Reviewer, Series, SeriesEntry
 
 logger = logging.getLogger("vetted.edge")
 
@@ -205,26 +205,36 @@ def go_live(article_id, publish_at):
 # --- receivers -----------------------------------------------------------------------------------------
 
 
+def _remember_visibility(sender, instance, raw=False, **kwargs):
+    """Before an article is saved: its status and publish time as stored (one read by primary key)."""
+    instance._edge_was = None
+    if not raw and instance.pk is not None and not instance._state.adding:
+        instance._edge_was = Article.objects.filter(pk=instance.pk).values_list("status", "publish_at").first()
+
+
+def _public(status, publish_at, now):
+    return status == Article.Status.PUBLISHED and publish_at is not None and publish_at <= now
+
+
 def _article_saved(sender, instance, raw=False, **kwargs):
-    if raw or instance.status != Article.Status.PUBLISHED or instance.publish_at is None:
+    """A live article changed, or one appeared or disappeared: purge its pages; a newly scheduled
+    one: purge at its publish time."""
+    if raw:
         return
-    update_fields = kwargs.get("update_fields")
-    visibility = update_fields is None or "status" in update_fields or "publish_at" in update_fields
-    if instance.publish_at <= timezone.now():
-        _record(articles=[instance.pk], visibility=visibility)
-    else:
+    now = timezone.now()
+    was = getattr(instance, "_edge_was", None)
+    was_public = was is not None and _public(*was, now)
+    is_public = _public(instance.status, instance.publish_at, now)
+    if is_public or was_public:
+        _record(articles=[instance.pk], visibility=is_public != was_public)
+    scheduled = instance.status == Article.Status.PUBLISHED and instance.publish_at and instance.publish_at > now
+    if scheduled and (was is None or tuple(was) != (instance.status, instance.publish_at)):
         _record(go_live={instance.pk: instance.publish_at})
 
 
 def _article_deleted(sender, instance, **kwargs):
-    if instance.status == Article.Status.PUBLISHED:
+    if _public(instance.status, instance.publish_at, timezone.now()):
         _record(keys=[HOME, FEEDS, SITEMAP, SERIES_INDEX, article_key(instance.pk), shows(article_key(instance.pk))])
-
-
-def _event_saved(sender, instance, created, raw=False, **kwargs):
-    """A transition out of "published" (unpublish, archive): the article's pages change once more."""
-    if created and not raw and instance.from_status == Article.Status.PUBLISHED and instance.to_status != instance.from_status:
-        _record(articles=[instance.article_id], visibility=True)
 
 
 def _review_changed(sender, instance, raw=False, **kwargs):
@@ -304,9 +314,9 @@ def _source_changed(sender, instance, raw=False, **kwargs):
 def connect_signals():
     """Called from the app config: every write path that changes what readers see reaches a purge."""
     connections = [
+        (pre_save, Article, _remember_visibility),
         (post_save, Article, _article_saved),
         (post_delete, Article, _article_deleted),
-        (post_save, ArticleEvent, _event_saved),
         (post_save, MedicalReview, _review_changed),
         (post_delete, MedicalReview, _review_changed),
         (pre_save, SeriesEntry, _remember_series),
@@ -326,7 +336,7 @@ def connect_signals():
         (post_save, Source, _source_changed),
     ]
     for signal, model, receiver in connections:
-        signal.connect(receiver, sender=model, dispatch_uid=f"vetted-edge-{signal_name(signal)}-{model._meta.label_lower}")
+        signal.connect(receiver, sender=model, weak=False, dispatch_uid=f"vetted-edge-{signal_name(signal)}-{model._meta.label_lower}")
 
 
 def signal_name(signal):
