@@ -168,7 +168,7 @@ def test_a_scheduled_article_is_purged_by_the_worker_once_its_time_has_come(make
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     from django_tasks_db.models import DBTaskResult
 
-    editor = make.staff_in("Editor")
+    editor = make.user(username="chief", is_superuser=True)  # (a flushed database has no role groups)
     article = make.article(status=S.APPROVED, slug="soon")
     make.review(article)
     DBTaskResult.objects.all().delete()
