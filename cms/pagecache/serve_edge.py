@@ -103,6 +103,7 @@ class Varnish:
         reason = missing_reason()
         if reason:
             raise RuntimeError(reason)
+        self.workdir.mkdir(parents=True, exist_ok=True)
         vcl = self.workdir / "vetted.vcl"
         vcl.write_text(vcl_for(self.backends))
         self.process = subprocess.Popen(
@@ -194,7 +195,14 @@ def production_env(edge_port, app_ports):
     return env
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main():
+    # Ctrl-C or a plain kill stops everything started here (a background job may have SIGINT ignored).
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     python = sys.executable
     edge_port = int(os.environ.get("EDGE_PORT", "8080"))
     app_ports = [int(p) for p in os.environ.get("EDGE_APP_PORTS", "8001,8002").split(",")]
