@@ -16,7 +16,6 @@ from taggit.models import Tag
 from articles import edge, workflow
 from articles.models import Article, Redirect
 from cms.pagecache import tasks
-from tests.edge_fixtures import committed, purges  # noqa: F401  (fixtures)
 
 S = Article.Status
 pytestmark = pytest.mark.django_db

@@ -189,6 +189,7 @@ def production_env(edge_port, app_ports):
     env.setdefault("SECURE_SSL_REDIRECT", "0")  # plain http on this machine; TLS ends in front of Varnish in production
     env.setdefault("SECURE_COOKIES", "0")
     env.setdefault("EDGE_PURGE_URLS", f"http://127.0.0.1:{edge_port}")
+    env.setdefault("TRUSTED_PROXY_COUNT", "1")  # Varnish appends the reader's address to X-Forwarded-For
     env.setdefault("WEB_CONCURRENCY", "2")
     env["DJANGO_SETTINGS_MODULE"] = "cms.settings"
     env.pop("DEBUG", None)
