@@ -36,6 +36,11 @@ from .models import Article, MedicalReview, Redirect, RelatedLink, Reviewer, Ser
 logger = logging.getLogger("vetted.edge")
 
 HOME, FEEDS, SITEMAP, SERIES_INDEX = "home", "feeds", "sitemap", "series-index"
+# Every public page carries it (cms.pagecache.edge.EVERY_PAGE): purged when a transaction changed
+# more articles than are worth working out one by one, and by bulk writers (purge_all).
+EVERYTHING = "all"
+# Beyond this many articles in one transaction (an import), the whole edge is purged instead.
+MAX_ARTICLES_PER_PURGE = 500
 
 
 def article_key(pk):
@@ -122,13 +127,21 @@ class _Changes:
         self.articles = set()
         self.visibility = False
         self.go_live = {}  # article id -> publish time
+        self.public = {}  # article id -> whether it is public, asked once per transaction
+
+    @property
+    def everything(self):
+        return EVERYTHING in self.keys
 
     def send(self):
         if _local.changes is self:
             _local.changes = None
         keys = set(self.keys)
         try:
-            keys |= article_change_keys(self.articles, visibility=self.visibility)
+            if self.everything:
+                keys = {EVERYTHING}
+            else:
+                keys |= article_change_keys(self.articles, visibility=self.visibility)
         except Exception:  # the content is committed whatever happens here; s-maxage bounds staleness
             logger.exception("Could not work out the edge keys of articles %s; they expire within s-maxage", self.articles)
         if keys:
@@ -161,17 +174,33 @@ def _changes():
 def _record(*, keys=(), articles=(), visibility=False, go_live=None):
     connection = transaction.get_connection()
     changes = _changes()
-    changes.keys |= set(keys)
-    changes.articles |= set(articles)
-    changes.visibility = changes.visibility or visibility
+    if not changes.everything:
+        changes.keys |= set(keys)
+        changes.articles |= set(articles)
+        changes.visibility = changes.visibility or visibility
+        if len(changes.articles) > MAX_ARTICLES_PER_PURGE:
+            changes.keys, changes.articles = {EVERYTHING}, set()
     if go_live:
         changes.go_live.update(go_live)
     if not connection.in_atomic_block:
         changes.send()
 
 
+def purge_all():
+    """Purge every public page at the edge once the transaction commits: for writers that bypass
+    model signals (``bulk_create``, ``QuerySet.update``), as they call ``caching.invalidate()``."""
+    _record(keys=[EVERYTHING])
+
+
 def _is_public(article_id):
-    return Article.objects.published().filter(pk=article_id).exists()
+    """Whether the article is public now: asked once per transaction, and not at all once the whole
+    edge is to be purged (a mass delete sends a signal per row)."""
+    changes = _changes()
+    if changes.everything:
+        return False
+    if article_id not in changes.public:
+        changes.public[article_id] = Article.objects.published().filter(pk=article_id).exists()
+    return changes.public[article_id]
 
 
 # --- scheduled go-live -------------------------------------------------------------------------------

@@ -123,6 +123,18 @@ def test_a_related_link_or_citation_on_a_live_article_purges_only_that_page(worl
     assert purges.keys() == {f"article-{world['last'].pk}"}
 
 
+def test_a_change_to_hundreds_of_articles_at_once_purges_everything_in_one_key(world, committed, purges, make, monkeypatch):
+    monkeypatch.setattr(edge, "MAX_ARTICLES_PER_PURGE", 3)
+    articles = [make.article() for _ in range(3)]
+    committed(lambda: [make.edit(a) for a in [*articles, world["first"]]])
+    assert purges.purged == [frozenset({"all"})]
+
+
+def test_bulk_writers_purge_everything(committed, purges):
+    committed(edge.purge_all)
+    assert purges.purged == [frozenset({"all"})]
+
+
 def test_a_rolled_back_change_purges_nothing(world, committed, purges, make):
     def fail():
         make.edit(world["first"], title="Never saved")

@@ -32,6 +32,7 @@ logger = logging.getLogger("vetted.edge")
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")  # what a key may be: safe in any CDN's header
 _REQUEST_KEYS = "_vetted_edge_keys"
+EVERY_PAGE = "all"  # carried by every shared page, so one purge can empty the edge
 _NOT_SHARED = "_vetted_edge_not_shared"
 
 
@@ -71,8 +72,8 @@ def key_header():
 def apply_keys(request, response):
     """Write the keys that the view named into the response (before the page cache stores it)."""
     keys = keys_of(request)
-    if keys and is_shared(request):
-        response.headers[key_header()] = " ".join(sorted(keys))
+    if is_shared(request):
+        response.headers[key_header()] = " ".join([*sorted(keys), EVERY_PAGE])
 
 
 def shared_cache_control(seconds, shared=True):

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from articles import caching, integrity
+from articles import caching, edge, integrity
 from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry, refresh_review_dates
 from references.models import Citation, Reference, Source
 
@@ -85,6 +85,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._related(published_ids)
             caching.invalidate()
+            edge.purge_all()
         if connection.vendor == "postgresql":
             # Fresh statistics for the planner, and a visibility map so counts use index-only scans.
             # VACUUM cannot run in a transaction (e.g. inside a test); ANALYZE alone then.
@@ -111,6 +112,7 @@ class Command(BaseCommand):
             Source.objects.filter(name__startswith="Generated ").delete()
             Tag.objects.filter(slug__startswith=PREFIX).delete()
             caching.invalidate()
+            edge.purge_all()
 
     def _reviewers(self, count):
         return Reviewer.objects.bulk_create(
