@@ -12,7 +12,6 @@ Measures, in one run on one machine (docs/edge-cache.md, "Measured"):
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -75,8 +74,10 @@ def _peer(targets, seconds):
            "DURATION": str(seconds), "LOW_CONNECTIONS": "0", "WARMUP": "2", "PORT": os.environ.get("BENCH_PEER_PORT", "8801")}
     out = subprocess.run(["bash", str(PEER / "run_peer_bench.sh"), *[f"{k}={v}" for k, v in targets.items()]],
                          env=env, capture_output=True, text=True, timeout=1800)
-    summary = [line for line in out.stdout.splitlines() if re.match(r"^\s*(\w+|label)\s", line) or "ratio" in line.lower()]
-    return {"returncode": out.returncode, "output": out.stdout[-6000:], "summary": summary[-30:]}
+    lines = out.stdout.splitlines()
+    start = next((n for n, line in enumerate(lines) if line.startswith("# compare.sh")), len(lines))
+    summary = [line for line in lines[start:] if line.strip() and not line.startswith("results in")]
+    return {"returncode": out.returncode, "output": out.stdout[-6000:], "summary": summary}
 
 
 def measure(env, article_url, *, port, load, seconds):

@@ -39,12 +39,12 @@ def fetch(path):
 
 
 def until(check):
-    """Seconds until ``check()`` holds, polling the edge every millisecond or so (None: not within TIMEOUT)."""
+    """Seconds until ``check()`` holds, polling the edge every 5 ms (None: not within TIMEOUT)."""
     started = time.perf_counter()
     while time.perf_counter() - started < TIMEOUT:
         if check():
             return time.perf_counter() - started
-        time.sleep(0.001)
+        time.sleep(0.005)
     return None
 
 

@@ -19,6 +19,7 @@ Two halves of one contract with the edge (docs/edge-cache.md; the Varnish side i
   (docs/edge-cache.md, "A CDN").
 """
 
+import functools
 import logging
 import re
 
@@ -209,19 +210,27 @@ class VarnishPurge(PurgeBackend):
 
     def purge_batch(self, keys):
         problems = []
-        with httpx.Client(timeout=self.timeout) as client:
-            for url in self.urls:
-                try:
-                    answer = client.request("PURGE", url.rstrip("/") + "/", headers={"xkey-purge": " ".join(keys)})
-                except httpx.HTTPError as error:
-                    problems.append(f"{url}: {error.__class__.__name__}: {error}")
-                    continue
-                if answer.status_code != 200:
-                    problems.append(f"{url}: HTTP {answer.status_code}")
-                else:
-                    logger.info("Purged %s object(s) at %s for %s", answer.headers.get("x-purged", "?"), url, " ".join(keys))
+        client = _http_client()
+        for url in self.urls:
+            try:
+                answer = client.request("PURGE", url.rstrip("/") + "/", headers={"xkey-purge": " ".join(keys)},
+                                        timeout=self.timeout)
+            except httpx.HTTPError as error:
+                problems.append(f"{url}: {error.__class__.__name__}: {error}")
+                continue
+            if answer.status_code != 200:
+                problems.append(f"{url}: HTTP {answer.status_code}")
+            else:
+                logger.info("Purged %s object(s) at %s for %s", answer.headers.get("x-purged", "?"), url, " ".join(keys))
         if problems:
             raise PurgeError("Purge not confirmed by " + "; ".join(problems))
+
+
+@functools.cache
+def _http_client():
+    """One client per process: its connections to each Varnish are kept open between purges
+    (building a client costs more than a purge)."""
+    return httpx.Client()
 
 
 def backend():
