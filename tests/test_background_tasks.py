@@ -101,3 +101,17 @@ def test_run_again_skips_tasks_that_did_not_fail(queue, purges, client, make):
 def test_a_writer_cannot_see_the_task_results(queue, client, make):
     client.force_login(make.user(username="wendy"))  # staff, no permissions
     assert client.get("/admin/django_tasks_database/dbtaskresult/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_editor_sees_a_failed_purge_and_can_run_it_again(client, make, settings, purges):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    edge_tasks.enqueue(["tag-3", "home"])
+    failed = DBTaskResult.objects.get()
+    failed.set_failed(RuntimeError("Varnish at http://10.0.0.5 answered HTTP 503"))  # as the worker records it
+    client.force_login(make.staff_in("Editor"))
+    page = client.get("/admin/django_tasks_database/dbtaskresult/?status__exact=FAILED")
+    assert page.status_code == 200 and "purge_keys" in page.text and "RuntimeError" in page.text
+    assert "answered HTTP 503" in client.get(f"/admin/django_tasks_database/dbtaskresult/{failed.pk}/change/").text
+    client.post("/admin/django_tasks_database/dbtaskresult/", {"action": "run_again", "_selected_action": [str(failed.pk)]})
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).get().args_kwargs["kwargs"]["keys"] == ["home", "tag-3"]
