@@ -1,4 +1,7 @@
 import io
+import time
+import urllib.error
+import urllib.request
 
 import pytest
 from django.core.cache import cache
@@ -6,6 +9,7 @@ from django.db import transaction
 
 from articles import caching
 from articles import edge as article_edge
+from cms.pagecache import serve_edge
 from cms.pagecache.edge import RecordingPurge
 from tests import factories
 
@@ -116,3 +120,26 @@ def committed(django_capture_on_commit_callbacks, purges):
         return result
 
     return run
+
+
+@pytest.fixture
+def varnish_edge(live_server, settings):
+    """A real Varnish (the repository's VCL, a free port, its own -n directory) in front of the live
+    server, purged by the app. Skips with the reason when varnishd or its xkey module is missing."""
+    reason = serve_edge.missing_reason()
+    if reason:
+        pytest.skip(f"Varnish: {reason}")
+    port = int(live_server.url.rsplit(":", 1)[1])
+    varnish = serve_edge.Varnish([port], memory="32m").start()
+    settings.EDGE_PURGE_BACKEND = "cms.pagecache.edge.VarnishPurge"
+    settings.EDGE_PURGE_OPTIONS = {"urls": [varnish.url]}
+    deadline = time.monotonic() + 15
+    while True:  # until the health probe has seen the app server
+        try:
+            urllib.request.urlopen(varnish.url + "/healthz", timeout=5).close()
+            break
+        except (urllib.error.URLError, OSError):
+            assert time.monotonic() < deadline, "Varnish never found the app server healthy"
+            time.sleep(0.2)
+    yield varnish
+    varnish.stop()

@@ -23,21 +23,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def edge(live_server, settings):
-    """Varnish on a free port in front of the live server, purged by the app."""
-    port = int(live_server.url.rsplit(":", 1)[1])
-    varnish = serve_edge.Varnish([port], memory="32m").start()
-    settings.EDGE_PURGE_BACKEND = "cms.pagecache.edge.VarnishPurge"
-    settings.EDGE_PURGE_OPTIONS = {"urls": [varnish.url]}
-    deadline = time.monotonic() + 15
-    while get(varnish, "/healthz")[0] != 200:  # the health probe has seen the app server
-        assert time.monotonic() < deadline, "Varnish never found the app server healthy"
-        time.sleep(0.2)
-    yield varnish
-    varnish.stop()
-
-
 def get(varnish, path, cookie=None):
     """(status, X-Edge, Cache-Control, body) of a GET through Varnish."""
     request = urllib.request.Request(varnish.url + path, headers={"Cookie": cookie} if cookie else {})
@@ -66,6 +51,11 @@ def site(make):
     unrelated = make.article(title="Sleep well", slug="sleep", tags=["sleep"])
     make.review(first)
     return {"first": first, "second": second, "unrelated": unrelated, "editor": make.user(username="chief", is_superuser=True)}
+
+
+@pytest.fixture
+def edge(varnish_edge):
+    return varnish_edge
 
 
 def test_public_pages_are_served_by_the_edge_and_a_change_purges_exactly_its_pages(edge, site, make):
