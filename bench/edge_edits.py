@@ -4,7 +4,8 @@ Runs with the app servers' settings (DJANGO_SETTINGS_MODULE, DATABASE_URL, EDGE_
 Makes its own published article, edits it EDITS times through the model (the admin's write path:
 the change commits, a purge task is queued, the worker sends it to Varnish) and measures how long
 until the edge serves the new version; then unpublishes it through the workflow and measures how
-long until the edge answers 404. Prints JSON. The article is deleted at the end.
+long until the edge answers 404. With a third argument (an app server's address), each new version
+is also asked of that app server directly once the edge has it. Prints JSON. The article is deleted at the end.
 """
 
 import json
@@ -27,12 +28,13 @@ from articles.models import Article, MedicalReview, Reviewer  # noqa: E402
 
 EDGE = sys.argv[1]
 EDITS = int(sys.argv[2]) if len(sys.argv) > 2 else 100
+OTHER_APP = sys.argv[3] if len(sys.argv) > 3 else None  # an app server asked directly, right after the edge
 TIMEOUT = 10.0
 
 
-def fetch(path):
+def fetch(path, base=EDGE):
     try:
-        with urllib.request.urlopen(EDGE + path, timeout=5) as response:
+        with urllib.request.urlopen(base + path, timeout=5) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, ""
@@ -59,7 +61,7 @@ def main():
     try:
         until(lambda: fetch(path)[0] == 200)
         fetch(path)  # now cached at the edge
-        times, lost = [], 0
+        times, lost, other_stale = [], 0, 0
         for n in range(1, EDITS + 1):
             fetch(path)  # cached copy of the version before
             fresh = Article.objects.get(pk=article.pk)
@@ -71,6 +73,8 @@ def main():
                 lost += 1
             else:
                 times.append(time.perf_counter() - started)
+            if OTHER_APP and f"Version {n}<" not in fetch(path, OTHER_APP)[1]:
+                other_stale += 1  # the other app server still served the version before
         fetch(path)
         started = time.perf_counter()
         workflow.unpublish(Article.objects.get(pk=article.pk), editor)
@@ -80,7 +84,7 @@ def main():
         Article.objects.filter(pk=article.pk).delete()
     times.sort()
     print(json.dumps({
-        "edits": EDITS, "not_fresh_within_10s": lost,
+        "edits": EDITS, "not_fresh_within_10s": lost, "other_app_server_stale": other_stale if OTHER_APP else None,
         "p50_s": times[len(times) // 2] if times else None,
         "p99_s": times[min(len(times) - 1, int(len(times) * 0.99))] if times else None,
         "max_s": times[-1] if times else None,

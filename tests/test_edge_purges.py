@@ -16,6 +16,7 @@ from taggit.models import Tag
 from articles import edge, workflow
 from articles.models import Article, Redirect
 from cms.pagecache import tasks
+from cms.pagecache.edge import PurgeError, VarnishPurge
 
 S = Article.Status
 pytestmark = pytest.mark.django_db
@@ -239,3 +240,9 @@ def test_a_failed_purge_waits_in_the_queue_before_its_retry_and_shows_as_failed_
     retry.refresh_from_db()
     assert retry.status == TaskResultStatus.FAILED
     assert "PurgeError" in retry.exception_class_path and "told to fail" in retry.traceback
+
+
+def test_a_varnish_that_does_not_answer_fails_the_purge_so_the_task_retries():
+    closed = VarnishPurge(urls=["http://127.0.0.1:9"], timeout=1)
+    with pytest.raises(PurgeError, match="127.0.0.1:9"):
+        closed.purge(["home"])

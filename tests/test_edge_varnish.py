@@ -108,3 +108,15 @@ def test_a_scheduled_article_appears_at_the_edge_on_time(edge, site, make):
     while "Coming soon" not in get(edge, "/tags/oncology/")[3]:
         assert time.monotonic() < deadline, "the edge still served the page from before the go-live"
         time.sleep(0.2)
+
+
+def test_purge_requests_need_their_keys_and_report_what_went(edge, site):
+    cached(edge, "/articles/sleep/")
+    request = urllib.request.Request(edge.url + "/", method="PURGE")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=5)
+    assert refused.value.code == 400
+    purge = urllib.request.Request(edge.url + "/", method="PURGE", headers={"xkey-purge": f"article-{site['unrelated'].pk}"})
+    with urllib.request.urlopen(purge, timeout=5) as answer:
+        assert answer.headers["x-purged"] == "1"
+    assert get(edge, "/articles/sleep/")[1] == "miss"
