@@ -14,7 +14,7 @@ series (their previous/next links), its series, tag and reviewer pages, the page
 home, feeds and sitemap (and the series index when it appears or disappears). Renaming a tag,
 series or reviewer purges its page and the pages that mention it. Receivers at the bottom collect
 the changes of a transaction and queue one purge task when it commits (every write path: admin,
-workflow, importers, commands), like the page cache's generation (``caching.invalidate``). A
+workflow, importers, commands), like the page cache's generation (``cms.pagecache.generation.invalidate``). A
 scheduled article is purged at its go-live time by a deferred task (:func:`go_live`).
 """
 
@@ -188,7 +188,7 @@ def _record(*, keys=(), articles=(), visibility=False, go_live=None):
 
 def purge_all():
     """Purge every public page at the edge once the transaction commits: for writers that bypass
-    model signals (``bulk_create``, ``QuerySet.update``), as they call ``caching.invalidate()``."""
+    model signals (``bulk_create``, ``QuerySet.update``), as they call ``generation.invalidate()``."""
     _record(keys=[EVERYTHING])
 
 

@@ -23,8 +23,8 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from articles import workflow  # noqa: E402
 from articles.models import Article, MedicalReview, Reviewer  # noqa: E402
+from articles.workflow import rules as workflow  # noqa: E402
 
 EDGE = sys.argv[1]
 EDITS = int(sys.argv[2]) if len(sys.argv) > 2 else 100

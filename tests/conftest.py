@@ -7,9 +7,9 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
-from articles import caching
 from articles import edge as article_edge
-from cms.pagecache import serve_edge
+from cms.pagecache import generation, serve_edge
+from cms.pagecache import http as pagecache_http
 from cms.pagecache.edge import RecordingPurge
 from tests import factories
 
@@ -37,12 +37,12 @@ def page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 300
     settings.HTTP_CACHE_SECONDS = 60
     cache.clear()
-    caching.forget_local_generation()
-    caching.recent_pages.clear()
+    generation.forget_local_generation()
+    pagecache_http.recent_pages.clear()
     yield
     cache.clear()
-    caching.forget_local_generation()
-    caching.recent_pages.clear()
+    generation.forget_local_generation()
+    pagecache_http.recent_pages.clear()
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ def committed(django_capture_on_commit_callbacks, purges):
         article_edge._local.changes = None
         connection.run_on_commit = [
             entry for entry in connection.run_on_commit
-            if entry[1] is not caching._bump and getattr(entry[1], "__func__", None) is not article_edge._Changes.send
+            if entry[1] is not generation._bump and getattr(entry[1], "__func__", None) is not article_edge._Changes.send
         ]
         purges.reset()
         with django_capture_on_commit_callbacks(execute=True), transaction.atomic():

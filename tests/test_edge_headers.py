@@ -7,7 +7,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
 
-from articles import caching
+from articles.models import Redirect
+from cms.pagecache import http as pagecache_http
 from cms.pagecache.edge import EdgeHeadersMiddleware, mark
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_every_public_page_is_shared_for_s_maxage_under_its_own_keys(client, sit
 def test_a_page_served_from_the_apps_own_cache_carries_the_same_headers(client, page_cache, site, wsgi):
     first = client.get("/articles/main/")
     again = client.get("/articles/main/")
-    assert again[caching.STATUS_HEADER] == caching.HIT
+    assert again[pagecache_http.STATUS_HEADER] == pagecache_http.HIT
     assert keys(again) == keys(first) and shared_seconds(again) == 60  # (the fixture's HTTP_CACHE_SECONDS)
     status, headers, body, by_django = wsgi("/articles/main/")  # the WSGI fast path, before Django
     assert (by_django, set(headers["xkey"].split()) - {"all"}) == (False, keys(first))
@@ -98,7 +99,7 @@ def test_search_with_a_query_is_never_shared_but_the_empty_search_page_is(client
 def test_search_with_a_query_stays_private_when_served_from_the_apps_cache(client, page_cache, site):
     client.get("/search/?q=main")
     again = client.get("/search/?q=main")
-    assert again[caching.STATUS_HEADER] == caching.HIT
+    assert again[pagecache_http.STATUS_HEADER] == pagecache_http.HIT
     assert_not_shared(again)
 
 
@@ -144,8 +145,6 @@ def test_a_public_page_that_sets_a_cookie_loses_its_shared_lifetime_and_keys():
 
 
 def test_an_old_address_redirect_is_not_stored(client, site, make):
-    from articles.models import Redirect
-
     Redirect.objects.create(old_path="/articles/old-main/", article=site["article"])
     response = client.get("/articles/old-main/")
     assert response.status_code == 301

@@ -13,8 +13,9 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import edge, workflow
+from articles import edge
 from articles.models import Article, Redirect
+from articles.workflow import rules as workflow
 from cms.pagecache import tasks
 from cms.pagecache.edge import PurgeError, VarnishPurge
 

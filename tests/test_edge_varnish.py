@@ -13,8 +13,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from articles import workflow
 from articles.models import Article
+from articles.workflow import rules as workflow
 from cms.pagecache import serve_edge
 
 pytestmark = [

@@ -1,2 +1,3 @@
-"""The page cache: what is stored in each process or in Redis, and what a cache in front of the
-app (Varnish, a CDN) may store and is told to forget (``edge``, docs/edge-cache.md)."""
+"""The page cache for anonymous readers: the generation, the HTTP side, the decorator and the
+middleware; and what a cache in front of the app (Varnish, a CDN) may store and is told to forget
+(``edge``, ``tasks``, ``vetted.vcl``; docs/edge-cache.md)."""
