@@ -112,6 +112,18 @@ def test_renaming_a_series_purges_its_pages_the_series_index_and_the_pages_that_
     assert purges.keys() == {f"series-{series.pk}", f"shows-series-{series.pk}", "series-index", "home"}
 
 
+def test_renaming_a_reviewer_purges_their_page_and_the_pages_that_name_them(world, committed, purges):
+    reviewer = world["reviewer"]
+    reviewer.name = "Dr. Kay Patel"
+    committed(reviewer.save)
+    assert purges.keys() == {f"reviewer-{reviewer.pk}", f"shows-reviewer-{reviewer.pk}"}
+
+
+def test_a_review_of_an_article_not_yet_public_purges_nothing(world, committed, purges, make):
+    committed(lambda: make.review(world["middle"]))
+    assert purges.purged == []
+
+
 def test_a_new_old_address_purges_the_article_page_that_lived_there(world, committed, purges):
     first = world["first"]
     committed(lambda: Redirect.objects.create(old_path="/articles/stage-one/", article=first))
