@@ -303,8 +303,8 @@ def _tagging_changed(sender, instance, raw=False, **kwargs):
 
 
 def _renamed(key_of, *extra):
-    def receiver(sender, instance, raw=False, **kwargs):
-        if not raw:
+    def receiver(sender, instance, raw=False, created=False, **kwargs):
+        if not raw and not created:  # a new tag, series or reviewer has no page yet
             key = key_of(instance.pk)
             _record(keys=[key, shows(key), *extra])
 
