@@ -16,13 +16,14 @@ PY_CANDIDATES := python3.14 python3.13 \
 	python3.12 python3 python
 find_python = $(firstword $(foreach c,$(1),$(shell command -v $(c) >/dev/null 2>&1 && $(c) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1 && command -v $(c))))
 
-.PHONY: help install run serve test lint migrate demo clean bench soak
+.PHONY: help install run serve serve-edge test lint migrate demo clean bench soak
 
 help:
 	@echo "make run    - install, migrate, load demo content, serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test   - install, then run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make lint   - ruff and makemigrations --check"
 	@echo "make serve  - production server: gunicorn with cms/gunicorn.conf.py (needs SECRET_KEY, ALLOWED_HOSTS)"
+	@echo "make serve-edge - Varnish on :8080 (EDGE_PORT) in front of two gunicorn app servers, a task worker, PostgreSQL and Redis"
 	@echo "make bench  - benchmarks (queries, throughput, 100,000 articles on PostgreSQL); see docs/performance.md"
 	@echo "make soak   - 60 s at 64 connections through gunicorn: zero errors, workers' memory flat (not in make test)"
 
@@ -50,7 +51,7 @@ run: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py load_demo
 	@# A background worker for django.tasks (webhook deliveries, purges) beside the server, stopped with it.
-	@$(BIN)/python manage.py db_worker --verbosity 0 & worker=$$!; \
+	@$(BIN)/python manage.py db_worker --no-startup-delay --verbosity 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
@@ -68,6 +69,12 @@ serve: install
 	DJANGO_SETTINGS_MODULE=cms.settings $(BIN)/python manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=cms.settings $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DJANGO_SETTINGS_MODULE=cms.settings exec $(BIN)/gunicorn -c cms/gunicorn.conf.py
+
+# The production shape on one machine (docs/edge-cache.md): Varnish (installed with apt if missing)
+# on EDGE_PORT (8080) in front of two gunicorn app servers (EDGE_APP_PORTS, 8001,8002), a task worker,
+# PostgreSQL and Redis (started if down). DATABASE_URL, REDIS_URL, SECRET_KEY... as for `make serve`.
+serve-edge: install
+	$(BIN)/python -m cms.pagecache.serve_edge
 
 # Not part of `make test`: takes minutes and measures this machine. BENCH_ARTICLES=10000 for a
 # shorter run; BENCH_DATABASE_URL names the PostgreSQL database it may fill (and reuse).

@@ -2,6 +2,7 @@
 
 - the page cache: every model whose rows appear on public pages moves the generation on when
   saved or deleted (``cms.pagecache.generation.watch``);
+- the edge: what a change purges at a cache in front (``articles.edge``, docs/edge-cache.md);
 - content fingerprints (``articles.workflow.integrity``) and revision snapshots
   (``articles.workflow.revisions``) connect their receivers when imported;
 - stored review dates and due dates follow reviews, intervals and series placement
@@ -12,6 +13,7 @@ from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.dispatch import receiver
 
+from articles import edge
 from articles.models import Article, MedicalReview, Series, SeriesEntry
 from articles.reviews.queries import refresh_due_dates
 from articles.workflow import (
@@ -42,6 +44,7 @@ def connect():
     for label in PUBLIC_MODELS:
         watch(apps.get_model(label))
     m2m_changed.connect(_on_tags_changed, sender=apps.get_model("taggit.TaggedItem"), dispatch_uid="vetted-cache-tags")
+    edge.connect_signals()
 
 
 # --- Stored review dates follow reviews (see articles.workflow.integrity.refresh_review_dates) ---

@@ -14,9 +14,10 @@ Environment (all optional):
                        a key prefix unique to the run is used and removed)
   BENCH_SECONDS        seconds of load per run (default 10); BENCH_CONNECTIONS (default 16)
   BENCH_PORT           port for gunicorn on 127.0.0.1 (default 8108)
-  BENCH_PARTS          what to run besides the demo queries, any of "large,load,import" (default: all
-                       three); "import" is import_wordpress's memory on 10 MB and 200 MB exports
-                       (bench/import_memory.py)
+  BENCH_PARTS          what to run besides the demo queries, any of "large,load,import,edge" (default:
+                       all four); "import" is import_wordpress's memory on 10 MB and 200 MB exports
+                       (bench/import_memory.py); "edge" is Varnish in front of two app servers
+                       (bench/edge.py; BENCH_WAGTAIL_DIR pairs it with the Wagtail peer)
 """
 
 import datetime
@@ -32,6 +33,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import edge  # bench/edge.py, beside this script
 import import_memory  # bench/import_memory.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +45,7 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 PORT = int(os.environ.get("BENCH_PORT", "8108"))
 LARGE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/vetted_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-PARTS = set(os.environ.get("BENCH_PARTS", "large,load,import").split(","))
+PARTS = set(os.environ.get("BENCH_PARTS", "large,load,import,edge").split(","))
 WAGTAIL_RPS = 110  # the issue's figure for a stock Wagtail article page on this kind of machine
 
 
@@ -394,6 +396,10 @@ def main():
         data["throughput"], data["memory"] = throughput(demo_env, article_url)
         urls = [p["url"] for p in data["demo"]["pages"] if p.get("url") and p.get("status") == 200]
         data["memory_10k"] = memory(demo_env, urls + [u + ("&" if "?" in u else "?") + "page=2" for u in urls[:1]])
+    if "edge" in PARTS:
+        log("edge: Varnish in front of two app servers, a task worker")
+        article_url = next(p["url"] for p in data["demo"]["pages"] if p["page"] == "article")
+        data["edge"] = edge.measure(demo_env, article_url, port=PORT, load=load, seconds=SECONDS)
     if "import" in PARTS:
         log("import_wordpress memory on 10 MB and 200 MB exports")
         data["import_memory"] = import_memory.measure()
@@ -401,6 +407,8 @@ def main():
 
     print_plans(data)
     table = report(data)
+    if data.get("edge"):
+        table += "\n\n" + edge.report(data["edge"])
     if data.get("import_memory"):
         table += "\n\n" + import_memory.report(data["import_memory"])
     print(table)

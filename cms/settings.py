@@ -155,6 +155,15 @@ def _read_settings():
     recheck = env_float("PAGE_CACHE_RECHECK_SECONDS", 1)
     if not (math.isfinite(recheck) and recheck >= 0):  # "nan" or "inf" would never read the database again
         raise SettingError(f"PAGE_CACHE_RECHECK_SECONDS must be a number of seconds, zero or more (got {recheck})")
+    purge_urls = [u.strip().rstrip("/") for u in os.environ.get("EDGE_PURGE_URLS", "").split(",") if u.strip()]
+    for url in purge_urls:
+        if not url.startswith(("http://", "https://")):
+            raise SettingError(f"EDGE_PURGE_URLS must be http:// or https:// addresses, comma-separated (got {url!r})")
+    key_header = os.environ.get("EDGE_KEY_HEADER", "").strip() or "xkey"
+    if not all(c.isalnum() or c == "-" for c in key_header):
+        raise SettingError(f"EDGE_KEY_HEADER must be a header name such as xkey or Surrogate-Key (got {key_header!r})")
+    if env_int("EDGE_PURGE_ATTEMPTS", 5) < 1:
+        raise SettingError("EDGE_PURGE_ATTEMPTS must be at least 1")
     proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
     if proxy_ssl_header:
         header, sep, value = proxy_ssl_header.partition("=")
@@ -187,7 +196,12 @@ def _read_settings():
         "EMAIL_USE_TLS": env_bool("EMAIL_USE_TLS", True),
         "DEFAULT_FROM_EMAIL": os.environ.get("DEFAULT_FROM_EMAIL", "").strip() or "reviews@localhost",
         "PAGE_CACHE_SECONDS": env_int("PAGE_CACHE_SECONDS", env_int("CACHE_SECONDS", 300)),
-        "HTTP_CACHE_SECONDS": env_int("HTTP_CACHE_SECONDS", 60),
+        "HTTP_CACHE_SECONDS": env_int("HTTP_CACHE_SECONDS", 300),
+        "EDGE_KEY_HEADER": key_header,
+        "EDGE_PURGE_URLS": purge_urls,
+        "EDGE_PURGE_BACKEND": os.environ.get("EDGE_PURGE_BACKEND", "").strip()
+        or ("cms.pagecache.edge.VarnishPurge" if purge_urls else "cms.pagecache.edge.NullPurge"),
+        "EDGE_PURGE_ATTEMPTS": env_int("EDGE_PURGE_ATTEMPTS", 5),
         "PAGE_CACHE_GENERATION_FILE": os.environ.get("PAGE_CACHE_GENERATION_FILE", "").strip(),
         "PAGE_CACHE_RECHECK_SECONDS": recheck,
         "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "").strip() or "vetted",
@@ -253,9 +267,15 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = _env["DEFAULT_FROM_EMAIL"]
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Public pages cached for anonymous readers this long (0: off); CDNs may keep them HTTP_CACHE_SECONDS.
+# Public pages cached for anonymous readers this long (0: off); a shared cache in front (Varnish, a
+# CDN) may keep them HTTP_CACHE_SECONDS (their s-maxage), and is purged when they change
+# (docs/edge-cache.md).
 PAGE_CACHE_SECONDS = _env["PAGE_CACHE_SECONDS"]
 HTTP_CACHE_SECONDS = _env["HTTP_CACHE_SECONDS"]
+EDGE_KEY_HEADER = _env["EDGE_KEY_HEADER"]
+EDGE_PURGE_BACKEND = _env["EDGE_PURGE_BACKEND"]
+EDGE_PURGE_OPTIONS = {"urls": _env["EDGE_PURGE_URLS"]} if _env["EDGE_PURGE_URLS"] else {}
+EDGE_PURGE_ATTEMPTS = _env["EDGE_PURGE_ATTEMPTS"]
 # Local-memory cache only (docs/performance.md): the file through which the workers
 # of one machine share the content generation ("" = a private one in the temporary directory), and
 # how often each worker also reads the database's, for edits made on other machines.
@@ -284,6 +304,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "ninja",  # the API's docs page is served from its static files (no CDN)
+    "cms.background",
     "articles",
     "articles.api",
     "references",
@@ -292,6 +313,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: serves cached public pages to anonymous readers before anything else runs.
     "cms.pagecache.middleware.PageCacheMiddleware",
+    # What a shared cache in front may store: only pages marked public, never with a cookie or for staff.
+    "cms.pagecache.edge.EdgeHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "cms.middleware.RejectNullCharactersMiddleware",
@@ -411,8 +434,8 @@ LOGGING = {
 
 TAGGIT_CASE_INSENSITIVE = True
 
-# Background work (webhook deliveries, purges): Django's tasks framework, stored in the site's own
-# database by django-tasks-db and run by `manage.py db_worker` (docs/production.md, "Background tasks").
+# Background work (webhook deliveries, purges, link checks, reminders; docs/background-tasks.md): Django's
+# tasks framework, stored in the site's own database by django-tasks-db and run by `manage.py db_worker`.
 # `make run` starts a worker beside the development server; tests run tasks at once (cms/test_settings.py).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

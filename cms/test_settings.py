@@ -46,3 +46,6 @@ TASKS = {
     "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]},
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
 }
+# Purges are recorded, never sent (tests/test_edge_*.py read them).
+EDGE_PURGE_BACKEND = "cms.pagecache.edge.RecordingPurge"
+EDGE_PURGE_OPTIONS = {}

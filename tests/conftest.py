@@ -1,10 +1,16 @@
 import io
+import time
+import urllib.error
+import urllib.request
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 
-from cms.pagecache import generation
+from articles import edge as article_edge
+from cms.pagecache import generation, serve_edge
 from cms.pagecache import http as pagecache_http
+from cms.pagecache.edge import RecordingPurge
 from tests import factories
 
 
@@ -100,3 +106,58 @@ def wsgi(page_cache):
     signals.request_started.disconnect(started)
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
+
+
+
+@pytest.fixture
+def purges():
+    """The recording purge backend, empty: ``purges.purged`` lists each purge's key set."""
+    RecordingPurge.reset()
+    yield RecordingPurge
+    RecordingPurge.reset()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks, purges):
+    """Run a function in a transaction that commits (its on-commit hooks run: invalidation, purges).
+
+    (tests/test_caching.py has its own, older one.)"""
+
+    def run(function):
+        # The test's own transaction never commits: drop what building the data queued, so only
+        # the function's own changes are purged.
+        connection = transaction.get_connection()
+        article_edge._local.changes = None
+        connection.run_on_commit = [
+            entry for entry in connection.run_on_commit
+            if entry[1] is not generation._bump and getattr(entry[1], "__func__", None) is not article_edge._Changes.send
+        ]
+        purges.reset()
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            result = function()
+        return result
+
+    return run
+
+
+@pytest.fixture
+def varnish_edge(live_server, settings):
+    """A real Varnish (the repository's VCL, a free port, its own -n directory) in front of the live
+    server, purged by the app. Skips with the reason when varnishd or its xkey module is missing."""
+    reason = serve_edge.missing_reason()
+    if reason:
+        pytest.skip(f"Varnish: {reason}")
+    port = int(live_server.url.rsplit(":", 1)[1])
+    varnish = serve_edge.Varnish([port], memory="32m").start()
+    settings.EDGE_PURGE_BACKEND = "cms.pagecache.edge.VarnishPurge"
+    settings.EDGE_PURGE_OPTIONS = {"urls": [varnish.url]}
+    deadline = time.monotonic() + 15
+    while True:  # until the health probe has seen the app server
+        try:
+            urllib.request.urlopen(varnish.url + "/healthz", timeout=5).close()
+            break
+        except (urllib.error.URLError, OSError):
+            assert time.monotonic() < deadline, "Varnish never found the app server healthy"
+            time.sleep(0.2)
+    yield varnish
+    varnish.stop()

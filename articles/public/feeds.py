@@ -7,8 +7,10 @@ from django.urls import reverse
 from django.utils.html import escape
 from taggit.models import Tag
 
+from articles import edge
 from articles.models import Article, Series, published_condition
 from articles.reviews import display
+from cms.pagecache.edge import mark
 from cms.site import absolute_url
 
 FEED_ITEMS = 30
@@ -66,7 +68,9 @@ class SeriesFeed(LatestArticlesFeed):
 
     def get_object(self, request, slug):
         # Like the series page: a series with nothing published yet is not public.
-        return get_object_or_404(Series.objects.filter(entries__article__in=Article.objects.published()).distinct(), slug=slug)
+        series = get_object_or_404(Series.objects.filter(entries__article__in=Article.objects.published()).distinct(), slug=slug)
+        mark(request, edge.series_key(series.pk))
+        return series
 
     def title(self, obj):
         return f"{obj.title} – {settings.SITE_NAME}"
@@ -89,7 +93,9 @@ class TagFeed(LatestArticlesFeed):
 
     def get_object(self, request, slug):
         # Like the tag's page: a tag only on drafts or scheduled articles is not public.
-        return get_object_or_404(Tag.objects.filter(published_condition(through="article__")).distinct(), slug=slug)
+        tag = get_object_or_404(Tag.objects.filter(published_condition(through="article__")).distinct(), slug=slug)
+        mark(request, edge.tag_key(tag.pk))
+        return tag
 
     def title(self, obj):
         return f"Articles about {obj.name} – {settings.SITE_NAME}"

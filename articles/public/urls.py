@@ -32,7 +32,7 @@ urlpatterns = [
     path("preview/articles/<int:pk>/", preview.preview, name="preview"),
     path("preview/articles/<int:pk>/revisions/<int:history_id>/", preview.preview_revision, name="preview_revision"),
     path("search/", views.search, name="search"),
-    path("feed/", public_page(params=())(feeds.LatestArticlesFeed()), name="feed"),
+    path("feed/", public_page(params=(), keys=("feeds",))(feeds.LatestArticlesFeed()), name="feed"),
     path("series/<slug:slug>/feed/", public_page(params=())(feeds.SeriesFeed()), name="series_feed"),
     path("tags/<tagslug:slug>/feed/", public_page(params=())(feeds.TagFeed()), name="tag_feed"),
 ]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
+from articles import edge
 from articles.models import Article, MedicalReview, Reviewer, Series
 from articles.public.structured_data import (
     article_breadcrumbs,
@@ -25,6 +26,7 @@ from articles.reviews import display as review_display
 from articles.search import query as site_search
 from cms.pagecache import generation as pagecache_generation
 from cms.pagecache.decorators import public_page
+from cms.pagecache.edge import mark, not_shared
 
 PAGE_SIZE = 20
 # The home page names this many series (by title) and links to /series/ for the rest.
@@ -52,7 +54,7 @@ def published_pk(pk):
     return Article.objects.published().filter(pk=pk)
 
 
-@public_page
+@public_page(keys=(edge.HOME,))
 def home(request):
     articles = Article.objects.published().for_listing()
     page = paginate(request, articles, count_name="home")
@@ -82,10 +84,12 @@ def article_detail(request, slug):
         raise Http404("No published article at this address.")
     pagecache_generation.found_next_go_live(request, getattr(article, "next_go_live", None))
     trail = article_breadcrumbs(article)
+    related = related_articles(article, now=now)
+    edge.mark_article_page(request, article, related)
     context = {
         "article": article,
         **review_display.page_dates(article),
-        "related": related_articles(article, now=now),
+        "related": related,
         "breadcrumbs": trail,
         "structured_data": [medical_web_page(article, request), breadcrumb_list(trail, request)],
         **series_navigation(article, now),
@@ -99,7 +103,7 @@ def series_navigation(article, now):
     return entry.navigation(now) if entry is not None else {}
 
 
-@public_page
+@public_page(keys=(edge.SERIES_INDEX,))
 def series_index(request):
     """Every series with a published article, by title."""
     trail = breadcrumbs(("Series", reverse("articles:series_index")))
@@ -126,6 +130,7 @@ def series_detail(request, slug):
     entries = list(entries)
     if not entries:
         raise Http404("This series has no published articles.")
+    mark(request, edge.series_key(series.pk))
     latest = {}
     for review in MedicalReview.objects.filter(article__in=[e.article_id for e in entries]).select_related("reviewer"):
         latest.setdefault(review.article_id, review)
@@ -142,6 +147,7 @@ def series_detail(request, slug):
 @public_page
 def reviewer_detail(request, slug):
     reviewer = get_object_or_404(Reviewer, slug=slug)
+    mark(request, edge.reviewer_key(reviewer.pk))
     reviews = (
         reviewer.reviews.filter(Exists(published_pk(OuterRef("article_id"))))
         .select_related("article")
@@ -163,6 +169,7 @@ def reviewer_detail(request, slug):
 @public_page
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
+    mark(request, edge.tag_key(tag.pk))
     tagged = TaggedItem.objects.filter(
         tag=tag, content_type=ContentType.objects.get_for_model(Article), object_id=OuterRef("pk")
     )
@@ -182,6 +189,8 @@ def tag_detail(request, slug):
 def search(request):
     """``/search/?q=``: published articles only; any query, however odd, gives a normal page."""
     query, was_cut = site_search.clean_query(request.GET.get("q", ""))
+    if query:
+        not_shared(request)  # each query its own page, and a reader's own business
     # Ranked results keep their annotations: a plain paginator, not the deferred-join one.
     found, count = site_search.find_articles(query)
     paginator = Paginator(found, PAGE_SIZE)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers, set_response_etag
 
-from cms.pagecache import http  # http._lookup read at call time (tests count the lookups)
+from cms.pagecache import edge, http  # http._lookup read at call time (tests count the lookups)
 from cms.pagecache.generation import _next_go_live_for, page_cache_seconds
 from cms.pagecache.http import (
     BYPASS,
@@ -27,13 +27,15 @@ from cms.pagecache.http import (
 )
 
 
-def public_page(view=None, *, params=("page",)):
+def public_page(view=None, *, params=("page",), keys=()):
     """Cache a public page for anonymous readers and answer conditional requests.
 
     ``params``: the query parameters the view reads; others (utm_source...) share its cache entry.
+    ``keys``: surrogate keys every response of the view carries (the view may name more with
+    ``edge.mark``; docs/edge-cache.md).
     """
     if view is None:
-        return functools.partial(public_page, params=params)
+        return functools.partial(public_page, params=params, keys=keys)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -63,6 +65,8 @@ def public_page(view=None, *, params=("page",)):
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()  # e.g. the sitemap's TemplateResponse: the body is hashed and stored below
+        edge.mark(request, *keys)
+        edge.apply_keys(request, response)
         if not _storable(request, response):
             patch_vary_headers(response, ("Cookie",))
             return response
@@ -76,6 +80,7 @@ def public_page(view=None, *, params=("page",)):
             "generation": generation,
             "etag": etag,
             "expires": min(now + lifetime, go_live or math.inf),
+            "shared": edge.is_shared(request),
         }
         if not enabled:
             return _respond(request, entry, response, OFF, now)

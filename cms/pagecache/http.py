@@ -17,6 +17,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
+from cms.pagecache import edge
 from cms.pagecache.generation import GENERATION_KEY, _cache, _shared_generation, cache_is_shared, local_generation
 
 # Request headers that can turn a page into a 304 or 412 (get_conditional_response reads only these).
@@ -156,7 +157,7 @@ def _storable(request, response):
 def _own_headers(entry, now):
     """The headers of this response of a page: for shared caches, its validators."""
     shared_seconds = max(0, int(min(settings.HTTP_CACHE_SECONDS, entry["expires"] - now)))
-    own = {"Cache-Control": f"public, max-age=0, s-maxage={shared_seconds}", "ETag": entry["etag"]}
+    own = {"Cache-Control": edge.shared_cache_control(shared_seconds, entry.get("shared", True)), "ETag": entry["etag"]}
     if entry.get("last_modified"):
         own["Last-Modified"] = http_date(entry["last_modified"])
     return own

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
+from articles import edge
 from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
 from articles.reviews.queries import refresh_due_dates
 from articles.workflow import integrity
@@ -87,6 +88,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._related(published_ids)
             generation.invalidate()
+            edge.purge_all()
         if connection.vendor == "postgresql":
             # Fresh statistics for the planner, and a visibility map so counts use index-only scans.
             # VACUUM cannot run in a transaction (e.g. inside a test); ANALYZE alone then.
@@ -113,6 +115,7 @@ class Command(BaseCommand):
             Source.objects.filter(name__startswith="Generated ").delete()
             Tag.objects.filter(slug__startswith=PREFIX).delete()
             generation.invalidate()
+            edge.purge_all()
 
     def _reviewers(self, count):
         return Reviewer.objects.bulk_create(

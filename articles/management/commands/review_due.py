@@ -18,6 +18,7 @@ from articles.reviews import queries
 from articles.reviews import reminders as review_reminders
 from articles.reviews import rows as review_rows
 from cms.spreadsheet import SpreadsheetWriter
+from articles.tasks import send_review_reminders
 
 
 def days(value):
@@ -56,8 +57,16 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
         parser.add_argument("--reviewer", metavar="SLUG", help="only articles whose latest review is by this reviewer")
         parser.add_argument("--notify", action="store_true", help="send the reminder and escalation emails")
+        parser.add_argument("--enqueue", action="store_true",
+                            help="with --notify: queue the reminders for the task worker instead of sending them here")
 
-    def handle(self, *args, within, format, reviewer, notify: bool, **options):
+    def handle(self, *args, within, format, reviewer, notify: bool, enqueue=False, **options):
+        if enqueue:
+            if not notify or reviewer:
+                raise CommandError("--enqueue goes with --notify, for every reviewer.", returncode=2)
+            result = send_review_reminders.enqueue(within=within)
+            self.stdout.write(f"Queued the review reminders as task {result.id}; the task worker sends them.")
+            return
         today = timezone.localdate()
         reviewers = {r.pk: r for r in Reviewer.objects.select_related("user")}
         queryset = queries.due_for_review(Article.objects.in_review_cycle(), within, today)

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cms.progress import on_terminal, progress_bar
 from references.linkcheck import check_references, stale_references
+from references.tasks import check_reference_links
 
 
 def positive_number(kind):
@@ -36,8 +37,18 @@ class Command(BaseCommand):
             "--max-time", type=positive_number(float), default=600.0,
             help="Seconds for the whole run (600); URLs not reached by then keep their previous result.",
         )
+        parser.add_argument(
+            "--enqueue", action="store_true",
+            help="Queue the check for the task worker (manage.py db_worker) instead of running it here.",
+        )
 
-    def handle(self, *args, concurrency, timeout, only_stale, max_time, **options):
+    def handle(self, *args, concurrency, timeout, only_stale, max_time, enqueue=False, **options):
+        if enqueue:
+            result = check_reference_links.enqueue(
+                only_stale_days=only_stale, concurrency=concurrency, timeout=timeout, max_time=max_time
+            )
+            self.stdout.write(f"Queued the link check as task {result.id}; the task worker runs it.")
+            return
         references = list(stale_references(only_stale))
         if not references:
             self.stdout.write("No reference URLs to check.")
