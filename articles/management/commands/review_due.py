@@ -17,8 +17,8 @@ from articles.models import Article, Reviewer
 from articles.reviews import queries
 from articles.reviews import reminders as review_reminders
 from articles.reviews import rows as review_rows
-from cms.spreadsheet import SpreadsheetWriter
 from articles.tasks import send_review_reminders
+from cms.spreadsheet import SpreadsheetWriter
 
 
 def days(value):
