@@ -19,6 +19,7 @@ urlpatterns = [
     path("sitemap-<slug:section>.xml", public_page(params=("p",))(sitemaps.sitemap_section), name="sitemap-section"),
     path("staff/exports/", include("articles.export_urls")),
     path("healthz", health.healthz, name="healthz"),
+    path("", include("articles.feedback.urls")),
     path("", include("articles.urls")),
 ]
 
