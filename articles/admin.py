@@ -16,6 +16,7 @@ from .admin_editor import ArticleRowsInlineMixin, EditorAdminMixin
 from .admin_filters import SelectRelatedFilter, StatusFilter, TagFilter
 from .admin_workflow import GuardedInlineMixin, WorkflowArticleAdminMixin
 from .exports import export_articles_csv
+from .feedback.admin import HelpfulColumnMixin
 from .models import Article, MedicalReview, PendingLink, RelatedLink, Reviewer, Series, SeriesEntry
 from .ordering import PositionedForm, PositionedInlineFormSet, SortableInlineMixin, make_room
 from .pagination import DeferredJoinPaginator, EstimatedCountPaginator, SemiJoinChangeList
@@ -154,10 +155,11 @@ def written_keys(keys):
 
 @admin.register(Article)
 class ArticleAdmin(
-    EditorAdminMixin, AccessibilityAdminMixin, ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdminMixin,
+    HelpfulColumnMixin, EditorAdminMixin, AccessibilityAdminMixin, ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdminMixin,
     admin.ModelAdmin,
 ):
-    list_display = ["title", "state", "series_label", "latest_reviewer", "last_reviewed", "publish_time", "author"]
+    list_display = ["title", "state", "series_label", "latest_reviewer", "last_reviewed", "publish_time", "author",
+                    "reader_helpful"]
     list_select_related = ["author", "last_reviewer", "series_entry__series"]
     list_filter = [
         StatusFilter,
