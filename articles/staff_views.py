@@ -27,6 +27,7 @@ from references.models import Citation, Reference
 
 from . import review_cycle, revisions
 from .exports import Echo
+from .feedback import stats as feedback_stats
 from .models import Article, Reviewer, Series
 from .pagination import DeferredJoinPaginator
 from .widgets import QuickChoiceField
@@ -144,6 +145,7 @@ def review_schedule(request):
     page.object_list = list(page.object_list)
     reminders = review_cycle.last_reminders([values[0] for values in page.object_list])
     page.object_list = [review_cycle.decorate(values, by_id, today, reminders) for values in page.object_list]
+    feedback_stats.add_helpful(page.object_list)  # readers' "helpful" answers, 90 days (docs/feedback.md)
     stale_cutoff = review_cycle.stale_reference_cutoff(today)
     stale = queryset.filter(referenced_on__lt=stale_cutoff).order_by("referenced_on", "title")
     problems = Citation.objects.filter(article__status=Article.Status.PUBLISHED).select_related("reference", "article")
@@ -166,6 +168,9 @@ def review_schedule(request):
         "redirected": list(problems.filter(reference__in=Reference.objects.redirected()).order_by("reference__title")[:STALE_ROWS]),
         "today": today,
         "stale_years": settings.REFERENCES_STALE_YEARS,
+        "reader_flags": feedback_stats.flagged_articles(),
+        "helpful_threshold": settings.FEEDBACK_HELPFUL_THRESHOLD,
+        "helpful_min_answers": settings.FEEDBACK_HELPFUL_MIN_ANSWERS,
     }
     return render(request, "staff/review_schedule.html", context)
 

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db.models import Count, Q
 
 
+from articles.models import Article
+
 from .models import STATS_DAYS, Feedback
 
 
@@ -97,3 +99,18 @@ def duration(delta):
         return f"{hours} hour{'s' if hours != 1 else ''}"
     days = round(seconds / 86400)
     return f"{days} days"
+
+
+def add_helpful(rows, now=None):
+    """Set ``helpful`` (a :class:`Helpful`) on each of ``rows`` (objects with ``pk``): the review schedule's column."""
+    found = helpful_for((row.pk for row in rows), now)
+    for row in rows:
+        row.helpful = found.get(row.pk, NONE)
+    return rows
+
+
+def flagged_articles(now=None, limit=20):
+    """``[(article, Helpful)]`` for :func:`flagged`, with the articles' titles (two queries)."""
+    found = flagged(now, limit)
+    titles = Article.objects.in_bulk([pk for pk, _ in found], field_name="pk")
+    return [(titles[pk], helpful) for pk, helpful in found if pk in titles]
