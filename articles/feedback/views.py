@@ -28,7 +28,7 @@ from .models import public_corrections
 # A vote is a few bytes and a report at most 1,000 characters (up to 4 bytes each, percent-encoded
 # up to three times that): anything larger is not our form.
 MAX_BODY_BYTES = 16 * 1024
-FORM_TYPE = "application/x-www-form-urlencoded"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")  # what a <form> sends
 CORRECTIONS_PAGE_SIZE = 20
 
 
@@ -79,15 +79,17 @@ def feedback(request, slug):
         length = MAX_BODY_BYTES + 1
     if length > MAX_BODY_BYTES:
         return _refuse(request, None, 413, "That was too long to be a message from this form. Please keep it under 1,000 characters.")
-    if request.content_type != FORM_TYPE:
+    if request.content_type not in FORM_TYPES:
         return _refuse(request, None, 415, "We could not read that: please use the form on the article page.")
     if not guard.is_same_origin(request):
         return _refuse(request, None, 403, "We only accept this form from our own pages. Please use the form on the article page.")
     article = _article(slug)
     try:
-        data = request.POST
-    except (RequestDataTooBig, TooManyFieldsSent, SuspiciousOperation, UnicodeDecodeError):
+        data, files = request.POST, request.FILES
+    except (RequestDataTooBig, TooManyFieldsSent, SuspiciousOperation, UnicodeDecodeError, ValueError):
         return _refuse(request, article, 400, "We could not read that: please use the form on the article page.")
+    if files:
+        return _refuse(request, article, 415, "This form takes no files. Please describe the problem in words.")
     if "helpful" in data and not any(name in data for name in ("reason", "section", "text")):
         return _vote(request, article, data)
     return _report(request, article, data)
