@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Q
 
-
 from articles.models import Article
 
 from .models import STATS_DAYS, Feedback
