@@ -7,10 +7,10 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
-from articles import caching
 from articles.feedback import guard
 from articles.feedback.models import Feedback
 from articles.feedback.redaction import EMAIL, NUMBER, PHONE, redact
+from cms.pagecache import http as caching
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from articles.exports import Echo, neutralise
 from articles.models import Article
+from articles.reviews.exports import Echo, neutralise
 
 from . import services, stats
 from .models import Feedback

@@ -6,7 +6,7 @@ Registered in the Jinja2 environment as ``feedback`` (cms/jinja2.py): ``feedback
 
 from django.conf import settings
 
-from articles.contents import headings
+from articles.content.contents import headings
 
 from .forms import HONEYPOT, WHOLE_PAGE
 from .models import TEXT_MAX_LENGTH, Feedback

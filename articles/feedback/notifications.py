@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.review_cycle import EDITOR_GROUP
-from articles.review_reminders import Outcome, reviewer_address, send
+from articles.reviews.permissions import EDITOR_GROUP
+from articles.reviews.reminders import Outcome, reviewer_address, send
 
 from .models import Feedback
 

@@ -10,7 +10,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from articles import workflow
+from articles.workflow import rules as workflow
 
 from . import notifications
 from .models import TEXT_MAX_LENGTH, Feedback

@@ -113,3 +113,14 @@ def flagged_articles(now=None, limit=20):
     found = flagged(now, limit)
     titles = Article.objects.in_bulk([pk for pk, _ in found], field_name="pk")
     return [(titles[pk], helpful) for pk, helpful in found if pk in titles]
+
+
+def schedule_extension(rows):
+    """The review schedule's share (registered in ``FeedbackConfig.ready``): a "helpful" column on
+    the page's rows, and the articles flagged by readers."""
+    add_helpful(rows)
+    return {
+        "reader_flags": flagged_articles(),
+        "helpful_threshold": settings.FEEDBACK_HELPFUL_THRESHOLD,
+        "helpful_min_answers": settings.FEEDBACK_HELPFUL_MIN_ANSWERS,
+    }

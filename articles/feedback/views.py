@@ -16,10 +16,10 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from articles.caching import public_page
 from articles.models import Article
-from articles.pagination import DeferredJoinPaginator
-from articles.structured_data import breadcrumbs
+from articles.public.structured_data import breadcrumbs
+from articles.reads.pagination import DeferredJoinPaginator
+from cms.pagecache.decorators import public_page
 
 from . import display, guard, services
 from .forms import ReportForm, VoteForm, is_bot

@@ -5,8 +5,9 @@ import re
 import pytest
 from django.core.cache import cache
 
-from articles import caching
 from articles.feedback.models import Feedback
+from cms.pagecache import generation
+from cms.pagecache import http as caching
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +27,7 @@ def cached_pages(settings):
     """The page cache on, as in production."""
     settings.PAGE_CACHE_SECONDS = 300
     cache.clear()
-    caching.forget_local_generation()
+    generation.forget_local_generation()
     caching.recent_pages.clear()
     yield
     settings.PAGE_CACHE_SECONDS = 0
