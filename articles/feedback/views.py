@@ -104,7 +104,8 @@ def _vote(request, article, data):
     if not guard.take(request, "vote", settings.FEEDBACK_VOTES_PER_HOUR):
         return _too_many(request, article)
     vote = services.record_vote(article, form.is_helpful)
-    message = "Thank you for your feedback." + ("" if form.is_helpful else " Tell us what was wrong, if you like.")
+    message = "Thank you for your feedback." + (" Tell us more below, if you like." if form.is_helpful
+                                                else " Tell us what was wrong below, if you like.")
     return _answer(request, article, outcome="voted", message=message, token=services.vote_token(vote),
                    form=ReportForm(sections=display.sections(article.body)))
 

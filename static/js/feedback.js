@@ -62,8 +62,7 @@
       say(answer.message);
       if (answer.outcome === "voted") {
         vote.hidden = true;
-        if (helpful === "no") openReport(answer.token);
-        else report.querySelector("input[name=token]").value = answer.token || "";
+        openReport(answer.token);  // after either answer, the optional form
       } else {
         vote.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
       }
