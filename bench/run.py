@@ -14,10 +14,12 @@ Environment (all optional):
                        a key prefix unique to the run is used and removed)
   BENCH_SECONDS        seconds of load per run (default 10); BENCH_CONNECTIONS (default 16)
   BENCH_PORT           port for gunicorn on 127.0.0.1 (default 8108)
-  BENCH_PARTS          what to run besides the demo queries, any of "large,load,import,edge" (default:
-                       all four); "import" is import_wordpress's memory on 10 MB and 200 MB exports
-                       (bench/import_memory.py); "edge" is Varnish in front of two app servers
-                       (bench/edge.py; BENCH_WAGTAIL_DIR pairs it with the Wagtail peer)
+  BENCH_PARTS          what to run besides the demo queries, any of "large,load,import,edge,feedback"
+                       (default: all five); "import" is import_wordpress's memory on 10 MB and 200 MB
+                       exports (bench/import_memory.py); "edge" is Varnish in front of two app servers
+                       (bench/edge.py; BENCH_WAGTAIL_DIR pairs it with the Wagtail peer); "feedback" is the
+                       cached article's throughput with and without readers sending feedback at the same
+                       time (issue 26). BENCH_PARTS=feedback alone skips the page probe: a quick run of just that.
 """
 
 import datetime
@@ -45,7 +47,12 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 PORT = int(os.environ.get("BENCH_PORT", "8108"))
 LARGE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/vetted_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-PARTS = set(os.environ.get("BENCH_PARTS", "large,load,import,edge").split(","))
+PARTS = set(os.environ.get("BENCH_PARTS", "large,load,import,edge,feedback").split(","))
+# Readers sending votes while the cached article is under load: far more than a real site gets
+# (a popular article's readers vote a few times a minute), few enough not to measure the uncached
+# POSTs' own CPU on a 2-core machine instead of their effect on the cache.
+FEEDBACK_POSTS_PER_SECOND = 2
+DEMO_ARTICLE = "/articles/stage-3-breast-cancer-treatment-options/"
 WAGTAIL_RPS = 110  # the issue's figure for a stock Wagtail article page on this kind of machine
 
 
@@ -246,6 +253,68 @@ def throughput(env, article_url):
     return runs, memory
 
 
+def _post_feedback(url, stop, counts):
+    """Votes at FEEDBACK_POSTS_PER_SECOND, as a browser on the site sends them, until ``stop`` is set."""
+    import http.client
+
+    parts = urlsplit(url)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin",
+               "Origin": f"http://{parts.netloc}", "Accept": "application/json"}
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    while not stop.is_set():
+        conn.request("POST", parts.path, body="helpful=yes", headers=headers)
+        response = conn.getresponse()
+        response.read()
+        counts[response.status] = counts.get(response.status, 0) + 1
+        stop.wait(1 / FEEDBACK_POSTS_PER_SECOND)
+    conn.close()
+
+
+def feedback_pair(env, article_url):
+    """The cached article page, paired in one run: alone, then while readers post votes (issue 26).
+
+    Feedback must not slow the cached page or empty the cache: the ratio of the two should be
+    about 1, and the page still a cache hit after the votes.
+    """
+    import threading
+    import urllib.request
+
+    base = f"http://127.0.0.1:{PORT}"
+    log(f"feedback: gunicorn, 2 workers, warm local memory; article alone, then with {FEEDBACK_POSTS_PER_SECOND} votes/s")
+    result = {}
+    with Server({**env, "PAGE_CACHE_SECONDS": "300", "FEEDBACK_VOTES_PER_HOUR": "0"}):
+        result["trivial"] = load(base + "/bench/trivial/")
+        result["article"] = load(base + article_url)
+        stop, counts = threading.Event(), {}
+        poster = threading.Thread(target=_post_feedback, args=(base + article_url + "feedback/", stop, counts))
+        poster.start()
+        try:
+            result["article, readers sending feedback"] = load(base + article_url)
+        finally:
+            stop.set()
+            poster.join()
+        result["feedback posts"] = {str(status): n for status, n in sorted(counts.items())}
+        with urllib.request.urlopen(base + article_url, timeout=10) as response:
+            result["cache after feedback"] = response.headers.get("X-Vetted-Cache")
+    return result
+
+
+def feedback_report(result):
+    alone, busy = result["article"], result["article, readers sending feedback"]
+    ratio = busy["rps"] / alone["rps"]
+    lines = ["", f"== Cached article with readers sending feedback (issue 26): {SECONDS} s each, {CONNECTIONS} connections =="]
+    lines.append(f"{'run':<40}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
+    for name in ("trivial", "article", "article, readers sending feedback"):
+        run = result[name]
+        lines.append(f"{name:<40}{run['rps']:>9.0f}{run['p50_ms']:>9.2f}{run['p99_ms']:>9.2f}")
+    lines.append(f"feedback posts answered: {result['feedback posts']}; the article afterwards: cache {result['cache after feedback']}")
+    lines.append(f"article alone / trivial: {alone['rps'] / result['trivial']['rps']:.2f} (the form on the cached page; "
+                 f"target >= 0.80 as in the load table: {verdict(alone['rps'] >= 0.8 * result['trivial']['rps'])})")
+    lines.append(f"article with feedback / article alone: {ratio:.2f} (target >= 0.90, and still a cache hit: "
+                 f"{verdict(ratio >= 0.9 and result['cache after feedback'] == 'hit')})")
+    return "\n".join(lines)
+
+
 def memory(env, urls, target=10_000):
     """One worker serves at least ``target`` requests over every public page; its memory before and after."""
     log(f"memory: one worker, {target} requests over {len(urls)} pages")
@@ -367,7 +436,28 @@ def print_plans(data):
                 print("      " + line)
 
 
+def feedback_only():
+    """``BENCH_PARTS=feedback``: the demo data set and the feedback pair alone (about a minute)."""
+    demo = demo_url(LARGE_URL)
+    ensure_database(demo)
+    env = base_env(demo)
+    log("demo data set: migrate, load_demo, collectstatic")
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "load_demo")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    data = {"when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "cpus": os.cpu_count(),
+            "load_average_before": os.getloadavg()[0], "feedback": feedback_pair(env, DEMO_ARTICLE)}
+    data["load_average_after"] = os.getloadavg()[0]
+    data["table"] = (f"Machine: {data['cpus']} CPUs, load average {data['load_average_before']:.1f} before, "
+                     f"{data['load_average_after']:.1f} after") + feedback_report(data["feedback"])
+    print(data["table"])
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"bench-feedback-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(json.dumps(data, indent=1))
+
+
 def main():
+    if PARTS == {"feedback"}:
+        return feedback_only()
     started = time.monotonic()
     demo = demo_url(LARGE_URL)
     for url in (demo, LARGE_URL):
@@ -400,6 +490,9 @@ def main():
         log("edge: Varnish in front of two app servers, a task worker")
         article_url = next(p["url"] for p in data["demo"]["pages"] if p["page"] == "article")
         data["edge"] = edge.measure(demo_env, article_url, port=PORT, load=load, seconds=SECONDS)
+    if "feedback" in PARTS:
+        article_url = next(p["url"] for p in data["demo"]["pages"] if p["page"] == "article")
+        data["feedback"] = feedback_pair(demo_env, article_url)
     if "import" in PARTS:
         log("import_wordpress memory on 10 MB and 200 MB exports")
         data["import_memory"] = import_memory.measure()
@@ -409,6 +502,8 @@ def main():
     table = report(data)
     if data.get("edge"):
         table += "\n\n" + edge.report(data["edge"])
+    if data.get("feedback"):
+        table += "\n" + feedback_report(data["feedback"])
     if data.get("import_memory"):
         table += "\n\n" + import_memory.report(data["import_memory"])
     print(table)

@@ -11,6 +11,7 @@ and a missing variable or attribute is empty rather than an error. Helpers:
 - ``url(name, *args)``, ``static(path)``, ``now()``: ``{% url %}``, ``{% static %}``, ``{% now %}``;
 - ``cite(body, citations)``: the body with linked citation markers, and the numbered references;
 - ``sectioned(html)``: the body with ids on its h2s, and its "On this page" list (articles.content.contents);
+- ``feedback``: the reader feedback form's notice and sections (articles.feedback.display);
 - ``json_ld(blocks)``, ``canonical_url(path)``: structured data and the canonical ``<link>``;
 - filters ``date``, ``pluralize``, ``capfirst`` (Django's), ``time_element`` and ``address``.
 """
@@ -34,6 +35,7 @@ from django.utils.translation import get_language
 
 from articles.content.addresses import address
 from articles.content.contents import sectioned
+from articles.feedback import display as feedback_display
 from articles.models import label_before_title
 from cms.site import absolute_url
 from references.markers import cite
@@ -119,7 +121,7 @@ def environment(**options):
     env = jinja2.Environment(**options)
     env.globals.update(
         url=url, static=static, now=timezone.localtime, cite=cite, json_ld=json_ld, canonical_url=canonical_url,
-        sectioned=sectioned,
+        sectioned=sectioned, feedback=feedback_display,
     )
     env.filters.update(
         date=date,

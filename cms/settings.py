@@ -307,6 +307,7 @@ INSTALLED_APPS = [
     "cms.background",
     "articles",
     "articles.api",
+    "articles.feedback",
     "references",
 ]
 
@@ -512,3 +513,24 @@ AXES_SENSITIVE_PARAMETERS = ["password"]
 TRUSTED_PROXY_COUNT = _env["TRUSTED_PROXY_COUNT"]
 # Lockouts and failures are WARNING (kept); the start-up banner of every command is not.
 LOGGING["loggers"]["axes.apps"] = {"level": "WARNING"}
+
+# Reader feedback (articles/feedback, docs/feedback.md): reports a visitor may send an hour, when
+# a "medical information is wrong" report is emailed (at once, or with `review_due --notify`),
+# the "helpful" threshold that flags an article for review, and the form's notice and its links.
+FEEDBACK_REPORTS_PER_HOUR = env_int("FEEDBACK_REPORTS_PER_HOUR", 5)
+FEEDBACK_VOTES_PER_HOUR = env_int("FEEDBACK_VOTES_PER_HOUR", 30)
+FEEDBACK_NOTIFY_AT_ONCE = env_bool("FEEDBACK_NOTIFY_AT_ONCE", False)
+FEEDBACK_HELPFUL_THRESHOLD = env_int("FEEDBACK_HELPFUL_THRESHOLD", 60)
+FEEDBACK_HELPFUL_MIN_ANSWERS = env_int("FEEDBACK_HELPFUL_MIN_ANSWERS", 20)
+FEEDBACK_NOTICE = os.environ.get("FEEDBACK_NOTICE", "").strip() or (
+    "This form is not for medical advice, emergencies or complaints, and nobody will reply to it. "
+    "In an emergency call 999 (or your local emergency number). For advice about your own health, "
+    "contact your doctor, pharmacist or care team."
+)
+# "label|address" pairs separated by ";" in the environment.
+FEEDBACK_HELP_LINKS = [
+    tuple(part.strip() for part in pair.split("|", 1))
+    for pair in (os.environ.get("FEEDBACK_HELP_LINKS", "").strip()
+                 or "Urgent help: NHS 111 online|https://111.nhs.uk/;Making a complaint about NHS care|https://www.nhs.uk/using-the-nhs/about-the-nhs/how-to-complain-to-the-nhs/").split(";")
+    if "|" in pair
+]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("staff/exports/", include("articles.reviews.export_urls")),
     path("healthz", health.healthz, name="healthz"),
     path("api/", include("articles.api.urls")),
+    path("", include("articles.feedback.urls")),
     path("", include("articles.public.urls")),
 ]
 

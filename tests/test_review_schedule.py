@@ -222,7 +222,7 @@ def test_schedule_and_csv_run_a_fixed_number_of_queries(client, make, django_ass
             response = client.get(URL, params)
             if params.get("export"):
                 assert len(b"".join(response.streaming_content).decode("utf-8-sig").splitlines()) == 61
-    assert counts[str({"group": "all"})] <= 15
+    assert counts[str({"group": "all"})] <= 17  # 15, and two for readers' "helpful" answers (articles/feedback/stats.py)
 
 
 def test_group_counts_agree_with_the_rows_each_group_lists(make):

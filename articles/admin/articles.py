@@ -13,6 +13,7 @@ from articles.admin.filters import SelectRelatedFilter, StatusFilter, TagFilter
 from articles.admin.ordering import PositionedForm, PositionedInlineFormSet, SortableInlineMixin, make_room
 from articles.admin.workflow import GuardedInlineMixin, WorkflowArticleAdminMixin
 from articles.content.times import local_time
+from articles.feedback.admin import HelpfulColumnMixin
 from articles.models import Article, MedicalReview, PendingLink, RelatedLink, Reviewer, Series, SeriesEntry
 from articles.reads.pagination import DeferredJoinPaginator, EstimatedCountPaginator, SemiJoinChangeList
 from articles.reviews.admin import ReviewCycleAdminMixin, ReviewLogMixin
@@ -154,10 +155,11 @@ def written_keys(keys):
 
 @admin.register(Article)
 class ArticleAdmin(
-    EditorAdminMixin, AccessibilityAdminMixin, ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdminMixin,
+    HelpfulColumnMixin, EditorAdminMixin, AccessibilityAdminMixin, ReviewCycleAdminMixin, CitingAdminMixin, WorkflowArticleAdminMixin,
     admin.ModelAdmin,
 ):
-    list_display = ["title", "state", "series_label", "latest_reviewer", "last_reviewed", "publish_time", "author"]
+    list_display = ["title", "state", "series_label", "latest_reviewer", "last_reviewed", "publish_time", "author",
+                    "reader_helpful"]
     list_select_related = ["author", "last_reviewer", "series_entry__series"]
     list_filter = [
         StatusFilter,

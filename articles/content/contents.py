@@ -52,3 +52,8 @@ def sectioned(body_html):
     rewritten = _H2_RE.sub(add_id, body_html)
     # The input is the body, sanitised on save; only ids made of slug characters were added.
     return SectionedBody(mark_safe(rewritten), sections if len(sections) >= MIN_SECTIONS else [])
+
+
+def headings(body_html):
+    """The text of every h2 in ``body_html``, in order (the feedback form's "which part of the page?")."""
+    return [" ".join(html.unescape(_TAG_RE.sub("", m.group(1))).split()) for m in _H2_RE.finditer(str(body_html or ""))]

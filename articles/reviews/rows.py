@@ -76,6 +76,7 @@ class DueRow:
     due_on: datetime.date | None = None
     days_overdue: int = 0
     reviewer: object = None
+    helpful: object = None  # readers' "helpful" answers, set by the schedule (articles/feedback/stats.py)
 
     def get_absolute_url(self):
         from django.urls import reverse

@@ -198,3 +198,7 @@ def stale_reference_cutoff(today):
     return add_months(today, -12 * settings.REFERENCES_STALE_YEARS)
 
 
+# Other rooms add to the review schedule page without this room importing them: each callable
+# takes the page's rows (setting attributes on them if it likes) and returns extra template context.
+# articles/feedback registers the readers' "helpful" column and its "Flagged by readers" list.
+page_extensions = []

@@ -169,6 +169,8 @@ def review_schedule(request):
         "today": today,
         "stale_years": settings.REFERENCES_STALE_YEARS,
     }
+    for extend in due_schedule.page_extensions:  # e.g. readers' "helpful" answers (articles/feedback)
+        context.update(extend(page.object_list))
     return render(request, "staff/review_schedule.html", context)
 
 

@@ -321,6 +321,24 @@ def _move(article, by, target, sources, *, label, comment="", updates=None):
     return event
 
 
+def announce_correction(article, by, note, *, at=None):
+    """Publish a dated correction note on ``article``: shown in its review history and on
+    /corrections/ (issue 26, docs/feedback.md). The page's ``dateModified`` moves to ``at``; its
+    "last reviewed" date does not (the note is not a medical review). Editors only."""
+    if not (by.is_active and by.is_staff and by.has_perm("articles.publish_article")):
+        raise PermissionDenied("Only editors may publish a correction.")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError("Write the correction readers will see.")
+    at = at or timezone.now()
+    with transaction.atomic():
+        event = ArticleEvent.objects.create(
+            article=article, actor=by, kind=ArticleEvent.Kind.CORRECTION, comment=note, announced=True, created_at=at
+        )
+        Article.objects.filter(pk=article.pk).update(content_changed_at=at)
+    return event
+
+
 def publish_imported(article, *, at, comment):
     """Draft or approved -> published for an importer, at the original time ``at`` (past or future).
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from articles.feedback import notifications as feedback_notifications
 from articles.models import Article, Reviewer
 from articles.reviews import queries
 from articles.reviews import reminders as review_reminders
@@ -117,6 +118,9 @@ class Command(BaseCommand):
 
     def _notify(self, rows, today):
         outcome = review_reminders.notify(rows, today=today)
+        reports = feedback_notifications.send_medical_reports()  # readers' medical-information reports, same run
+        outcome.sent += reports.sent
+        outcome.errors += reports.errors
         for subject, to in outcome.sent:
             self.stderr.write(f"Sent “{subject}” to {', '.join(to)}")
         if outcome.skipped:

@@ -1,0 +1,146 @@
+"""A reader tells us a page was not helpful and what was wrong: without JavaScript, with it, by keyboard; axe-clean."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+
+from articles.feedback.models import Feedback
+from cms.pagecache import generation
+from cms.pagecache import http as caching
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}}
+BODY = "<h2>Hormone therapy</h2><p>Letrozole 2.5 mg a day.</p><h2>Side effects</h2><p>Hot flushes.</p>"
+
+
+@pytest.fixture
+def article(make):
+    cache.clear()
+    yield make.article(title="Breast cancer treatment", slug="treatment", body=BODY)
+    cache.clear()
+
+
+@pytest.fixture
+def cached_pages(settings):
+    """The page cache on, as in production."""
+    settings.PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    generation.forget_local_generation()
+    caching.recent_pages.clear()
+    yield
+    settings.PAGE_CACHE_SECONDS = 0
+    cache.clear()
+
+
+def serious(tab):
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(tab, options=RULES).response["violations"]
+    return [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in violations
+            if v["impact"] in {"serious", "critical"}]
+
+
+def serious_in_html(browser, live_server, html):
+    """axe on a page captured from a tab without JavaScript (axe itself needs script to run)."""
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        tab = context.new_page()
+        tab.goto("/robots.txt")  # the site's origin, so the page's styles load
+        tab.set_content(html)
+        return serious(tab)
+    finally:
+        context.close()
+
+
+def test_without_javascript_a_reader_votes_then_reports_on_plain_pages(browser, live_server, article):
+    """No script: "No" posts and a thank-you page offers the form; sending it shows thanks; one row, redacted."""
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    try:
+        tab.goto("/articles/treatment/")
+        assert tab.locator("#feedback-report").is_hidden()  # shown on the next page instead
+        tab.get_by_role("button", name="No, this page was not helpful").click()
+        tab.wait_for_url(re.compile(r"/articles/treatment/feedback/$"))
+        assert tab.get_by_role("heading", level=1).inner_text() == "Thank you for your feedback"
+        assert serious_in_html(browser, live_server, tab.content()) == []
+        tab.get_by_label("The medical information seems wrong or out of date").check()
+        tab.get_by_label("Which part of the page? (optional)").select_option("Hormone therapy")
+        tab.get_by_label("Tell us more (optional)").fill("The dose is wrong. Call me on 07700 900123.")
+        tab.get_by_role("button", name="Send report").click()
+        assert tab.get_by_role("heading", level=1).inner_text() == "Thank you"
+        report = Feedback.objects.get()
+        assert (report.helpful, report.reason, report.section) == (False, "medical", "Hormone therapy")
+        assert "07700" not in report.text and "[number removed]" in report.text
+
+        tab.goto("/articles/treatment/")
+        tab.get_by_role("link", name="Report a problem with this page").click()
+        assert tab.get_by_role("heading", level=1).inner_text() == "Report a problem with this page"
+        tab.get_by_role("button", name="Send report").click()  # nothing chosen or written
+        assert "Choose what was wrong" in tab.locator("main").inner_text()
+        assert Feedback.objects.count() == 1
+    finally:
+        context.close()
+
+
+def test_with_javascript_the_form_opens_inline_by_keyboard_from_the_cached_page(page, article, cached_pages):
+    """The cached page (served from cache) works inline: no reload, focus moves to the form, the result is announced."""
+    first = page.goto("/articles/treatment/")
+    assert first.headers[caching.STATUS_HEADER.lower()] == caching.MISS
+    response = page.goto("/articles/treatment/")
+    assert response.headers[caching.STATUS_HEADER.lower()] == caching.HIT
+    page.evaluate("window.notReloaded = true")
+
+    no = page.get_by_role("button", name="No, this page was not helpful")
+    no.focus()
+    page.keyboard.press("Enter")
+    status = page.locator(".feedback-status")
+    status.get_by_text("Thank you for your feedback").wait_for()
+    form = page.locator("#feedback-report")
+    assert form.is_visible()
+    assert page.evaluate("document.activeElement.id") == "feedback-report-heading"
+    assert serious(page) == []
+
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # past the notice's two links, to the first reason
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    page.get_by_label("Tell us more (optional)").fill("Dose wrong; write to me at pat@example.org")
+    page.get_by_role("button", name="Send report").press("Enter")
+    status.get_by_text("Your report has been sent").wait_for()
+    assert form.is_hidden()
+    assert page.evaluate("window.notReloaded") is True
+    report = Feedback.objects.get()
+    assert report.helpful is False and report.is_report and report.reason == "medical"
+    assert report.text == "Dose wrong; write to me at [email removed]"
+    # Feedback never empties the page cache.
+    assert page.goto("/articles/treatment/").headers[caching.STATUS_HEADER.lower()] == caching.HIT
+
+
+def test_with_javascript_the_report_link_opens_the_form_and_errors_are_announced(page, article):
+    page.goto("/articles/treatment/")
+    link = page.get_by_role("link", name="Report a problem with this page")
+    link.click()
+    assert link.get_attribute("aria-expanded") == "true"
+    assert page.locator("#feedback-report").is_visible()
+    page.get_by_role("button", name="Send report").click()
+    page.locator(".feedback-status").get_by_text("Choose what was wrong").wait_for()
+    assert not Feedback.objects.exists()
+    page.get_by_label("A link is broken").check()
+    page.get_by_role("button", name="Send report").click()
+    page.locator(".feedback-status").get_by_text("Your report has been sent").wait_for()
+    assert Feedback.objects.get().reason == "broken_link"
+
+
+def test_the_corrections_log_is_axe_clean(page, article, make):
+    from articles.models import ArticleEvent
+
+    ArticleEvent.objects.create(article=article, kind=ArticleEvent.Kind.CORRECTION, announced=True,
+                                comment="We corrected the dose of letrozole in Hormone therapy.")
+    page.goto("/corrections/")
+    assert "We corrected the dose of letrozole" in page.locator("main").inner_text()
+    assert serious(page) == []
+    page.goto("/articles/treatment/")
+    assert serious(page) == []
