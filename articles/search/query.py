@@ -25,7 +25,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import Article
+from ..models import Article
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
