@@ -25,6 +25,7 @@ from .addresses import address
 from .fields import AccessibilityCountField, SanitizedHTMLField, validate_body_size
 from .page_reads import Columns, read
 from .review_dates import FLOOR_MESSAGE, REVIEW_DATE_FLOOR, validate_review_date
+from .search_models import ResolvedSearch, SearchEquivalent, SearchMiss, validate_terms  # noqa: F401 (the search's models)
 from .times import local_time
 
 
@@ -326,6 +327,13 @@ class Article(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="articles", null=True, blank=True
     )
     tags = TaggableManager(blank=True)
+    search_terms = models.TextField(
+        "also known as",
+        blank=True,
+        validators=[validate_terms],
+        help_text="Other names readers use for this topic, lay and clinical, one a line or separated by commas "
+        "(e.g. “lymphoedema, arm swelling, swollen arm”). Searched like the title; shown to search engines.",
+    )
     referenced_on = models.DateField("referenced on", null=True, blank=True, help_text="When the references were last checked.")
     funding = models.TextField(
         "sponsorship or funding",
