@@ -10,6 +10,7 @@ from django.forms.models import BaseInlineFormSet
 from references.admin import CitationFormSet, CitationInline, CitingAdminMixin
 
 from . import search as site_search
+from .search import admin as search_admin  # noqa: F401 (registers the search equivalents' admin)
 from . import workflow
 from .admin_accessibility import AccessibilityAdminMixin
 from .admin_editor import ArticleRowsInlineMixin, EditorAdminMixin

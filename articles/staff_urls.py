@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import staff_views
+from .search import views as search_views
 
 app_name = "staff"
 
@@ -11,4 +12,6 @@ urlpatterns = [
     path("reviews/mine/", staff_views.my_reviews, name="my_reviews"),
     path("reviews/<int:pk>/confirm/", staff_views.confirm_no_change, name="confirm_no_change"),
     path("reviews/<int:pk>/changes/", staff_views.review_changes, name="review_changes"),
+    path("searches/", search_views.report, name="missed_searches"),
+    path("searches/resolve/", search_views.resolve_search, name="resolve_search"),
 ]

@@ -13,6 +13,7 @@ from cms.site import absolute_url
 
 from . import review_cycle
 from .addresses import address
+from .search_models import split_terms
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def medical_web_page(article, request=None):
         "mainEntityOfPage": url,
         "headline": article.title,
         "name": article.title,
+        "alternateName": split_terms(article.search_terms),
         "description": article.summary,
         "inLanguage": settings.LANGUAGE_CODE,
         "datePublished": article.first_published.isoformat() if article.first_published else None,

@@ -28,12 +28,11 @@ from django.utils.safestring import mark_safe
 
 from ..models import Article
 from . import spelling, terms
+from .terms import MAX_TERMS, SEARCH_CONFIG
 
 MAX_QUERY_LENGTH = 200
-MAX_TERMS = 10
 SNIPPET_CHARS = 220
 RANKED_MATCHES = 1000  # on PostgreSQL, the newest matches that are ranked and counted
-SEARCH_CONFIG = "english"
 MIN_PREFIX_LENGTH = 3
 
 # Private-use characters mark the matches in a PostgreSQL headline; they cannot come from a query.

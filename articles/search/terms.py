@@ -13,10 +13,14 @@ filter elsewhere (``query._fallback_search``), so both databases read a query th
 import re
 from dataclasses import dataclass
 
+from django.db import connection
+
+from ..caching import invalidate
 from ..models import SearchEquivalent
 from ..search_models import split_terms
 
-MAX_WORDS = 10  # as query.MAX_TERMS: words of a query searched
+SEARCH_CONFIG = "english"  # PostgreSQL's text search configuration, as in the migrations' triggers
+MAX_TERMS = 10  # words of a query searched
 MAX_PHRASE = 4  # longest run of words looked up among the equivalents
 _PART_RE = re.compile(r'(?:^|(?<=\s))(-?)("[^"]*"?|[^\s"]+)')
 WORD_RE = re.compile(r"[^\W_]+")
@@ -74,7 +78,7 @@ def parse(query, groups=None):
         if not excluded and not quoted and part.lower() == "or":
             pending_or = bool(clauses)
             continue
-        words = WORD_RE.findall(part)[: MAX_WORDS - count]
+        words = WORD_RE.findall(part)[: MAX_TERMS - count]
         if not words:
             continue
         count += len(words)
@@ -84,7 +88,7 @@ def parse(query, groups=None):
         else:
             clauses.append(_clause([words], False, excluded, pending_or, groups))
         pending_or = False
-        if count >= MAX_WORDS:
+        if count >= MAX_TERMS:
             break
     return _join_runs(clauses, groups) if groups else clauses
 
@@ -155,3 +159,22 @@ def words_of(clauses):
                 if word.lower() not in (w.lower() for w in seen):
                     seen.append(word)
     return seen
+
+
+def reindex(changed_terms):
+    """Recompute the search vector of the articles holding any of ``changed_terms`` (a group's
+    terms before and after an edit, or a deleted group's), so the index carries the equivalents as
+    they are now; and move the page cache on, so cached search pages do too. PostgreSQL only
+    (elsewhere the equivalents apply to the query alone). Returns how many articles were updated."""
+    invalidate()
+    phrases = [term for term in dict.fromkeys(changed_terms) if WORD_RE.search(term)]
+    if connection.vendor != "postgresql" or not phrases:
+        return 0
+    condition = " || ".join(["phraseto_tsquery(%s, %s)"] * len(phrases))
+    params = [arg for phrase in phrases for arg in (SEARCH_CONFIG, phrase)]
+    with connection.cursor() as cursor:
+        # search_terms = search_terms fires the vector's trigger (BEFORE UPDATE OF ... search_terms).
+        cursor.execute(
+            f"UPDATE articles_article SET search_terms = search_terms WHERE search_vector @@ ({condition})", params
+        )
+        return cursor.rowcount
