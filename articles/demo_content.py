@@ -302,6 +302,33 @@ REFERENCES = [
     },
 ]
 
+# Site-wide equivalents (issue 27): either spelling or term finds articles with any of them.
+SEARCH_EQUIVALENTS = [
+    "lymphoedema, lymphedema",
+    "oedema, edema",
+    "tumour, tumor",
+    "anaemia, anemia",
+    "haematology, hematology",
+    "paediatric, pediatric",
+    "oestrogen, estrogen",
+    "haemorrhage, hemorrhage",
+    "counselling, counseling",
+    "recognise, recognize",
+    "chemo, chemotherapy",
+    "radiotherapy, radiation therapy, radiation treatment",
+    "hormone therapy, hormonal therapy, endocrine therapy",
+    "lumpectomy, breast-conserving surgery, wide local excision",
+    "mastectomy, breast removal",
+    "oncologist, cancer doctor, cancer specialist",
+    "mammogram, mammography, breast x-ray",
+    "recurrence, relapse, cancer coming back",
+    "metastatic, metastasised, metastasized",
+    "secondary breast cancer, metastatic breast cancer, advanced breast cancer",
+    "tiredness, fatigue, exhaustion",
+    "palliative care, supportive care",
+    "Herceptin, trastuzumab",
+]
+
 SERIES = [
     {
         "slug": "breast-cancer-treatment-by-stage",
@@ -386,6 +413,7 @@ ARTICLES = [
         ],
         "referenced_on": "2026-09-18",
         "tags": ["breast cancer", "treatment", "surgery", "radiation therapy", "hormone therapy"],
+        "search_terms": "DCIS\nductal carcinoma in situ\nnon-invasive breast cancer\npre-invasive breast cancer\nstage zero breast cancer",
         "series": {"slug": "breast-cancer-treatment-by-stage", "position": 0, "label": "Stage 0"},
         "citations": ["nci-breast-pdq", "acs-dcis", "acs-hormone-therapy", "surgery-basics", "nhs-breast-treatment"],
         "related": ["stage-1-breast-cancer-treatment-options", "symptoms-of-breast-cancer-recurrence-and-outlook"],
@@ -456,6 +484,7 @@ ARTICLES = [
         ],
         "referenced_on": "2025-11-03",
         "tags": ["breast cancer", "treatment", "surgery", "radiation therapy", "chemotherapy"],
+        "search_terms": "stage one breast cancer\nstage I breast cancer\nearly breast cancer\nsmall breast tumour",
         "series": {"slug": "breast-cancer-treatment-by-stage", "position": 1, "label": "Stage 1"},
         "citations": ["nci-breast-pdq", "acs-stages-1-3", "acs-hormone-therapy", "acs-chemo", "surgery-basics"],
         "related": [
@@ -540,6 +569,7 @@ ARTICLES = [
         ],
         "referenced_on": "2026-08-14",
         "tags": ["breast cancer", "treatment", "chemotherapy", "targeted therapy", "surgery"],
+        "search_terms": "stage two breast cancer\nstage II breast cancer\nneoadjuvant chemotherapy\nchemo before surgery",
         "series": {"slug": "breast-cancer-treatment-by-stage", "position": 2, "label": "Stage 2"},
         "citations": ["nci-breast-pdq", "acs-stages-1-3", "acs-chemo", "acs-hormone-therapy", "nhs-breast-treatment"],
         "related": [
@@ -615,6 +645,7 @@ ARTICLES = [
         ],
         "referenced_on": "2025-12-10",
         "tags": ["breast cancer", "treatment", "chemotherapy", "radiation therapy", "surgery"],
+        "search_terms": "stage three breast cancer\nstage III breast cancer\nlocally advanced breast cancer\ninflammatory breast cancer",
         "series": {"slug": "breast-cancer-treatment-by-stage", "position": 3, "label": "Stage 3"},
         "citations": ["nci-breast-pdq", "acs-stages-1-3", "acs-chemo", "surgery-basics", "giaquinto-2022"],
         "related": [
@@ -693,6 +724,7 @@ ARTICLES = [
         ],
         "referenced_on": "2026-10-15",
         "tags": ["breast cancer", "metastatic breast cancer", "treatment", "hormone therapy", "palliative care"],
+        "search_terms": "stage four breast cancer\nstage IV breast cancer\nmetastatic breast cancer\nsecondary breast cancer\nadvanced breast cancer\ncancer that has spread",
         "series": {"slug": "breast-cancer-treatment-by-stage", "position": 4, "label": "Stage 4"},
         "citations": ["acs-stage-4", "bco-metastatic", "nci-breast-pdq", "acs-hormone-therapy", "acs-survival"],
         "related": [
@@ -789,6 +821,7 @@ ARTICLES = [
         ],
         "referenced_on": "2025-12-05",
         "tags": ["breast cancer", "symptoms", "diagnosis", "survivorship"],
+        "search_terms": "breast lump\nnipple discharge\nsigns of breast cancer\nbreast cancer coming back\nrelapse\nprognosis\nsurvival rates",
         "series": None,
         "citations": [
             "cdc-symptoms",
@@ -880,6 +913,7 @@ ARTICLES = [
         ],
         "referenced_on": "2026-03-09",
         "tags": ["breast cancer", "lymphedema", "side effects", "survivorship"],
+        "search_terms": "lymphoedema\narm swelling\narm oedema\nswollen arm\nswelling after breast surgery\nheavy arm",
         "series": None,
         "citations": ["nci-lymphedema-pdq", "mayo-lymphedema", "nhs-lymphoedema", "surgery-basics", "nci-breast-pdq"],
         "related": [
@@ -960,6 +994,7 @@ ARTICLES = [
         ],
         "referenced_on": "2026-06-15",
         "tags": ["side effects", "fatigue", "chemotherapy", "radiation therapy", "survivorship"],
+        "search_terms": "tiredness\nexhaustion\ncancer-related fatigue\nfeeling tired all the time\nno energy",
         "series": None,
         "citations": ["nci-fatigue", "mayo-fatigue", "cruk-fatigue", "acs-chemo"],
         "related": [
@@ -1047,6 +1082,7 @@ ARTICLES = [
         "reviews": [],
         "referenced_on": None,
         "tags": ["breast cancer", "genetics", "diagnosis", "prevention"],
+        "search_terms": "BRCA gene test\nhereditary breast cancer\nfamily history of breast cancer",
         "series": None,
         "citations": ["nci-brca", "medlineplus-brca", "cdc-hboc", "mayo-breast"],
         "related": [
@@ -1131,6 +1167,7 @@ ARTICLES = [
         ],
         "referenced_on": "2026-10-26",
         "tags": ["breast cancer", "diagnosis", "treatment"],
+        "search_terms": "questions for my oncologist\nwhat to ask the doctor",
         "series": None,
         "citations": ["acs-questions", "nci-questions", "nci-breast-pdq", "acs-stages-1-3"],
         "related": [

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -119,19 +119,23 @@ def search(query, *, exact=False, now=None):
             if count:
                 return Results(found, count, corrected, terms.words_of(corrected_clauses))
     if uses_postgres_search():
-        source = terms.tsquery_source(clauses, prefix=True)
-        if source:
+        if terms.tsquery_source(clauses, prefix=True):
             # Nothing for the whole words: try them as beginnings of words, as a reader may type.
-            found = _postgres_matches(articles, SearchQuery(source, search_type="raw", config=SEARCH_CONFIG))
+            found = _postgres_matches(
+                articles, _ts_query(clauses, prefix=True), _ts_query(clauses, prefix=True, weight="A")
+            )
             return Results(found, None, "", terms.words_of(clauses))
     return Results(found, 0, "", terms.words_of(clauses))
 
 
 def _matching(articles, clauses):
     if uses_postgres_search():
-        source = terms.tsquery_source(clauses)
-        return _postgres_matches(articles, SearchQuery(source, search_type="raw", config=SEARCH_CONFIG))
+        return _postgres_matches(articles, _ts_query(clauses), _ts_query(clauses, weight="A"))
     return _fallback_search(articles, clauses)
+
+
+def _ts_query(clauses, **options):
+    return SearchQuery(terms.tsquery_source(clauses, **options), search_type="raw", config=SEARCH_CONFIG)
 
 
 def _apply(query, fixes):
@@ -263,7 +267,10 @@ def is_capped(count):
     return uses_postgres_search() and count >= RANKED_MATCHES
 
 
-def _postgres_matches(articles, ts_query):
+def _postgres_matches(articles, ts_query, heading_query=None):
+    """The newest ``RANKED_MATCHES`` matches of ``ts_query``, ranked; an article whose title and
+    terms alone match ``heading_query`` ranks first (``ts_rank`` alone can put an article that
+    repeats the words in its body above the one whose title is the query)."""
     # Unqualified on purpose: in the subquery below it names the subquery's own row (a qualified
     # name would reach out to the outer query's), and no other joined table has the column.
     vector = RawSQL('"search_vector"', [], output_field=SearchVectorField())
@@ -277,7 +284,9 @@ def _postgres_matches(articles, ts_query):
         articles.filter(pk__in=newest[:RANKED_MATCHES])
         .alias(search_vector=vector)
         .annotate(
-            rank=SearchRank(F("search_vector"), ts_query),
+            rank=SearchRank(F("search_vector"), ts_query)
+            + (Case(When(Q(search_vector=heading_query), then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+               if heading_query is not None else Value(0.0, output_field=FloatField())),
             headline=SearchHeadline(
                 _plain_body(),
                 ts_query,
@@ -298,8 +307,10 @@ TEXT_FIELDS = (("title", 4), ("search_terms", 4), ("summary", 2), ("body", 1))
 
 
 def _alternative_in(alternative, field):
-    if alternative.adjacent:
-        return Q(**{f"{field}__icontains": " ".join(alternative.words)})
+    if alternative.adjacent:  # "pre-invasive" and "pre invasive" read the same, as on PostgreSQL
+        return Q(**{f"{field}__icontains": " ".join(alternative.words)}) | Q(
+            **{f"{field}__icontains": "-".join(alternative.words)}
+        )
     condition = Q()
     for word in alternative.words:
         condition &= Q(**{f"{field}__icontains": word})

@@ -120,29 +120,33 @@ def _join_runs(clauses, groups):
     return joined
 
 
-def tsquery_source(clauses, prefix=False):
+def tsquery_source(clauses, prefix=False, weight=""):
     """A ``to_tsquery`` source for ``clauses`` ('' for none): only letters and digits reach it.
 
-    With ``prefix``, a typed word of three letters or more matches the beginnings of words."""
+    With ``prefix``, a typed word of three letters or more matches the beginnings of words; with
+    ``weight`` ("A"), only words of that weight (the title and terms) match, and what is excluded
+    is left out of the query."""
     groups = []
     for clause in clauses:
+        if weight and clause.excluded:
+            continue
         if clause.joined_by_or and groups:
             groups[-1].append(clause)
         else:
             groups.append([clause])
     parts = []
     for group in groups:
-        sources = [_clause_source(clause, prefix) for clause in group]
+        sources = [_clause_source(clause, prefix, weight) for clause in group]
         parts.append(sources[0] if len(sources) == 1 else "(" + " | ".join(sources) + ")")
     return " & ".join(parts)
 
 
-def _clause_source(clause, prefix):
+def _clause_source(clause, prefix, weight=""):
     sources = []
     for n, alternative in enumerate(clause.alternatives):
         operator = " <-> " if alternative.adjacent else " & "
         typed = n == 0 and prefix
-        words = [f"{w}:*" if typed and len(w) >= 3 else w for w in alternative.words]
+        words = [f"{w}:*{weight}" if typed and len(w) >= 3 else f"{w}:{weight}" if weight else w for w in alternative.words]
         sources.append("(" + operator.join(words) + ")")
     source = sources[0] if len(sources) == 1 else "(" + " | ".join(sources) + ")"
     return f"!{source}" if clause.excluded else source

@@ -16,7 +16,9 @@ from django.utils import timezone
 from articles import demo_content as demo
 from articles import integrity
 from articles.demo_accounts import DEMO_ROLES, NAMES, create_demo_accounts
-from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
+from articles.models import Article, MedicalReview, RelatedLink, Reviewer, SearchEquivalent, Series, SeriesEntry
+from articles.search import terms as search_terms
+from articles.search_models import split_terms
 from references.models import Citation, Reference, Source
 
 
@@ -59,18 +61,28 @@ class Command(BaseCommand):
                 created["references"] += 1
             references[data["key"]] = existing or candidate
 
+        new_equivalents = []
+        for terms in demo.SEARCH_EQUIVALENTS:
+            group = "\n".join(split_terms(terms))
+            if not SearchEquivalent.objects.filter(terms=group).exists():
+                new_equivalents += SearchEquivalent.objects.create(terms=group).term_list()
+        search_terms.reindex(new_equivalents)  # articles already loaded gain the new equivalents
+
         series = {data["slug"]: Series.objects.get_or_create(slug=data["slug"], defaults=data)[0] for data in demo.SERIES}
 
         now = timezone.now()
         new_articles = {}
         for data in demo.ARTICLES:
             if Article.objects.filter(slug=data["slug"]).exists():
+                # Demo content loaded before articles had terms: an empty "also known as" is filled.
+                Article.objects.filter(slug=data["slug"], search_terms="").update(search_terms=data.get("search_terms", ""))
                 continue
             article = Article.objects.create(
                 slug=data["slug"],
                 title=data["title"],
                 summary=data["summary"],
                 body=data["body"],
+                search_terms=data.get("search_terms", ""),
                 status=data["status"],
                 publish_at=now - datetime.timedelta(days=data["publish_days_ago"]) if data["status"] == "published" else None,
                 author=author,
