@@ -14,9 +14,11 @@ Environment (all optional):
                        a key prefix unique to the run is used and removed)
   BENCH_SECONDS        seconds of load per run (default 10); BENCH_CONNECTIONS (default 16)
   BENCH_PORT           port for gunicorn on 127.0.0.1 (default 8108)
-  BENCH_PARTS          what to run besides the demo queries, any of "large,load,import" (default: all
-                       three); "import" is import_wordpress's memory on 10 MB and 200 MB exports
-                       (bench/import_memory.py)
+  BENCH_PARTS          what to run besides the demo queries and the search quality, any of
+                       "large,load,import" (default: all three); "import" is import_wordpress's
+                       memory on 10 MB and 200 MB exports (bench/import_memory.py). The search's
+                       own figures (issue 27) are the "search, misspelt" and "suggestions" rows
+                       and the search-quality line: BENCH_PARTS=large runs just them and the pages
 """
 
 import datetime
@@ -72,8 +74,10 @@ def base_env(database_url, **extra):
     return env
 
 
-def manage(env, *args, timeout=1800):
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=timeout)
+def manage(env, *args, timeout=1800, output=False):
+    done = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=timeout,
+                          capture_output=output, text=output)
+    return done.stdout if output else None
 
 
 def ensure_database(url):
@@ -310,6 +314,12 @@ def report(data):
             same, target = True, "(one file on demo, the index on large)"
         add(f"{page['page']:<30}{page['queries']:>8}{big.get('queries', '-'):>8}   {target}: {verdict(same and (page['page'] != 'article' or page['queries'] <= 8))}")
 
+    quality = data.get("search_quality")
+    if quality:
+        add("")
+        add(f"Search quality: {quality['share_top3']:.1%} of {quality['queries']} reader queries find their article in the top 3 "
+            f"(target >= 90%: {verdict(quality['share_top3'] >= 0.9)})")
+
     add("")
     add(f"== Throughput: gunicorn, 2 workers, {CONNECTIONS} connections, {SECONDS} s, demo data ==")
     add(f"{'run':<34}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}   target")
@@ -379,6 +389,8 @@ def main():
     data = {"when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "articles_requested": ARTICLES,
             "load_average_before": os.getloadavg()[0], "cpus": os.cpu_count(), "large": {"pages": [], "articles": 0, "database": "-"},
             "throughput": {}, "memory": {}}
+    log("search quality: the reader queries of tests/data/search_queries.csv on the demo data set")
+    data["search_quality"] = json.loads(manage(demo_env, "search_quality", "--json", output=True))
     log("probing pages on the demo data set")
     data["demo"] = probe(demo_env, "demo")
     if "large" in PARTS:
