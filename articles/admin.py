@@ -10,7 +10,6 @@ from django.forms.models import BaseInlineFormSet
 from references.admin import CitationFormSet, CitationInline, CitingAdminMixin
 
 from . import search as site_search
-from .search import admin as search_admin  # noqa: F401 (registers the search equivalents' admin)
 from . import workflow
 from .admin_accessibility import AccessibilityAdminMixin
 from .admin_editor import ArticleRowsInlineMixin, EditorAdminMixin
@@ -21,6 +20,7 @@ from .models import Article, MedicalReview, PendingLink, RelatedLink, Reviewer, 
 from .ordering import PositionedForm, PositionedInlineFormSet, SortableInlineMixin, make_room
 from .pagination import DeferredJoinPaginator, EstimatedCountPaginator, SemiJoinChangeList
 from .review_admin import ReviewCycleAdminMixin, ReviewLogMixin
+from .search import admin as search_admin  # noqa: F401 (registers the search equivalents' admin)
 from .times import local_time
 
 

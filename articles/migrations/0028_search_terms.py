@@ -112,6 +112,8 @@ DROP TRIGGER IF EXISTS articles_searchword_insert ON articles_article;
 DROP TRIGGER IF EXISTS articles_searchword_update ON articles_article;
 DROP TRIGGER IF EXISTS articles_searchword_tag_insert ON taggit_tag;
 DROP TRIGGER IF EXISTS articles_searchword_tag_update ON taggit_tag;
+DROP TRIGGER IF EXISTS articles_searchword_equivalent_insert ON articles_searchequivalent;
+DROP TRIGGER IF EXISTS articles_searchword_equivalent_update ON articles_searchequivalent;
 DROP FUNCTION IF EXISTS articles_searchword_from_articles();
 DROP FUNCTION IF EXISTS articles_searchword_from_names();
 DROP TABLE IF EXISTS articles_searchword;

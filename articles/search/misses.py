@@ -23,8 +23,8 @@ from django.db.models import F, Max, Min, Sum
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from ..models import Article, ResolvedSearch, SearchMiss
 from .. import revisions
+from ..models import Article, ResolvedSearch, SearchMiss
 from ..search_models import split_terms, validate_terms
 from ..workflow import check_content_change
 
