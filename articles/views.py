@@ -192,6 +192,7 @@ def search(request):
     context = {
         "query": query,
         "corrected": found.corrected,
+        "exact": exact,
         "query_was_cut": was_cut,
         "max_query_length": site_search.MAX_QUERY_LENGTH,
         "page": page,

@@ -356,3 +356,26 @@ def test_reader_queries_find_their_article_in_the_top_three():
     outcomes = quality.evaluate(queries)
     missed = [(o.query, o.found) for o in outcomes if not o.ok]
     assert quality.share(outcomes) >= 0.85, missed
+
+
+def test_pages_of_an_exact_search_stay_exact(client, make):
+    """'Search instead for …' keeps the exact words on the next pages too."""
+    for n in range(25):
+        make.article(title=f"Chemoterapy myths {n}")
+    make.article(title="Chemotherapy")
+    page = client.get("/search/", {"q": "chemoterapy", "exact": "1"}).text
+    assert 'href="?q=chemoterapy&amp;exact=1&amp;page=2"' in page
+
+
+def test_the_report_runs_a_fixed_number_of_queries(client, make, django_assert_max_num_queries):
+    """However many rows and resolved rows."""
+    editor = make.staff_in("Editor")
+    client.force_login(editor)
+    now = timezone.now()
+    for n in range(6):
+        article = make.article()
+        misses.record(misses.token(f"miss {n}", False), "search", now)
+        misses.add_term(editor, f"miss {n}", article, f"miss {n}")
+    client.get("/staff/searches/")
+    with django_assert_max_num_queries(12):
+        assert client.get("/staff/searches/").text.count("Resolved") == 6

@@ -104,7 +104,8 @@ def report(now=None):
         .filter(missed__gt=0)
         .order_by("-missed", "-last", "query")[:REPORT_ROWS]
     )
-    resolved = {r.query: r for r in ResolvedSearch.objects.filter(query__in=[row["query"] for row in rows])}
+    found = ResolvedSearch.objects.filter(query__in=[row["query"] for row in rows]).select_related("article")
+    resolved = {r.query: r for r in found.only("query", "term", "resolved_at", "article__title")}
     return [
         ReportRow(row["query"], row["missed"], row["found_nothing"], row["left"], row["searches"], row["first"],
                   row["last"], resolved.get(row["query"]))
