@@ -4,7 +4,8 @@ On PostgreSQL also:
 - the ``pg_trgm`` extension (``CREATE EXTENSION`` needs a superuser or, from PostgreSQL 13, a
   database owner: trusted extension; see docs/search.md for production);
 - the search vector's trigger now indexes the terms with the title's weight (A) and adds the
-  equivalents of the words found (a title's at A, a summary's or body's at C);
+  equivalents of the words found (a title's at A, a summary's or body's at C); it also keeps
+  ``search_heading`` (title and terms with their equivalents, GIN-indexed) for suggestions;
 - ``articles_searchword``: the vocabulary for spelling corrections, the words (3 to 40 letters)
   of every title, term, tag and equivalent, kept by statement-level triggers (raw SQL and
   ``bulk_create`` included) and GiST-indexed for trigram nearest-neighbour search.
@@ -88,17 +89,26 @@ CREATE OR REPLACE FUNCTION articles_search_equivalents(document tsvector) RETURN
   )
 $$ LANGUAGE sql STABLE;
 
+-- search_heading: the title and terms alone (with their equivalents), small enough to be read
+-- without TOAST, for suggestions as a reader types (articles/search/suggest.py).
+ALTER TABLE articles_article ADD COLUMN IF NOT EXISTS search_heading tsvector;
+
 CREATE OR REPLACE FUNCTION articles_article_search_vector() RETURNS trigger AS $$
 DECLARE
   heading tsvector := to_tsvector('english', coalesce(NEW.title, '') || E'\n' || coalesce(NEW.search_terms, ''));
+  heading_equivalents tsvector := articles_search_equivalents(heading);
   rest tsvector := setweight(to_tsvector('english', coalesce(NEW.summary, '')), 'B') ||
     setweight(to_tsvector('english', regexp_replace(coalesce(NEW.body, ''), '<[^>]+>', ' ', 'g')), 'C');
 BEGIN
+  NEW.search_heading := heading || heading_equivalents;
   NEW.search_vector := setweight(heading, 'A') || rest ||
-    setweight(articles_search_equivalents(heading), 'A') || setweight(articles_search_equivalents(rest), 'C');
+    setweight(heading_equivalents, 'A') || setweight(articles_search_equivalents(rest), 'C');
   RETURN NEW;
 END
 $$ LANGUAGE plpgsql;
+
+UPDATE articles_article SET search_heading = to_tsvector('english', title || E'\n' || search_terms);
+CREATE INDEX IF NOT EXISTS article_search_heading_gin ON articles_article USING gin (search_heading);
 
 DROP TRIGGER IF EXISTS articles_article_search_vector ON articles_article;
 CREATE TRIGGER articles_article_search_vector
@@ -132,6 +142,8 @@ CREATE TRIGGER articles_article_search_vector
   FOR EACH ROW EXECUTE FUNCTION articles_article_search_vector();
 DROP FUNCTION IF EXISTS articles_search_equivalents(tsvector);
 DROP FUNCTION IF EXISTS articles_search_words(text);
+DROP INDEX IF EXISTS article_search_heading_gin;
+ALTER TABLE articles_article DROP COLUMN IF EXISTS search_heading;
 """
 
 

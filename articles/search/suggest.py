@@ -1,7 +1,9 @@
 """Suggestions as a reader types: published articles whose title or terms start words typed.
 
 On PostgreSQL, each typed word matches the beginning of a word of the title or of the terms
-(the search vector's weight A, ``word:*A``) through the GIN index, among the newest
+(the column ``search_heading``, kept by the search vector's trigger and GIN-indexed: small, so
+checking it costs little, where the weight-A part of the whole vector meant reading every
+candidate's body vector: 570 ms for "asthma sym" on 100,000 articles), among the newest
 ``NEWEST`` matches; elsewhere ``icontains`` on the title and terms. Then ranked here: a title
 that starts with what was typed first, then a term that does, then the newest. One query.
 """
@@ -37,10 +39,10 @@ def suggestions(raw):
         return []
     articles = Article.objects.published().only("slug", "title", "search_terms", "publish_at")
     if uses_postgres_search():
-        source = " & ".join(f"{word}:*A" for word in words)
-        vector = RawSQL('"search_vector"', [], output_field=SearchVectorField())
-        found = articles.alias(search_vector=vector).filter(
-            search_vector=SearchQuery(source, search_type="raw", config=SEARCH_CONFIG)
+        source = " & ".join(f"{word}:*" for word in words)
+        heading = RawSQL('"search_heading"', [], output_field=SearchVectorField())
+        found = articles.alias(search_heading=heading).filter(
+            search_heading=SearchQuery(source, search_type="raw", config=SEARCH_CONFIG)
         )
     else:
         condition = Q()
