@@ -379,3 +379,11 @@ def test_the_report_runs_a_fixed_number_of_queries(client, make, django_assert_m
     client.get("/staff/searches/")
     with django_assert_max_num_queries(12):
         assert client.get("/staff/searches/").text.count("Resolved") == 6
+
+
+def test_rows_older_than_the_report_are_deleted(make):
+    """Nothing is kept longer than the report reads it."""
+    now = timezone.now()
+    misses.record(misses.token("old", False), "search", now - datetime.timedelta(days=45))
+    misses.record(misses.token("new", False), "search", now)
+    assert list(SearchMiss.objects.values_list("query", flat=True)) == ["new"]

@@ -71,6 +71,9 @@ def record(raw_token, event, now=None):
             SearchMiss.objects.create(query=query, day=day, first_seen=now, last_seen=now, **counts)
     except IntegrityError:  # created by a concurrent request since the update above
         SearchMiss.objects.filter(query=query, day=day).update(last_seen=now, **updates)
+    else:
+        # Kept no longer than the report reads them (through the (day, query) index).
+        SearchMiss.objects.filter(day__lt=day - datetime.timedelta(days=REPORT_DAYS)).delete()
     return True
 
 
