@@ -10,7 +10,7 @@ On PostgreSQL also:
   of every title, term, tag and equivalent, kept by statement-level triggers (raw SQL and
   ``bulk_create`` included) and GiST-indexed for trigram nearest-neighbour search.
 """
-import articles.search_models
+import articles.models.search
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
@@ -182,12 +182,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='search_terms',
-            field=models.TextField(blank=True, help_text='Other names readers use for this topic, lay and clinical, one a line or separated by commas (e.g. “lymphoedema, arm swelling, swollen arm”). Searched like the title; shown to search engines.', validators=[articles.search_models.validate_terms], verbose_name='also known as'),
+            field=models.TextField(blank=True, help_text='Other names readers use for this topic, lay and clinical, one a line or separated by commas (e.g. “lymphoedema, arm swelling, swollen arm”). Searched like the title; shown to search engines.', validators=[articles.models.search.validate_terms], verbose_name='also known as'),
         ),
         migrations.AddField(
             model_name='historicalarticle',
             name='search_terms',
-            field=models.TextField(blank=True, help_text='Other names readers use for this topic, lay and clinical, one a line or separated by commas (e.g. “lymphoedema, arm swelling, swollen arm”). Searched like the title; shown to search engines.', validators=[articles.search_models.validate_terms], verbose_name='also known as'),
+            field=models.TextField(blank=True, help_text='Other names readers use for this topic, lay and clinical, one a line or separated by commas (e.g. “lymphoedema, arm swelling, swollen arm”). Searched like the title; shown to search engines.', validators=[articles.models.search.validate_terms], verbose_name='also known as'),
         ),
         migrations.CreateModel(
             name='ResolvedSearch',

@@ -23,10 +23,9 @@ from django.db.models import F, Max, Min, Sum
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from .. import revisions
-from ..models import Article, ResolvedSearch, SearchMiss
-from ..search_models import split_terms, validate_terms
-from ..workflow import check_content_change
+from articles.models import Article, ResolvedSearch, SearchMiss, split_terms, validate_terms
+from articles.workflow import revisions
+from articles.workflow.rules import check_content_change
 
 SALT = "articles.search.misses"
 MAX_QUERY = 200

@@ -5,7 +5,7 @@ import csv
 from pathlib import Path
 from typing import NamedTuple
 
-from .query import clean_query, search
+from articles.search.query import clean_query, search
 
 TOP = 3
 QUERIES = Path(__file__).resolve().parents[2] / "tests" / "data" / "search_queries.csv"

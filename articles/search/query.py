@@ -26,9 +26,9 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from ..models import Article
-from . import spelling, terms
-from .terms import MAX_TERMS, SEARCH_CONFIG
+from articles.models import Article
+from articles.search import spelling, terms
+from articles.search.terms import MAX_TERMS, SEARCH_CONFIG
 
 MAX_QUERY_LENGTH = 200
 SNIPPET_CHARS = 220

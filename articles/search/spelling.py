@@ -16,7 +16,7 @@ import re
 from django.db import connection
 from taggit.models import Tag
 
-from ..models import Article, SearchEquivalent
+from articles.models import Article, SearchEquivalent
 
 MIN_LENGTH = 4
 CANDIDATES = 8  # nearest vocabulary words read per query word

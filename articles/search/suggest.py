@@ -14,10 +14,9 @@ from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
-from ..models import Article
-from ..search_models import split_terms
-from . import terms
-from .query import SEARCH_CONFIG, clean_query, uses_postgres_search
+from articles.models import Article, split_terms
+from articles.search import terms
+from articles.search.query import SEARCH_CONFIG, clean_query, uses_postgres_search
 
 LIMIT = 8
 NEWEST = 50

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from ..caching import invalidate
-from ..models import SearchEquivalent
-from ..search_models import split_terms
+from articles.models import SearchEquivalent, split_terms
+from cms.pagecache.generation import invalidate
 
 SEARCH_CONFIG = "english"  # PostgreSQL's text search configuration, as in the migrations' triggers
 MAX_TERMS = 10  # words of a query searched

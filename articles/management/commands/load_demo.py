@@ -13,12 +13,20 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from articles import demo_content as demo
-from articles import integrity
-from articles.demo_accounts import DEMO_ROLES, NAMES, create_demo_accounts
-from articles.models import Article, MedicalReview, RelatedLink, Reviewer, SearchEquivalent, Series, SeriesEntry
+from articles.demo import content as demo
+from articles.demo.accounts import DEMO_ROLES, NAMES, create_demo_accounts
+from articles.models import (
+    Article,
+    MedicalReview,
+    RelatedLink,
+    Reviewer,
+    SearchEquivalent,
+    Series,
+    SeriesEntry,
+    split_terms,
+)
 from articles.search import terms as search_terms
-from articles.search_models import split_terms
+from articles.workflow import integrity
 from references.models import Citation, Reference, Source
 
 
