@@ -76,6 +76,9 @@ def pages(kind):
         (f"tag page {deep_tag_page}", tag and reverse("articles:tag", args=[tag.slug]) + f"?page={deep_tag_page}", 100, False),
         ("reviewer", reviewer and reviewer.get_absolute_url(), 100, False),
         ("search", first_url(("articles:search", []), ("search", []), query="?q=treatment+options"), 200, False),
+        # Issue 27: a misspelt word ("Showing results for ..."), and suggestions as a reader types.
+        ("search, misspelt", first_url(("articles:search", []), query="?q=" + ("diabetis" if kind == "large" else "chemoterapy")), 200, False),
+        ("suggestions", first_url(("articles:suggest", []), query="?q=" + ("diab" if kind == "large" else "lymph")), 50, False),
         ("feed", first_url(("articles:feed", []), ("feed", []), ("articles:latest_feed", [])), 100, False),
         ("sitemap", first_url(("sitemap", []), ("django.contrib.sitemaps.views.index", []), ("articles:sitemap", [])), 100, False),
         ("sitemap, articles part", first_url(("sitemap-section", ["articles"])), 100, False),

@@ -20,6 +20,8 @@ Environment (all optional):
                        (bench/edge.py; BENCH_WAGTAIL_DIR pairs it with the Wagtail peer); "feedback" is the
                        cached article's throughput with and without readers sending feedback at the same
                        time (issue 26). BENCH_PARTS=feedback alone skips the page probe: a quick run of just that.
+                       The search's own figures (issue 27) are the "search, misspelt" and "suggestions"
+                       rows and the search-quality line: BENCH_PARTS=large runs just them and the pages
 """
 
 import datetime
@@ -81,8 +83,10 @@ def base_env(database_url, **extra):
     return env
 
 
-def manage(env, *args, timeout=1800):
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=timeout)
+def manage(env, *args, timeout=1800, output=False):
+    done = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=timeout,
+                          capture_output=output, text=output)
+    return done.stdout if output else None
 
 
 def ensure_database(url):
@@ -381,6 +385,12 @@ def report(data):
             same, target = True, "(one file on demo, the index on large)"
         add(f"{page['page']:<30}{page['queries']:>8}{big.get('queries', '-'):>8}   {target}: {verdict(same and (page['page'] != 'article' or page['queries'] <= 8))}")
 
+    quality = data.get("search_quality")
+    if quality:
+        add("")
+        add(f"Search quality: {quality['share_top3']:.1%} of {quality['queries']} reader queries find their article in the top 3 "
+            f"(target >= 90%: {verdict(quality['share_top3'] >= 0.9)})")
+
     add("")
     add(f"== Throughput: gunicorn, 2 workers, {CONNECTIONS} connections, {SECONDS} s, demo data ==")
     add(f"{'run':<34}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}   target")
@@ -471,6 +481,8 @@ def main():
     data = {"when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "articles_requested": ARTICLES,
             "load_average_before": os.getloadavg()[0], "cpus": os.cpu_count(), "large": {"pages": [], "articles": 0, "database": "-"},
             "throughput": {}, "memory": {}}
+    log("search quality: the reader queries of tests/data/search_queries.csv on the demo data set")
+    data["search_quality"] = json.loads(manage(demo_env, "search_quality", "--json", output=True))
     log("probing pages on the demo data set")
     data["demo"] = probe(demo_env, "demo")
     if "large" in PARTS:

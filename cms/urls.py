@@ -13,6 +13,7 @@ admin.site.index_title = "Editorial desk"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("staff/searches/", include("articles.admin.search_urls")),
     path("staff/", include("articles.reviews.staff_urls")),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", public_page(params=(), keys=("sitemap",))(sitemaps.sitemap), name="sitemap"),

@@ -86,7 +86,7 @@ def test_every_public_page_renders_with_manifest_static(production_static, clien
         if url is None:
             continue
         response = client.get(url)
-        assert response.status_code == 200, url
+        assert response.status_code == (405 if url == "/search/log/" else 200), url  # the beacon takes POST only
         seen += 1
     assert seen >= 5
     assert client.get("/articles/no-such-article/").status_code == 404

@@ -175,7 +175,7 @@ class ArticleAdmin(
     inlines = [MedicalReviewInline, ArticleCitationInline, RelatedLinkInline, ArticleSeriesEntryInline]
     actions = [*WorkflowArticleAdminMixin.actions, export_articles_csv]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body", "tags"]}),
+        (None, {"fields": ["title", "slug", "summary", "body", "tags", "search_terms"]}),
         ("Publishing", {"fields": ["status", "publish_at", "author", "assigned_reviewer", "referenced_on"]}),
         ("Review policy and disclosure", {"classes": ["collapse"], "fields": ["review_interval_months", "funding"]}),
     ]

@@ -79,3 +79,31 @@ SERIES = [
         ),
     },
 ]
+
+
+# Site-wide equivalents (docs/search.md): either spelling or term finds articles with any of them.
+SEARCH_EQUIVALENTS = [
+    'lymphoedema, lymphedema',
+    'oedema, edema',
+    'tumour, tumor',
+    'anaemia, anemia',
+    'haematology, hematology',
+    'paediatric, pediatric',
+    'oestrogen, estrogen',
+    'haemorrhage, hemorrhage',
+    'counselling, counseling',
+    'recognise, recognize',
+    'chemo, chemotherapy',
+    'radiotherapy, radiation therapy, radiation treatment',
+    'hormone therapy, hormonal therapy, endocrine therapy',
+    'lumpectomy, breast-conserving surgery, wide local excision',
+    'mastectomy, breast removal',
+    'oncologist, cancer doctor, cancer specialist',
+    'mammogram, mammography, breast x-ray',
+    'recurrence, relapse, cancer coming back',
+    'metastatic, metastasised, metastasized',
+    'secondary breast cancer, metastatic breast cancer, advanced breast cancer',
+    'tiredness, fatigue, exhaustion',
+    'palliative care, supportive care',
+    'Herceptin, trastuzumab',
+]

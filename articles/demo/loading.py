@@ -14,7 +14,8 @@ from django.db import transaction
 from articles.demo import content
 from articles.importing.apply import import_page
 from articles.importing.plaintext import PageError, parse_page
-from articles.models import Article, Reviewer, Series
+from articles.models import Article, Reviewer, SearchEquivalent, Series, split_terms
+from articles.search import terms as search_terms
 from articles.workflow import integrity
 from references.models import Source
 
@@ -42,6 +43,12 @@ def load(author):
         Source.objects.get_or_create(name=data["name"], defaults=data)
     for data in content.SERIES:
         Series.objects.get_or_create(slug=data["slug"], defaults=data)
+    new_equivalents = []
+    for terms in content.SEARCH_EQUIVALENTS:
+        group = "\n".join(split_terms(terms))
+        if not SearchEquivalent.objects.filter(terms=group).exists():
+            new_equivalents += SearchEquivalent.objects.create(terms=group).term_list()
+    search_terms.reindex(new_equivalents)  # articles already loaded gain the new equivalents
 
     pages = [(path, _parse(path)) for path in content.page_files()]
     existing = set(Article.objects.filter(slug__in=[page.fields.slug for _, page in pages]).values_list("slug", flat=True))

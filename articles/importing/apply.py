@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from articles.content.html import sanitize_html
 from articles.importing.plaintext import PageError, truncate_words
 from articles.models import (
+    split_terms,
     Article,
     ArticleEvent,
     MedicalReview,
@@ -72,6 +73,7 @@ def import_page(page, *, publish=False, author=None, origin=""):
     with transaction.atomic():
         article, outcome = _save_article(page, author=author, origin=origin)
         _add_tags(article, page, outcome)
+        _add_search_terms(article, page, outcome)
         _replace_citations(article, page, outcome)
         if page.has_review:  # after the citations: the review covers the page as imported (integrity)
             _record_reviews(article, page, outcome)
@@ -172,6 +174,16 @@ def find_or_create_reviewer(name, credentials=""):
         return reviewer, False
     reviewer = Reviewer.objects.create(name=name, credentials=credentials, slug=_unique_slug(Reviewer, name, 120))
     return reviewer, True
+
+
+def _add_search_terms(article, page, outcome):
+    """Add the page's "also known as" terms the article lacks; terms are never removed (an editor's stay)."""
+    have = split_terms(article.search_terms)
+    missing = [term for term in page.fields.also_known_as if term.casefold() not in {t.casefold() for t in have}]
+    if missing:
+        article.search_terms = "\n".join(have + missing)
+        article.save(update_fields=["search_terms", "updated_at"])
+        outcome.changes.append(f"also known as added: {', '.join(missing)}")
 
 
 def _add_tags(article, page, outcome):

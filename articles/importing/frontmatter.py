@@ -8,6 +8,7 @@ own pages never start with ``---``, so they read as before)::
     Summary: Stage 0 breast cancer, or DCIS, has not spread beyond the milk ducts.
       A line that starts with spaces continues the field above it.
     Tags: breast cancer, treatment, surgery
+    Also known as: DCIS, ductal carcinoma in situ, non-invasive breast cancer
     Status: published
     Publish: 400 days ago
     Review: Dr. Lucia Moreno on 2025-10-16 | Full review before publication.
@@ -31,6 +32,7 @@ from django.core.validators import validate_slug
 
 from articles.content.review_dates import review_date_problem
 from articles.importing.dates import FORMATS_HELP, parse_date
+from articles.models.search import validate_terms
 
 FENCE = "---"
 SLUG_MAX_LENGTH = 200
@@ -42,7 +44,7 @@ REVIEWER_NAME_MAX_LENGTH = 120
 REVIEW_NOTES_MAX_LENGTH = 2000
 STATUSES = ("draft", "published")
 # The fields a page may carry, in the order the documentation gives them; "review" may repeat.
-FIELDS = ("slug", "summary", "tags", "status", "publish", "review", "series", "series position", "series label")
+FIELDS = ("slug", "summary", "tags", "also known as", "status", "publish", "review", "series", "series position", "series label")
 REPEATABLE = {"review"}
 
 _FIELD_RE = re.compile(r"^(?P<name>[A-Za-z][A-Za-z ]*?)\s*:\s*(?P<value>.*)$")
@@ -93,6 +95,7 @@ class Fields:
     slug: str = ""
     summary: str = ""
     tags: list[str] = field(default_factory=list)
+    also_known_as: list[str] = field(default_factory=list)  # the article's search terms (docs/search.md)
     status: str = ""
     publish: PublishTime | None = None
     reviews: list[Review] = field(default_factory=list)
@@ -177,6 +180,13 @@ def _tags(fields, value, number):
     fields.tags = tags
 
 
+def _also_known_as(fields, value, number):
+    try:
+        fields.also_known_as = validate_terms(value, at_least=1)
+    except ValidationError as error:
+        raise FieldError(f'"Also known as": {" ".join(error.messages)}', number) from None
+
+
 def _status(fields, value, number):
     status = value.lower()
     if status not in STATUSES:
@@ -256,7 +266,7 @@ def _series_label(fields, value, number):
 
 
 _READERS = {
-    "slug": _slug, "summary": _summary, "tags": _tags, "status": _status, "publish": _publish, "review": _review,
+    "slug": _slug, "summary": _summary, "tags": _tags, "also known as": _also_known_as, "status": _status, "publish": _publish, "review": _review,
     "series": _series, "series position": _series_position, "series label": _series_label,
 }
 

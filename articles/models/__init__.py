@@ -3,7 +3,8 @@
 - ``article``: reviewers, articles, medical reviews, reminders, imports, review policy, drafts;
 - ``series``: series and each article's place in one;
 - ``links``: related links, redirects, links waiting for an import;
-- ``events``: the audit trail.
+- ``events``: the audit trail;
+- ``search``: site-wide search equivalents and the missed-search log (docs/search.md).
 
 The query sets are in ``articles/querysets.py``; receivers in ``articles/receivers.py``.
 """
@@ -29,6 +30,13 @@ from articles.models.links import (  # noqa: F401
     PendingLink,
     Redirect,
     RelatedLink,
+)
+from articles.models.search import (  # noqa: F401
+    ResolvedSearch,
+    SearchEquivalent,
+    SearchMiss,
+    split_terms,
+    validate_terms,
 )
 from articles.models.series import (  # noqa: F401
     Series,

@@ -17,6 +17,7 @@ from articles.content.addresses import address
 from articles.content.fields import AccessibilityCountField, SanitizedHTMLField, validate_body_size
 from articles.content.review_dates import FLOOR_MESSAGE, REVIEW_DATE_FLOOR, validate_review_date
 from articles.content.times import local_time
+from articles.models.search import validate_terms
 from articles.querysets import ArticleQuerySet, ArticleStatus
 
 
@@ -128,6 +129,13 @@ class Article(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="articles", null=True, blank=True
     )
     tags = TaggableManager(blank=True)
+    search_terms = models.TextField(
+        "also known as",
+        blank=True,
+        validators=[validate_terms],
+        help_text="Other names readers use for this topic, lay and clinical, one a line or separated by commas "
+        "(e.g. “lymphoedema, arm swelling, swollen arm”). Searched like the title; shown to search engines.",
+    )
     referenced_on = models.DateField("referenced on", null=True, blank=True, help_text="When the references were last checked.")
     funding = models.TextField(
         "sponsorship or funding",

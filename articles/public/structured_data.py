@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from articles.content.addresses import address
+from articles.models.search import split_terms
 from articles.reviews import display
 from cms.site import absolute_url
 
@@ -91,6 +92,7 @@ def medical_web_page(article, request=None):
         "mainEntityOfPage": url,
         "headline": article.title,
         "name": article.title,
+        "alternateName": split_terms(article.search_terms),
         "description": article.summary,
         "inLanguage": settings.LANGUAGE_CODE,
         "datePublished": article.first_published.isoformat() if article.first_published else None,

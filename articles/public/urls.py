@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from articles.public import feeds, preview, views
+from articles.public import search as search_views
 from cms.pagecache.decorators import public_page
 
 
@@ -32,6 +33,8 @@ urlpatterns = [
     path("preview/articles/<int:pk>/", preview.preview, name="preview"),
     path("preview/articles/<int:pk>/revisions/<int:history_id>/", preview.preview_revision, name="preview_revision"),
     path("search/", views.search, name="search"),
+    path("search/suggest/", search_views.suggest, name="suggest"),
+    path("search/log/", search_views.log, name="search_log"),
     path("feed/", public_page(params=(), keys=("feeds",))(feeds.LatestArticlesFeed()), name="feed"),
     path("series/<slug:slug>/feed/", public_page(params=())(feeds.SeriesFeed()), name="series_feed"),
     path("tags/<tagslug:slug>/feed/", public_page(params=())(feeds.TagFeed()), name="tag_feed"),

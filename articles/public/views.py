@@ -23,6 +23,7 @@ from articles.reads.page import published_article_page
 from articles.reads.pagination import DeferredJoinPaginator
 from articles.reads.related import related_articles
 from articles.reviews import display as review_display
+from articles.search import misses
 from articles.search import query as site_search
 from cms.pagecache import generation as pagecache_generation
 from cms.pagecache.decorators import public_page
@@ -185,27 +186,33 @@ def tag_detail(request, slug):
     )
 
 
-@public_page(params=("q", "page"))
+@public_page(params=("q", "page", "exact"))
 def search(request):
-    """``/search/?q=``: published articles only; any query, however odd, gives a normal page."""
+    """``/search/?q=``: published articles only; any query, however odd, gives a normal page.
+
+    A misspelt query is corrected ("Showing results for ...") unless ``exact`` is given."""
     query, was_cut = site_search.clean_query(request.GET.get("q", ""))
     if query:
         not_shared(request)  # each query its own page, and a reader's own business
+    exact = request.GET.get("exact") == "1"
     # Ranked results keep their annotations: a plain paginator, not the deferred-join one.
-    found, count = site_search.find_articles(query)
-    paginator = Paginator(found, PAGE_SIZE)
-    if count is not None:
-        paginator.count = count  # already counted while choosing between whole words and prefixes
+    found = site_search.search(query, exact=exact)
+    paginator = Paginator(found.articles, PAGE_SIZE)
+    if found.count is not None:
+        paginator.count = found.count  # already counted while choosing between whole words and prefixes
     page = paginator.get_page(request.GET.get("page"))
-    results = [(article, site_search.snippet(article, query)) for article in page]
+    results = [(article, site_search.snippet(article, found.words)) for article in page]
     context = {
         "query": query,
+        "corrected": found.corrected,
+        "exact": exact,
         "query_was_cut": was_cut,
         "max_query_length": site_search.MAX_QUERY_LENGTH,
         "page": page,
         "results": results,
         "results_capped": site_search.is_capped(paginator.count),
         "ranked_matches": site_search.RANKED_MATCHES,
+        "log_token": misses.token(query, bool(results)) if page.number == 1 else "",
         "breadcrumbs": breadcrumbs(("Search", reverse("articles:search"))),
     }
     return render(request, "articles/search.html", context)

@@ -17,21 +17,22 @@ here, never from editor markup.
 import html
 import re
 import unicodedata
+from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Case, F, Func, IntegerField, Q, Value, When
+from django.db.models import Case, F, FloatField, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.models import Article
+from articles.search import spelling, terms
+from articles.search.terms import MAX_TERMS, SEARCH_CONFIG
 
 MAX_QUERY_LENGTH = 200
-MAX_TERMS = 10
 SNIPPET_CHARS = 220
 RANKED_MATCHES = 1000  # on PostgreSQL, the newest matches that are ranked and counted
-SEARCH_CONFIG = "english"
 MIN_PREFIX_LENGTH = 3
 
 # Private-use characters mark the matches in a PostgreSQL headline; they cannot come from a query.
@@ -75,12 +76,71 @@ def find_articles(query, now=None):
 
     The search page hands that count to its paginator, so choosing costs no extra query.
     """
+    found = search(query, now=now)
+    return found.articles, found.count
+
+
+class Results(NamedTuple):
+    """What a search found: ``articles`` (best first), ``count`` when it was counted (else None),
+    ``corrected``: the query as searched when its spelling was corrected ('' when not), and
+    ``words``: the words searched for (equivalents included), to highlight."""
+
+    articles: QuerySet
+    count: int | None
+    corrected: str
+    words: list
+
+
+def search(query, *, exact=False, now=None):
+    """Published articles matching ``query``, with the site-wide equivalents applied.
+
+    When the words as typed find nothing, and unless ``exact``, misspelt words are corrected from
+    the vocabulary (``spelling``) and the corrected query is searched; failing that, on
+    PostgreSQL, the words are tried as beginnings of words. A fixed number of queries each way.
+    """
     articles = Article.objects.published(now).for_listing()
     if not query:
-        return articles.none(), 0
+        return Results(articles.none(), 0, "", [])
+    groups = terms.equivalents()
+    clauses = terms.parse(query, groups)
+    if not any(not clause.excluded for clause in clauses):
+        return Results(articles.none(), 0, "", [])
+    found = _matching(articles, clauses)
+    count = found.count()
+    if count:
+        return Results(found, count, "", terms.words_of(clauses))
+    if not exact:
+        fixes = spelling.corrections([word for clause in clauses if not clause.excluded for word in clause.words])
+        if fixes:
+            corrected = _apply(query, fixes)
+            corrected_clauses = terms.parse(corrected, groups)
+            found = _matching(articles, corrected_clauses)
+            count = found.count()
+            if count:
+                return Results(found, count, corrected, terms.words_of(corrected_clauses))
     if uses_postgres_search():
-        return _postgres_search(articles, query)
-    return _fallback_search(articles, query), None
+        if terms.tsquery_source(clauses, prefix=True):
+            # Nothing for the whole words: try them as beginnings of words, as a reader may type.
+            found = _postgres_matches(
+                articles, _ts_query(clauses, prefix=True), _ts_query(clauses, prefix=True, weight="A")
+            )
+            return Results(found, None, "", terms.words_of(clauses))
+    return Results(found, 0, "", terms.words_of(clauses))
+
+
+def _matching(articles, clauses):
+    if uses_postgres_search():
+        return _postgres_matches(articles, _ts_query(clauses), _ts_query(clauses, weight="A"))
+    return _fallback_search(articles, clauses)
+
+
+def _ts_query(clauses, **options):
+    return SearchQuery(terms.tsquery_source(clauses, **options), search_type="raw", config=SEARCH_CONFIG)
+
+
+def _apply(query, fixes):
+    """``query`` with each misspelt word replaced by its correction."""
+    return terms.WORD_RE.sub(lambda m: fixes.get(m.group(0).lower(), m.group(0)), query)
 
 
 def editor_search(queryset, raw_query):
@@ -202,24 +262,15 @@ def prefix_query(query):
     return " & ".join(terms)
 
 
-def _postgres_search(articles, query):
-    found = _postgres_matches(articles, SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG))
-    prefixes = prefix_query(query)
-    if not prefixes:
-        return found, None
-    count = found.count()
-    if not count:
-        # Nothing for the whole words: try them as beginnings of words, as a reader may type.
-        return _postgres_matches(articles, SearchQuery(prefixes, search_type="raw", config=SEARCH_CONFIG)), None
-    return found, count
-
-
 def is_capped(count):
     """Whether a result count stopped at ``RANKED_MATCHES`` (there may be more matches)."""
     return uses_postgres_search() and count >= RANKED_MATCHES
 
 
-def _postgres_matches(articles, ts_query):
+def _postgres_matches(articles, ts_query, heading_query=None):
+    """The newest ``RANKED_MATCHES`` matches of ``ts_query``, ranked; an article whose title and
+    terms alone match ``heading_query`` ranks first (``ts_rank`` alone can put an article that
+    repeats the words in its body above the one whose title is the query)."""
     # Unqualified on purpose: in the subquery below it names the subquery's own row (a qualified
     # name would reach out to the outer query's), and no other joined table has the column.
     vector = RawSQL('"search_vector"', [], output_field=SearchVectorField())
@@ -233,7 +284,9 @@ def _postgres_matches(articles, ts_query):
         articles.filter(pk__in=newest[:RANKED_MATCHES])
         .alias(search_vector=vector)
         .annotate(
-            rank=SearchRank(F("search_vector"), ts_query),
+            rank=SearchRank(F("search_vector"), ts_query)
+            + (Case(When(Q(search_vector=heading_query), then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+               if heading_query is not None else Value(0.0, output_field=FloatField())),
             headline=SearchHeadline(
                 _plain_body(),
                 ts_query,
@@ -250,30 +303,74 @@ def _postgres_matches(articles, ts_query):
     )
 
 
-def _fallback_search(articles, query):
-    terms = terms_of(query) or [query]
-    match = Q()
-    score = Value(0, output_field=IntegerField())
-    for term in terms:
-        match &= Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
-        score = score + Case(
-            When(title__icontains=term, then=Value(4)),
-            When(summary__icontains=term, then=Value(2)),
-            When(body__icontains=term, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
+TEXT_FIELDS = (("title", 4), ("search_terms", 4), ("summary", 2), ("body", 1))
+
+
+def _alternative_in(alternative, field):
+    if alternative.adjacent:  # "pre-invasive" and "pre invasive" read the same, as on PostgreSQL
+        return Q(**{f"{field}__icontains": " ".join(alternative.words)}) | Q(
+            **{f"{field}__icontains": "-".join(alternative.words)}
         )
+    condition = Q()
+    for word in alternative.words:
+        condition &= Q(**{f"{field}__icontains": word})
+    return condition
+
+
+def _clause_in(clause, fields):
+    condition = Q()
+    for alternative in clause.alternatives:
+        if alternative.adjacent or len(fields) == 1:
+            for field in fields:
+                condition |= _alternative_in(alternative, field)
+        else:  # each word anywhere in the article
+            each = Q()
+            for word in alternative.words:
+                anywhere = Q()
+                for field in fields:
+                    anywhere |= Q(**{f"{field}__icontains": word})
+                each &= anywhere
+            condition |= each
+    return condition
+
+
+def _fallback_search(articles, clauses):
+    """Every clause in the title, terms, summary or body (``or`` and ``-`` as on PostgreSQL);
+    title and term hits rank above summary hits above body hits."""
+    fields = [field for field, _ in TEXT_FIELDS]
+    match, either = Q(), None
+    score = Value(0, output_field=IntegerField())
+    for clause in clauses:
+        condition = _clause_in(clause, fields)
+        if clause.excluded:
+            condition = ~condition
+        if clause.joined_by_or and either is not None:
+            either |= condition
+        else:
+            if either is not None:
+                match &= either
+            either = condition
+        if not clause.excluded:
+            score = score + Case(
+                *[When(_clause_in(clause, [field]), then=Value(weight)) for field, weight in TEXT_FIELDS],
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+    if either is not None:
+        match &= either
     return articles.filter(match).annotate(rank=score).order_by("-rank", "-publish_at", "-id")
 
 
 def snippet(article, query):
-    """A short extract of the article with the matched words in ``<mark>``; safe HTML."""
+    """A short extract of the article with the matched words in ``<mark>``; safe HTML.
+
+    ``query``: the query, or the words searched for (``Results.words``)."""
     headline = getattr(article, "headline", None)
     if headline:
         text = html.unescape(headline)
         text = escape(" ".join(text.split()))
         return mark_safe(text.replace(_START, "<mark>").replace(_STOP, "</mark>"))
-    return mark_safe(_python_snippet(article, terms_of(query)))
+    return mark_safe(_python_snippet(article, terms_of(query) if isinstance(query, str) else query))
 
 
 def _python_snippet(article, terms):

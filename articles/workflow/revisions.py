@@ -27,6 +27,7 @@ FIELDS = [
     ("slug", "Address"),
     ("summary", "Summary"),
     ("body", "Body"),
+    ("search_terms", "Also known as"),
     ("funding", "Sponsorship or funding"),
     ("status", "Status"),
 ]
