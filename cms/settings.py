@@ -275,6 +275,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "articles",
+    "articles.media",
     "references",
 ]
 
@@ -385,6 +386,37 @@ STORAGES = {
     },
 }
 
+# Media (issue 24, docs/media.md): uploads on the file system under MEDIA_ROOT on a laptop
+# (`make run` serves them), S3-compatible object storage in production when MEDIA_S3_BUCKET is
+# set (django-storages; boto3 installed there). Django never serves media in production.
+MEDIA_URL = os.environ.get("MEDIA_URL", "").strip() or "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "").strip() or BASE_DIR / "media")
+MEDIA_MAX_UPLOAD_BYTES = env_int("MEDIA_MAX_UPLOAD_BYTES", 20_000_000)
+MEDIA_MAX_PIXELS = env_int("MEDIA_MAX_PIXELS", 50_000_000)
+MEDIA_MAX_SIDE = env_int("MEDIA_MAX_SIDE", 16_000)
+if os.environ.get("MEDIA_S3_BUCKET", "").strip():
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["MEDIA_S3_BUCKET"].strip(),
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL", "").strip() or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION", "").strip() or None,
+            "custom_domain": os.environ.get("MEDIA_S3_CUSTOM_DOMAIN", "").strip() or None,
+            "location": os.environ.get("MEDIA_S3_PREFIX", "").strip(),
+            "default_acl": None,
+            "querystring_auth": False,  # public pictures, stable URLs the page cache can keep
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+# Pictures on another host (object storage, its CDN) are allowed by the Content Security Policy.
+_MEDIA_HOSTS = [MEDIA_URL] if MEDIA_URL.startswith(("https://", "http://")) else []
+if os.environ.get("MEDIA_S3_CUSTOM_DOMAIN", "").strip():
+    _MEDIA_HOSTS.append("https://" + os.environ["MEDIA_S3_CUSTOM_DOMAIN"].strip())
+# Renditions (django-imagekit): made once at upload into MEDIA_ROOT/renditions/, never on a request.
+IMAGEKIT_CACHEFILE_DIR = "renditions"
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+
 LOGIN_URL = "admin:login"
 # Where a sign-in lands when its next= is missing or refused as unsafe (Django's default, /accounts/profile/, is no page here).
 LOGIN_REDIRECT_URL = "admin:index"
@@ -438,7 +470,7 @@ _CSP_POLICY = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE, EDITOR_STYLE_HASH],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *_MEDIA_HOSTS],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
