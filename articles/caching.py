@@ -725,6 +725,7 @@ def connect_signals():
         "references.Source",
         "taggit.Tag",
         "taggit.TaggedItem",
+        "media.Image",
     ]:
         watch(apps.get_model(label))
     m2m_changed.connect(_on_tags_changed, sender=apps.get_model("taggit.TaggedItem"), dispatch_uid="vetted-cache-tags")

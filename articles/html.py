@@ -10,12 +10,14 @@ import nh3
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a",
     "blockquote", "sup", "sub", "table", "thead", "tbody", "tr", "th", "td", "caption", "aside",
+    "figure", "figcaption",  # a library image by reference: <figure data-image="ID"> (docs/media.md)
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "ol": {"start"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
+    "figure": {"data-image"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # The editor's callout block (articles/static/articles/admin/editor-extensions.js): an <aside>

@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
+from cms.site import absolute_url
 from references.models import Citation, Reference
 
+from .media import rendering as media_rendering
 from .models import Article, RelatedLink, Series, SeriesEntry
 from .page_reads import set_prefetched
 
@@ -21,6 +23,7 @@ from .page_reads import set_prefetched
 def _preview_response(request, article, series_entry, revision=None, unsaved=False):
     now = timezone.now()
     context = {
+        **media_rendering.page_context(article, lambda path: absolute_url(path, request)),
         "article": article,
         "related": [link.target for link in article.published_related_links],
         "preview": True,

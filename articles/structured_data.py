@@ -13,6 +13,7 @@ from cms.site import absolute_url
 
 from . import review_cycle
 from .addresses import address
+from .media.rendering import image_object
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,9 @@ def medical_web_page(article, request=None):
         "citation": [_citation(c) for c in article.citations.all()],
         "keywords": ", ".join(tag.name for tag in article.tags.all()),
     }
+    lead = getattr(article, "page_images", {}).get(article.lead_image_id) if article.lead_image_id else None
+    if lead is not None:
+        data["image"] = image_object(lead, lambda path: absolute_url(path, request))
     review = article.latest_review
     if review:
         data["lastReviewed"] = review.reviewed_on.isoformat()

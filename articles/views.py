@@ -9,9 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
+from cms.site import absolute_url
+
 from . import caching
 from . import search as site_search
 from .caching import public_page
+from .media import rendering as media_rendering
 from .models import Article, MedicalReview, Reviewer, Series
 from .page_reads import published_article_page
 from .pagination import DeferredJoinPaginator
@@ -80,7 +83,9 @@ def article_detail(request, slug):
         raise Http404("No published article at this address.")
     caching.found_next_go_live(request, getattr(article, "next_go_live", None))
     trail = article_breadcrumbs(article)
+    images = media_rendering.page_context(article, lambda path: absolute_url(path, request))
     context = {
+        **images,
         "article": article,
         "related": article.related_articles(now=now),
         "breadcrumbs": trail,

@@ -34,6 +34,7 @@ from django.utils.translation import get_language
 
 from articles.addresses import address
 from articles.contents import sectioned
+from articles.media.rendering import expand_figures, figure
 from articles.models import label_before_title
 from cms.site import absolute_url
 from references.markers import cite
@@ -119,7 +120,7 @@ def environment(**options):
     env = jinja2.Environment(**options)
     env.globals.update(
         url=url, static=static, now=timezone.localtime, cite=cite, json_ld=json_ld, canonical_url=canonical_url,
-        sectioned=sectioned,
+        sectioned=sectioned, with_figures=expand_figures, figure=figure,
     )
     env.filters.update(
         date=date,

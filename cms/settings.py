@@ -391,6 +391,8 @@ STORAGES = {
 # set (django-storages; boto3 installed there). Django never serves media in production.
 MEDIA_URL = os.environ.get("MEDIA_URL", "").strip() or "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "").strip() or BASE_DIR / "media")
+# Django serves MEDIA_URL itself only on a laptop (DEBUG) or when told; never in production.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG) and not MEDIA_URL.startswith(("http://", "https://"))
 MEDIA_MAX_UPLOAD_BYTES = env_int("MEDIA_MAX_UPLOAD_BYTES", 20_000_000)
 MEDIA_MAX_PIXELS = env_int("MEDIA_MAX_PIXELS", 50_000_000)
 MEDIA_MAX_SIDE = env_int("MEDIA_MAX_SIDE", 16_000)

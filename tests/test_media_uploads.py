@@ -10,6 +10,7 @@ from PIL import Image as PILImage
 from PIL import features
 
 from articles.media import processing, services
+from articles.media.forms import ImageForm
 from articles.media.models import Image
 from tests.media_files import SVG, phone_jpeg, picture, png_header_only, upload
 
@@ -162,7 +163,6 @@ def test_a_record_that_fails_to_save_leaves_no_file(media_root, monkeypatch):
 @pytest.mark.parametrize(
     "alt,decorative,message",
     [
-        ("", False, "Describe the picture"),
         ("IMG_2041.jpg", False, "not repeat its file name"),
         ("DSC0001", False, "not repeat its file name"),
         ("x" * 251, False, "at most 250"),
@@ -172,6 +172,24 @@ def test_alt_text_rules(alt, decorative, message, media_root):
     with pytest.raises(ValidationError, match=message):
         create(picture(), name="IMG_2041.jpg", alt_text=alt, decorative=decorative)
     assert stored_files(media_root) == []
+
+
+@pytest.mark.django_db
+def test_the_image_form_asks_for_alt_text_unless_decorative():
+    form = ImageForm(data={"title": "t", "alt_text": "", "licence": "own", "consent": "n/a", "focal_x": 50, "focal_y": 50},
+                     files={"upload": upload(picture())})
+    assert not form.is_valid()
+    assert "Describe the picture" in form.errors["alt_text"][0]
+    form = ImageForm(data={"title": "t", "alt_text": "", "decorative": "on", "licence": "own", "consent": "n/a",
+                           "focal_x": 50, "focal_y": 50}, files={"upload": upload(picture())})
+    assert form.is_valid(), form.errors
+
+
+@pytest.mark.django_db
+def test_a_bulk_upload_or_import_may_leave_alt_text_for_later_and_is_listed_as_missing_it():
+    image = create(picture(), name="clinic.jpg", alt_text="")
+    assert list(Image.objects.missing_alt_text()) == [image]
+    assert image.publish_problems() == ["The image “clinic” has no alt text (describe it, or mark it decorative)."]
 
 
 @pytest.mark.django_db

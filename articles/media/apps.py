@@ -6,3 +6,8 @@ class MediaConfig(AppConfig):
     label = "media"
     verbose_name = "Media library"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import receivers
+
+        receivers.connect()

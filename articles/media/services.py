@@ -5,20 +5,15 @@ record without its file, leave a file without its record, or delete an image tha
 
 import logging
 import os
-import re
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 
 from . import processing
-from .models import Image, ImageUse
+from .models import Image, ImageUse, body_image_ids
 
 log = logging.getLogger(__name__)
-
-# How a body stores a library image: <figure data-image="42">…</figure> (rendering.expand_figures).
-FIGURE_REFERENCE = re.compile(r"""<figure\b[^>]*?\bdata-image\s*=\s*["']?(\d{1,18})""", re.IGNORECASE)
-
 
 class ImageInUse(ValidationError):
     """The image is shown somewhere; ``uses`` lists where, as text."""
@@ -27,16 +22,6 @@ class ImageInUse(ValidationError):
         self.uses = uses
         names = "; ".join(uses[:10]) + (f" and {len(uses) - 10} more" if len(uses) > 10 else "")
         super().__init__(f"“{image}” is in use and was not deleted: {names}. Remove it there first.")
-
-
-def body_image_ids(body):
-    """The library images a body shows, in order, each once."""
-    seen = []
-    for match in FIGURE_REFERENCE.finditer(body or ""):
-        pk = int(match.group(1))
-        if pk not in seen:
-            seen.append(pk)
-    return seen
 
 
 def create_image(upload, *, by=None, **fields):
@@ -51,10 +36,23 @@ def create_image(upload, *, by=None, **fields):
     if not image.title:
         image.title = os.path.splitext(image.original_filename)[0].replace("_", " ").replace("-", " ").strip()[:200] or "Untitled image"
     image.full_clean(exclude=["file", "width", "height", "format", "file_size"])
+    return save_with_file(image, read_upload(upload))
+
+
+def read_upload(upload):
+    """:func:`processing.clean_upload` with its refusal as a form's ``ValidationError`` on ``file``."""
     try:
-        clean = processing.clean_upload(upload)
+        return processing.clean_upload(upload)
     except processing.UploadRefused as error:
         raise ValidationError({"file": str(error)}) from None
+
+
+def save_with_file(image, clean):
+    """Save ``image`` (new, or an existing one getting a new picture) with the cleaned upload
+    ``clean``: file and renditions first, then the record; if the record fails, the files written
+    are removed. A replaced picture's old files are removed once the new record is committed, so
+    every article showing the image shows the new picture, never a broken one."""
+    old = [] if image.pk is None else [image.file.name, *processing.rendition_names(image.renditions)]
     written = _store(image, clean)
     try:
         with transaction.atomic():
@@ -62,27 +60,16 @@ def create_image(upload, *, by=None, **fields):
     except Exception:
         _remove(written)
         raise
+    if old:
+        transaction.on_commit(lambda: _remove(old))
     return image
 
 
-def replace_file(image, upload, *, by=None):
-    """Give ``image`` a new file (the same record, so every article showing it shows the new one).
-    The old file and renditions are removed once the record points at the new ones."""
-    try:
-        clean = processing.clean_upload(upload)
-    except processing.UploadRefused as error:
-        raise ValidationError({"file": str(error)}) from None
-    old = [image.file.name, *processing.rendition_names(image.renditions)]
+def replace_file(image, upload):
+    """Give ``image`` a new picture from ``upload`` (see :func:`save_with_file`)."""
+    clean = read_upload(upload)
     image.original_filename = os.path.basename(getattr(upload, "name", "") or "")[:255] or image.original_filename
-    written = _store(image, clean)
-    try:
-        with transaction.atomic():
-            image.save()
-    except Exception:
-        _remove(written)
-        raise
-    transaction.on_commit(lambda: _remove(old))
-    return image
+    return save_with_file(image, clean)
 
 
 def refresh_renditions(image):
