@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from . import services
 from .forms import BulkUploadForm, ImageForm
@@ -71,7 +72,7 @@ class ImageAdmin(admin.ModelAdmin):
         if image.decorative:
             return "Decorative"
         if not image.alt_text:
-            return format_html('<strong class="media-missing">Missing</strong>')
+            return mark_safe('<strong class="media-missing">Missing</strong>')  # fixed text
         return image.alt_text if len(image.alt_text) <= 60 else image.alt_text[:59] + "…"
 
     @admin.display(description="Size")
@@ -165,7 +166,7 @@ class ImageAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             created, refused = form.save(by=request.user)
             for name, why in refused.items():
-                messages.error(request, f"{name}: {why}")
+                messages.error(request, f"“{name}” was not uploaded: {why}")
             if created:
                 messages.success(
                     request, f"{len(created)} image{'s' if len(created) != 1 else ''} uploaded. "
