@@ -128,7 +128,8 @@ class EditorAdminMixin:
     @property
     def media(self):
         return super().media + forms.Media(
-            js=["articles/admin/editor.js"], css={"all": ["articles/admin/editor.css"]}
+            js=["articles/admin/editor.js", "media/admin/image-picker.js"],
+            css={"all": ["articles/admin/editor.css", "media/admin/media.css"]},
         )
 
     def get_urls(self):

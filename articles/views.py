@@ -143,7 +143,7 @@ def series_detail(request, slug):
 
 @public_page
 def reviewer_detail(request, slug):
-    reviewer = get_object_or_404(Reviewer, slug=slug)
+    reviewer = get_object_or_404(Reviewer.objects.select_related("photo"), slug=slug)
     reviews = (
         reviewer.reviews.filter(Exists(published_pk(OuterRef("article_id"))))
         .select_related("article")

@@ -458,7 +458,7 @@ X_FRAME_OPTIONS = "DENY"
 # The article body's own editor extensions: a callout block, and tables with a header row by default
 # (articles/html.py keeps the sanitiser in step).
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
-    {"js": [static_lazy("articles/admin/editor-extensions.js")], "extensions": {"Callout": "articles.html.callout_allowlist"}},
+    {"js": [static_lazy("articles/admin/editor-extensions.js")], "extensions": {"Callout": "articles.html.callout_allowlist", "LibraryFigure": "articles.html.figure_allowlist"}},
 ]
 
 # Content Security Policy (Django's built-in middleware). Everything is self-hosted;

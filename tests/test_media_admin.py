@@ -158,5 +158,69 @@ def test_the_article_form_offers_a_lead_image(admin_client, make):
     article = make.article()
     page = admin_client.get(reverse("admin:articles_article_change", args=[article.pk])).text
     assert 'name="lead_image"' in page
-    page = admin_client.get(f"/admin/autocomplete/?app_label=articles&model_name=article&field_name=lead_image&term=port")
+    page = admin_client.get("/admin/autocomplete/?app_label=articles&model_name=article&field_name=lead_image&term=port")
     assert page.status_code == 200
+
+
+# --- the body editor's picker ----------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_the_editor_finds_library_images(writer_client):
+    library_image(title="Port diagram", caption="Where the port sits")
+    library_image(title="Rash", alt_text="", name="rash.jpg")
+    answer = writer_client.get(reverse("admin:media_image_search"), {"q": "port"}).json()
+    assert [card["title"] for card in answer["results"]] == ["Port diagram"]
+    assert answer["results"][0]["thumbnail"].startswith("/media/renditions/")
+    rash = writer_client.get(reverse("admin:media_image_search"), {"q": "rash"}).json()["results"][0]
+    assert rash["problems"] and "no alt text" in rash["problems"][0]
+    for bad in ["%00", "x" * 5000, "'; drop table"]:
+        assert writer_client.get(reverse("admin:media_image_search"), {"q": bad}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_editor_uploads_with_alt_text_or_says_why_not(writer_client):
+    url = reverse("admin:media_image_quick_upload")
+    refused = writer_client.post(url, {"upload": upload(picture(), "x.jpg"), "alt_text": ""})
+    assert refused.status_code == 400 and "Describe the picture" in refused.json()["errors"]["alt_text"][0]
+    refused = writer_client.post(url, {"upload": upload(SVG, "x.svg"), "alt_text": "A diagram"})
+    assert refused.status_code == 400 and "SVG" in refused.json()["errors"]["upload"][0]
+    assert not Image.objects.exists()
+    made = writer_client.post(url, {"upload": upload(picture(), "port-site.jpg"), "alt_text": "The port site, healed",
+                                    "credit": "Photo: Vetted", "consent": "on-file"})
+    assert made.status_code == 201
+    image = Image.objects.get(pk=made.json()["id"])
+    assert (image.title, image.credit, image.consent, image.uploaded_by.username) == ("port-site", "Photo: Vetted", "on-file", "wendy")
+    assert writer_client.get(url).status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_editor_shows_a_figure_by_its_thumbnail(writer_client):
+    image = library_image()
+    response = writer_client.get(reverse("admin:media_image_thumbnail", args=[image.pk]))
+    assert response.status_code == 302 and response["Location"].endswith(image.renditions["thumb"])
+    assert writer_client.get(reverse("admin:media_image_thumbnail", args=[999999])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_reviewer_cannot_upload(client, make):
+    account = make.user(username="rita")
+    account.groups.add(Group.objects.get(name="Medical reviewer"))
+    client.force_login(account)
+    assert client.post(reverse("admin:media_image_quick_upload"), {"upload": upload(picture()), "alt_text": "A"}).status_code == 403
+    assert client.get(reverse("admin:media_image_search")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_figure_survives_the_body_sanitiser():
+    from articles.html import sanitize_html
+
+    body = '<p>x</p><figure data-image="7" onclick="evil()"><figcaption>Where <b>it</b> goes</figcaption><img src="x"></figure>'
+    assert sanitize_html(body) == '<p>x</p><figure data-image="7"><figcaption>Where it goes</figcaption></figure>'
+
+
+@pytest.mark.django_db
+def test_the_reviewer_profile_shows_the_portrait(client, make):
+    portrait = library_image(title="Dr Roe", alt_text="Dr Jane Roe smiling, in a blue scrubs top")
+    reviewer = make.reviewer(name="Dr Jane Roe", photo=portrait)
+    page = client.get(reviewer.get_absolute_url()).text
+    assert 'alt="Dr Jane Roe smiling, in a blue scrubs top"' in page and "<picture>" in page

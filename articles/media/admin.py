@@ -4,6 +4,7 @@ consent, unused), several files at once, each image's uses, and no delete of an 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,6 +15,8 @@ from . import services
 from .forms import BulkUploadForm, ImageForm
 from .models import Image, ImageUse
 from .rendering import storage_url
+
+PICKER_RESULTS = 12
 
 
 class ProblemFilter(admin.SimpleListFilter):
@@ -42,6 +45,9 @@ class ImageAdmin(admin.ModelAdmin):
     list_filter = [ProblemFilter, "licence", "consent", "decorative", "format", ("tags", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "alt_text", "caption", "credit", "original_filename", "tags__name"]
     list_per_page = 50
+
+    class Media:
+        css = {"all": ["media/admin/media.css"]}
     readonly_fields = ["preview", "facts", "uses"]
     fieldsets = [
         (None, {"fields": ["preview", "upload", "title", "alt_text", "decorative", "caption", "credit"]}),
@@ -55,8 +61,14 @@ class ImageAdmin(admin.ModelAdmin):
         return super().get_queryset(request).with_usage().select_related("uploaded_by")
 
     def get_urls(self):
-        upload = self.admin_site.admin_view(self.bulk_upload_view)
-        return [path("upload/", upload, name="media_image_bulk_upload"), *super().get_urls()]
+        wrap = self.admin_site.admin_view
+        return [
+            path("upload/", wrap(self.bulk_upload_view), name="media_image_bulk_upload"),
+            path("search/", wrap(self.search_view), name="media_image_search"),
+            path("quick-upload/", wrap(self.quick_upload_view), name="media_image_quick_upload"),
+            path("<int:pk>/thumbnail/", wrap(self.thumbnail_view), name="media_image_thumbnail"),
+            *super().get_urls(),
+        ]
 
     # --- columns -----------------------------------------------------------------------------
 
@@ -176,6 +188,55 @@ class ImageAdmin(admin.ModelAdmin):
         context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
                    "title": "Upload pictures", "has_view_permission": True}
         return TemplateResponse(request, "admin/media/image/bulk_upload.html", context)
+
+    # --- the body editor's picker (media/admin/image-picker.js) -------------------------------------
+
+    def _card(self, image):
+        return {"id": image.pk, "title": image.title, "alt": image.alt_text, "decorative": image.decorative,
+                "caption": image.caption, "credit": image.credit,
+                "thumbnail": storage_url(image.renditions.get("thumb", "")), "problems": image.publish_problems()}
+
+    def search_view(self, request):
+        """Library images matching ``q`` (title, alt text, caption, credit, file name, tag), newest first."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        term = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+        images = Image.objects.all()
+        if term:
+            images, _ = self.get_search_results(request, images, term)
+        return JsonResponse({"results": [self._card(image) for image in images.distinct()[:PICKER_RESULTS]]})
+
+    def quick_upload_view(self, request):
+        """One image uploaded from the body editor, with its alt text (or "decorative"), caption and
+        credit; the same form and service as the library's own add page."""
+        if request.method != "POST":
+            return JsonResponse({"errors": {"__all__": ["Send the picture with POST."]}}, status=405)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        data = request.POST.copy()
+        for field, default in {"licence": Image.Licence.OWN, "consent": Image.Consent.NOT_APPLICABLE,
+                               "focal_x": "50", "focal_y": "50"}.items():
+            data.setdefault(field, default)
+        form = ImageForm(data, request.FILES)
+        if not form.is_valid():
+            return JsonResponse({"errors": {k: [str(m) for m in v] for k, v in form.errors.items()}}, status=400)
+        image = form.save(commit=False)
+        image.uploaded_by = request.user
+        image.original_filename = form.cleaned_data["upload"].name[:255]
+        if not image.title:
+            image.title = image.original_filename.rsplit(".", 1)[0][:200] or "Untitled image"
+        services.save_with_file(image, form.clean_image)
+        form.save_m2m()
+        return JsonResponse(self._card(image), status=201)
+
+    def thumbnail_view(self, request, pk):
+        """The library thumbnail of image ``pk`` (the editor shows it for each figure in the body)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        image = Image.objects.filter(pk=pk).only("renditions").first()
+        if image is None or not image.renditions.get("thumb"):
+            raise Http404("No such image.")
+        return redirect(storage_url(image.renditions["thumb"]))
 
     def lookup_allowed(self, lookup, value, request=None):
         return lookup == "id__in" or super().lookup_allowed(lookup, value, request)
