@@ -1,16 +1,19 @@
 """Library images in articles: the lead image and body figures on the page, the shared picture,
 structured data, a flat query count, the publishing rules and "changed since review"."""
 
+import io
 import json
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles import integrity, workflow
 from articles.media import services
 from articles.media.models import Image, ImageUse
+from articles.models import Article
 from tests.media_files import picture, upload
 
 
@@ -260,3 +263,20 @@ def test_a_reviewer_portrait_is_a_use(make):
     make.reviewer(name="Dr Jane Roe", photo=portrait)
     with pytest.raises(services.ImageInUse, match="Photo of the reviewer Dr Jane Roe"):
         services.delete_image(portrait)
+
+
+# --- demo content ------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_the_demo_draws_its_pictures_and_heads_two_articles_with_them(client, media_root):
+    call_command("load_demo", stdout=io.StringIO())
+    images = list(Image.objects.all())
+    assert len(images) == 2 and all(i.alt_text and i.credit and i.renditions["sizes"] for i in images)
+    lymph = Article.objects.get(slug="understanding-lymphedema-after-breast-cancer-treatment")
+    assert lymph.lead_image.title == "Demo: lymph nodes of the armpit"
+    assert not integrity.is_changed_as_stored(lymph)  # the demo's reviews cover its pictures
+    assert not [b for b in workflow.publish_blockers(lymph) if b.startswith("Image problem")]
+    page = client.get(lymph.get_absolute_url()).text
+    assert "lead-image" in page and "og:image" in page
+    call_command("load_demo", stdout=io.StringIO())
+    assert Image.objects.count() == 2  # a second run adds nothing

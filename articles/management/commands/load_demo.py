@@ -16,6 +16,7 @@ from django.utils import timezone
 from articles import demo_content as demo
 from articles import integrity
 from articles.demo_accounts import DEMO_ROLES, NAMES, create_demo_accounts
+from articles.media import demo as media_demo
 from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
 from references.models import Citation, Reference, Source
 
@@ -105,6 +106,13 @@ class Command(BaseCommand):
                 for position, slug in enumerate(data.get("related", []), start=1)
                 if slug in slugs and slug != article.slug
             )
+
+        # The demo's pictures (drawn by code) head two new articles; saved, so their uses are kept.
+        for slug, image in (media_demo.demo_images() if new_articles else {}).items():
+            if slug in new_articles:
+                article = new_articles[slug][0]
+                article.lead_image = image
+                article.save(update_fields=["lead_image"])
 
         # The demo's reviews cover the demo's text, references included (bulk-created: no signals).
         integrity.accept_as_reviewed(article.pk for article, _ in new_articles.values())
