@@ -43,7 +43,7 @@ class ImageAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "title", "alt_text_status", "licence", "consent", "dimensions", "usage", "uploaded_at"]
     list_display_links = ["thumbnail", "title"]
     list_filter = [ProblemFilter, "licence", "consent", "decorative", "format", ("tags", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["title", "alt_text", "caption", "credit", "original_filename", "tags__name"]
+    search_fields = ["title", "alt_text", "caption", "description", "credit", "original_filename", "tags__name"]
     list_per_page = 50
 
     class Media:
@@ -54,7 +54,7 @@ class ImageAdmin(admin.ModelAdmin):
         ("Licence and consent", {"fields": ["licence", "licence_other", "source_url", "licence_url", "consent"]}),
         ("Cropping", {"fields": ["focal_x", "focal_y"],
                       "description": "Crops (the picture shown when a page is shared, thumbnails) keep this point."}),
-        ("About the file", {"fields": ["tags", "facts", "uses"]}),
+        ("About the file", {"fields": ["description", "tags", "facts", "uses"]}),
     ]
 
     def get_queryset(self, request):

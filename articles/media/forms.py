@@ -37,7 +37,7 @@ class ImageForm(forms.ModelForm):
 
     class Meta:
         model = Image
-        fields = ["title", "alt_text", "decorative", "caption", "credit", "source_url", "licence", "licence_other",
+        fields = ["title", "alt_text", "decorative", "caption", "description", "credit", "source_url", "licence", "licence_other",
                   "licence_url", "consent", "focal_x", "focal_y", "tags"]
         widgets = {"alt_text": forms.Textarea(attrs={"rows": 2, "maxlength": 250})}
 

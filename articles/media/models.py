@@ -112,6 +112,7 @@ class Image(models.Model):
         default=False, help_text="Tick only if the picture adds nothing a reader would miss: it is then hidden from screen readers.",
     )
     caption = models.TextField(blank=True, help_text="Shown under the picture.")
+    description = models.TextField(blank=True, help_text="Notes for editors (what it shows in detail, where it came from); not shown to readers.")
     credit = models.CharField(max_length=200, blank=True, help_text='E.g. "Illustration: Jane Roe" or "Photo: NHS England".')
     source_url = models.URLField("source address", max_length=500, blank=True, help_text="Where the picture came from, if not our own.")
     licence = models.CharField(max_length=20, choices=Licence.choices, default=Licence.OWN)
@@ -140,6 +141,10 @@ class Image(models.Model):
     file_size = models.PositiveIntegerField("size (bytes)", editable=False)
     original_filename = models.CharField(max_length=255, blank=True, editable=False, help_text="The uploader's file name, for search only.")
     renditions = models.JSONField(default=dict, blank=True, editable=False)
+    source_key = models.CharField(
+        max_length=300, blank=True, db_index=True, editable=False,
+        help_text="Where an import found it (e.g. a WordPress attachment), so a second run finds it again.",
+    )
 
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False,
