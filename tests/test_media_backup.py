@@ -12,6 +12,7 @@ from django.core.management import call_command
 from articles.media import services
 from articles.models import Article
 from tests.media_files import picture, upload
+from tests.test_backup import empty_database
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def test_an_article_with_images_renders_after_a_restore(client, make, settings, 
         archive.add(settings.MEDIA_ROOT, arcname=".")
 
     # Lose both.
-    call_command("flush", interactive=False, verbosity=0)
+    empty_database()
     shutil.rmtree(settings.MEDIA_ROOT)
     assert not Article.objects.exists()
 

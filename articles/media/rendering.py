@@ -5,10 +5,13 @@ The article page reads every image it shows in one query (:func:`images_for`), w
 number; rendering then names stored renditions and makes none.
 """
 
+import functools
 import html
 import re
 
 from django.core.files.storage import default_storage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from markupsafe import Markup
 
 from . import processing
@@ -23,8 +26,18 @@ _CAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.IGNORECASE | re.DOTA
 _TAG = re.compile(r"<[^>]+>")
 
 
+@functools.lru_cache(maxsize=50_000)
 def storage_url(name):
+    """The public URL of a stored name. Remembered: a storage's URL for a name does not change
+    while the settings do not, and asking the storage costs about 0.1 ms (a page with 11 pictures
+    names 140 renditions)."""
     return default_storage.url(name) if name else ""
+
+
+@receiver(setting_changed, dispatch_uid="vetted-media-urls")
+def _forget_urls(sender, setting, **kwargs):
+    if setting in {"MEDIA_URL", "STORAGES", "MEDIA_ROOT"}:
+        storage_url.cache_clear()
 
 
 def images_for(lead_image_id=None, body=""):
