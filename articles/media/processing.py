@@ -33,7 +33,7 @@ WIDTHS = (320, 640, 960, 1280)
 MODERN_FORMATS = ("AVIF", "WEBP") if features.check("avif") else ("WEBP",)
 OPTIONS = {
     "AVIF": {"quality": 55, "speed": 8},
-    "WEBP": {"quality": 80, "method": 4},
+    "WEBP": {"quality": 80, "method": 3},
     "JPEG": {"quality": 82, "optimize": True, "progressive": True},
     "PNG": {"optimize": True},
 }

@@ -38,6 +38,7 @@ def storage_url(name):
 def _forget_urls(sender, setting, **kwargs):
     if setting in {"MEDIA_URL", "STORAGES", "MEDIA_ROOT"}:
         storage_url.cache_clear()
+        _FIGURES.clear()
 
 
 def images_for(lead_image_id=None, body=""):
@@ -74,9 +75,28 @@ def picture(image, *, sizes=BODY_SIZES, eager=False, css_class=""):
     )
 
 
+# Figures as rendered, by image and its last change: a page shows the same pictures request after
+# request, and building one (14 rendition URLs) costs more than the rest of its share of the page.
+_FIGURES = {}
+_FIGURES_MAX = 20_000
+
+
 def figure(image, *, eager=False, css_class="figure", caption_text=None):
     """A ``<figure>`` with the picture, its caption (``caption_text`` when the article gives its
-    own, else the library's) and credit; a decorative picture has neither."""
+    own, else the library's) and credit; a decorative picture has neither. Remembered per process
+    until the image changes (``updated_at``) or the storage settings do."""
+    key = (image.pk, image.updated_at, eager, css_class, caption_text)
+    found = _FIGURES.get(key) if image.pk else None
+    if found is None:
+        found = _build_figure(image, eager=eager, css_class=css_class, caption_text=caption_text)
+        if image.pk:
+            if len(_FIGURES) >= _FIGURES_MAX:
+                _FIGURES.clear()
+            _FIGURES[key] = found
+    return found
+
+
+def _build_figure(image, *, eager, css_class, caption_text):
     caption = ""
     text = image.caption if caption_text is None else caption_text
     if not image.decorative and (text or image.credit):

@@ -9,6 +9,7 @@ import os
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from . import processing
 from .models import Image, ImageUse, body_image_ids
@@ -76,7 +77,8 @@ def refresh_renditions(image):
     """Make ``image``'s renditions again (after its focal point moved, or for ``regenerate_renditions``)."""
     old = set(processing.rendition_names(image.renditions))
     image.renditions = processing.make_renditions(image)
-    Image.objects.filter(pk=image.pk).update(renditions=image.renditions)
+    image.updated_at = timezone.now()  # the pages' remembered figures follow it (rendering.figure)
+    Image.objects.filter(pk=image.pk).update(renditions=image.renditions, updated_at=image.updated_at)
     stale = old - set(processing.rendition_names(image.renditions))
     transaction.on_commit(lambda: _remove(stale))
 
