@@ -28,6 +28,7 @@ from references.models import Citation
 
 from . import editing, literacy
 from .html import sanitize_html
+from .media import rendering as media_rendering
 from .models import Article, AutosavedDraft
 from .preview import snapshot_preview
 from .revisions import text_lines
@@ -193,8 +194,9 @@ class EditorAdminMixin:
         else:
             note = "No change to the body since the last medical review."
         # The body was sanitised against articles.html's allowlist when it was saved.
+        body = media_rendering.expand_figures("".join(blocks), media_rendering.images_for(None, obj.body))
         return format_html('<p class="help">{}</p><div class="rendered-body article-body">{}</div>', note,
-                           mark_safe("".join(blocks)))  # noqa: S308
+                           mark_safe(body))  # noqa: S308
 
     # --- the change form's context ---------------------------------------------------------------
 

@@ -14,9 +14,10 @@ Environment (all optional):
                        a key prefix unique to the run is used and removed)
   BENCH_SECONDS        seconds of load per run (default 10); BENCH_CONNECTIONS (default 16)
   BENCH_PORT           port for gunicorn on 127.0.0.1 (default 8108)
-  BENCH_PARTS          what to run besides the demo queries, any of "large,load,import" (default: all
-                       three); "import" is import_wordpress's memory on 10 MB and 200 MB exports
-                       (bench/import_memory.py)
+  BENCH_PARTS          what to run besides the demo queries, any of "large,load,import,media" (default:
+                       all four); "import" is import_wordpress's memory on 10 MB and 200 MB exports
+                       (bench/import_memory.py); "media" a 24 MP upload and the article page with
+                       11 pictures against none (bench/media.py)
 """
 
 import datetime
@@ -33,6 +34,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import import_memory  # bench/import_memory.py, beside this script
+import media as media_bench  # bench/media.py
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -43,7 +45,7 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 PORT = int(os.environ.get("BENCH_PORT", "8108"))
 LARGE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/vetted_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-PARTS = set(os.environ.get("BENCH_PARTS", "large,load,import").split(","))
+PARTS = set(os.environ.get("BENCH_PARTS", "large,load,import,media").split(","))
 WAGTAIL_RPS = 110  # the issue's figure for a stock Wagtail article page on this kind of machine
 
 
@@ -397,12 +399,17 @@ def main():
     if "import" in PARTS:
         log("import_wordpress memory on 10 MB and 200 MB exports")
         data["import_memory"] = import_memory.measure()
+    if "media" in PARTS:
+        log("media: a 24-megapixel upload; the article page with a lead image and 10 figures")
+        data["media"] = media_bench.measure()
     data["load_average_after"] = os.getloadavg()[0]
 
     print_plans(data)
     table = report(data)
     if data.get("import_memory"):
         table += "\n\n" + import_memory.report(data["import_memory"])
+    if data.get("media"):
+        table += "\n\n" + media_bench.report(data["media"])
     print(table)
     data["table"] = table
     RESULTS.mkdir(parents=True, exist_ok=True)

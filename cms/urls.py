@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from articles import sitemaps
 from articles.caching import public_page
@@ -27,8 +26,7 @@ handler404 = "cms.views.page_not_found"
 handler500 = "cms.views.server_error"
 
 if settings.SERVE_MEDIA:  # `make run` and the browser tests only: production serves media itself (docs/media.md)
-    prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.insert(0, re_path(rf"^{prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
+    urlpatterns.insert(0, re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", views.serve_media))
 
 if settings.VETTED_BENCH:  # `make bench` only: a trivial view to compare the pages with
     urlpatterns.insert(0, path("bench/trivial/", views.bench_trivial))
