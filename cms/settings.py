@@ -6,6 +6,7 @@ environment here, and nowhere else. Development defaults are safe; production
 """
 
 import datetime
+import importlib.util
 import math
 import os
 import sys
@@ -205,7 +206,21 @@ def _read_settings():
         "TRUSTED_PROXY_COUNT": env_int("TRUSTED_PROXY_COUNT", 0),
         "DB_RETRY_AFTER": env_int("DB_RETRY_AFTER", 30),
         "HEALTHZ_TIMEOUT": healthz_timeout,
+        **_read_media_settings(debug),
     }
+
+
+def _read_media_settings(debug):
+    """Uploads and their storage (docs/media.md)."""
+    limits = {name: env_int(name, default) for name, default in
+              [("MEDIA_MAX_UPLOAD_BYTES", 20_000_000), ("MEDIA_MAX_PIXELS", 50_000_000), ("MEDIA_MAX_SIDE", 16_000)]}
+    for name, value in limits.items():
+        if value < 1:
+            raise SettingError(f"{name} must be a positive whole number (got {value})")
+    bucket = os.environ.get("MEDIA_S3_BUCKET", "").strip()
+    if bucket and importlib.util.find_spec("boto3") is None:
+        raise SettingError("MEDIA_S3_BUCKET is set but boto3 is not installed: pip install boto3 (docs/media.md)")
+    return {**limits, "MEDIA_S3_BUCKET": bucket, "SERVE_MEDIA": env_bool("SERVE_MEDIA", debug)}
 
 
 try:
@@ -392,15 +407,16 @@ STORAGES = {
 MEDIA_URL = os.environ.get("MEDIA_URL", "").strip() or "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "").strip() or BASE_DIR / "media")
 # Django serves MEDIA_URL itself only on a laptop (DEBUG) or when told; never in production.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG) and not MEDIA_URL.startswith(("http://", "https://"))
-MEDIA_MAX_UPLOAD_BYTES = env_int("MEDIA_MAX_UPLOAD_BYTES", 20_000_000)
-MEDIA_MAX_PIXELS = env_int("MEDIA_MAX_PIXELS", 50_000_000)
-MEDIA_MAX_SIDE = env_int("MEDIA_MAX_SIDE", 16_000)
-if os.environ.get("MEDIA_S3_BUCKET", "").strip():
+SERVE_MEDIA = _env["SERVE_MEDIA"] and not MEDIA_URL.startswith(("http://", "https://"))
+# Uploads larger than this many bytes, pixels, or pixels on a side are refused with a message.
+MEDIA_MAX_UPLOAD_BYTES = _env["MEDIA_MAX_UPLOAD_BYTES"]
+MEDIA_MAX_PIXELS = _env["MEDIA_MAX_PIXELS"]
+MEDIA_MAX_SIDE = _env["MEDIA_MAX_SIDE"]
+if _env["MEDIA_S3_BUCKET"]:
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ["MEDIA_S3_BUCKET"].strip(),
+            "bucket_name": _env["MEDIA_S3_BUCKET"],
             "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL", "").strip() or None,
             "region_name": os.environ.get("MEDIA_S3_REGION", "").strip() or None,
             "custom_domain": os.environ.get("MEDIA_S3_CUSTOM_DOMAIN", "").strip() or None,
