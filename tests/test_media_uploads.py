@@ -207,3 +207,19 @@ def test_replacing_the_file_keeps_the_record_and_removes_the_old_files(media_roo
     assert (image.width, image.height, image.format) == (600, 900, "PNG")
     assert not any((media_root / name).exists() for name in old)
     assert (media_root / image.file.name).exists()
+
+
+@pytest.mark.django_db
+def test_regenerating_renditions_keeps_bodies_and_replaces_files(media_root, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    image = create(picture((1000, 700)), name="plan.jpg")
+    before = set(processing.rendition_names(image.renditions))
+    for name in before:
+        (media_root / name).unlink()  # renditions lost (a storage move)
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("regenerate_renditions", stdout=out)
+    image.refresh_from_db()
+    assert "for 1 image(s); 0 failed" in out.getvalue()
+    assert all((media_root / name).exists() for name in processing.rendition_names(image.renditions))
