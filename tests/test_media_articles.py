@@ -280,3 +280,18 @@ def test_the_demo_draws_its_pictures_and_heads_two_articles_with_them(client, me
     assert "lead-image" in page and "og:image" in page
     call_command("load_demo", stdout=io.StringIO())
     assert Image.objects.count() == 2  # a second run adds nothing
+
+
+@pytest.mark.django_db
+def test_the_pages_read_of_images_gives_what_the_orm_gives():
+    from articles.media import reads
+
+    made = [library_image(caption="Café — “quoted”") for _ in range(3)]
+    made[1].tags.add("diagram")
+    found = reads.images_by_id([m.pk for m in made] + [999999])
+    expected = {image.pk: image for image in Image.objects.filter(pk__in=[m.pk for m in made])}
+    assert set(found) == set(expected)
+    for pk, image in expected.items():
+        for field in Image._meta.concrete_fields:
+            assert getattr(found[pk], field.attname) == getattr(image, field.attname), field.name
+    assert reads.images_by_id([]) == {}

@@ -15,7 +15,8 @@ from django.dispatch import receiver
 from markupsafe import Markup
 
 from . import processing
-from .models import Image, images_by_id, shown_ids
+from .models import Image, shown_ids
+from .reads import images_by_id
 
 # The body column is about 46rem wide; narrower screens use the full width.
 BODY_SIZES = "(min-width: 50rem) 46rem, 100vw"
@@ -112,6 +113,7 @@ def expand_figures(body, images):
     A ``<figcaption>`` written in the body is the article's own caption for it."""
     if "data-image" not in body:
         return body
+    safe = hasattr(body, "__html__")  # the page's body, sanitised on save and marked safe: it stays so
 
     def replace(match):
         image = images.get(int(match.group(1)))
@@ -121,7 +123,8 @@ def expand_figures(body, images):
         text = html.unescape(_TAG.sub("", own.group(1))).strip() if own else ""
         return str(figure(image, caption_text=text or None))
 
-    return _FIGURE.sub(replace, body)
+    expanded = _FIGURE.sub(replace, str(body))
+    return Markup(expanded) if safe else expanded
 
 
 def social_url(image):
