@@ -6,11 +6,11 @@ from django.db.models.signals import post_migrate
 def _due_dates_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     """A deploy runs ``migrate``: a changed ``REVIEW_INTERVAL_MONTHS`` is applied to every stored due
     date then (seconds on a large site), not by the first schedule view that would notice it."""
-    from . import review_cycle
-    from .models import ReviewPolicy
+    from articles.models import ReviewPolicy  # lazy: the app registry is not ready when apps.py is imported
+    from articles.reviews import queries  # lazy: imports the models (app registry not ready at import)
 
     if using == DEFAULT_DB_ALIAS and ReviewPolicy._meta.db_table in connections[using].introspection.table_names():
-        review_cycle.ensure_due_dates()
+        queries.ensure_due_dates()
 
 
 class ArticlesConfig(AppConfig):
@@ -18,11 +18,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles and reviews"
 
     def ready(self):
-        from . import (
-            caching,
-            integrity,  # noqa: F401  (connects the receivers that keep content fingerprints)
-            revisions,  # noqa: F401  (connects the revision snapshot signal)
-        )
+        from articles import receivers  # lazy: receivers import the models, which need the app registry
 
-        caching.connect_signals()
+        receivers.connect()
         post_migrate.connect(_due_dates_after_migrate, sender=self, dispatch_uid="vetted-due-dates-after-migrate")

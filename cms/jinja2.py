@@ -10,7 +10,7 @@ and a missing variable or attribute is empty rather than an error. Helpers:
 
 - ``url(name, *args)``, ``static(path)``, ``now()``: ``{% url %}``, ``{% static %}``, ``{% now %}``;
 - ``cite(body, citations)``: the body with linked citation markers, and the numbered references;
-- ``sectioned(html)``: the body with ids on its h2s, and its "On this page" list (articles.contents);
+- ``sectioned(html)``: the body with ids on its h2s, and its "On this page" list (articles.content.contents);
 - ``json_ld(blocks)``, ``canonical_url(path)``: structured data and the canonical ``<link>``;
 - filters ``date``, ``pluralize``, ``capfirst`` (Django's), ``time_element`` and ``address``.
 """
@@ -32,8 +32,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from articles.addresses import address
-from articles.contents import sectioned
+from articles.content.addresses import address
+from articles.content.contents import sectioned
 from articles.media.rendering import expand_figures, figure
 from articles.models import label_before_title
 from cms.site import absolute_url
@@ -108,7 +108,7 @@ def time_element(value):
 
 
 def url(viewname, *args):
-    """``{% url %}``: a route without arguments is reversed once (``articles.addresses``)."""
+    """``{% url %}``: a route without arguments is reversed once (``articles.content.addresses``)."""
     return reverse(viewname, args=args) if args else address(viewname)
 
 
@@ -125,7 +125,7 @@ def environment(**options):
     env.filters.update(
         date=date,
         time_element=time_element,
-        # ``{{ tag.slug|address("articles:tag") }}``: the route's address, reversed once (articles.addresses)
+        # ``{{ tag.slug|address("articles:tag") }}``: the route's address, reversed once (articles.content.addresses)
         address=lambda value, viewname: address(viewname, value),
         # ``{{ entry.label|label_before(title) }}``: empty when the title starts with the label
         label_before=label_before_title,

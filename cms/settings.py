@@ -236,13 +236,13 @@ SITE_NAME = _env["SITE_NAME"]
 # Absolute base URL for feeds, sitemaps and canonical links when the site sits behind a proxy.
 SITE_URL = _env["SITE_URL"]
 REVIEW_INTERVAL_MONTHS = _env["REVIEW_INTERVAL_MONTHS"]
-# The review cycle (articles/review_cycle.py): reading-grade target shown in the admin, when
+# The review cycle (articles/reviews/schedule.py): reading-grade target shown in the admin, when
 # "referenced on" counts as stale, and how overdue a review gets before the editors hear of it.
 READING_GRADE_TARGET = _env["READING_GRADE_TARGET"]
 REFERENCES_STALE_YEARS = _env["REFERENCES_STALE_YEARS"]
 REVIEW_ESCALATE_AFTER_DAYS = _env["REVIEW_ESCALATE_AFTER_DAYS"]
 # The largest article body (UTF-8 bytes of its HTML) the admin form and the importers accept
-# (articles/fields.py, validate_body_size): PostgreSQL's search vector fails beyond about 1 MB
+# (articles/content/fields.py, validate_body_size): PostgreSQL's search vector fails beyond about 1 MB
 # of distinct words, and a 30 MB body makes every search that reads it take seconds.
 ARTICLE_BODY_MAX_BYTES = _env["ARTICLE_BODY_MAX_BYTES"]
 # Email (review reminders), with Django 6.1's MAILERS (the EMAIL_* settings are deprecated):
@@ -296,7 +296,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: serves cached public pages to anonymous readers before anything else runs.
-    "articles.caching.PageCacheMiddleware",
+    "cms.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "cms.middleware.RejectNullCharactersMiddleware",
@@ -309,7 +309,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "articles.redirects.ArticleRedirectFallbackMiddleware",
+    "articles.public.redirects.ArticleRedirectFallbackMiddleware",
     "axes.middleware.AxesMiddleware",
     # Last: the site's own 404 page with DEBUG on too (?debug shows Django's).
     "cms.middleware.SiteNotFoundPageMiddleware",
@@ -472,9 +472,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # The article body's own editor extensions: a callout block, and tables with a header row by default
-# (articles/html.py keeps the sanitiser in step).
+# (articles/content/html.py keeps the sanitiser in step).
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
-    {"js": [static_lazy("articles/admin/editor-extensions.js")], "extensions": {"Callout": "articles.html.callout_allowlist", "LibraryFigure": "articles.html.figure_allowlist"}},
+    {"js": [static_lazy("articles/admin/editor-extensions.js")], "extensions": {"Callout": "articles.content.html.callout_allowlist", "LibraryFigure": "articles.content.html.figure_allowlist"}},
 ]
 
 # Content Security Policy (Django's built-in middleware). Everything is self-hosted;

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from articles import sitemaps
-from articles.caching import public_page
+from articles.public import sitemaps
+from cms.pagecache.decorators import public_page
 
 from . import health, views
 
@@ -13,13 +13,13 @@ admin.site.index_title = "Editorial desk"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("staff/", include("articles.staff_urls")),
+    path("staff/", include("articles.reviews.staff_urls")),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", public_page(params=())(sitemaps.sitemap), name="sitemap"),
     path("sitemap-<slug:section>.xml", public_page(params=("p",))(sitemaps.sitemap_section), name="sitemap-section"),
-    path("staff/exports/", include("articles.export_urls")),
+    path("staff/exports/", include("articles.reviews.export_urls")),
     path("healthz", health.healthz, name="healthz"),
-    path("", include("articles.urls")),
+    path("", include("articles.public.urls")),
 ]
 
 handler404 = "cms.views.page_not_found"

@@ -1,6 +1,6 @@
 """WSGI entry point (gunicorn cms.wsgi).
 
-Fresh cached pages are answered before Django's handler runs (``articles.caching.PageCacheApplication``);
+Fresh cached pages are answered before Django's handler runs (``cms.pagecache.middleware.PageCacheApplication``);
 everything else is Django's.
 """
 
@@ -13,6 +13,6 @@ os.environ.setdefault("VETTED_PROCESS", "web")  # the web's short database timeo
 
 application = get_wsgi_application()
 
-from articles.caching import PageCacheApplication  # noqa: E402  (needs the apps loaded above)
+from cms.pagecache.middleware import PageCacheApplication  # noqa: E402  (needs the apps loaded above)
 
 application = PageCacheApplication(application)

@@ -88,7 +88,7 @@ class ReferenceAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         """Writers change only references that nothing past a draft cites: a shared reference
         cited by reviewed or live articles is changed by an editor, and each of those articles
-        then shows "changed since review" (articles.integrity) with an entry in its audit trail."""
+        then shows "changed since review" (articles.workflow.integrity) with an entry in its audit trail."""
         if not super().has_change_permission(request, obj):
             return False
         return obj is None or request.user.has_perm("references.change_cited_reference") or not obj.cited_beyond_drafts()

@@ -3,7 +3,8 @@ import io
 import pytest
 from django.core.cache import cache
 
-from articles import caching
+from cms.pagecache import generation
+from cms.pagecache import http as pagecache_http
 from tests import factories
 
 
@@ -30,12 +31,12 @@ def page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 300
     settings.HTTP_CACHE_SECONDS = 60
     cache.clear()
-    caching.forget_local_generation()
-    caching.recent_pages.clear()
+    generation.forget_local_generation()
+    pagecache_http.recent_pages.clear()
     yield
     cache.clear()
-    caching.forget_local_generation()
-    caching.recent_pages.clear()
+    generation.forget_local_generation()
+    pagecache_http.recent_pages.clear()
 
 
 @pytest.fixture

@@ -11,9 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles import accessibility, workflow
-from articles.demo_content import ARTICLES as DEMO_ARTICLES
+from articles.content import accessibility
+from articles.demo.content import ARTICLES as DEMO_ARTICLES
 from articles.models import Article
+from articles.workflow import rules as workflow
 from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db

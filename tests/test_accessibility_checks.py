@@ -2,9 +2,9 @@
 
 import pytest
 
-from articles import accessibility
-from articles.accessibility import BLOCKER, WARNING, check_body, counts, shouting
-from articles.html import ALLOWED_TAGS, sanitize_html
+from articles.content import accessibility
+from articles.content.accessibility import BLOCKER, WARNING, check_body, counts, shouting
+from articles.content.html import ALLOWED_TAGS, sanitize_html
 
 
 def codes(html):

@@ -1,9 +1,9 @@
-"""``articles.addresses``: the address of a row, reversed once and filled in, is what ``reverse()`` gives."""
+"""``articles.content.addresses``: the address of a row, reversed once and filled in, is what ``reverse()`` gives."""
 
 import pytest
 from django.urls import include, path, reverse, set_script_prefix
 
-from articles.addresses import address
+from articles.content.addresses import address
 
 
 @pytest.mark.parametrize(
@@ -32,7 +32,7 @@ def test_a_site_under_a_path_prefix_gets_its_prefix():
 
 
 # A URLconf that mounts the public site under /library/ (for the test below).
-urlpatterns = [path("library/", include("articles.urls"))]
+urlpatterns = [path("library/", include("articles.public.urls"))]
 
 
 def test_another_urlconf_is_not_served_a_remembered_pattern(settings):

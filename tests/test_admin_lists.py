@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles import admin as admin_module
-from articles.admin import ArticleAdmin
+from articles.admin import articles as admin_module
+from articles.admin.articles import ArticleAdmin
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """``Article.objects.detail()``: the article page's rows, read in SQL written out, are the ORM's rows.
 
-The four statements in ``articles.page_reads`` replace ``prefetch_related()`` on the busiest page;
+The four statements in ``articles.reads.postgresql`` replace ``prefetch_related()`` on the busiest page;
 these tests hold them to what the ORM gives for the same rows, field by field (so the database's
 converters for dates, times, booleans and JSON are applied the same way on SQLite and PostgreSQL),
 in the same order, and with no query left for the page to make.
@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article, ArticleEvent, MedicalReview
-from articles.page_reads import published_article_page
+from articles.reads.postgresql import published_article_page
 from references.models import Citation
 
 # On PostgreSQL the lists around an article come in one statement, as JSON arrays (one round trip
@@ -176,7 +176,7 @@ def test_published_sql_is_published_condition(make):
 
 
 def test_next_go_live_is_the_first_scheduled_after_now(make):
-    from articles.page_reads import next_go_live
+    from articles.reads.postgresql import next_go_live
 
     now = timezone.now()
     assert next_go_live(now) is None
@@ -244,7 +244,7 @@ def test_the_page_read_brings_the_series_neighbours_for_its_navigation(make, dja
 def test_every_column_the_page_reads_can_come_as_json():
     """PostgreSQL writes the lists as JSON: each of their columns must have a reading back
     (a decimal, say, would need one written before it could be shown here)."""
-    from articles.page_reads import _page_reads
+    from articles.reads.postgresql import _page_reads
 
     reads = _page_reads()
     for child in reads.children:
@@ -259,7 +259,7 @@ def test_the_page_read_finds_when_the_next_scheduled_article_goes_live(make):
     bound), so the page needs no statement of its own for it."""
     if not ON_POSTGRESQL:
         pytest.skip("SQLite's page read leaves it to the page cache's own query")
-    from articles.page_reads import next_go_live
+    from articles.reads.postgresql import next_go_live
 
     shown = make.article()
     now = timezone.now()

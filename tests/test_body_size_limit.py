@@ -5,7 +5,7 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from articles.fields import validate_body_size
+from articles.content.fields import validate_body_size
 from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import caching
 from articles.models import Article, ContentGeneration
+from cms.pagecache import decorators
+from cms.pagecache import generation as pagecache_generation
+from cms.pagecache import http as pagecache_http
 from references.models import Reference
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +50,7 @@ def committed(django_capture_on_commit_callbacks):
         # The test's own transaction never commits: drop the invalidation it queued while building
         # data, or ``invalidate()`` would rightly see one pending and not queue another.
         connection = transaction.get_connection()
-        connection.run_on_commit = [entry for entry in connection.run_on_commit if entry[1] is not caching._bump]
+        connection.run_on_commit = [entry for entry in connection.run_on_commit if entry[1] is not pagecache_generation._bump]
         with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
             function()
 
@@ -59,11 +61,11 @@ def committed(django_capture_on_commit_callbacks):
 def test_a_second_anonymous_request_is_served_from_the_cache(client, page_cache, site, url, django_assert_num_queries):
     """The first reader renders the page; the next gets the same bytes without a database query."""
     first = client.get(url)
-    assert first.status_code == 200 and first[caching.STATUS_HEADER] == caching.MISS
+    assert first.status_code == 200 and first[pagecache_http.STATUS_HEADER] == pagecache_http.MISS
     # The generation: this machine's file, and the database's read at most every PAGE_CACHE_RECHECK_SECONDS.
     with django_assert_num_queries(0):
         second = client.get(url)
-    assert second[caching.STATUS_HEADER] == caching.HIT
+    assert second[pagecache_http.STATUS_HEADER] == pagecache_http.HIT
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
     assert second["Content-Type"] == first["Content-Type"]
@@ -75,9 +77,9 @@ def test_hit_query_count_does_not_grow_with_content(client, page_cache, make, dj
     for i in range(40):
         make.cite(big, position=i + 1)
     client.get("/articles/big/")
-    caching.forget_local_generation()  # the recheck is due: the one query a hit can make
+    pagecache_generation.forget_local_generation()  # the recheck is due: the one query a hit can make
     with django_assert_num_queries(1):
-        assert client.get("/articles/big/")[caching.STATUS_HEADER] == caching.HIT
+        assert client.get("/articles/big/")[pagecache_http.STATUS_HEADER] == pagecache_http.HIT
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -98,7 +100,7 @@ def test_conditional_requests_work_with_the_page_cache_off(client, settings, sit
     """ETags and 304s do not depend on the page cache being on."""
     settings.PAGE_CACHE_SECONDS = 0
     first = client.get("/articles/main/")
-    assert first[caching.STATUS_HEADER] == caching.OFF
+    assert first[pagecache_http.STATUS_HEADER] == pagecache_http.OFF
     assert client.get("/articles/main/", headers={"if-none-match": first["ETag"]}).status_code == 304
 
 
@@ -118,7 +120,7 @@ def test_last_modified_stays_put_while_the_page_does_not_change(client, page_cac
     first = client.get("/articles/main/")
     committed(lambda: make.article(title="Unrelated", slug="unrelated", status=Article.Status.DRAFT))
     again = client.get("/articles/main/")
-    assert again[caching.STATUS_HEADER] == caching.MISS
+    assert again[pagecache_http.STATUS_HEADER] == pagecache_http.MISS
     assert again["Last-Modified"] == first["Last-Modified"] and again["ETag"] == first["ETag"]
 
 
@@ -222,10 +224,10 @@ def _edit_body(article):
 def test_every_kind_of_change_invalidates_the_pages_that_show_it(client, page_cache, site, change, url, expected, committed):
     """Saving any row a page shows, by any code path that saves, makes the cached page fresh."""
     assert expected not in client.get(url).text
-    assert client.get(url)[caching.STATUS_HEADER] == caching.HIT
+    assert client.get(url)[pagecache_http.STATUS_HEADER] == pagecache_http.HIT
     committed(lambda: change(Article.objects.get(pk=site.pk)))
     response = client.get(url)
-    assert response[caching.STATUS_HEADER] == caching.MISS
+    assert response[pagecache_http.STATUS_HEADER] == pagecache_http.MISS
     assert expected in response.text
 
 
@@ -272,7 +274,7 @@ def test_a_rolled_back_transaction_does_not_invalidate(client, page_cache, site)
         site.save()
         raise Abort
     response = client.get("/articles/main/")
-    assert response[caching.STATUS_HEADER] == caching.HIT
+    assert response[pagecache_http.STATUS_HEADER] == pagecache_http.HIT
     assert "Never saved" not in response.text
 
 
@@ -283,7 +285,7 @@ def test_link_checker_updates_do_not_invalidate(client, page_cache, site, commit
     ref.http_status = 200
     ref.checked_at = timezone.now()
     committed(lambda: ref.save(update_fields=["http_status", "checked_at"]))
-    assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.HIT
+    assert client.get("/articles/main/")[pagecache_http.STATUS_HEADER] == pagecache_http.HIT
 
 
 def test_signed_in_staff_always_see_fresh_uncached_pages(admin_client, page_cache, site):
@@ -292,12 +294,12 @@ def test_signed_in_staff_always_see_fresh_uncached_pages(admin_client, page_cach
     anonymous = client.get("/articles/main/")
     Article.objects.filter(pk=site.pk).update(title="Edited without signals")  # the cache cannot know
     staff = admin_client.get("/articles/main/")
-    assert staff[caching.STATUS_HEADER] == caching.BYPASS
+    assert staff[pagecache_http.STATUS_HEADER] == pagecache_http.BYPASS
     assert "Edited without signals" in staff.text
     assert "no-store" in staff["Cache-Control"] and "private" in staff["Cache-Control"]
     assert "ETag" not in staff
     assert "Edited without signals" not in client.get("/articles/main/").text  # nor did staff fill the cache
-    assert anonymous[caching.STATUS_HEADER] == caching.MISS
+    assert anonymous[pagecache_http.STATUS_HEADER] == pagecache_http.MISS
 
 
 def test_a_scheduled_article_appears_on_time_on_cached_pages(client, page_cache, site, make, monkeypatch):
@@ -308,7 +310,7 @@ def test_a_scheduled_article_appears_on_time_on_cached_pages(client, page_cache,
     for url in ["/", "/tags/oncology/", "/articles/main/"]:
         response = client.get(url)
         assert "Scheduled article" not in response.text
-        assert client.get(url)[caching.STATUS_HEADER] == caching.HIT
+        assert client.get(url)[pagecache_http.STATUS_HEADER] == pagecache_http.HIT
         s_maxage = int(response["Cache-Control"].split("s-maxage=")[1].split(",")[0])
         assert 0 < s_maxage <= 120
 
@@ -324,7 +326,7 @@ def test_head_requests_are_served_from_the_cache_without_a_body(client, page_cac
     get = client.get("/articles/main/")
     head = client.head("/articles/main/")
     assert head.status_code == 200 and head.content == b""
-    assert head[caching.STATUS_HEADER] == caching.HIT
+    assert head[pagecache_http.STATUS_HEADER] == pagecache_http.HIT
     assert head["Content-Length"] == str(len(get.content))
 
 
@@ -333,9 +335,9 @@ def test_unknown_query_parameters_share_the_cache_entry_but_page_numbers_do_not(
     for n in range(25):
         make.article(title=f"Listed {n}")
     client.get("/")
-    assert client.get("/", {"utm_source": "news"})[caching.STATUS_HEADER] == caching.HIT
+    assert client.get("/", {"utm_source": "news"})[pagecache_http.STATUS_HEADER] == pagecache_http.HIT
     second = client.get("/", {"page": "2"})
-    assert second[caching.STATUS_HEADER] == caching.MISS and "Page 2 of 2" in second.text
+    assert second[pagecache_http.STATUS_HEADER] == pagecache_http.MISS and "Page 2 of 2" in second.text
 
 
 def test_missing_pages_are_not_cached(client, page_cache, make, committed):
@@ -358,7 +360,7 @@ def test_pages_are_served_uncached_when_redis_is_down(client, page_cache, settin
         for url in PAGES + PAGES:
             response = client.get(url)
             assert response.status_code == 200, url
-            assert response[caching.STATUS_HEADER] == caching.UNAVAILABLE
+            assert response[pagecache_http.STATUS_HEADER] == pagecache_http.UNAVAILABLE
         site.title = "Edited while Redis is down"
         committed(site.save)
         assert "Edited while Redis is down" in client.get("/articles/main/").text
@@ -397,20 +399,20 @@ def redis_cache(page_cache, settings, monkeypatch):
     monkeypatch.setattr(shared, "get_many", lambda keys, *a, **kw: reads.append(list(keys)) or get_many(keys, *a, **kw))
     yield reads
     shared.clear()
-    caching.recent_pages.clear()
+    pagecache_http.recent_pages.clear()
 
 
 def test_with_redis_a_hit_needs_no_database_query(client, redis_cache, site, django_assert_num_queries, committed):
     """With a shared cache the generation lives beside the pages: a hit is one Redis round trip."""
     client.get("/articles/main/")
     with django_assert_num_queries(0):
-        assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.HIT
+        assert client.get("/articles/main/")[pagecache_http.STATUS_HEADER] == pagecache_http.HIT
     site.title = "Edited with Redis"
     committed(site.save)
     response = client.get("/articles/main/")
-    assert response[caching.STATUS_HEADER] == caching.MISS and "Edited with Redis" in response.text
-    cache.delete(caching.GENERATION_KEY)  # the counter alone lost (e.g. evicted): nothing stale is served
-    assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.MISS
+    assert response[pagecache_http.STATUS_HEADER] == pagecache_http.MISS and "Edited with Redis" in response.text
+    cache.delete(pagecache_generation.GENERATION_KEY)  # the counter alone lost (e.g. evicted): nothing stale is served
+    assert client.get("/articles/main/")[pagecache_http.STATUS_HEADER] == pagecache_http.MISS
 
 
 def test_with_redis_a_repeated_hit_fetches_only_the_counter(client, redis_cache, site):
@@ -419,36 +421,36 @@ def test_with_redis_a_repeated_hit_fetches_only_the_counter(client, redis_cache,
     first = client.get("/articles/main/")
     redis_cache.clear()
     again = client.get("/articles/main/")
-    assert again[caching.STATUS_HEADER] == caching.HIT and again.content == first.content
-    assert redis_cache == [[caching.GENERATION_KEY]]
+    assert again[pagecache_http.STATUS_HEADER] == pagecache_http.HIT and again.content == first.content
+    assert redis_cache == [[pagecache_generation.GENERATION_KEY]]
 
 
 def test_with_redis_a_kept_page_is_dropped_when_another_process_invalidates(client, redis_cache, site):
     """Another server's edit moves the counter in Redis; the copy kept here is no longer served."""
     client.get("/articles/main/")
     Article.objects.filter(pk=site.pk).update(title="Edited on another server")
-    cache.incr(caching.GENERATION_KEY)  # that server's _bump()
+    cache.incr(pagecache_generation.GENERATION_KEY)  # that server's _bump()
     response = client.get("/articles/main/")
-    assert response[caching.STATUS_HEADER] == caching.MISS and "Edited on another server" in response.text
+    assert response[pagecache_http.STATUS_HEADER] == pagecache_http.MISS and "Edited on another server" in response.text
 
 
 def test_with_redis_a_page_another_process_stored_replaces_the_kept_one(client, redis_cache, site):
     """After an edit, the page another server rendered under the new counter is fetched once and then kept."""
     client.get("/articles/main/")
-    key = next(k for k in caching.recent_pages._entries)
-    generation = f"r{cache.incr(caching.GENERATION_KEY)}"
-    newer = {**caching.recent_pages.get(key), "generation": generation, "body": b"rendered elsewhere"}
+    key = next(k for k in pagecache_http.recent_pages._entries)
+    generation = f"r{cache.incr(pagecache_generation.GENERATION_KEY)}"
+    newer = {**pagecache_http.recent_pages.get(key), "generation": generation, "body": b"rendered elsewhere"}
     cache.set(key, newer)  # what the other server stored
     redis_cache.clear()
     assert client.get("/articles/main/").content == b"rendered elsewhere"
-    assert redis_cache == [[caching.GENERATION_KEY], [key]]
+    assert redis_cache == [[pagecache_generation.GENERATION_KEY], [key]]
     redis_cache.clear()
     assert client.get("/articles/main/").content == b"rendered elsewhere"
-    assert redis_cache == [[caching.GENERATION_KEY]]
+    assert redis_cache == [[pagecache_generation.GENERATION_KEY]]
 
 
 def test_kept_pages_are_bounded_by_size_least_recently_used_first():
-    pages = caching.RecentPages(max_bytes=100)
+    pages = pagecache_http.RecentPages(max_bytes=100)
     for key in "abc":
         pages.put(key, {"body": b"x" * 40})
     assert pages.get("a") is None and pages.get("b") and pages.get("c")  # a went first
@@ -476,38 +478,38 @@ class _FeedLike:
 
 def test_the_decorator_caches_callable_views_like_feeds_and_keys_on_their_parameters(rf, page_cache, db):
     """Feeds and sitemaps can use the same cache: ``public_page(params=("q",))(FeedInstance())``."""
-    view = caching.public_page(params=("q",))(_FeedLike())
+    view = decorators.public_page(params=("q",))(_FeedLike())
     _FeedLike.calls = 0
     first = view(rf.get("/feed/", {"q": "a"}))
     again = view(rf.get("/feed/", {"q": "a", "utm_source": "x"}))
     other = view(rf.get("/feed/", {"q": "b"}))
-    assert (first[caching.STATUS_HEADER], again[caching.STATUS_HEADER], other[caching.STATUS_HEADER]) == ("miss", "hit", "miss")
+    assert (first[pagecache_http.STATUS_HEADER], again[pagecache_http.STATUS_HEADER], other[pagecache_http.STATUS_HEADER]) == ("miss", "hit", "miss")
     assert again.content == b"<rss>a</rss>" and again["Content-Type"] == "application/rss+xml"
     assert other.content == b"<rss>b</rss>"
     assert _FeedLike.calls == 2
 
 
 def test_watch_makes_another_apps_model_invalidate(page_cache, site, committed, django_user_model):
-    """A model added with ``caching.watch`` moves the generation on when saved."""
+    """A model added with ``pagecache_generation.watch`` moves the generation on when saved."""
     from django.db.models.signals import post_delete, post_save
 
-    caching.watch(django_user_model)
+    pagecache_generation.watch(django_user_model)
     try:
-        before = caching.database_generation()
+        before = pagecache_generation.database_generation()
         committed(lambda: django_user_model.objects.create_user("watched"))
-        assert caching.database_generation() != before
+        assert pagecache_generation.database_generation() != before
     finally:
         label = django_user_model._meta.label_lower
         post_save.disconnect(sender=django_user_model, dispatch_uid=f"vetted-cache-save-{label}")
         post_delete.disconnect(sender=django_user_model, dispatch_uid=f"vetted-cache-delete-{label}")
-        caching._watched.discard(django_user_model)
+        pagecache_generation._watched.discard(django_user_model)
 
 
 def test_cached_pages_keep_the_security_headers_of_the_full_stack(client, page_cache, site):
     """A hit served before the other middleware still carries the headers they add."""
     first = client.get("/articles/main/")
     hit = client.get("/articles/main/")
-    assert hit[caching.STATUS_HEADER] == caching.HIT
+    assert hit[pagecache_http.STATUS_HEADER] == pagecache_http.HIT
     for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Content-Type"):
         assert hit.get(header) == first.get(header) and hit.get(header), header
 
@@ -516,7 +518,7 @@ def test_cached_pages_keep_the_security_headers_of_the_full_stack(client, page_c
 def test_only_public_page_views_are_ever_stored(client, page_cache, url):
     """Pages without ``@public_page`` (robots, the admin, errors) never enter the page cache."""
     client.get(url)
-    assert caching.STATUS_HEADER not in client.get(url)
+    assert pagecache_http.STATUS_HEADER not in client.get(url)
 
 
 def test_a_failing_invalidation_never_fails_the_save(site, committed, monkeypatch, caplog):
@@ -557,12 +559,12 @@ def test_a_plain_hit_is_answered_before_django_with_the_same_page_and_headers(ws
     """GET without a query string, cookie or validator: the fast path answers exactly what the
     middleware would, and Django's request handling never starts."""
     status, headers, body, by_django = wsgi("/articles/main/")
-    assert (status, headers[caching.STATUS_HEADER], by_django) == (200, caching.MISS, True)
+    assert (status, headers[pagecache_http.STATUS_HEADER], by_django) == (200, pagecache_http.MISS, True)
     status, headers, fast_body, by_django = wsgi("/articles/main/")
-    assert (status, headers[caching.STATUS_HEADER], by_django) == (200, caching.HIT, False)
+    assert (status, headers[pagecache_http.STATUS_HEADER], by_django) == (200, pagecache_http.HIT, False)
     assert fast_body == body and headers["Content-Length"] == str(len(body))
     through_django = client.get("/articles/main/")  # a hit served by the middleware
-    assert through_django[caching.STATUS_HEADER] == caching.HIT
+    assert through_django[pagecache_http.STATUS_HEADER] == pagecache_http.HIT
     assert through_django.content == fast_body
     assert {k.lower(): v for k, v in through_django.items()} == {k.lower(): v for k, v in headers.items()}
 
@@ -584,20 +586,20 @@ def test_other_requests_go_on_to_django(wsgi, site, method, query, extra, signed
     status, headers, body, by_django = wsgi("/articles/main/", method=method, query=query, **extra)
     assert by_django
     if "HTTP_COOKIE" in extra:
-        assert headers[caching.STATUS_HEADER] == caching.BYPASS
+        assert headers[pagecache_http.STATUS_HEADER] == pagecache_http.BYPASS
     elif "HTTP_IF_MODIFIED_SINCE" in extra:
         assert status == 304
     else:
-        assert (status, headers[caching.STATUS_HEADER]) == (200, caching.HIT)
+        assert (status, headers[pagecache_http.STATUS_HEADER]) == (200, pagecache_http.HIT)
 
 
 def test_a_miss_is_looked_up_once(wsgi, site, monkeypatch):
     """The fast path hands its miss on: the middleware and the view do not ask the cache again."""
     lookups = []
-    real = caching._lookup
-    monkeypatch.setattr(caching, "_lookup", lambda key: lookups.append(key) or real(key))
+    real = pagecache_http._lookup
+    monkeypatch.setattr(pagecache_http, "_lookup", lambda key: lookups.append(key) or real(key))
     status, headers, body, by_django = wsgi("/articles/main/")
-    assert (status, headers[caching.STATUS_HEADER], by_django) == (200, caching.MISS, True)
+    assert (status, headers[pagecache_http.STATUS_HEADER], by_django) == (200, pagecache_http.MISS, True)
     assert len(lookups) == 1
 
 
@@ -612,7 +614,7 @@ def test_the_fast_path_never_serves_a_page_older_than_an_edit(wsgi, site, commit
 
     committed(rename)
     status, headers, body, by_django = wsgi("/articles/main/")
-    assert (headers[caching.STATUS_HEADER], by_django) == (caching.MISS, True)
+    assert (headers[pagecache_http.STATUS_HEADER], by_django) == (pagecache_http.MISS, True)
     assert b"Renamed article" in body
 
 
@@ -633,9 +635,9 @@ def test_a_database_outage_during_the_fast_paths_lookup_gets_djangos_503(wsgi, s
     def database_away():
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(caching, "database_generation", database_away)
+    monkeypatch.setattr(pagecache_generation, "database_generation", database_away)
     assert wsgi("/articles/main/")[0] == 200  # the recheck is not due: the page is served
-    caching.forget_local_generation()
+    pagecache_generation.forget_local_generation()
     status, headers, body, by_django = wsgi("/articles/main/")
     assert (status, by_django) == (503, True)
 
@@ -646,9 +648,9 @@ def test_a_database_outage_during_the_fast_paths_lookup_gets_djangos_503(wsgi, s
 def test_a_bump_by_another_worker_of_this_machine_is_seen_at_once(client, page_cache, site):
     """Another worker's bump rewrites the shared file; the next request here renders anew."""
     client.get("/articles/main/")
-    assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.HIT
-    caching._write_file_token(caching.generation_file())  # what _bump() does in the other process
-    assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.MISS
+    assert client.get("/articles/main/")[pagecache_http.STATUS_HEADER] == pagecache_http.HIT
+    pagecache_generation._write_file_token(pagecache_generation.generation_file())  # what _bump() does in the other process
+    assert client.get("/articles/main/")[pagecache_http.STATUS_HEADER] == pagecache_http.MISS
 
 
 def test_an_edit_made_on_another_machine_is_served_within_the_recheck_time(client, page_cache, site, settings, monkeypatch):
@@ -656,16 +658,16 @@ def test_an_edit_made_on_another_machine_is_served_within_the_recheck_time(clien
     PAGE_CACHE_RECHECK_SECONDS, so the page is at most that old."""
     settings.PAGE_CACHE_RECHECK_SECONDS = 1
     moved = [0.0]
-    real_clock = caching._clock
-    monkeypatch.setattr(caching, "_clock", lambda: real_clock() + moved[0])
+    real_clock = pagecache_generation._clock
+    monkeypatch.setattr(pagecache_generation, "_clock", lambda: real_clock() + moved[0])
     client.get("/articles/main/")
     Article.objects.filter(pk=site.pk).update(title="Edited elsewhere")
     ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1)  # another machine's _bump()
     stale = client.get("/articles/main/")
-    assert stale[caching.STATUS_HEADER] == caching.HIT and "Edited elsewhere" not in stale.text
+    assert stale[pagecache_http.STATUS_HEADER] == pagecache_http.HIT and "Edited elsewhere" not in stale.text
     moved[0] = 1.0
     fresh = client.get("/articles/main/")
-    assert fresh[caching.STATUS_HEADER] == caching.MISS and "Edited elsewhere" in fresh.text
+    assert fresh[pagecache_http.STATUS_HEADER] == pagecache_http.MISS and "Edited elsewhere" in fresh.text
 
 
 def test_a_recheck_time_of_zero_reads_the_database_on_every_request(client, page_cache, site, settings, django_assert_num_queries):
@@ -673,25 +675,25 @@ def test_a_recheck_time_of_zero_reads_the_database_on_every_request(client, page
     client.get("/articles/main/")
     for _ in range(2):
         with django_assert_num_queries(1):
-            assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.HIT
+            assert client.get("/articles/main/")[pagecache_http.STATUS_HEADER] == pagecache_http.HIT
 
 
 @pytest.fixture
 def temporary_directory(tmp_path, monkeypatch, settings):
     """The temporary directory the default generation file goes in, as a fresh one."""
     settings.PAGE_CACHE_GENERATION_FILE = ""  # the default, not the test settings' file per checkout
-    monkeypatch.setattr(caching.tempfile, "gettempdir", lambda: str(tmp_path))
-    caching._default_generation_file.cache_clear()
+    monkeypatch.setattr(pagecache_generation.tempfile, "gettempdir", lambda: str(tmp_path))
+    pagecache_generation._default_generation_file.cache_clear()
     yield tmp_path
-    caching._default_generation_file.cache_clear()
+    pagecache_generation._default_generation_file.cache_clear()
 
 
 def test_the_default_file_is_private_and_named_after_the_database(page_cache, temporary_directory):
-    path = Path(caching.generation_file())
+    path = Path(pagecache_generation.generation_file())
     assert path.parent == temporary_directory / f"vetted-{os.getuid()}"
     assert stat.S_IMODE(path.parent.stat().st_mode) & 0o077 == 0
-    assert caching.current_generation() == caching.current_generation()
-    assert path.read_text() in caching.current_generation()
+    assert pagecache_generation.current_generation() == pagecache_generation.current_generation()
+    assert path.read_text() in pagecache_generation.current_generation()
 
 
 def test_a_directory_others_can_write_to_is_refused(client, page_cache, site, temporary_directory, caplog,
@@ -701,11 +703,11 @@ def test_a_directory_others_can_write_to_is_refused(client, page_cache, site, te
     shared.mkdir()
     shared.chmod(0o777)
     with caplog.at_level(logging.WARNING, logger="vetted.cache"):
-        assert caching.generation_file() is None
+        assert pagecache_generation.generation_file() is None
     assert "no one else can write to" in caplog.text
     client.get("/articles/main/")
     with django_assert_num_queries(1):
-        assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.HIT
+        assert client.get("/articles/main/")[pagecache_http.STATUS_HEADER] == pagecache_http.HIT
 
 
 def test_without_a_usable_file_every_request_reads_the_database_and_edits_still_invalidate(
@@ -714,7 +716,7 @@ def test_without_a_usable_file_every_request_reads_the_database_and_edits_still_
     settings.PAGE_CACHE_GENERATION_FILE = str(tmp_path / "no such directory" / "generation")
     client.get("/articles/main/")
     with django_assert_num_queries(1):
-        assert client.get("/articles/main/")[caching.STATUS_HEADER] == caching.HIT
+        assert client.get("/articles/main/")[pagecache_http.STATUS_HEADER] == pagecache_http.HIT
 
     def rename():
         site.title = "Renamed without a file"
@@ -760,16 +762,16 @@ def test_a_session_cookie_naming_no_signed_in_user_still_gets_the_cached_page(ws
     wsgi("/articles/main/")
     header = f"sessionid={cookie()}"
     status, headers, body, by_django = wsgi("/articles/main/", HTTP_COOKIE=header)
-    assert (status, headers[caching.STATUS_HEADER], by_django) == (200, caching.HIT, False)
+    assert (status, headers[pagecache_http.STATUS_HEADER], by_django) == (200, pagecache_http.HIT, False)
     client.cookies.load(header)
-    assert client.get("/articles/main/?utm_source=x")[caching.STATUS_HEADER] == caching.HIT
+    assert client.get("/articles/main/?utm_source=x")[pagecache_http.STATUS_HEADER] == pagecache_http.HIT
 
 
 def test_a_signed_in_session_still_bypasses_the_fast_path(wsgi, site, signed_in_cookie):
     """The session is read, and a signed-in editor gets a fresh, uncached page."""
     wsgi("/articles/main/")
     status, headers, body, by_django = wsgi("/articles/main/", HTTP_COOKIE=signed_in_cookie)
-    assert (status, headers[caching.STATUS_HEADER], by_django) == (200, caching.BYPASS, True)
+    assert (status, headers[pagecache_http.STATUS_HEADER], by_django) == (200, pagecache_http.BYPASS, True)
     assert "no-store" in headers["Cache-Control"]
 
 
@@ -779,9 +781,9 @@ def test_a_tag_address_beyond_ascii_is_served_through_the_fast_path(wsgi, make, 
     article = make.article(title="Tagged", slug="tagged", tags=[name])
     tag = article.tags.get()
     path = f"/tags/{tag.slug}/".encode().decode("latin-1")
-    for expected in (caching.MISS, caching.HIT):
+    for expected in (pagecache_http.MISS, pagecache_http.HIT):
         status, headers, body, by_django = wsgi(path)
-        assert (status, headers[caching.STATUS_HEADER]) == (200, expected)
+        assert (status, headers[pagecache_http.STATUS_HEADER]) == (200, expected)
         assert b"Tagged" in body
 
 
@@ -797,7 +799,7 @@ def test_a_signed_in_request_reads_its_session_for_the_cache_once(wsgi, site, si
     wsgi("/articles/main/")
     with CaptureQueriesContext(connection) as queries:
         status, headers, body, by_django = wsgi("/articles/main/", HTTP_COOKIE=signed_in_cookie)
-    assert headers[caching.STATUS_HEADER] == caching.BYPASS
+    assert headers[pagecache_http.STATUS_HEADER] == pagecache_http.BYPASS
     assert sum("django_session" in query["sql"] for query in queries.captured_queries) == 1
 
 
@@ -809,9 +811,9 @@ def test_a_tag_page_follows_its_articles_publication_through_the_cache(client, p
         assert client.get("/tags/sleep/feed/").status_code == 404
     draft.status, draft.publish_at = Article.Status.PUBLISHED, timezone.now() - datetime.timedelta(minutes=1)
     committed(draft.save)
-    for expected in (caching.MISS, caching.HIT):
+    for expected in (pagecache_http.MISS, pagecache_http.HIT):
         response = client.get("/tags/sleep/")
-        assert (response.status_code, response[caching.STATUS_HEADER]) == (200, expected)
+        assert (response.status_code, response[pagecache_http.STATUS_HEADER]) == (200, expected)
         assert "Sleep hygiene" in response.text
     assert client.get("/tags/sleep/feed/").status_code == 200
     draft.status = Article.Status.ARCHIVED

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from articles import workflow
 from articles.models import Article, EditConflict
+from articles.workflow import rules as workflow
 from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import workflow
 from articles.models import Article
+from articles.workflow import rules as workflow
 
 pytestmark = pytest.mark.django_db
 

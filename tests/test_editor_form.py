@@ -129,10 +129,10 @@ def test_link_search_is_for_staff_only(client, make):
     "<h2>Side effects</h2><p>Chemotherapy can cause nausea, tiredness and hair loss [1].</p><ul><li>Rest.</li></ul>",
 ])
 def test_live_reading_level_agrees_with_the_saved_one(editor_client, body):
-    """The figures shown while typing are the server's own (articles.literacy), as shown after saving."""
+    """The figures shown while typing are the server's own (articles.content.literacy), as shown after saving."""
     from django.conf import settings
 
-    from articles import literacy
+    from articles.content import literacy
 
     answer = editor_client.post(reverse("admin:articles_article_reading_level"), {"body": body}).json()
     expected = literacy.readability(body, target=settings.READING_GRADE_TARGET)
@@ -179,7 +179,7 @@ def test_body_editor_keeps_the_browser_spellcheck(editor_client):
 
 def test_sanitiser_keeps_the_editors_callout_and_nothing_else_with_a_class():
     """The two callout kinds survive a save; other classes, styles and unknown kinds do not."""
-    from articles.html import sanitize_html
+    from articles.content.html import sanitize_html
 
     kept = sanitize_html('<aside class="callout callout-warning"><h3>When to call your doctor</h3><p>Fever.</p></aside>')
     assert kept == '<aside class="callout callout-warning"><h3>When to call your doctor</h3><p>Fever.</p></aside>'
@@ -190,7 +190,7 @@ def test_sanitiser_keeps_the_editors_callout_and_nothing_else_with_a_class():
 
 def test_reviewers_see_the_body_rendered_with_changes_since_review_marked(client, make):
     """A reviewer's read-only form shows the body as HTML, not source, with the paragraph changed since sign-off marked."""
-    from articles import workflow
+    from articles.workflow import rules as workflow
 
     reviewer = make.staff_in("Medical reviewer", username="rita")
     writer = make.staff_in("Writer", username="wendy")
@@ -210,7 +210,7 @@ def test_reviewers_see_the_body_rendered_with_changes_since_review_marked(client
 
 def test_body_blocks_keep_nested_lists_and_loose_text_whole():
     """Splitting a body into blocks keeps a nested list in one block and text outside any element."""
-    from articles.admin_editor import top_blocks
+    from articles.admin.editor import top_blocks
 
     html = "Loose text<ul><li>a<ul><li>b</li></ul></li></ul><p>End</p>"
     assert top_blocks(html) == ["Loose text", "<ul><li>a<ul><li>b</li></ul></li></ul>", "<p>End</p>"]

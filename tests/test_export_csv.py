@@ -9,8 +9,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.exports import neutralise, next_review_due
 from articles.models import Article
+from articles.reviews.exports import neutralise, next_review_due
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import sitemaps
 from articles.models import Article
+from articles.public import sitemaps
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles import review_cycle
 from articles.importing.apply import import_page, series_label, series_name, series_title
 from articles.importing.plaintext import PageError, parse_page
 from articles.importing.progress import ProgressBar
@@ -24,6 +23,7 @@ from articles.models import (
     Series,
     SeriesEntry,
 )
+from articles.reviews import queries as review_queries
 from references.models import Citation, Reference, Source
 
 pytestmark = pytest.mark.django_db
@@ -349,7 +349,7 @@ def test_reimport_with_changed_text_marks_the_article_changed_since_review(tmp_p
     article.refresh_from_db()
     assert article.content_changed_at > article.reviews.get().created_at
     assert Article.objects.detail(pk=article.pk).review_dates.changed_since_review
-    assert Article.objects.filter(review_cycle.CHANGED_SINCE_REVIEW, pk=article.pk).exists()
+    assert Article.objects.filter(review_queries.CHANGED_SINCE_REVIEW, pk=article.pk).exists()
 
 
 def test_unchanged_reimport_does_not_mark_the_article_changed():

@@ -8,10 +8,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from articles import integrity
 from articles.importing.slugs import admin_slug
 from articles.importing.wordpress import WPPost, WXRError, read_wxr
 from articles.models import Article, ArticleEvent, ImportedPost
+from articles.workflow import integrity
 from tests.test_import_wordpress import WP, run
 
 pytestmark = pytest.mark.django_db

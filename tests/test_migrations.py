@@ -80,7 +80,7 @@ def test_fingerprints_start_from_the_old_changed_since_review_dates(make):
     from django.utils import timezone
 
     from articles.models import Article, MedicalReview
-    from articles.review_cycle import CHANGED_SINCE_REVIEW
+    from articles.reviews.queries import CHANGED_SINCE_REVIEW
 
     covered = make.article(reviewed_on=timezone.localdate())
     changed = make.article(reviewed_on=timezone.localdate())

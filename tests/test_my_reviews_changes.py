@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import review_cycle
 from articles.models import MedicalReview
+from articles.reviews import services
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def changed(make, reviewer):
     article.refresh_from_db()
     article.body = "<p>Swelling can happen in the arm or the breast. Call your team at once.</p>"
     article.save()
-    review_cycle.record_content_change(article, by=make.staff_in("Editor", username="eddie"), changed=["body"])
+    services.record_content_change(article, by=make.staff_in("Editor", username="eddie"), changed=["body"])
     return article
 
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from articles import revisions
 from articles.models import Article
+from articles.workflow import revisions
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import workflow
 from articles.models import Article
+from articles.workflow import rules as workflow
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, Redirect
-from articles.redirects import record_slug_change
+from articles.public.redirects import record_slug_change
 from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles import review_cycle
 from articles.models import Article, ArticleEvent, MedicalReview, ReviewPolicy
-from articles.review_cycle import add_months
+from articles.reviews import queries, services
+from articles.reviews.dates import add_months
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_add_months_clamps_to_the_end_of_the_month(day, months, expected):
 
 def _due(article_, today):
     """Whether the SQL filter calls the article due by ``today``."""
-    return Article.objects.with_review_dates().filter(review_cycle.due_by(today), pk=article_.pk).exists()
+    return Article.objects.with_review_dates().filter(queries.due_by(today), pk=article_.pk).exists()
 
 
 @pytest.mark.parametrize(
@@ -131,10 +131,10 @@ def test_a_new_site_default_interval_moves_every_stored_due_date_before_the_sche
     reviewed = D(2024, 5, 31)
     site = make.article(reviewed_on=reviewed)
     own = make.article(reviewed_on=reviewed, review_interval_months=3)
-    assert list(Article.objects.with_review_dates().filter(review_cycle.due_by(D(2024, 12, 31)))) == [own]
+    assert list(Article.objects.with_review_dates().filter(queries.due_by(D(2024, 12, 31)))) == [own]
 
     settings.REVIEW_INTERVAL_MONTHS = 6
-    assert set(Article.objects.with_review_dates().filter(review_cycle.due_by(D(2024, 12, 31)))) == {own, site}
+    assert set(Article.objects.with_review_dates().filter(queries.due_by(D(2024, 12, 31)))) == {own, site}
     assert (_stored_due(site), _stored_due(own)) == (D(2024, 11, 30), D(2024, 8, 31))
     Article.objects.filter(pk=site.pk).update(next_review_on=D(2030, 1, 1))  # not worked out again while the setting stands
     Article.objects.with_review_dates()
@@ -163,7 +163,7 @@ def test_drafts_are_not_in_the_review_cycle(make):
 
 
 def _flag(article_):
-    return Article.objects.with_review_dates().filter(review_cycle.CHANGED_SINCE_REVIEW, pk=article_.pk).exists()
+    return Article.objects.with_review_dates().filter(queries.CHANGED_SINCE_REVIEW, pk=article_.pk).exists()
 
 
 def test_a_substantive_edit_flags_the_article_but_keeps_the_review_date(make):
@@ -173,7 +173,7 @@ def test_a_substantive_edit_flags_the_article_but_keeps_the_review_date(make):
     a = make.article(reviewed_on=reviewed)
     assert not _flag(a)
     make.edit(a)
-    review_cycle.record_content_change(a, by=editor, changed=["body"])
+    services.record_content_change(a, by=editor, changed=["body"])
     assert _flag(a)
     fresh = Article.objects.detail(pk=a.pk)
     dates = fresh.review_dates
@@ -182,7 +182,7 @@ def test_a_substantive_edit_flags_the_article_but_keeps_the_review_date(make):
     assert dates.date_modified == timezone.localdate()
     assert a.events.get().kind == ArticleEvent.Kind.EDIT
 
-    review_cycle.record_review(a, reviewer=make.reviewer(), by=editor)
+    services.record_review(a, reviewer=make.reviewer(), by=editor)
     assert not _flag(a)
     assert not Article.objects.detail(pk=a.pk).review_dates.changed_since_review
 
@@ -192,7 +192,7 @@ def test_an_editor_can_mark_a_change_as_a_typo_fix(make):
     editor = make.user()
     editor.groups.add(Group.objects.get_or_create(name="Editor")[0])
     a = make.article(reviewed_on=timezone.localdate() - datetime.timedelta(days=5))
-    event = review_cycle.record_content_change(a, by=editor, changed=["title"], typo_fix=True)
+    event = services.record_content_change(a, by=editor, changed=["title"], typo_fix=True)
     assert event.kind == ArticleEvent.Kind.TYPO_FIX and event.actor == editor
     assert not _flag(a)
     assert not Article.objects.detail(pk=a.pk).review_dates.changed_since_review
@@ -203,7 +203,7 @@ def test_only_editors_may_call_a_change_a_typo_fix(make):
     writer = make.user()
     a = make.article(reviewed_on=timezone.localdate())
     with pytest.raises(PermissionDenied):
-        review_cycle.record_content_change(a, by=writer, changed=["body"], typo_fix=True)
+        services.record_content_change(a, by=writer, changed=["body"], typo_fix=True)
     assert not a.events.exists()
 
 
@@ -212,12 +212,12 @@ def test_a_reviewer_confirms_no_change_needed_for_their_due_article(make):
     account = make.user()
     dr = make.reviewer(user=account)
     a = make.article(reviewed_on=timezone.localdate() - datetime.timedelta(days=400), reviewed_by=dr)
-    review = review_cycle.confirm_no_change(a.pk, user=account)
+    review = services.confirm_no_change(a.pk, user=account)
     assert review.scope == MedicalReview.Scope.NO_CHANGE and review.reviewed_on == timezone.localdate()
     assert review.conflict_of_interest == "None declared"
     assert a.events.get().kind == ArticleEvent.Kind.REVIEW
     with pytest.raises(ValidationError):
-        review_cycle.confirm_no_change(a.pk, user=account)  # no longer due
+        services.confirm_no_change(a.pk, user=account)  # no longer due
     assert a.reviews.count() == 2
 
 
@@ -229,9 +229,9 @@ def test_a_reviewer_cannot_confirm_someone_elses_or_a_never_reviewed_article(mak
     never = make.article()
     for target in (others, never):
         with pytest.raises(ValidationError):
-            review_cycle.confirm_no_change(target.pk, user=account)
+            services.confirm_no_change(target.pk, user=account)
     with pytest.raises(PermissionDenied):
-        review_cycle.confirm_no_change(others.pk, user=make.user())
+        services.confirm_no_change(others.pk, user=make.user())
     assert MedicalReview.objects.count() == 1
 
 

@@ -8,10 +8,11 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from articles import review_cycle, workflow
+from articles.content.review_dates import REVIEW_DATE_FLOOR
 from articles.importing.plaintext import PageError, parse_page
 from articles.models import Article, MedicalReview
-from articles.review_dates import REVIEW_DATE_FLOOR
+from articles.reviews import services
+from articles.workflow import rules as workflow
 from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -111,10 +112,10 @@ def test_the_sign_off_service_refuses_a_date_before_the_floor(make):
 
 
 def test_recording_a_review_refuses_a_date_before_the_floor(make):
-    """review_cycle.record_review (the review schedule's "no change needed") validates the date."""
+    """services.record_review (the review schedule's "no change needed") validates the date."""
     article = make.article()
     with pytest.raises(ValidationError, match="before 1 January 1990"):
-        review_cycle.record_review(article, reviewer=make.reviewer(), reviewed_on=datetime.date(1900, 1, 1))
+        services.record_review(article, reviewer=make.reviewer(), reviewed_on=datetime.date(1900, 1, 1))
     assert not MedicalReview.objects.exists()
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
-from articles import literacy
+from articles.content import literacy
 from articles.models import Article, ArticleEvent, MedicalReview
 
 pytestmark = pytest.mark.django_db

@@ -207,15 +207,16 @@ def test_two_notify_runs_at_the_same_moment_send_each_reminder_once(due):
 
     from django.db import connections
 
-    from articles import review_cycle, review_reminders
     from articles.models import Article, Reviewer
+    from articles.reviews import reminders as review_reminders
+    from articles.reviews import rows as review_rows
 
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers anyway")
     today = timezone.localdate()
     reviewers = {r.pk: r for r in Reviewer.objects.select_related("user")}
     due_list = Article.objects.in_review_cycle().with_review_dates().due_for_review(30, today)
-    rows = [review_cycle.decorate(v, reviewers, today) for v in review_cycle.due_rows(due_list)]
+    rows = [review_rows.decorate(v, reviewers, today) for v in review_rows.due_rows(due_list)]
     barrier = threading.Barrier(2)
 
     def notify():

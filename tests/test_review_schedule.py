@@ -10,8 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import review_cycle
 from articles.models import Article, MedicalReview
+from articles.reviews import dates, services
+from articles.reviews import queries as review_queries
+from articles.reviews import schedule as review_schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +32,11 @@ def cycle(make):
     other = make.reviewer(name="Dr. Bo Kim", slug="bo-kim")
     s = make.series(title="Stages", slug="stages")
     articles = {
-        "overdue": make.article(title="Overdue one", reviewed_on=review_cycle.add_months(today, -12) - datetime.timedelta(days=3),
+        "overdue": make.article(title="Overdue one", reviewed_on=dates.add_months(today, -12) - datetime.timedelta(days=3),
                                 reviewed_by=dr, tags=["heart"]),
-        "due-30": make.article(title="Due soon one", reviewed_on=review_cycle.add_months(today, -12) + datetime.timedelta(days=10),
+        "due-30": make.article(title="Due soon one", reviewed_on=dates.add_months(today, -12) + datetime.timedelta(days=10),
                                reviewed_by=other),
-        "due-90": make.article(title="Due later one", reviewed_on=review_cycle.add_months(today, -12) + datetime.timedelta(days=60),
+        "due-90": make.article(title="Due later one", reviewed_on=dates.add_months(today, -12) + datetime.timedelta(days=60),
                                reviewed_by=dr),
         "fresh": make.article(title="Fresh one", reviewed_on=ago(5), reviewed_by=other),
         "never": make.article(title="Never one"),
@@ -95,14 +97,14 @@ def test_chart_counts_reviews_due_per_month_and_shows_the_peak_week(client, make
     # Three articles due on the same day 40 days from now, one due 100 days from now.
     busy = today + datetime.timedelta(days=40)
     for _ in range(3):
-        make.article(reviewed_on=review_cycle.add_months(busy, -12))
-    make.article(reviewed_on=review_cycle.add_months(today + datetime.timedelta(days=100), -12))
+        make.article(reviewed_on=dates.add_months(busy, -12))
+    make.article(reviewed_on=dates.add_months(today + datetime.timedelta(days=100), -12))
     client.force_login(_staff(make))
     response = client.get(URL)
     forecast = response.context["forecast"]
     assert len(forecast.months) == 12 and forecast.months[0].start == today.replace(day=1)
     by_month = {m.start: m.count for m in forecast.months}
-    due_busy = review_cycle.add_months(review_cycle.add_months(busy, -12), 12)
+    due_busy = dates.add_months(dates.add_months(busy, -12), 12)
     assert by_month[due_busy.replace(day=1)] >= 3
     assert forecast.total == 4
     assert forecast.peak_week_start == due_busy - datetime.timedelta(days=due_busy.weekday())
@@ -227,24 +229,24 @@ def test_group_counts_agree_with_the_rows_each_group_lists(make):
     today = timezone.localdate()
     s = make.series(review_interval_months=6)
     for offset in range(-3, 95):  # due on every day across the groups' and the months' boundaries
-        make.article(reviewed_on=review_cycle.add_months(today + datetime.timedelta(days=offset), -12))
+        make.article(reviewed_on=dates.add_months(today + datetime.timedelta(days=offset), -12))
     for offset in range(-400, 120, 13):
         make.article(reviewed_on=min(today, today + datetime.timedelta(days=offset)), review_interval_months=3)
     for month_end in (datetime.date(today.year - 1, 1, 31), datetime.date(today.year - 1, 8, 31), datetime.date(today.year, 1, 31)):
         make.article(reviewed_on=min(month_end, today), review_interval_months=1)
     make.series_entry(s, make.article(reviewed_on=ago(200)), 1)
     make.article()  # never reviewed
-    review_cycle.record_content_change(make.article(reviewed_on=ago(3)), by=None, changed=["body"])
+    services.record_content_change(make.article(reviewed_on=ago(3)), by=None, changed=["body"])
 
     articles = Article.objects.in_review_cycle().with_review_dates()
-    counts, forecast = review_cycle.summary(articles, today)
+    counts, forecast = review_schedule.summary(articles, today)
     for group, n in counts:
         assert n == articles.filter(group.q(today)).count(), group.slug
     first = today.replace(day=1)
     for month in forecast.months:
-        end = review_cycle.add_months(month.start, 1) - datetime.timedelta(days=1)
+        end = dates.add_months(month.start, 1) - datetime.timedelta(days=1)
         after = max(month.start - datetime.timedelta(days=1), today - datetime.timedelta(days=1))
-        assert month.count == articles.filter(review_cycle.due_between(after, end)).count(), month.start
+        assert month.count == articles.filter(review_queries.due_between(after, end)).count(), month.start
     assert forecast.months[0].start == first
 
 
@@ -262,7 +264,7 @@ def test_filter_lists_escape_names_and_keep_the_choice(client, make):
 def test_pages_follow_one_another_in_due_order(client, make, monkeypatch):
     """Never reviewed first, then by due date and title, page after page; a page past the end
     shows the last one. Each page's keys are found first, then its rows, in the same order."""
-    from articles import staff_views
+    from articles.reviews import staff_views
 
     monkeypatch.setattr(staff_views, "ROWS_PER_PAGE", 2)
     make.article(title="Never reviewed")

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from articles import revisions
 from articles.models import Article, ArticleEvent
+from articles.workflow import revisions
 from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db

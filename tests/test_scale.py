@@ -11,10 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles import review_cycle
-from articles.admin import ArticleAdmin
+from articles.admin.articles import ArticleAdmin
 from articles.models import Article, MedicalReview, RelatedLink
-from articles.pagination import DeferredJoinPaginator, EstimatedCountPaginator
+from articles.reads.pagination import DeferredJoinPaginator, EstimatedCountPaginator
+from articles.reviews import queries as review_queries
 from references.models import Citation
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +158,7 @@ def test_generate_content_builds_a_realistic_catalogue_once(capsys):
     for article in generated.filter(status=Article.Status.PUBLISHED)[:3]:
         assert "<script" not in article.body and "<h2>" in article.body
     # The generated reviews cover the generated text: nothing is "changed since review".
-    assert not generated.exclude(last_signed_off_at=None).filter(review_cycle.CHANGED_SINCE_REVIEW).exists()
+    assert not generated.exclude(last_signed_off_at=None).filter(review_queries.CHANGED_SINCE_REVIEW).exists()
     assert generated.exclude(last_signed_off_at=None).exists()
     call_command("generate_content", articles=60)
     assert "nothing to do" in capsys.readouterr().out

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from articles import workflow
 from articles.models import Article
+from articles.workflow import rules as workflow
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
-from articles.search import MAX_QUERY_LENGTH, clean_query, search_articles
+from articles.search.query import MAX_QUERY_LENGTH, clean_query, search_articles
 
 pytestmark = pytest.mark.django_db
 on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search only")
@@ -58,7 +58,7 @@ def test_every_word_must_match(client, make):
 
 def test_an_empty_query_shows_the_form_without_results(client, make, django_assert_max_num_queries):
     make.article(title="Anything")
-    # No search query runs; the one allowed is the page cache's next go-live lookup (articles.caching).
+    # No search query runs; the one allowed is the page cache's next go-live lookup (cms.pagecache.generation).
     with django_assert_max_num_queries(1):
         response = client.get("/search/")
     assert response.status_code == 200
@@ -181,14 +181,14 @@ def test_postgres_search_falls_back_to_word_beginnings(make, query):
 
 
 def test_prefix_query_keeps_only_letters_and_digits():
-    from articles.search import prefix_query
+    from articles.search.query import prefix_query
 
     assert prefix_query("lymph & ! 'a' node:* x_y (arm)") == "lymph:* & node:* & arm:*"
     assert prefix_query("!!! :* &") == ""
 
 
 def test_prefix_query_keeps_what_the_query_excludes_excluded():
-    from articles.search import prefix_query
+    from articles.search.query import prefix_query
 
     assert prefix_query("asthma -inhaler") == "asthma:* & !inhaler:*"
     assert prefix_query('-"heart failure" diet') == "!(heart:* & failure:*) & diet:*"
@@ -196,7 +196,7 @@ def test_prefix_query_keeps_what_the_query_excludes_excluded():
 
 
 def test_excluded_parts_are_split_off_to_be_subtracted_by_key():
-    from articles.search import split_exclusions
+    from articles.search.query import split_exclusions
 
     assert split_exclusions('asthma -inhaler -"peak flow"') == ("asthma", 'inhaler or "peak flow"')
     assert split_exclusions("-asthma") == ("", "asthma")
@@ -232,7 +232,7 @@ def test_the_editors_search_leaves_out_what_it_excludes(admin_client, make, quer
 @on_postgres
 def test_a_very_common_word_ranks_only_the_newest_matches_and_says_so(client, make, monkeypatch):
     """Ranking every match of a word found in most of a large catalogue is too slow: the newest are ranked."""
-    monkeypatch.setattr("articles.search.RANKED_MATCHES", 3)
+    monkeypatch.setattr("articles.search.query.RANKED_MATCHES", 3)
     make.article(title="Fatigue fatigue fatigue", publish_at=timezone.now() - datetime.timedelta(days=400))
     for n in range(4):
         make.article(title=f"Fatigue {n}", publish_at=timezone.now() - datetime.timedelta(days=n + 1))

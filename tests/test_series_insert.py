@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from articles.admin.ordering import make_room
 from articles.models import Article, SeriesEntry
-from articles.ordering import make_room
 from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from articles import revisions, workflow
 from articles.models import Article
+from articles.workflow import revisions
+from articles.workflow import rules as workflow
 from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db

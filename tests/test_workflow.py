@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from articles import workflow
 from articles.models import Article, ArticleEvent, MedicalReview
+from articles.workflow import rules as workflow
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from articles.html import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, sanitize_html
+from articles.content.html import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, sanitize_html
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db

@@ -3,5 +3,5 @@
 Parsing is pure (``plaintext``, ``wordpress``, ``dates``, ``slugs``); writing to the
 database goes through the service functions in ``apply`` (pages, one transaction each) and
 ``wordpress_apply`` (posts, one savepoint each in one transaction per file), which publish and
-record reviews through ``articles.workflow`` and ``articles.review_cycle``. See docs/importing.md.
+record reviews through ``articles.workflow.rules`` and ``articles.reviews.schedule``. See docs/importing.md.
 """

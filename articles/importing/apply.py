@@ -16,8 +16,8 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import integrity, workflow
-from articles.html import sanitize_html
+from articles.content.html import sanitize_html
+from articles.importing.plaintext import PageError, truncate_words
 from articles.models import (
     Article,
     ArticleEvent,
@@ -28,9 +28,9 @@ from articles.models import (
     Series,
     SeriesEntry,
 )
+from articles.workflow import integrity
+from articles.workflow import rules as workflow
 from references.models import Citation, Reference, Source
-
-from .plaintext import PageError, truncate_words
 
 LABEL_MAX_LENGTH = 60
 

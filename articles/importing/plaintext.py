@@ -21,10 +21,9 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from articles.content.review_dates import review_date_problem
+from articles.importing.dates import FORMATS_HELP, parse_date
 from references.parsing import ParsedEntry, parse_reference_list
-
-from ..review_dates import review_date_problem
-from .dates import FORMATS_HELP, parse_date
 
 TITLE_MAX_LENGTH = 200
 SUMMARY_MAX_LENGTH = 300

@@ -9,8 +9,8 @@ Publishing goes through ``workflow.publish_imported``, which refuses an article
 without a medical review: a post published in WordPress stays a draft here unless
 the run records a review (``ReviewAtImport``). Content changes to an article past
 draft (in review, approved, published) are held back unless the run asks for them,
-and then show as "changed since review" (computed by ``articles.integrity``; the audit entry is
-``review_cycle.record_content_change``'s).
+and then show as "changed since review" (computed by ``articles.workflow.integrity``; the audit entry is
+``review_services.record_content_change``'s).
 See docs/importing.md.
 """
 
@@ -23,15 +23,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import integrity, review_cycle, workflow
-from articles.html import sanitize_html
+from articles.content.html import sanitize_html
+from articles.importing.apply import Outcome, save_imported, validation_summary
+from articles.importing.plaintext import PageError
+from articles.importing.slugs import admin_slug
+from articles.importing.wordpress import convert_content, first_sentences, plain_text
 from articles.media import models as media
 from articles.models import Article, ImportedPost, Reviewer, tag_name_problem
-
-from .apply import Outcome, save_imported, validation_summary
-from .plaintext import PageError
-from .slugs import admin_slug
-from .wordpress import convert_content, first_sentences, plain_text
+from articles.reviews import services as review_services
+from articles.workflow import integrity
+from articles.workflow import rules as workflow
 
 SKIPPED_CATEGORIES = {"uncategorized", "uncategorised"}
 TAG_MAX_LENGTH = 100  # taggit's Tag.name
@@ -204,8 +205,8 @@ def _update(post, origin_row, values, origin, options, *, edited_here):
     _validate(article, post)
     save_imported(article, outcome, article.status, source=f"WordPress ({origin})", status_note="")
     if reviewed:
-        # "Changed since review" follows from the content itself (articles.integrity); this writes the audit entry.
-        review_cycle.record_content_change(article, by=None, changed=changed)
+        # "Changed since review" follows from the content itself (articles.workflow.integrity); this writes the audit entry.
+        review_services.record_content_change(article, by=None, changed=changed)
         if integrity.changed_since_review_now(article.pk):
             outcome.notes.append("marked “changed since review”: a medical reviewer should look at it")
     return outcome
@@ -223,7 +224,7 @@ def _publish(article, post, origin, options, outcome):
         outcome.held = "no medical review"
         return
     review = options.review
-    review_cycle.record_review(
+    review_services.record_review(
         article, reviewer=review.reviewer, reviewed_on=review.reviewed_on,
         notes=f"Recorded at import from {origin} (--reviewed-by): the WordPress post as exported was reviewed.",
     )

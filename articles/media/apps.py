@@ -8,6 +8,6 @@ class MediaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import receivers
+        from . import receivers  # lazy: receivers connect once the app registry is ready
 
         receivers.connect()

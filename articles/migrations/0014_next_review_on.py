@@ -9,7 +9,7 @@ from django.db import migrations, models
 def store_due_dates(apps, schema_editor):
     """Fill the new column (what review_cycle.refresh_due_dates does from now on) and record the
     site default it was worked out with."""
-    from articles.review_cycle import add_months  # a pure function of dates
+    from articles.reviews.dates import add_months  # a pure function of dates
 
     Article = apps.get_model("articles", "Article")
     ReviewPolicy = apps.get_model("articles", "ReviewPolicy")

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from articles.integrity import REFERENCE_FIELDS, content, fingerprint
+from articles.workflow.integrity import REFERENCE_FIELDS, content, fingerprint
 
 
 def fingerprint_content(apps, schema_editor):

@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
-import articles.fields
-from articles.accessibility import refresh_counts
+import articles.content.fields
+from articles.content.accessibility import refresh_counts
 
 
 def count_findings(apps, schema_editor):
@@ -23,12 +23,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='accessibility_blockers',
-            field=articles.fields.AccessibilityCountField(default=0, editable=False, help_text='Accessibility problems in the body that block publishing.', severity='blocker', source='body'),
+            field=articles.content.fields.AccessibilityCountField(default=0, editable=False, help_text='Accessibility problems in the body that block publishing.', severity='blocker', source='body'),
         ),
         migrations.AddField(
             model_name='article',
             name='accessibility_warnings',
-            field=articles.fields.AccessibilityCountField(default=0, editable=False, help_text='Accessibility problems in the body worth a look.', severity='warning', source='body'),
+            field=articles.content.fields.AccessibilityCountField(default=0, editable=False, help_text='Accessibility problems in the body worth a look.', severity='warning', source='body'),
         ),
         migrations.RunPython(count_findings, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(

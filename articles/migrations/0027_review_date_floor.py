@@ -9,7 +9,7 @@ import datetime
 
 from django.db import migrations, models
 
-import articles.review_dates
+import articles.content.review_dates
 
 FLOOR = datetime.date(1990, 1, 1)
 
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
             name="reviewed_on",
             field=models.DateField(
                 help_text="The day of the review; not in the future, not before 1990.",
-                validators=[articles.review_dates.validate_review_date],
+                validators=[articles.content.review_dates.validate_review_date],
             ),
         ),
         migrations.AddConstraint(

@@ -13,8 +13,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles import workflow
 from articles.models import Article, MedicalReview, Reviewer
+from articles.workflow import rules as workflow
 from tests import factories
 from tests.browser.helpers import leave, sign_in
 from tests.urlwalk import iter_routes, staff_routes

@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from articles import review_cycle, revisions
+from articles.reviews import services
+from articles.workflow import revisions
 
 from .helpers import sign_in
 
@@ -32,7 +33,7 @@ def test_a_restore_onto_a_live_article_goes_back_to_review_and_says_so(browser, 
     old = revisions.refresh_snapshot(article)
     make.edit(article, body=REVIEWED_BODY)
     revisions.refresh_snapshot(article)
-    review_cycle.record_review(article, reviewer=doctor.reviewer_profile, by=doctor,
+    services.record_review(article, reviewer=doctor.reviewer_profile, by=doctor,
                                reviewed_on=timezone.localdate() - datetime.timedelta(days=3))
 
     sign_in(page, "eddie")

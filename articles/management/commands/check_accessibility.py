@@ -8,7 +8,7 @@ blocks publishing.
 import orjson
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import accessibility
+from articles.content import accessibility
 from articles.models import Article
 
 

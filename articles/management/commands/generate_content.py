@@ -20,8 +20,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from articles import caching, integrity
-from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry, refresh_review_dates
+from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
+from articles.reviews.queries import refresh_due_dates
+from articles.workflow import integrity
+from cms.pagecache import generation
 from references.models import Citation, Reference, Source
 
 PREFIX = "gen-"
@@ -84,7 +86,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {done} articles ({time.monotonic() - started:.0f} s)")
         with transaction.atomic():
             self._related(published_ids)
-            caching.invalidate()
+            generation.invalidate()
         if connection.vendor == "postgresql":
             # Fresh statistics for the planner, and a visibility map so counts use index-only scans.
             # VACUUM cannot run in a transaction (e.g. inside a test); ANALYZE alone then.
@@ -110,7 +112,7 @@ class Command(BaseCommand):
             Reviewer.objects.filter(slug__startswith=PREFIX).delete()
             Source.objects.filter(name__startswith="Generated ").delete()
             Tag.objects.filter(slug__startswith=PREFIX).delete()
-            caching.invalidate()
+            generation.invalidate()
 
     def _reviewers(self, count):
         return Reviewer.objects.bulk_create(
@@ -225,7 +227,8 @@ class Command(BaseCommand):
         TaggedItem.objects.bulk_create(tagged, batch_size=5000)
         SeriesEntry.objects.bulk_create(entries, batch_size=5000)
         # bulk_create sends no signals: review dates, and due dates (which need the series), by hand.
-        refresh_review_dates([a.pk for a in new])
+        integrity.refresh_review_dates([a.pk for a in new])
+        refresh_due_dates([a.pk for a in new])
         integrity.accept_as_reviewed([a.pk for a in new], keep_snapshot=False)  # the reviews cover the generated text
         return [a.pk for a in new if a.status == Article.Status.PUBLISHED]
 

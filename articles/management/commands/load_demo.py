@@ -13,11 +13,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from articles import demo_content as demo
-from articles import integrity
-from articles.demo_accounts import DEMO_ROLES, NAMES, create_demo_accounts
+from articles.demo import content as demo
+from articles.demo.accounts import DEMO_ROLES, NAMES, create_demo_accounts
 from articles.media import demo as media_demo
 from articles.models import Article, MedicalReview, RelatedLink, Reviewer, Series, SeriesEntry
+from articles.workflow import integrity
 from references.models import Citation, Reference, Source
 
 

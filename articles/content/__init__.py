@@ -1,0 +1,1 @@
+"""Article content: HTML sanitising, fields, reading level, contents list, addresses, times, accessibility checks."""

@@ -1,0 +1,1 @@
+"""Demo content and demo accounts (load_demo)."""

@@ -1,0 +1,1 @@
+"""What readers get: views, urls, feeds, sitemaps, structured data, preview, redirects."""

@@ -1,0 +1,1 @@
+"""The article page's reads: the PostgreSQL statements (postgresql.py) and related posts."""

@@ -1,0 +1,490 @@
+"""The article page's reads, each one statement written out in SQL.
+
+The article page is the site's most read page, and the one a burst of readers hits uncached after
+every edit. It was read with the ORM: the article with its author and series entry, then four
+``prefetch_related()`` lookups (tags, announced corrections, reviews with their reviewers,
+citations with their references and sources). Building and compiling those querysets took about
+6 ms of CPU a page, against about 1.5 ms to run the same five statements (docs/performance.md).
+Here each is a fixed statement over its models' columns, and its rows become model instances the
+way the ORM makes them (``Model.from_db()`` after the database's converters), cached where
+``select_related()`` and ``prefetch_related()`` would have put them: ``article.series_entry``,
+``article.tags.all()``, ``article.reviews.all()`` and ``article.citations.all()`` read them
+without a query, and ``article.announced_corrections`` is a list. The same objects on SQLite
+and PostgreSQL.
+
+On PostgreSQL the four lists come in the article's own row, each as a JSON array of rows
+(``json_agg`` over the same joins and order), with the series' other published parts for the
+page's navigation and the next go-live time for the page cache: one statement, one round trip.
+A round trip on loopback costs about 65 µs of the web process's CPU and as much of the
+database's, whatever the statement, so the article page went from nine round trips to two
+(with the related posts; docs/performance.md, "Large catalogues"). JSON carries numbers, text and booleans as
+themselves and dates and times as ISO 8601 text, read back here (``Columns.json_parsers``). On
+SQLite, in the same process, each list is its own statement.
+
+Each model's column list comes from its ``_meta``, so a new field is read without a change here;
+the joins and orders are written out, and tests/test_article_page_reads.py holds every statement
+to what the ORM reads for the same rows.
+"""
+
+import datetime
+import functools
+from typing import NamedTuple
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections
+from django.db.models import QuerySet
+from taggit.models import Tag, TaggedItem
+
+from articles.models import Article, ArticleEvent, MedicalReview, Reviewer, Series, SeriesEntry, published_sql
+from cms.prepared import prepared_cursor
+from references.models import Citation, Reference, Source
+
+
+def _json_kind(field):
+    """The column's type as Django names it; a relation's is its target's (an id)."""
+    while field.is_relation:
+        field = field.target_field
+    return field.get_internal_type()
+
+
+# PostgreSQL writes these in JSON as the values themselves (numbers, text, true and false)...
+_JSON_NATIVE = {
+    "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+    "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField",
+    "CharField", "TextField", "SlugField", "EmailField", "URLField", "BooleanField",
+}
+# ... and these as ISO 8601 text (a timestamptz with its offset).
+_JSON_PARSERS = {
+    "DateField": datetime.date.fromisoformat,
+    "DateTimeField": datetime.datetime.fromisoformat,
+    "TimeField": datetime.time.fromisoformat,
+}
+
+
+class Columns:
+    """A model's concrete columns under a table alias in a hand-written SELECT, and back to an instance."""
+
+    def __init__(self, model, alias, fields=None):
+        self.model = model
+        self.alias = alias
+        self.fields = [f for f in model._meta.concrete_fields if fields is None or f.name in fields]
+        self.attnames = [field.attname for field in self.fields]
+        self.pk_index = next((n for n, field in enumerate(self.fields) if field.primary_key), None)
+        self._converters = {}  # per database alias
+        self._select = {}
+        self._json_parsers = None
+
+    def select(self, connection):
+        """The select list, e.g. ``a."id", a."title"``; worked out once per database."""
+        found = self._select.get(connection.alias)
+        if found is None:
+            quote = connection.ops.quote_name
+            found = self._select[connection.alias] = ", ".join(f"{self.alias}.{quote(f.column)}" for f in self.fields)
+        return found
+
+    def __len__(self):
+        return len(self.fields)
+
+    def converters(self, connection):
+        """What the ORM's compiler applies to each column's value (dates on SQLite, JSON, ...)."""
+        found = self._converters.get(connection.alias)
+        if found is None:
+            found = []
+            for index, field in enumerate(self.fields):
+                column = field.get_col(self.alias)
+                functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+                if functions:
+                    found.append((index, functions, column))
+            self._converters[connection.alias] = found
+        return found
+
+    def json_parsers(self):
+        """``(index, parse)`` for each column whose value JSON carries as text (dates and times);
+        worked out once. A column of a type JSON cannot carry exactly (decimals...) stops here."""
+        if self._json_parsers is None:
+            parsers = []
+            for index, field in enumerate(self.fields):
+                kind = _json_kind(field)
+                if kind not in _JSON_NATIVE:
+                    parse = _JSON_PARSERS.get(kind)
+                    if parse is None:
+                        raise NotImplementedError(
+                            f"{self.model.__name__}.{field.name}: a {kind} cannot be read from JSON on the article page"
+                        )
+                    parsers.append((index, parse))
+            self._json_parsers = parsers
+        return self._json_parsers
+
+    def instance_from_json(self, connection, values):
+        """As ``instance()``, for this model's slice of a row that PostgreSQL wrote as a JSON array."""
+        parsers = self.json_parsers()
+        if parsers:
+            values = list(values)
+            for index, parse in parsers:
+                if values[index] is not None:
+                    values[index] = parse(values[index])
+        return self.instance(connection, values)
+
+    def instance(self, connection, values):
+        """The model instance for this model's slice of a row (None for the NULLs of an outer join)."""
+        if self.pk_index is not None and values[self.pk_index] is None:
+            return None
+        converters = self.converters(connection)
+        if converters:
+            values = list(values)
+            for index, functions, column in converters:
+                value = values[index]
+                for function in functions:
+                    value = function(value, column, connection)
+                values[index] = value
+        return self.model.from_db(connection.alias, self.attnames, values)
+
+
+def read(connection, sql, params, *columns):
+    """Run ``sql`` (``{0}``, ``{1}``... stand for each ``Columns``' select list) as a prepared statement
+    (``cms.prepared``): for each row, a list of its instances, then any values after their columns."""
+    statement = sql.format(*(c.select(connection) for c in columns))
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    return [split(connection, row, columns) for row in rows]
+
+
+def split(connection, row, columns, from_json=False):
+    """A row's instances, one per ``Columns`` in order, then any values after their columns
+    (``from_json``: a row PostgreSQL wrote as a JSON array)."""
+    start, instances = 0, []
+    for c in columns:
+        values = row[start : start + len(c)]
+        instances.append(c.instance_from_json(connection, values) if from_json else c.instance(connection, values))
+        start += len(c)
+    instances.extend(row[start:])
+    return instances
+
+
+def set_prefetched(article, name, objects):
+    """Make ``article.<name>.all()`` return ``objects`` without a query, as ``prefetch_related()`` would.
+
+    The queryset holding them builds the manager's own query (for a ``.filter()`` on the rows, or
+    their SQL in a subquery) only when something asks for it: taggit's takes 0.2 ms to build, and
+    the article page only reads the rows.
+    """
+    cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache.pop(name, None)  # the manager's own queryset, not one stored before
+    queryset_class, model = _prefetch_shape(type(article), name, article)
+
+    def manager_queryset():
+        cache.pop(name, None)  # or the manager would hand back the queryset being built
+        try:
+            return getattr(article, name).get_queryset()
+        finally:
+            cache[name] = queryset
+
+    queryset = _unbuilt_class(queryset_class)(model=model, hints={"instance": article})
+    queryset._build = manager_queryset
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    cache[name] = queryset
+
+
+_shapes = {}
+
+
+def _prefetch_shape(model, name, instance):
+    """The class and model of ``instance.<name>.get_queryset()``: the same for every instance of ``model``."""
+    shape = _shapes.get((model, name))
+    if shape is None:
+        queryset = getattr(instance, name).get_queryset()
+        shape = _shapes[model, name] = (type(queryset), queryset.model)
+    return shape
+
+
+@functools.cache
+def _unbuilt_class(queryset_class):
+    return type(f"Unbuilt{queryset_class.__name__}", (_UnbuiltQuery, queryset_class), {})
+
+
+class _UnbuiltQuery:
+    """A queryset of rows already read, whose query is its manager's, built on first use (``_build``)."""
+
+    @property
+    def query(self):
+        build = self.__dict__.pop("_build", None)
+        if build is not None:
+            rows = self._result_cache
+            self.__dict__.update(build().__dict__)
+            self._result_cache, self._prefetch_done = rows, True
+        return super().query
+
+    @query.setter
+    def query(self, value):
+        self.__dict__.pop("_build", None)
+        QuerySet.query.fset(self, value)
+
+
+ARTICLE_ID = object()  # in a ChildRead's values: the article's id
+
+
+class ChildRead(NamedTuple):
+    """One list around an article that its page shows."""
+
+    name: str
+    sql: str
+    params: tuple
+    columns: tuple
+
+
+class PageReads:
+    """The statements, with their models' columns worked out once per process."""
+
+    def __init__(self):
+        self.Article = Article
+        self.article = Columns(Article, "a")
+        self.publish_at = Columns(Article, "g", fields=["publish_at"])
+        self.author = Columns(get_user_model(), "u")
+        self.entry = Columns(SeriesEntry, "n")
+        self.series = Columns(Series, "w")
+        self.tag = Columns(Tag, "t")
+        self.event = Columns(ArticleEvent, "e")
+        # Not the copy of what each review covered (a body apiece): the page never shows it.
+        self.review = Columns(MedicalReview, "r", fields=[f.name for f in MedicalReview._meta.concrete_fields
+                                                          if f.name != "reviewed_content"])
+        self.reviewer = Columns(Reviewer, "p")
+        self.citation = Columns(Citation, "c")
+        self.reference = Columns(Reference, "f")
+        self.source = Columns(Source, "s")
+        self.tables = {
+            "article": Article, "author": get_user_model(), "entry": SeriesEntry, "series": Series,
+            "tag": Tag, "tagged": TaggedItem, "event": ArticleEvent, "review": MedicalReview,
+            "reviewer": Reviewer, "citation": Citation, "reference": Reference, "source": Source,
+        }
+        self._quoted = {}  # the table names, quoted for each database
+        self.heads = (self.article, self.author, self.entry, self.series)
+        # What load() reads: FROM ... ORDER BY with {article_id} for the article's id, and the values
+        # (ARTICLE_ID where the id goes; a callable is asked each time).
+        self.children = (
+            ChildRead(
+                "tags",
+                "FROM {tag} t INNER JOIN {tagged} i ON i.tag_id = t.id"
+                " WHERE i.content_type_id = %s AND i.object_id = {article_id} ORDER BY t.name, t.id",
+                # cached by Django after the first call
+                (lambda: ContentType.objects.get_for_model(Article).pk, ARTICLE_ID),
+                (self.tag,),
+            ),
+            ChildRead(
+                "corrections",
+                "FROM {event} e WHERE e.article_id = {article_id} AND e.kind = %s AND e.announced"
+                " ORDER BY e.created_at DESC, e.id DESC",
+                (ARTICLE_ID, ArticleEvent.Kind.CORRECTION.value),
+                (self.event,),
+            ),
+            ChildRead(
+                "reviews",
+                "FROM {review} r INNER JOIN {reviewer} p ON p.id = r.reviewer_id WHERE r.article_id = {article_id}"
+                " ORDER BY r.reviewed_on DESC, r.created_at DESC, r.id DESC",
+                (ARTICLE_ID,),
+                (self.review, self.reviewer),
+            ),
+            ChildRead(
+                "citations",
+                "FROM {citation} c INNER JOIN {reference} f ON f.id = c.reference_id"
+                " LEFT OUTER JOIN {source} s ON s.id = f.source_id WHERE c.article_id = {article_id}"
+                " ORDER BY c.position, c.id",
+                (ARTICLE_ID,),
+                (self.citation, self.reference, self.source),
+            ),
+        )
+        self.article_author = Article._meta.get_field("author")
+        self.article_entry = Article._meta.get_field("series_entry")  # the reverse one-to-one
+        self.entry_article = SeriesEntry._meta.get_field("article")
+        self.entry_series = SeriesEntry._meta.get_field("series")
+        self.citation_reference = Citation._meta.get_field("reference")
+        self.reference_source = Reference._meta.get_field("source")
+        self.review_reviewer = MedicalReview._meta.get_field("reviewer")
+
+    def tables_in(self, connection):
+        quoted = self._quoted.get(connection.alias)
+        if quoted is None:
+            quoted = {name: connection.ops.quote_name(model._meta.db_table) for name, model in self.tables.items()}
+            self._quoted[connection.alias] = quoted
+        return quoted
+
+    def published(self, slug, now, using="default"):
+        """The published article at ``slug`` with its author and series entry joined, or None: one query.
+
+        ``published_sql()`` is ``published()``'s condition in SQL; tests/test_article_page_reads.py
+        holds the two to the same answers.
+        """
+        connection = connections[using]
+        sql, params = self._published_sql(connection, slug, now)
+        rows = read(connection, sql.format("{0}, {1}, {2}, {3}"), params, *self.heads)
+        return self._attach_heads(*rows[0]) if rows else None
+
+    def published_page(self, slug, now, using="default"):
+        """``published()`` and ``load()`` in one statement, with the series' other published parts
+        for ``SeriesEntry.navigation(now)`` (PostgreSQL: ``load()``'s statements and the
+        navigation's are JSON arrays in its select list). Elsewhere, ``published()`` then ``load()``."""
+        connection = connections[using]
+        if connection.vendor != "postgresql":
+            article = self.published(slug, now, using)
+            return self.load(article) if article is not None else None
+        t = self.tables_in(connection)
+        children, child_params = self._children_json(connection, "a.id")
+        neighbours, neighbour_params = published_sql("x", now, connection)
+        sql, params = self._published_sql(connection, slug, now)
+        select = ", ".join(c.select(connection) for c in self.heads)
+        go_live, go_live_params = self._next_go_live_sql(connection, now)
+        statement = sql.format(
+            f"{select}, {children}, (SELECT json_agg(json_build_array(m.position, m.label, x.title, x.slug))"
+            f" FROM {t['entry']} m INNER JOIN {t['article']} x ON x.id = m.article_id"
+            f" WHERE m.series_id = n.series_id AND m.article_id <> a.id AND {neighbours}), ({go_live})"
+        )
+        with prepared_cursor(connection) as cursor:
+            cursor.execute(statement, [*child_params, *neighbour_params, *go_live_params, *params])
+            rows = cursor.fetchall()
+        if not rows:
+            return None
+        article, author, entry, series, *lists, neighbours, go_live = split(connection, rows[0], self.heads)
+        self._attach_heads(article, author, entry, series)
+        self._attach_lists(connection, article, lists)
+        if entry is not None:
+            # SeriesEntry.navigation(now) reads these instead of asking again.
+            entry.published_neighbours = (now, [tuple(values) for values in neighbours or ()])
+        # When the next scheduled article goes live after ``now``: the page cache's lifetime
+        # (caching.public_page), read here rather than in a statement of its own.
+        article.next_go_live = (now, go_live)
+        return article
+
+    def _published_sql(self, connection, slug, now):
+        """The statement of ``published()`` with ``{}`` for its select list, and its values."""
+        t = self.tables_in(connection)
+        published, params = published_sql("a", now, connection)
+        return (
+            f"SELECT {{}} FROM {t['article']} a"
+            f" LEFT OUTER JOIN {t['author']} u ON u.id = a.author_id"
+            f" LEFT OUTER JOIN {t['entry']} n ON n.article_id = a.id"
+            f" LEFT OUTER JOIN {t['series']} w ON w.id = n.series_id"
+            f" WHERE a.slug = %s AND {published}"
+        ), [slug, *params]
+
+    def _attach_heads(self, article, author, entry, series):
+        self.article_author.set_cached_value(article, author)
+        self.article_entry.set_cached_value(article, entry)
+        if entry is not None:
+            self.entry_article.set_cached_value(entry, article)
+            self.entry_series.set_cached_value(entry, series)
+        return article
+
+    def next_go_live(self, after, using="default"):
+        """When the first article scheduled after ``after`` goes live (a datetime), or None: one query."""
+        connection = connections[using]
+        sql, params = self._next_go_live_sql(connection, after)
+        rows = read(connection, sql.replace("g.publish_at", "{0}", 1), params, self.publish_at)
+        return rows[0][0].publish_at if rows else None
+
+    def _next_go_live_sql(self, connection, after):
+        """``next_go_live()``'s statement and values (a scalar subquery of the article page's read)."""
+        return (
+            f"SELECT g.publish_at FROM {self.tables_in(connection)['article']} g WHERE g.status = %s"
+            " AND g.publish_at > %s ORDER BY g.publish_at LIMIT 1"
+        ), [self.Article.Status.PUBLISHED.value, connection.ops.adapt_datetimefield_value(after)]
+
+    def load(self, article):
+        """Fill ``article``'s tags, reviews, citations and ``announced_corrections``: four queries, or
+        one on PostgreSQL (each list a JSON array in one row)."""
+        connection = connections[article._state.db or "default"]
+        if connection.vendor == "postgresql":
+            children, params = self._children_json(connection, "%s", article.pk)
+            with prepared_cursor(connection) as cursor:
+                cursor.execute(f"SELECT {children}", params)
+                (row,) = cursor.fetchall()
+            self._attach_lists(connection, article, row)
+            return article
+        for child in self.children:
+            sql, params = self._child_sql(connection, child, "%s", article.pk)
+            select = ", ".join(f"{{{n}}}" for n in range(len(child.columns)))
+            self._attach(article, child, read(connection, f"SELECT {select} {sql}", params, *child.columns))
+        return article
+
+    def _child_sql(self, connection, child, article_id, value=None):
+        """``child``'s FROM ... ORDER BY, for the article whose id is the SQL ``article_id``
+        (``%s`` with ``value``, or a column of an enclosing statement), and its values."""
+        params = []
+        for param in child.params:
+            if param is not ARTICLE_ID:
+                params.append(param() if callable(param) else param)
+            elif article_id == "%s":
+                params.append(value)
+        return child.sql.format(article_id=article_id, **self.tables_in(connection)), params
+
+    def _children_json(self, connection, article_id, value=None):
+        """Each child read as a subquery giving its rows as a JSON array of arrays (NULL for none)."""
+        parts, params = [], []
+        for child in self.children:
+            sql, child_params = self._child_sql(connection, child, article_id, value)
+            where, order = sql.rsplit(" ORDER BY ", 1)
+            select = ", ".join(c.select(connection) for c in child.columns)
+            parts.append(f"(SELECT json_agg(json_build_array({select}) ORDER BY {order}) {where})")
+            params += child_params
+        return ", ".join(parts), params
+
+    def _attach_lists(self, connection, article, lists):
+        """``load()``'s lists as PostgreSQL wrote them (a JSON array of rows each, or NULL for none)."""
+        for child, found in zip(self.children, lists, strict=True):
+            self._attach(article, child, [split(connection, values, child.columns, from_json=True) for values in found or ()])
+
+    def _attach(self, article, child, rows):
+        """Put a child read's rows where the page reads them (see the module's docstring)."""
+        if child.name == "tags":
+            set_prefetched(article, "tags", [tag for (tag,) in rows])
+        elif child.name == "corrections":
+            article.announced_corrections = [self._child(article, event) for (event,) in rows]
+        elif child.name == "reviews":
+            loaded = []
+            for review, reviewer in rows:
+                self.review_reviewer.set_cached_value(review, reviewer)
+                loaded.append(self._child(article, review))
+            set_prefetched(article, "reviews", loaded)
+        else:
+            loaded = []
+            for citation, reference, source in rows:
+                self.reference_source.set_cached_value(reference, source)
+                self.citation_reference.set_cached_value(citation, reference)
+                loaded.append(self._child(article, citation))
+            set_prefetched(article, "citations", loaded)
+
+    @staticmethod
+    def _child(article, obj):
+        """``obj.article`` is ``article`` without a query, as a prefetch leaves it."""
+        obj._meta.get_field("article").set_cached_value(obj, article)
+        return obj
+
+
+_reads = None
+
+
+def _page_reads():
+    global _reads
+    if _reads is None:
+        _reads = PageReads()
+    return _reads
+
+
+def load_page_relations(article):
+    """Everything around ``article`` that its page shows (see the module's docstring): four queries."""
+    return _page_reads().load(article)
+
+
+def published_article_page(slug, now):
+    """The published article at ``slug`` with everything its page shows, or None: one query on
+    PostgreSQL, five elsewhere (``PageReads.published_page``)."""
+    return _page_reads().published_page(slug, now)
+
+
+def next_go_live(after):
+    """When the next article scheduled after ``after`` (a datetime) goes live, or None: one query.
+
+    Asked by every public page the cache has not kept (``caching.next_go_live``).
+    """
+    return _page_reads().next_go_live(after)

@@ -1,0 +1,1 @@
+"""The review cycle: due dates, the schedule, reminders, display, integrity, exports, its admin and staff views."""

@@ -1,0 +1,43 @@
+"""Site search: PostgreSQL full-text search with a portable fallback (query.py)."""
+
+from articles.search.query import (  # noqa: F401
+    MAX_QUERY_LENGTH,
+    MAX_TERMS,
+    MIN_PREFIX_LENGTH,
+    RANKED_MATCHES,
+    SEARCH_CONFIG,
+    SNIPPET_CHARS,
+    SNIPPET_REWRITES,
+    articles_matching,
+    clean_query,
+    editor_search,
+    find_articles,
+    is_capped,
+    prefix_query,
+    search_articles,
+    snippet,
+    split_exclusions,
+    terms_of,
+    uses_postgres_search,
+)
+
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "MAX_TERMS",
+    "SNIPPET_CHARS",
+    "RANKED_MATCHES",
+    "SEARCH_CONFIG",
+    "MIN_PREFIX_LENGTH",
+    "clean_query",
+    "terms_of",
+    "uses_postgres_search",
+    "search_articles",
+    "find_articles",
+    "editor_search",
+    "split_exclusions",
+    "articles_matching",
+    "SNIPPET_REWRITES",
+    "prefix_query",
+    "is_capped",
+    "snippet",
+]
