@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from articles.content.html import sanitize_html
 from articles.media import services
 from articles.media.models import Image
 from tests.media_files import SVG, picture, upload
@@ -212,8 +213,6 @@ def test_a_reviewer_cannot_upload(client, make):
 
 @pytest.mark.django_db
 def test_a_figure_survives_the_body_sanitiser():
-    from articles.html import sanitize_html
-
     body = '<p>x</p><figure data-image="7" onclick="evil()"><figcaption>Where <b>it</b> goes</figcaption><img src="x"></figure>'
     assert sanitize_html(body) == '<p>x</p><figure data-image="7"><figcaption>Where it goes</figcaption></figure>'
 

@@ -6,14 +6,16 @@ import json
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import integrity, workflow
-from articles.media import services
+from articles.media import reads, services
 from articles.media.models import Image, ImageUse
 from articles.models import Article
+from articles.workflow import integrity
+from articles.workflow import rules as workflow
 from tests.media_files import picture, upload
 
 
@@ -142,8 +144,6 @@ def approved_article(make, **fields):
 
 @pytest.fixture
 def editor(make):
-    from django.contrib.auth.models import Group
-
     account = make.user(username="ed")
     account.groups.add(Group.objects.get(name="Editor"))
     return account
@@ -284,8 +284,6 @@ def test_the_demo_draws_its_pictures_and_heads_two_articles_with_them(client, me
 
 @pytest.mark.django_db
 def test_the_pages_read_of_images_gives_what_the_orm_gives():
-    from articles.media import reads
-
     made = [library_image(caption="Café — “quoted”") for _ in range(3)]
     made[1].tags.add("diagram")
     found = reads.images_by_id([m.pk for m in made] + [999999])

@@ -6,6 +6,7 @@ import os
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from PIL import Image as PILImage
 from PIL import features
 
@@ -211,8 +212,6 @@ def test_replacing_the_file_keeps_the_record_and_removes_the_old_files(media_roo
 
 @pytest.mark.django_db
 def test_regenerating_renditions_keeps_bodies_and_replaces_files(media_root, django_capture_on_commit_callbacks):
-    from django.core.management import call_command
-
     image = create(picture((1000, 700)), name="plan.jpg")
     before = set(processing.rendition_names(image.renditions))
     for name in before:
