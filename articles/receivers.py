@@ -36,6 +36,7 @@ PUBLIC_MODELS = [
     "references.Source",
     "taggit.Tag",
     "taggit.TaggedItem",
+    "media.Image",
 ]
 
 

@@ -14,14 +14,16 @@ Environment (all optional):
                        a key prefix unique to the run is used and removed)
   BENCH_SECONDS        seconds of load per run (default 10); BENCH_CONNECTIONS (default 16)
   BENCH_PORT           port for gunicorn on 127.0.0.1 (default 8108)
-  BENCH_PARTS          what to run besides the demo queries, any of "large,load,import,edge,feedback"
-                       (default: all five); "import" is import_wordpress's memory on 10 MB and 200 MB
+  BENCH_PARTS          what to run besides the demo queries, any of "large,load,import,edge,feedback,media"
+                       (default: all six); "import" is import_wordpress's memory on 10 MB and 200 MB
                        exports (bench/import_memory.py); "edge" is Varnish in front of two app servers
                        (bench/edge.py; BENCH_WAGTAIL_DIR pairs it with the Wagtail peer); "feedback" is the
                        cached article's throughput with and without readers sending feedback at the same
                        time (issue 26). BENCH_PARTS=feedback alone skips the page probe: a quick run of just that.
                        The search's own figures (issue 27) are the "search, misspelt" and "suggestions"
                        rows and the search-quality line: BENCH_PARTS=large runs just them and the pages
+                       "media" is a 24 MP upload and the article page with 11 pictures against none
+                       (bench/media.py).
 """
 
 import datetime
@@ -39,6 +41,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import edge  # bench/edge.py, beside this script
 import import_memory  # bench/import_memory.py, beside this script
+import media as media_bench  # bench/media.py
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -49,7 +52,7 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 PORT = int(os.environ.get("BENCH_PORT", "8108"))
 LARGE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/vetted_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-PARTS = set(os.environ.get("BENCH_PARTS", "large,load,import,edge,feedback").split(","))
+PARTS = set(os.environ.get("BENCH_PARTS", "large,load,import,edge,feedback,media").split(","))
 # Readers sending votes while the cached article is under load: far more than a real site gets
 # (a popular article's readers vote a few times a minute), few enough not to measure the uncached
 # POSTs' own CPU on a 2-core machine instead of their effect on the cache.
@@ -508,6 +511,9 @@ def main():
     if "import" in PARTS:
         log("import_wordpress memory on 10 MB and 200 MB exports")
         data["import_memory"] = import_memory.measure()
+    if "media" in PARTS:
+        log("media: a 24-megapixel upload; the article page with a lead image and 10 figures")
+        data["media"] = media_bench.measure()
     data["load_average_after"] = os.getloadavg()[0]
 
     print_plans(data)
@@ -518,6 +524,8 @@ def main():
         table += "\n" + feedback_report(data["feedback"])
     if data.get("import_memory"):
         table += "\n\n" + import_memory.report(data["import_memory"])
+    if data.get("media"):
+        table += "\n\n" + media_bench.report(data["media"])
     print(table)
     data["table"] = table
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -36,6 +36,7 @@ from django.utils.translation import get_language
 from articles.content.addresses import address
 from articles.content.contents import sectioned
 from articles.feedback import display as feedback_display
+from articles.media.rendering import expand_figures, figure
 from articles.models import label_before_title
 from cms.site import absolute_url
 from references.markers import cite
@@ -121,7 +122,7 @@ def environment(**options):
     env = jinja2.Environment(**options)
     env.globals.update(
         url=url, static=static, now=timezone.localtime, cite=cite, json_ld=json_ld, canonical_url=canonical_url,
-        sectioned=sectioned, feedback=feedback_display,
+        sectioned=sectioned, feedback=feedback_display, with_figures=expand_figures, figure=figure,
     )
     env.filters.update(
         date=date,

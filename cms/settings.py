@@ -6,6 +6,7 @@ environment here, and nowhere else. Development defaults are safe; production
 """
 
 import datetime
+import importlib.util
 import math
 import os
 import sys
@@ -222,7 +223,21 @@ def _read_settings():
         "API_ALLOW_ANONYMOUS": env_bool("API_ALLOW_ANONYMOUS", False),
         "API_LICENSE_NAME": os.environ.get("API_LICENSE_NAME", "").strip() or "Syndication licence: republish unchanged, with attribution",
         "API_LICENSE_URL": os.environ.get("API_LICENSE_URL", "").strip(),
+        **_read_media_settings(debug),
     }
+
+
+def _read_media_settings(debug):
+    """Uploads and their storage (docs/media.md)."""
+    limits = {name: env_int(name, default) for name, default in
+              [("MEDIA_MAX_UPLOAD_BYTES", 20_000_000), ("MEDIA_MAX_PIXELS", 50_000_000), ("MEDIA_MAX_SIDE", 16_000)]}
+    for name, value in limits.items():
+        if value < 1:
+            raise SettingError(f"{name} must be a positive whole number (got {value})")
+    bucket = os.environ.get("MEDIA_S3_BUCKET", "").strip()
+    if bucket and importlib.util.find_spec("boto3") is None:
+        raise SettingError("MEDIA_S3_BUCKET is set but boto3 is not installed: pip install boto3 (docs/media.md)")
+    return {**limits, "MEDIA_S3_BUCKET": bucket, "SERVE_MEDIA": env_bool("SERVE_MEDIA", debug)}
 
 
 try:
@@ -308,6 +323,7 @@ INSTALLED_APPS = [
     "articles",
     "articles.api",
     "articles.feedback",
+    "articles.media",
     "references",
 ]
 
@@ -420,6 +436,40 @@ STORAGES = {
     },
 }
 
+# Media (issue 24, docs/media.md): uploads on the file system under MEDIA_ROOT on a laptop
+# (`make run` serves them), S3-compatible object storage in production when MEDIA_S3_BUCKET is
+# set (django-storages; boto3 installed there). Django never serves media in production.
+MEDIA_URL = os.environ.get("MEDIA_URL", "").strip() or "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "").strip() or BASE_DIR / "media")
+# Django serves MEDIA_URL itself only on a laptop (DEBUG) or when told; never in production.
+SERVE_MEDIA = _env["SERVE_MEDIA"] and not MEDIA_URL.startswith(("http://", "https://"))
+# Uploads larger than this many bytes, pixels, or pixels on a side are refused with a message.
+MEDIA_MAX_UPLOAD_BYTES = _env["MEDIA_MAX_UPLOAD_BYTES"]
+MEDIA_MAX_PIXELS = _env["MEDIA_MAX_PIXELS"]
+MEDIA_MAX_SIDE = _env["MEDIA_MAX_SIDE"]
+if _env["MEDIA_S3_BUCKET"]:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _env["MEDIA_S3_BUCKET"],
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL", "").strip() or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION", "").strip() or None,
+            "custom_domain": os.environ.get("MEDIA_S3_CUSTOM_DOMAIN", "").strip() or None,
+            "location": os.environ.get("MEDIA_S3_PREFIX", "").strip(),
+            "default_acl": None,
+            "querystring_auth": False,  # public pictures, stable URLs the page cache can keep
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+# Pictures on another host (object storage, its CDN) are allowed by the Content Security Policy.
+_MEDIA_HOSTS = [MEDIA_URL] if MEDIA_URL.startswith(("https://", "http://")) else []
+if os.environ.get("MEDIA_S3_CUSTOM_DOMAIN", "").strip():
+    _MEDIA_HOSTS.append("https://" + os.environ["MEDIA_S3_CUSTOM_DOMAIN"].strip())
+# Renditions (django-imagekit): made once at upload into MEDIA_ROOT/renditions/, never on a request.
+IMAGEKIT_CACHEFILE_DIR = "renditions"
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+
 LOGIN_URL = "admin:login"
 # Where a sign-in lands when its next= is missing or refused as unsafe (Django's default, /accounts/profile/, is no page here).
 LOGIN_REDIRECT_URL = "admin:index"
@@ -464,7 +514,7 @@ X_FRAME_OPTIONS = "DENY"
 # The article body's own editor extensions: a callout block, and tables with a header row by default
 # (articles/content/html.py keeps the sanitiser in step).
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
-    {"js": [static_lazy("articles/admin/editor-extensions.js")], "extensions": {"Callout": "articles.content.html.callout_allowlist"}},
+    {"js": [static_lazy("articles/admin/editor-extensions.js")], "extensions": {"Callout": "articles.content.html.callout_allowlist", "LibraryFigure": "articles.content.html.figure_allowlist"}},
 ]
 
 # Content Security Policy (Django's built-in middleware). Everything is self-hosted;
@@ -478,7 +528,7 @@ _CSP_POLICY = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE, EDITOR_STYLE_HASH],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *_MEDIA_HOSTS],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

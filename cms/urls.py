@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from articles.public import sitemaps
 from cms.pagecache.decorators import public_page
@@ -28,6 +28,9 @@ urlpatterns = [
 
 handler404 = "cms.views.page_not_found"
 handler500 = "cms.views.server_error"
+
+if settings.SERVE_MEDIA:  # `make run` and the browser tests only: production serves media itself (docs/media.md)
+    urlpatterns.insert(0, re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", views.serve_media))
 
 if settings.VETTED_BENCH:  # `make bench` only: a trivial view to compare the pages with
     urlpatterns.insert(0, path("bench/trivial/", views.bench_trivial))

@@ -1,10 +1,12 @@
 """Project-wide views: robots.txt and the error pages."""
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from django.views.static import serve as static_serve
 
 from .site import absolute_url
 
@@ -35,3 +37,9 @@ def server_error(request):
 def bench_trivial(request):
     """The baseline of `make bench`: the cheapest response the full middleware stack can give."""
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def serve_media(request, path):
+    """Uploaded files on a laptop (``SERVE_MEDIA``, on with ``DEBUG``): Django's static file view
+    over MEDIA_ROOT as it is now. Production serves media from object storage or the web server."""
+    return static_serve(request, path, document_root=settings.MEDIA_ROOT)

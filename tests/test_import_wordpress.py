@@ -49,7 +49,7 @@ def test_posts_become_articles_and_the_rest_is_skipped_with_counts(imported):
     """Five posts in, pages, attachments, trash and menu items skipped and counted."""
     assert Article.objects.count() == 5
     assert "posts: 5 created, 0 updated, 0 unchanged, 0 held back, 0 failed" in imported
-    assert ("skipped: 1 attachment (media files are not imported), 1 nav_menu_item (menus are not imported), "
+    assert ("skipped: 1 attachment (media files are imported only with --uploads DIR), 1 nav_menu_item (menus are not imported), "
             "1 page (pages are imported only with --include-pages), 1 post (in the trash)") in imported
     assert not Article.objects.filter(title__in=["About Us", "Old Deleted Post", "Home"]).exists()
 

@@ -56,7 +56,7 @@ def test_posts_are_imported_and_everything_else_skipped_per_type_with_exit_0(imp
     """Twelve posts; attachments, menu items, pages, blocks, templates, a custom type and the trash are skipped, not failed."""
     out, _ = imported
     assert "posts: 12 created, 0 updated, 0 unchanged, 0 held back, 0 failed" in out
-    for skipped in ["2 attachment (media files are not imported)", "3 nav_menu_item (menus are not imported)",
+    for skipped in ["2 attachment (media files are imported only with --uploads DIR)", "3 nav_menu_item (menus are not imported)",
                     "3 page (pages are imported only with --include-pages)", "1 post (in the trash)",
                     "1 product (not a post", "1 wp_block (reusable blocks", "1 wp_navigation (navigation menus",
                     "1 wp_template (theme templates"]:

@@ -1,5 +1,7 @@
 """Settings come from the environment, and production refuses to start half-configured."""
 
+import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -37,6 +39,8 @@ def run_check(**env):
         ({"DEBUG": "1", "PAGE_CACHE_RECHECK_SECONDS": "inf"}, "PAGE_CACHE_RECHECK_SECONDS must be"),
         ({"DEBUG": "1", "DATABASE_URL": "postgres://localhost/vetted", "DB_PREPARED_STATEMENTS": "maybe"},
          "DB_PREPARED_STATEMENTS must be"),
+        ({"DEBUG": "1", "MEDIA_MAX_UPLOAD_BYTES": "20MB"}, "MEDIA_MAX_UPLOAD_BYTES must be a whole number"),
+        ({"DEBUG": "1", "MEDIA_MAX_PIXELS": "0"}, "MEDIA_MAX_PIXELS must be a positive"),
     ],
 )
 def test_a_missing_or_malformed_setting_stops_start_up_with_one_clear_line(env, message):
@@ -107,3 +111,38 @@ def database_options(**env):
 def test_database_timeouts_are_short_for_the_web_and_long_for_commands(env, expected):
     """A database that never answers costs a web request seconds; an import or migration may run long."""
     assert database_options(**env) == expected
+
+
+def media_settings(**env):
+    code = ("from django.conf import settings as s; import json; print(json.dumps([s.STORAGES['default'], "
+            "s.SECURE_CSP['img-src'], s.SERVE_MEDIA, s.MEDIA_URL]))")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith(("MEDIA_", "DJANGO_SETTINGS", "SERVE_MEDIA"))},
+             "DEBUG": "0", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "health.example.org", **env},
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_media_is_on_the_file_system_by_default_and_not_served_by_django_in_production():
+    storage, img_src, serve, url = media_settings()
+    assert storage["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert serve is False and url == "/media/"
+
+
+def test_object_storage_is_configured_from_the_environment():
+    pytest.importorskip("boto3", reason="boto3 is installed only where S3 is used (docs/media.md)")
+    storage, img_src, serve, url = media_settings(
+        MEDIA_S3_BUCKET="vetted-media", MEDIA_S3_CUSTOM_DOMAIN="media.example.org", MEDIA_URL="https://media.example.org/")
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "vetted-media" and storage["OPTIONS"]["querystring_auth"] is False
+    assert "https://media.example.org" in img_src and serve is False
+
+
+def test_object_storage_without_boto3_stops_start_up_with_one_line():
+    if importlib.util.find_spec("boto3") is not None:
+        pytest.skip("boto3 is installed here")
+    result = run_check(SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="health.example.org", MEDIA_S3_BUCKET="vetted-media")
+    assert result.returncode != 0 and "pip install boto3" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

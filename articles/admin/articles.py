@@ -30,7 +30,7 @@ class ReviewerAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "specialty"]
     search_fields = ["name", "credentials", "specialty"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["user"]
+    autocomplete_fields = ["user", "photo"]
 
 
 class SeriesEntryInline(SortableInlineMixin, admin.TabularInline):
@@ -171,11 +171,11 @@ class ArticleAdmin(
     search_help_text = "Words, or the beginnings of words, in the title, summary or body."
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "publish_at"
-    autocomplete_fields = ["author", "assigned_reviewer"]
+    autocomplete_fields = ["author", "assigned_reviewer", "lead_image"]
     inlines = [MedicalReviewInline, ArticleCitationInline, RelatedLinkInline, ArticleSeriesEntryInline]
     actions = [*WorkflowArticleAdminMixin.actions, export_articles_csv]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body", "tags", "search_terms"]}),
+        (None, {"fields": ["title", "slug", "summary", "lead_image", "body", "tags", "search_terms"]}),
         ("Publishing", {"fields": ["status", "publish_at", "author", "assigned_reviewer", "referenced_on"]}),
         ("Review policy and disclosure", {"classes": ["collapse"], "fields": ["review_interval_months", "funding"]}),
     ]

@@ -26,6 +26,7 @@ from taggit.utils import parse_tags
 
 from articles.content import literacy
 from articles.content.html import sanitize_html
+from articles.media import rendering as media_rendering
 from articles.models import Article, AutosavedDraft
 from articles.public.preview import snapshot_preview
 from articles.reads.page import article_page
@@ -129,7 +130,8 @@ class EditorAdminMixin:
     @property
     def media(self):
         return super().media + forms.Media(
-            js=["articles/admin/editor.js"], css={"all": ["articles/admin/editor.css"]}
+            js=["articles/admin/editor.js", "media/admin/image-picker.js"],
+            css={"all": ["articles/admin/editor.css", "media/admin/media.css"]},
         )
 
     def get_urls(self):
@@ -193,8 +195,9 @@ class EditorAdminMixin:
         else:
             note = "No change to the body since the last medical review."
         # The body was sanitised against articles.content.html's allowlist when it was saved.
+        body = media_rendering.expand_figures("".join(blocks), media_rendering.images_for(None, obj.body))
         return format_html('<p class="help">{}</p><div class="rendered-body article-body">{}</div>', note,
-                           mark_safe("".join(blocks)))  # noqa: S308
+                           mark_safe(body))  # noqa: S308
 
     # --- the change form's context ---------------------------------------------------------------
 

@@ -10,12 +10,14 @@ import nh3
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a",
     "blockquote", "sup", "sub", "table", "thead", "tbody", "tr", "th", "td", "caption", "aside",
+    "figure", "figcaption",  # a library image by reference: <figure data-image="ID"> (docs/media.md)
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "ol": {"start"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
+    "figure": {"data-image"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # The editor's callout block (articles/static/articles/admin/editor-extensions.js): an <aside>
@@ -42,6 +44,7 @@ EDITOR_EXTENSIONS = {
     "TableCell": True,
     "History": True,
     "Callout": True,  # registered in settings.DJANGO_PROSE_EDITOR_EXTENSIONS
+    "LibraryFigure": True,  # a media library image by reference (articles/media, docs/media.md)
     "NoSpellCheck": False,  # the browser's spellcheck stays on in the body (the library turns it off by default)
 }
 
@@ -60,6 +63,12 @@ def callout_allowlist(config, shared_config):
     shared_config.setdefault("tags", set()).add("aside")
     classes = shared_config.setdefault("allowed_classes", {})
     classes.setdefault("aside", set()).update(ALLOWED_CLASSES["aside"])
+
+
+def figure_allowlist(config, shared_config):
+    """django-prose-editor's allowlist processor for a library figure: <figure data-image> and its caption."""
+    shared_config.setdefault("tags", set()).update({"figure", "figcaption"})
+    shared_config.setdefault("attributes", {}).setdefault("figure", set()).add("data-image")
 
 
 def sanitize_html(html):

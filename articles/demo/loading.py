@@ -13,6 +13,7 @@ from django.db import transaction
 
 from articles.demo import content
 from articles.importing.apply import import_page
+from articles.media import demo as media_demo
 from articles.importing.plaintext import PageError, parse_page
 from articles.models import Article, Reviewer, SearchEquivalent, Series, split_terms
 from articles.search import terms as search_terms
@@ -61,7 +62,13 @@ def load(author):
             raise DemoPageError(f"{path}:{error.line or '-'}: {error.message}") from None
         loaded.articles.append(outcome.article)
         loaded.references += sum(change.startswith("reference “") for change in outcome.changes)
-    # The demo is written as reviewed: its reviews cover the text as loaded, references included.
+    # The demo's pictures (drawn by code, articles/media/demo.py) head two of the new articles.
+    new = {article.slug: article for article in loaded.articles}
+    for slug, image in (media_demo.demo_images() if new else {}).items():
+        if slug in new:
+            new[slug].lead_image = image
+            new[slug].save(update_fields=["lead_image"])
+    # The demo is written as reviewed: its reviews cover the text as loaded (references and images included).
     integrity.accept_as_reviewed(article.pk for article in loaded.articles)
     return loaded
 

@@ -100,6 +100,10 @@ class WPPost:
     password_protected: bool = False
     sticky: bool = False
     featured_image: bool = False
+    thumbnail_id: str = ""  # the featured image's attachment id (_thumbnail_id)
+    attachment_url: str = ""  # an attachment's file as WordPress served it
+    attached_file: str = ""  # ... and its path under wp-content/uploads (_wp_attached_file)
+    image_alt: str = ""  # an attachment's alt text (_wp_attachment_image_alt)
 
     def __str__(self):
         return f"{self.post_type or 'post'} {self.post_id} “{self.title or '(no title)'}”"
@@ -252,6 +256,7 @@ def _read_item(element):
         date_problem=date_problem,
         password_protected=bool(values.get(("wp", "post_password"), "")),
         sticky=values.get(("wp", "is_sticky"), "0") == "1",
+        attachment_url=values.get(("wp", "attachment_url"), ""),
     )
     for child in element:
         namespace, local = _split(child.tag)
@@ -264,8 +269,14 @@ def _read_item(element):
                 post.tags.append(name)
         elif local == "postmeta" and _kind(namespace) == "wp":
             meta = _children(child)
-            if meta.get(("wp", "meta_key")) == "_thumbnail_id" and meta.get(("wp", "meta_value")):
+            key, value = meta.get(("wp", "meta_key")), meta.get(("wp", "meta_value")) or ""
+            if key == "_thumbnail_id" and value:
                 post.featured_image = True
+                post.thumbnail_id = value.strip()
+            elif key == "_wp_attached_file":
+                post.attached_file = value.strip()
+            elif key == "_wp_attachment_image_alt":
+                post.image_alt = plain_text(value)
     return post
 
 
@@ -300,7 +311,7 @@ def plain_text(value):
     return " ".join(html.unescape(_TAG.sub(" ", value or "")).split())
 
 
-def convert_content(content):
+def convert_content(content, images=None):
     """A post's ``content:encoded`` as article HTML (not yet sanitised), with what was dropped.
 
     Block-editor comments (``<!-- wp:paragraph -->``, ``<!--more-->``) go and their HTML
@@ -309,7 +320,20 @@ def convert_content(content):
     blocks, ``[gallery]``, ``[audio]``, ``[video]``, ``[embed]``, ``[playlist]`` and
     shortcodes nobody here knows are removed with a warning. Then WordPress's own
     paragraphs are added to classic-editor posts (:func:`autop`).
+
+    With ``images`` (``importing.wordpress_media.UploadsLibrary``: ``find(img_tag)`` gives the
+    library image an ``<img>`` shows, or None), a ``[caption]``, a block-editor figure or a loose
+    ``<img>`` whose picture was imported becomes ``<figure data-image="ID">`` with its caption;
+    the rest still count as missing.
     """
+
+    def library_figure(img_tags, words):
+        image = images.find(img_tags[0]) if images is not None and img_tags else None
+        if image is None:
+            return None
+        caption = f"<figcaption>{html.escape(words)}</figcaption>" if words else ""
+        return f'\n\n<figure data-image="{image.pk}">{caption}</figure>\n\n'
+
     result = Content(html="")
     text = (content or "").replace("\r\n", "\n")
     # WordPress adds paragraphs only to classic-editor posts; block-editor markup is complete HTML.
@@ -328,9 +352,12 @@ def convert_content(content):
         name, attributes, inner = match.group(1), match.group(2), match.group(3)
         lowered = name.lower()
         if lowered in {"caption", "wp_caption"}:
-            result.missing_images += max(1, len(_IMG.findall(inner or "")))
             caption = _CAPTION_ATTRIBUTE.search(attributes or "")
             words = plain_text(caption.group(1) or caption.group(2)) if caption else plain_text(_IMG.sub("", inner or ""))
+            found = library_figure(_IMG.findall(inner or ""), words)
+            if found:
+                return found
+            result.missing_images += max(1, len(_IMG.findall(inner or "")))
             return f"\n\n<p>{html.escape(words)}</p>\n\n" if words else "\n\n"
         if lowered in _MEDIA_SHORTCODES:
             result.warnings.append(f"[{lowered}] removed (media and embeds are not imported)")
@@ -345,6 +372,10 @@ def convert_content(content):
 
     def figure(match):
         inner = match.group(1)
+        caption = _FIGCAPTION.search(inner)
+        found = library_figure(_IMG.findall(inner), plain_text(caption.group(1)) if caption else "")
+        if found:
+            return found
         images = len(_IMG.findall(inner))
         result.missing_images += images
         inner = _FIGCAPTION.sub(lambda caption: f"<p>{caption.group(1).strip()}</p>", _IMG.sub("", inner))
@@ -352,10 +383,17 @@ def convert_content(content):
             return "\n\n"
         return f"\n\n{inner.strip()}\n\n"
 
-    text = _FIGURE.sub(figure, text)
-    loose_images = len(_IMG.findall(text))
-    result.missing_images += loose_images
-    text = _IMG.sub("", text)
+    # Library figures made above are kept as they are (they have no <img> left to find).
+    text = _FIGURE.sub(lambda match: match.group(0) if "data-image=" in match.group(0)[:40] else figure(match), text)
+
+    def loose(match):
+        found = library_figure([match.group(0)], "")
+        if found:
+            return found
+        result.missing_images += 1
+        return ""
+
+    text = _IMG.sub(loose, text)
     result.html = re.sub(r"\n\s*\n", "\n", _H1.sub(r"<\1h2", text)).strip() if blocks else autop(text)
     return result
 

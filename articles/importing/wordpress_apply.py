@@ -28,6 +28,7 @@ from articles.importing.apply import Outcome, save_imported, validation_summary
 from articles.importing.plaintext import PageError
 from articles.importing.slugs import admin_slug
 from articles.importing.wordpress import convert_content, first_sentences, plain_text
+from articles.media import models as media
 from articles.models import Article, ImportedPost, Reviewer, tag_name_problem
 from articles.reviews import services as review_services
 from articles.workflow import integrity
@@ -75,10 +76,14 @@ class PostOutcome(Outcome):
         return "updated" if self.changes else "unchanged"
 
 
-def fingerprint(post):
-    """A hash of everything the import reads from ``post``: equal fingerprints, nothing to do."""
+def fingerprint(post, images=()):
+    """A hash of everything the import reads from ``post``: equal fingerprints, nothing to do.
+    ``images``, the library images the post came to show (with ``--uploads``), count too, so a
+    run that finds the pictures applies them; without any, the hash is what it always was."""
     data = [post.title, post.slug, post.status, post.date.isoformat() if post.date else post.date_problem,
             post.content, post.excerpt, post.categories, post.tags, post.password_protected, post.creator]
+    if images:
+        data.append(list(images))
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -100,8 +105,10 @@ def wanted_status(post, options):
     return True, ""
 
 
-def import_post(post, *, site, authors=None, origin="", options=Options()):
-    """Create or update the article for one WordPress post; raises ``PageError``, writing nothing for it."""
+def import_post(post, *, site, authors=None, origin="", options=Options(), images=None):
+    """Create or update the article for one WordPress post; raises ``PageError``, writing nothing for it.
+    ``images`` (``wordpress_media.UploadsLibrary``, with ``--uploads``) turns the post's pictures and
+    featured image into library figures and its lead image."""
     title = post.title or f"Untitled (WordPress post {post.post_id})"
     if len(title) > TITLE_MAX_LENGTH:
         raise PageError(f"{post}: the title is longer than {TITLE_MAX_LENGTH} characters.", post.line)
@@ -109,13 +116,16 @@ def import_post(post, *, site, authors=None, origin="", options=Options()):
         post_id = int(post.post_id)
     except ValueError:
         raise PageError(f"{post}: its wp:post_id is not a number.", post.line) from None
-    content = convert_content(post.content)
+    content = convert_content(post.content, images)
     body = sanitize_html(content.html)
     summary = first_sentences(plain_text(post.excerpt), SUMMARY_MAX_LENGTH) or first_sentences(
         plain_text(body.split("</p>", 1)[0]), SUMMARY_MAX_LENGTH) or title
     values = {"title": title, "summary": summary, "body": body}
+    lead = images.featured(post) if images is not None else None
+    if lead is not None:
+        values["lead_image"] = lead
     publish, held = wanted_status(post, options)
-    print_ = fingerprint(post)
+    print_ = fingerprint(post, [lead.pk if lead else None, *media.body_image_ids(body)] if images is not None else ())
 
     with transaction.atomic():
         origin_row = ImportedPost.objects.select_related("article").filter(site=site, post_id=post_id).first()
@@ -130,9 +140,12 @@ def import_post(post, *, site, authors=None, origin="", options=Options()):
         if outcome.created or outcome.changes:
             outcome.warnings = [*content.warnings]
             if content.missing_images:
-                outcome.warnings.append(f"{content.missing_images} image(s) not imported (articles hold no images yet)")
-            if post.featured_image:
-                outcome.warnings.append("featured image not imported")
+                outcome.warnings.append(
+                    f"{content.missing_images} image(s) not imported "
+                    + ("(their files were not in the uploads folder)" if images is not None else "(run with --uploads DIR)"))
+            if post.featured_image and lead is None:
+                outcome.warnings.append("featured image not imported"
+                                        + (": its attachment's file is missing" if images is not None else " (run with --uploads DIR)"))
         if not post.title and outcome.created:
             outcome.notes.append(f"untitled in WordPress: titled “{title}”")
         if not outcome.held_back:

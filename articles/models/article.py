@@ -45,6 +45,10 @@ class Reviewer(models.Model):
         help_text="The staff account this reviewer signs in with, if any.",
     )
     is_active = models.BooleanField("active", default=True, help_text="Inactive reviewers keep their past reviews but get no new work.")
+    photo = models.ForeignKey(
+        "media.Image", on_delete=models.PROTECT, null=True, blank=True, related_name="reviewer_photos",
+        help_text="A portrait from the media library, shown on the profile page.",
+    )
 
     objects = SlugNaturalKeyManager()
 
@@ -135,6 +139,9 @@ class Article(models.Model):
         validators=[validate_terms],
         help_text="Other names readers use for this topic, lay and clinical, one a line or separated by commas "
         "(e.g. “lymphoedema, arm swelling, swollen arm”). Searched like the title; shown to search engines.",
+    lead_image = models.ForeignKey(
+        "media.Image", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Shown at the top of the page and when the page is shared (docs/media.md).",
     )
     referenced_on = models.DateField("referenced on", null=True, blank=True, help_text="When the references were last checked.")
     funding = models.TextField(

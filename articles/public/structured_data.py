@@ -11,6 +11,7 @@ from django.conf import settings
 
 from articles.content.addresses import address
 from articles.models.search import split_terms
+from articles.media.rendering import image_object
 from articles.reviews import display
 from cms.site import absolute_url
 
@@ -102,6 +103,9 @@ def medical_web_page(article, request=None):
         "citation": [_citation(c) for c in article.citations.all()],
         "keywords": ", ".join(tag.name for tag in article.tags.all()),
     }
+    lead = getattr(article, "page_images", {}).get(article.lead_image_id) if article.lead_image_id else None
+    if lead is not None:
+        data["image"] = image_object(lead, lambda path: absolute_url(path, request))
     review = article.latest_review
     if review:
         data["lastReviewed"] = review.reviewed_on.isoformat()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from articles import edge
+from articles.media import rendering as media_rendering
 from articles.models import Article, MedicalReview, Reviewer, Series
 from articles.public.structured_data import (
     article_breadcrumbs,
@@ -28,6 +29,7 @@ from articles.search import query as site_search
 from cms.pagecache import generation as pagecache_generation
 from cms.pagecache.decorators import public_page
 from cms.pagecache.edge import mark, not_shared
+from cms.site import absolute_url
 
 PAGE_SIZE = 20
 # The home page names this many series (by title) and links to /series/ for the rest.
@@ -87,7 +89,9 @@ def article_detail(request, slug):
     trail = article_breadcrumbs(article)
     related = related_articles(article, now=now)
     edge.mark_article_page(request, article, related)
+    images = media_rendering.page_context(article, lambda path: absolute_url(path, request))
     context = {
+        **images,
         "article": article,
         **review_display.page_dates(article),
         "related": related,
@@ -147,7 +151,7 @@ def series_detail(request, slug):
 
 @public_page
 def reviewer_detail(request, slug):
-    reviewer = get_object_or_404(Reviewer, slug=slug)
+    reviewer = get_object_or_404(Reviewer.objects.select_related("photo"), slug=slug)
     mark(request, edge.reviewer_key(reviewer.pk))
     reviews = (
         reviewer.reviews.filter(Exists(published_pk(OuterRef("article_id"))))

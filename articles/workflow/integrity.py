@@ -31,21 +31,26 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from articles.media import models as media
 from articles.models import Article, ArticleEvent, MedicalReview
 from references.models import Citation, Reference, Source
 
 # The article fields a review covers; with the citations, all of what it fingerprints.
 REVIEWED_FIELDS = ("title", "summary", "body")
+# Saving these re-fingerprints the article: what it shows (with the lead image, issue 24).
+FINGERPRINTED_FIELDS = (*REVIEWED_FIELDS, "lead_image")
 # What of a cited reference a reader sees (the list at the foot of the page).
 REFERENCE_FIELDS = ("reference__source__name", "reference__title", "reference__more_titles", "reference__url",
                     "reference__doi", "reference__pmid")
 
 
-def content(title, summary, body, references):
+def content(title, summary, body, references, images=()):
     """The reviewed content as plain data: ``references`` is a list of (position, source name,
     title, more titles, URL, DOI, PubMed id), in position order. Whitespace in the body is
-    folded, so re-saving a form that only re-wrapped lines is no change."""
-    return {
+    folded, so re-saving a form that only re-wrapped lines is no change. ``images``
+    (``media.review_data``: the lead image and body figures, their files and alt text) is left out
+    when there are none, so an article without pictures keeps the fingerprint it always had."""
+    data = {
         "title": title,
         "summary": summary,
         "body": " ".join((body or "").split()),
@@ -55,6 +60,9 @@ def content(title, summary, body, references):
             for p, s, t, m, u, d, pm in references
         ],
     }
+    if images:
+        data["images"] = list(images)
+    return data
 
 
 def fingerprint(data):
@@ -63,26 +71,36 @@ def fingerprint(data):
 
 
 def stored_contents(article_ids):
-    """{article id: :func:`content`} read from the database: two queries however many articles."""
+    """{article id: :func:`content`} read from the database: two queries however many articles,
+    and a third when they show images."""
     ids = list(article_ids)
-    rows = Article.objects.filter(pk__in=ids).values_list("pk", *REVIEWED_FIELDS)
+    rows = list(Article.objects.filter(pk__in=ids).values_list("pk", *REVIEWED_FIELDS, "lead_image_id"))
     cited = {}
     citations = Citation.objects.filter(article_id__in=ids).order_by("article_id", "position")
     for article_id, *values in citations.values_list("article_id", "position", *REFERENCE_FIELDS):
         cited.setdefault(article_id, []).append(values)
-    return {pk: content(title, summary, body, cited.get(pk, [])) for pk, title, summary, body in rows}
+    images = media.images_by_id(pk for row in rows for pk in media.shown_ids(row[4], row[3]))
+    return {
+        pk: content(title, summary, body, cited.get(pk, []), media.review_data(lead, body, images))
+        for pk, title, summary, body, lead in rows
+    }
 
 
 def loaded_content(article):
     """:func:`content` of an article as loaded for its page (``article_page()``: citations with their
-    references and sources already read), without a query."""
+    references and sources already read; ``page_images``, set by the page, its images), without a
+    query (one for the images when the caller has not read them)."""
     references = []
     for citation in article.citations.all():
         ref = citation.reference
         source = ref.source.name if ref.source_id else ""
         references.append((citation.position, source, ref.title, ref.more_titles, ref.url, ref.doi, ref.pmid))
     references.sort(key=lambda r: r[0])
-    return content(article.title, article.summary, article.body, references)
+    images = getattr(article, "page_images", None)
+    if images is None:
+        images = media.images_by_id(media.shown_ids(article.lead_image_id, article.body))
+    return content(article.title, article.summary, article.body, references,
+                   media.review_data(article.lead_image_id, article.body, images))
 
 
 def is_changed_since_review(article, data=None):
@@ -200,7 +218,7 @@ def _stamp_new_review(sender, instance, raw=False, **kwargs):
 
 @receiver(post_save, sender=Article, dispatch_uid="vetted-integrity-article")
 def _article_saved(sender, instance, raw=False, update_fields=None, **kwargs):
-    if raw or (update_fields is not None and not set(update_fields) & set(REVIEWED_FIELDS)):
+    if raw or (update_fields is not None and not set(update_fields) & {*FINGERPRINTED_FIELDS, "lead_image_id"}):
         return
     refresh([instance.pk])
 
@@ -249,3 +267,10 @@ def refresh_review_dates(article_ids=None):
         last_signed_off_at=Subquery(last_recorded.values("created_at")[:1]),
         reviewed_fingerprint=Coalesce(Subquery(last_recorded.values("content_fingerprint")[:1]), Value("")),
     )
+
+
+@receiver(post_save, sender=media.Image, dispatch_uid="vetted-integrity-image")
+def _image_saved(sender, instance, raw=False, created=False, **kwargs):
+    """A picture replaced or its alt text, caption or credit edited: the articles showing it changed."""
+    if not (raw or created):
+        refresh(media.ImageUse.objects.filter(image=instance).values_list("article_id", flat=True).distinct())

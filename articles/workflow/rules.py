@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.content import accessibility
+from articles.media import models as media
 from articles.models import Article, ArticleEvent, MedicalReview
 from articles.workflow import integrity
 
@@ -116,9 +117,10 @@ def check_live_content(article):
     that publishing does. Call inside the transaction that made the change, so it is undone."""
     if article.status != Status.PUBLISHED:
         return
-    problems = article.citation_problems().blockers
+    problems = [f"{p} A published article cannot cite a missing reference." for p in article.citation_problems().blockers]
+    problems += [f"{p} A published article must meet the image rules." for p in image_problems(article)]
     if problems:
-        raise TransitionNotAllowed([f"{p} A published article cannot cite a missing reference." for p in problems])
+        raise TransitionNotAllowed(problems)
 
 
 def record_related_link_change(link, by, verb):
@@ -193,7 +195,16 @@ def publish_blockers(article):
         blockers.append(f"Citation problem: {problem}")
     for finding in accessibility.blockers(article.body):
         blockers.append(f"Accessibility problem: {finding}")
+    for problem in image_problems(article):
+        blockers.append(f"Image problem: {problem}")
     return blockers
+
+
+def image_problems(article):
+    """The lead image's and body figures' blockers: no alt text (and not decorative), an
+    identifiable person without consent, a figure whose image is gone (docs/media.md)."""
+    ids = media.shown_ids(article.lead_image_id, article.body)
+    return media.publish_problems(article.lead_image_id, article.body, media.images_by_id(ids))
 
 
 # --- the transitions -----------------------------------------------------------------------------

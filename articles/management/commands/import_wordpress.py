@@ -11,14 +11,15 @@ from django.utils import timezone
 
 from articles.importing.dates import FORMATS_HELP, parse_date
 from articles.importing.plaintext import PageError
-from articles.importing.wordpress import WPAuthor, WPSite, WXRError, read_wxr
+from articles.importing.wordpress import WPAuthor, WPPost, WPSite, WXRError, read_wxr
 from articles.importing.wordpress_apply import Options, ReviewAtImport, import_post
+from articles.importing.wordpress_media import UploadsLibrary
 from articles.models import Reviewer
 from cms.progress import progress_bar
 
 # What is never imported, and why (the summary says it per type).
 SKIP_REASONS = {
-    "attachment": "media files are not imported",
+    "attachment": "media files are imported only with --uploads DIR",
     "nav_menu_item": "menus are not imported",
     "wp_block": "reusable blocks are not imported",
     "wp_template": "theme templates are not imported",
@@ -59,12 +60,21 @@ class Command(BaseCommand):
         )
         parser.add_argument("--reviewed-on", metavar="DATE", help=f"The date of that review, e.g. {FORMATS_HELP}.")
         parser.add_argument(
+            "--uploads", metavar="DIR", type=Path,
+            help="A copy of the site's wp-content/uploads: attachments become library images, featured images lead "
+                 "images, and <img>/[caption] in posts library figures.",
+        )
+        parser.add_argument(
             "--update-reviewed", action="store_true",
             help="Apply WordPress's changes to articles past draft too, marked “changed since review”.",
         )
 
     def handle(self, *args, paths, dry_run, as_drafts, include_pages, reviewed_by, reviewed_on, update_reviewed,
-               verbosity, **options):
+               verbosity, uploads=None, **options):
+        if uploads is not None and not uploads.is_dir():
+            raise CommandError(f"--uploads {uploads}: no such folder (give a copy of wp-content/uploads).")
+        self.uploads = uploads
+        self.libraries = []
         self.verbosity = verbosity
         self.dry_run = dry_run
         self.include_pages = include_pages
@@ -82,7 +92,8 @@ class Command(BaseCommand):
                 if dry_run:
                     raise RollBack
         except RollBack:
-            pass
+            for library in self.libraries:
+                library.discard()
         self._summary()
         failed = sum(counts["failed"] for counts in self.totals.values())
         if failed_files or failed:
@@ -97,6 +108,7 @@ class Command(BaseCommand):
             self.stderr.write(f"{path}:-: cannot read the file ({error.strerror or error})")
             return False
         self.site, self.authors = "", {}
+        self.images = None
         bar = progress_bar(100, unit="%", out=self.stderr)
         bar.set_description_str(path.name[:30], refresh=False)
         before = self._tallies()
@@ -104,6 +116,8 @@ class Command(BaseCommand):
         try:
             with stream, transaction.atomic():
                 try:
+                    if self.uploads is not None:
+                        self.images = self._import_attachments(path)
                     for item in read_wxr(stream):
                         bar.update((int(stream.tell() * 100 / size) if size else 100) - bar.n)
                         if isinstance(item, WPSite):
@@ -126,9 +140,26 @@ class Command(BaseCommand):
                     f"{read} item(s) read before the break were rolled back. Export it again and re-run."
                 )
             self.totals, self.skipped, self.held, self.held_back = before
+            if self.images is not None:
+                self.images.discard()
             return False
         bar.close()
         return True
+
+    def _import_attachments(self, path):
+        """First pass over the file (attachments usually follow the posts that show them): every
+        attachment into the library. A file that cannot be read stops here, as in the main pass."""
+        site, library = "", None
+        with path.open("rb") as stream:
+            for item in read_wxr(stream):
+                if isinstance(item, WPSite):
+                    site = item.base_site_url
+                elif isinstance(item, WPPost) and item.post_type == "attachment":
+                    if library is None:
+                        library = UploadsLibrary(self.uploads, site)
+                        self.libraries.append(library)
+                    library.add(item)
+        return library or UploadsLibrary(self.uploads, site)
 
     def _tallies(self):
         """A copy of the counts and lists, to go back to when a file is rolled back."""
@@ -141,6 +172,8 @@ class Command(BaseCommand):
 
     def _import_item(self, path, post):
         kind = post.post_type or "post"
+        if kind == "attachment" and self.images is not None:
+            return  # imported in the first pass (_import_attachments), reported under "images"
         if kind not in {"post", "page"}:
             self.skipped[f"{kind} ({SKIP_REASONS.get(kind, 'not a post: custom content types are not imported')})"] += 1
             return
@@ -151,7 +184,8 @@ class Command(BaseCommand):
             self.skipped[f"{kind} ({SKIP_STATUSES[post.status]})"] += 1
             return
         try:
-            outcome = import_post(post, site=self.site, authors=self.authors, origin=path.name, options=self.options)
+            outcome = import_post(post, site=self.site, authors=self.authors, origin=path.name, options=self.options,
+                                  images=self.images)
         except PageError as error:
             self.totals[kind]["failed"] += 1
             self.stderr.write(f"{path}:{error.line or '-'}: {error.message}")
@@ -201,6 +235,17 @@ class Command(BaseCommand):
             write("Changed in WordPress, not applied here:")
             for line in self.held_back:
                 write(f"  {line}")
+        for library in self.libraries:
+            write(f"  images: {library.created} imported into the media library, {library.reused} already there, "
+                  f"{len(library.missing)} missing, {len(library.refused)} refused")
+            if library.missing:
+                write("Attachments whose file is not in the uploads folder (their posts imported without them):")
+                for line in library.missing:
+                    write(f"  {line}")
+            if library.refused:
+                write("Attachments the media library refused:")
+                for line in library.refused:
+                    write(f"  {line}")
 
 
 def _review_option(reviewed_by, reviewed_on):

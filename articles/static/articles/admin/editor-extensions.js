@@ -104,3 +104,68 @@ export const Table = BaseTable.extend({
     };
   },
 });
+
+/* LibraryFigure: a media library image in the body, stored as a reference,
+ * <figure data-image="42"><figcaption>this article's caption</figcaption></figure>; the page shows
+ * the library's picture, alt text and credit (articles/media/rendering.py). Inserted with the picker
+ * under the editor (articles/media/static/media/admin/image-picker.js). */
+export const LibraryFigure = Node.create({
+  name: "libraryFigure",
+  group: "block",
+  atom: true,
+  draggable: true,
+  selectable: true,
+
+  addAttributes() {
+    return {
+      image: {
+        default: null,
+        parseHTML: (element) => element.getAttribute("data-image"),
+        renderHTML: (attributes) => ({ "data-image": attributes.image }),
+      },
+      caption: {
+        default: "",
+        parseHTML: (element) => element.querySelector("figcaption")?.textContent.trim() || "",
+        renderHTML: () => ({}),
+      },
+      title: { default: "", rendered: false },
+    };
+  },
+
+  parseHTML() {
+    return [{ tag: "figure[data-image]" }];
+  },
+
+  renderHTML({ node, HTMLAttributes }) {
+    const attrs = mergeAttributes(HTMLAttributes);
+    return node.attrs.caption ? ["figure", attrs, ["figcaption", {}, node.attrs.caption]] : ["figure", attrs];
+  },
+
+  addNodeView() {
+    return ({ node }) => {
+      const dom = document.createElement("figure");
+      dom.className = "library-figure";
+      dom.contentEditable = "false";
+      const bar = document.getElementById("editor-bar");
+      const img = document.createElement("img");
+      img.alt = "";
+      img.width = 160;
+      img.height = 160;
+      if (bar && bar.dataset.imageThumbnailUrl) img.src = bar.dataset.imageThumbnailUrl.replace("/0/", `/${node.attrs.image}/`);
+      const caption = document.createElement("figcaption");
+      caption.textContent = `Library image ${node.attrs.image}${node.attrs.title ? ` (${node.attrs.title})` : ""}: ` +
+        (node.attrs.caption || "the library's caption");
+      dom.append(img, caption);
+      return { dom };
+    };
+  },
+
+  addCommands() {
+    return {
+      insertLibraryFigure:
+        (attrs) =>
+        ({ chain }) =>
+          chain().insertContent({ type: this.name, attrs }).run(),
+    };
+  },
+});

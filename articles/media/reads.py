@@ -1,0 +1,56 @@
+"""The article page's one read of its pictures, as a fixed statement.
+
+Building and compiling an ORM queryset for ``Image.objects.filter(pk__in=...)`` cost the article
+page about as much CPU as the rest of its pictures' share (the same finding as
+``articles/page_reads.py``, docs/performance.md). Here the statement is written once per database
+from the model's ``_meta`` (a new field is read without a change here) and its rows become
+instances the way the ORM makes them: the database's converters, then ``Model.from_db()``.
+tests/test_media_articles.py holds it to what the ORM reads for the same rows.
+"""
+
+from django.db import connections, router
+
+from .models import Image
+
+_FIELDS = [field for field in Image._meta.concrete_fields]
+_ATTNAMES = [field.attname for field in _FIELDS]
+_prepared = {}  # database alias -> (SELECT ... WHERE id IN, converters)
+
+
+def _statement(connection):
+    found = _prepared.get(connection.alias)
+    if found is None:
+        quote = connection.ops.quote_name
+        table = quote(Image._meta.db_table)
+        columns = ", ".join(f"{table}.{quote(field.column)}" for field in _FIELDS)
+        converters = []
+        for index, field in enumerate(_FIELDS):
+            column = field.get_col(Image._meta.db_table)
+            functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if functions:
+                converters.append((index, functions, column))
+        found = _prepared[connection.alias] = (f"SELECT {columns} FROM {table} WHERE {table}.{quote(Image._meta.pk.column)} IN ", converters)
+    return found
+
+
+def images_by_id(ids):
+    """{id: Image} for ``ids`` (an iterable of ints): one statement, none for no ids."""
+    ids = sorted({int(pk) for pk in ids})
+    if not ids:
+        return {}
+    connection = connections[router.db_for_read(Image)]
+    select, converters = _statement(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(select + "(" + ", ".join(["%s"] * len(ids)) + ")", ids)
+        rows = cursor.fetchall()
+    found = {}
+    for row in rows:
+        values = list(row)
+        for index, functions, column in converters:
+            value = values[index]
+            for function in functions:
+                value = function(value, column, connection)
+            values[index] = value
+        image = Image.from_db(connection.alias, _ATTNAMES, values)
+        found[image.pk] = image
+    return found

@@ -1,0 +1,105 @@
+"""Issue 24's journey in a real browser: a writer uploads a picture from the body editor and inserts
+it with a caption, the reviewer sees it and signs off, the editor publishes, and the reader's page
+shows it from srcset, with no axe violation and no layout shift."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.media.models import Image
+from articles.models import Article
+from tests.browser.helpers import leave, signed_in, transition
+from tests.media_files import phone_jpeg
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BODY = ".field-body .ProseMirror[contenteditable=true]"
+RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}}
+
+# Layout shifts the page makes while it loads, as the browser reports them (CLS's parts).
+LAYOUT_SHIFT = """() => new Promise((done) => {
+  let total = 0;
+  new PerformanceObserver((list) => { for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value; })
+    .observe({ type: "layout-shift", buffered: true });
+  setTimeout(() => done(total), 1500);
+})"""
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
+def test_a_picture_from_upload_to_the_readers_page(browser, live_server, make, tmp_path):
+    make.staff_in("Writer", username="wendy", first_name="Wendy", last_name="Hart")
+    make.staff_in("Medical reviewer", username="rita")
+    make.staff_in("Editor", username="eddie")
+    photo = tmp_path / "IMG_2041.jpg"
+    photo.write_bytes(phone_jpeg((1600, 1200)))
+
+    # 1. The writer drafts, uploads a picture from the editor with its alt text, and inserts it captioned.
+    writer = signed_in(browser, live_server, "wendy")
+    writer.goto("/admin/articles/article/add/")
+    writer.fill("#id_title", "Living with a port")
+    writer.fill("#id_summary", "What a port is, where it sits and how to look after it.")
+    writer.locator(BODY).click()
+    writer.keyboard.type("A port sits under the skin below the collarbone.")
+    writer.get_by_text("Insert an image").click()
+    writer.get_by_label("Caption in this article (optional):").fill("Where the port sits")
+    writer.get_by_label("Picture:").set_input_files(str(photo))
+    writer.get_by_role("button", name="Upload and insert").click()
+    expect(writer.locator("#image-upload-status")).to_contain_text("Not uploaded")  # no alt text yet: refused
+    writer.get_by_label("Alt text (what it shows):").fill("A healed port site below the right collarbone")
+    writer.get_by_label("Credit:").fill("Photo: Vetted")
+    writer.get_by_role("button", name="Upload and insert").click()
+    expect(writer.locator("#image-upload-status")).to_contain_text("and inserted")
+    expect(writer.locator(f"{BODY} figure.library-figure")).to_contain_text("Where the port sits")
+    writer.get_by_role("button", name="Save and continue editing").click()
+    expect(writer.locator(".messagelist")).to_contain_text("was added successfully")
+    image = Image.objects.get()
+    assert image.original_filename == "IMG_2041.jpg" and image.uploaded_by.username == "wendy"
+    assert (image.width, image.height) == (1200, 1600)  # the phone's orientation applied
+    article = Article.objects.get(slug="living-with-a-port")
+    assert f'<figure data-image="{image.pk}"><figcaption>Where the port sits</figcaption></figure>' in article.body
+    transition(writer, "Submit for medical review")
+
+    # 2. The reviewer sees the picture in the rendered body and signs off.
+    reviewer = signed_in(browser, live_server, "rita")
+    reviewer.goto(f"/admin/articles/article/{article.pk}/change/")
+    expect(reviewer.locator(".rendered-body figure img")).to_have_attribute("alt", "A healed port site below the right collarbone")
+    expect(reviewer.locator(".rendered-body figcaption")).to_contain_text("Where the port sits")
+    transition(reviewer, "Sign off")
+
+    # 3. The editor publishes.
+    editor = signed_in(browser, live_server, "eddie")
+    editor.goto(f"/admin/articles/article/{article.pk}/change/")
+    editor.get_by_role("link", name="Publish or schedule", exact=True).click()
+    editor.get_by_role("button", name="Publish or schedule", exact=True).click()
+    expect(editor.locator(".messagelist")).to_contain_text("Publish or schedule: done")
+
+    # 4. The reader: srcset, the picture loaded, no axe violation, no layout shift.
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    reader = context.new_page()
+    reader.goto(article.get_absolute_url())
+    img = reader.locator(".article-body figure img")
+    expect(img).to_have_attribute("srcset", re.compile(r" 320w, .* 1200w$"))
+    expect(img).to_have_attribute("width", "1200")
+    expect(reader.locator(".article-body figure source[type='image/webp']")).to_have_count(1)
+    expect(reader.locator(".article-body figcaption")).to_contain_text("Where the port sits Photo: Vetted")
+    img.scroll_into_view_if_needed()
+    reader.wait_for_function("document.querySelector('.article-body figure img').complete")
+    assert reader.evaluate("document.querySelector('.article-body figure img').naturalWidth") > 0
+    assert reader.evaluate("document.querySelector('.article-body figure img').currentSrc").startswith(live_server.url + "/media/")
+    fresh = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844}).new_page()
+    fresh.goto(article.get_absolute_url())
+    assert fresh.evaluate(LAYOUT_SHIFT) < 0.01
+    fresh.context.close()
+
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(reader, options=RULES).response["violations"]
+    assert violations == [], [(v["id"], v["help"]) for v in violations]
+    context.close()
+    for tab in (writer, reviewer, editor):
+        leave(tab)

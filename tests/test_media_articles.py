@@ -1,0 +1,295 @@
+"""Library images in articles: the lead image and body figures on the page, the shared picture,
+structured data, a flat query count, the publishing rules and "changed since review"."""
+
+import io
+import json
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.media import reads, services
+from articles.media.models import Image, ImageUse
+from articles.models import Article
+from articles.workflow import integrity
+from articles.workflow import rules as workflow
+from tests.media_files import picture, upload
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
+def library_image(size=(1600, 900), **fields):
+    fields.setdefault("alt_text", "Diagram of the lymph nodes in the armpit")
+    fields.setdefault("title", "Lymph nodes")
+    return services.create_image(upload(picture(size), "nodes.jpg"), **fields)
+
+
+def body_with(*images, caption=""):
+    figures = "".join(
+        f'<figure data-image="{image.pk}">{f"<figcaption>{caption}</figcaption>" if caption else ""}</figure>'
+        for image in images
+    )
+    return f"<h2>What it is</h2><p>Some text.</p>{figures}<p>More text.</p>"
+
+
+def structured(page):
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL)
+    return [json.loads(block) for block in blocks]
+
+
+@pytest.mark.django_db
+def test_the_lead_image_heads_the_page_and_is_what_a_share_shows(client, make):
+    lead = library_image(caption="The nodes drain the arm.", credit="Illustration: Jane Roe",
+                         licence=Image.Licence.CC_BY)
+    article = make.article(lead_image=lead)
+    page = client.get(article.get_absolute_url()).text
+    assert '<figure class="figure lead-image"><picture>' in page
+    assert 'alt="Diagram of the lymph nodes in the armpit"' in page
+    assert 'fetchpriority="high"' in page  # the first screen: not lazy
+    assert 'width="1280" height="720"' in page
+    assert '<span class="figure-credit">Illustration: Jane Roe</span>' in page
+    social = re.search(r'<meta property="og:image" content="([^"]+)">', page).group(1)
+    assert social.startswith("http://testserver/media/renditions/") and social.endswith(".jpg")
+    assert f'<meta name="twitter:image" content="{social}">' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+    page_data = next(d for d in structured(page) if d["@type"] == "MedicalWebPage")
+    image = page_data["image"]
+    assert image["@type"] == "ImageObject"
+    assert image["caption"] == "The nodes drain the arm."
+    assert image["creditText"] == "Illustration: Jane Roe"
+    assert image["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert image["contentUrl"].startswith("http://testserver/media/") and image["width"] == 1280
+
+
+@pytest.mark.django_db
+def test_a_page_without_images_keeps_a_plain_card(client, make):
+    page = client.get(make.article().get_absolute_url()).text
+    assert "og:image" not in page and '<meta name="twitter:card" content="summary">' in page
+
+
+@pytest.mark.django_db
+def test_body_figures_are_pictures_with_srcset_sizes_and_lazy_loading(client, make):
+    image = library_image(caption="Library caption", credit="Photo: A. Person")
+    article = make.article(body=body_with(image))
+    page = client.get(article.get_absolute_url()).text
+    figure = re.search(r"<figure class=\"figure\">.*?</figure>", page, re.DOTALL).group(0)
+    assert 'type="image/webp"' in figure and " 320w, " in figure and " 1280w" in figure
+    assert 'loading="lazy"' in figure and 'width="1280" height="720"' in figure
+    assert "Library caption" in figure and "Photo: A. Person" in figure
+    assert "data-image" not in page
+
+
+@pytest.mark.django_db
+def test_the_body_may_give_its_own_caption_and_the_credit_stays(client, make):
+    image = library_image(caption="Library caption", credit="Photo: A. Person")
+    article = make.article(body=body_with(image, caption="Where the port goes"))
+    page = client.get(article.get_absolute_url()).text
+    assert "Where the port goes" in page and "Library caption" not in page and "Photo: A. Person" in page
+
+
+@pytest.mark.django_db
+def test_the_body_stores_a_reference_so_moving_storage_never_breaks_it(client, make, settings):
+    image = library_image()
+    article = make.article(body=body_with(image))
+    assert "/media/" not in article.body
+    settings.MEDIA_URL = "https://pictures.example.org/"
+    page = client.get(article.get_absolute_url()).text
+    assert 'src="https://pictures.example.org/renditions/' in page
+
+
+@pytest.mark.django_db
+def test_the_article_page_reads_all_its_images_in_one_query(client, make, django_assert_num_queries):
+    one = make.article(slug="one", lead_image=library_image(), body=body_with(library_image()))
+    many = make.article(slug="many", lead_image=library_image(), body=body_with(*[library_image((400, 300)) for _ in range(20)]))
+    client.get(one.get_absolute_url())  # warm the content type cache, as a running site has it
+    with CaptureQueriesContext(connection) as first:
+        client.get(one.get_absolute_url())
+    with django_assert_num_queries(len(first.captured_queries)):
+        page = client.get(many.get_absolute_url()).text
+    assert page.count("<picture>") == 21
+    plain = make.article(slug="plain")
+    with CaptureQueriesContext(connection) as none:
+        client.get(plain.get_absolute_url())
+    assert len(first.captured_queries) == len(none.captured_queries) + 1
+
+
+@pytest.mark.django_db
+def test_rendering_a_page_makes_no_rendition(client, make, monkeypatch):
+    article = make.article(lead_image=library_image(), body=body_with(library_image()))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a rendition was made during a request")
+
+    monkeypatch.setattr("articles.media.processing.make_renditions", refuse)
+    monkeypatch.setattr("imagekit.cachefiles.ImageCacheFile.generate", refuse)
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+# --- publishing rules ----------------------------------------------------------------------------
+
+def approved_article(make, **fields):
+    article = make.article(status="approved", publish_at=None, **fields)
+    make.review(article)
+    integrity.restamp_reviews(list(article.reviews.all()))
+    article.refresh_from_db()
+    return article
+
+
+@pytest.fixture
+def editor(make):
+    account = make.user(username="ed")
+    account.groups.add(Group.objects.get(name="Editor"))
+    return account
+
+
+@pytest.mark.django_db
+def test_an_image_without_alt_text_blocks_publishing_and_is_named(make, editor):
+    image = library_image(alt_text="", title="Port placement")
+    article = approved_article(make, body=body_with(image))
+    assert "Image problem: The image “Port placement” has no alt text (describe it, or mark it decorative)." in \
+        workflow.publish_blockers(article)
+    with pytest.raises(workflow.TransitionNotAllowed):
+        workflow.publish(article, editor)
+    Image.objects.filter(pk=image.pk).update(decorative=True)
+    assert not [b for b in workflow.publish_blockers(article) if b.startswith("Image problem")]
+
+
+@pytest.mark.django_db
+def test_a_photo_of_a_person_without_consent_blocks_publishing(make):
+    image = library_image(title="Rash on the forearm", consent=Image.Consent.NONE)
+    article = approved_article(make, lead_image=image)
+    assert any("Rash on the forearm" in b and "no consent" in b for b in workflow.publish_blockers(article))
+    Image.objects.filter(pk=image.pk).update(consent=Image.Consent.ON_FILE)
+    assert not [b for b in workflow.publish_blockers(article) if b.startswith("Image problem")]
+
+
+@pytest.mark.django_db
+def test_a_figure_of_an_image_not_in_the_library_blocks_publishing(make):
+    article = approved_article(make, body='<p>Text.</p><figure data-image="987654"></figure>')
+    assert any("image 987654, which is not in the media library" in b for b in workflow.publish_blockers(article))
+
+
+@pytest.mark.django_db
+def test_a_live_article_cannot_be_given_an_image_without_alt_text(make):
+    article = make.article(lead_image=library_image())
+    article.lead_image = library_image(alt_text="", title="Untitled scan")
+    with pytest.raises(workflow.TransitionNotAllowed, match="Untitled scan"):
+        workflow.check_live_content(article)
+
+
+# --- changed since review ------------------------------------------------------------------------
+
+def reviewed(make, **fields):
+    article = make.article(**fields)
+    make.review(article)
+    article.refresh_from_db()
+    assert not integrity.is_changed_as_stored(article)
+    return article
+
+
+@pytest.mark.django_db
+def test_an_article_without_images_keeps_its_fingerprint():
+    data = integrity.content("T", "S", "<p>B</p>", [])
+    assert "images" not in data
+
+
+@pytest.mark.django_db
+def test_changing_the_alt_text_of_a_shown_image_is_a_change_since_review(make):
+    image = library_image()
+    article = reviewed(make, body=body_with(image))
+    image.alt_text = "Diagram of the lymph nodes under the arm, with the drainage shown by arrows"
+    image.save()
+    article.refresh_from_db()
+    assert integrity.is_changed_as_stored(article)
+    assert integrity.changed_since_review_now(article.pk)
+
+
+@pytest.mark.django_db
+def test_changing_the_lead_image_is_a_change_since_review(make):
+    article = reviewed(make, lead_image=library_image())
+    article.lead_image = library_image(title="Another")
+    article.save()
+    article.refresh_from_db()
+    assert integrity.is_changed_as_stored(article)
+
+
+@pytest.mark.django_db
+def test_replacing_the_picture_is_a_change_since_review(make):
+    image = library_image()
+    article = reviewed(make, lead_image=image)
+    services.replace_file(image, upload(picture((900, 900)), "new.jpg"))
+    article.refresh_from_db()
+    assert integrity.is_changed_as_stored(article)
+
+
+@pytest.mark.django_db
+def test_the_page_and_the_lists_agree_about_images(client, make):
+    image = library_image()
+    article = reviewed(make, body=body_with(image))
+    image.caption = "A new caption"
+    image.save()
+    page = client.get(article.get_absolute_url()).text
+    assert "after its last medical review" in page
+
+
+# --- usage and deleting --------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_uses_are_kept_on_save_and_an_image_in_use_is_not_deleted(make, media_root):
+    lead, figure, spare = library_image(title="Lead"), library_image(title="Figure"), library_image(title="Spare")
+    article = make.article(title="Lymphoedema", lead_image=lead, body=body_with(figure))
+    assert set(ImageUse.objects.values_list("image__title", "place")) == {("Lead", "lead"), ("Figure", "body")}
+    with pytest.raises(services.ImageInUse, match="Lead image of “Lymphoedema”"):
+        services.delete_image(lead)
+    assert Image.objects.filter(pk=lead.pk).exists()
+    assert list(Image.objects.unused()) == [spare]
+    article.body = "<p>No more figure.</p>"
+    article.save()
+    assert set(ImageUse.objects.values_list("image__title", flat=True)) == {"Lead"}
+    services.delete_image(figure)
+    assert not Image.objects.filter(pk=figure.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_reviewer_portrait_is_a_use(make):
+    portrait = library_image(title="Dr Roe")
+    make.reviewer(name="Dr Jane Roe", photo=portrait)
+    with pytest.raises(services.ImageInUse, match="Photo of the reviewer Dr Jane Roe"):
+        services.delete_image(portrait)
+
+
+# --- demo content ------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_the_demo_draws_its_pictures_and_heads_two_articles_with_them(client, media_root):
+    call_command("load_demo", stdout=io.StringIO())
+    images = list(Image.objects.all())
+    assert len(images) == 2 and all(i.alt_text and i.credit and i.renditions["sizes"] for i in images)
+    lymph = Article.objects.get(slug="understanding-lymphedema-after-breast-cancer-treatment")
+    assert lymph.lead_image.title == "Demo: lymph nodes of the armpit"
+    assert not integrity.is_changed_as_stored(lymph)  # the demo's reviews cover its pictures
+    assert not [b for b in workflow.publish_blockers(lymph) if b.startswith("Image problem")]
+    page = client.get(lymph.get_absolute_url()).text
+    assert "lead-image" in page and "og:image" in page
+    call_command("load_demo", stdout=io.StringIO())
+    assert Image.objects.count() == 2  # a second run adds nothing
+
+
+@pytest.mark.django_db
+def test_the_pages_read_of_images_gives_what_the_orm_gives():
+    made = [library_image(caption="Café — “quoted”") for _ in range(3)]
+    made[1].tags.add("diagram")
+    found = reads.images_by_id([m.pk for m in made] + [999999])
+    expected = {image.pk: image for image in Image.objects.filter(pk__in=[m.pk for m in made])}
+    assert set(found) == set(expected)
+    for pk, image in expected.items():
+        for field in Image._meta.concrete_fields:
+            assert getattr(found[pk], field.attname) == getattr(image, field.attname), field.name
+    assert reads.images_by_id([]) == {}

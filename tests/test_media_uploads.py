@@ -1,0 +1,224 @@
+"""Uploading to the image library: the type comes from the bytes, limits hold before decoding,
+metadata goes, names are generated, and a refused or failed upload leaves nothing behind."""
+
+import io
+import os
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from PIL import Image as PILImage
+from PIL import features
+
+from articles.media import processing, services
+from articles.media.forms import ImageForm
+from articles.media.models import Image
+from tests.media_files import SVG, phone_jpeg, picture, png_header_only, upload
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
+def stored_files(root):
+    return sorted(os.path.relpath(os.path.join(d, f), root) for d, _, files in os.walk(root) for f in files)
+
+
+def create(data, name="photo.jpg", **fields):
+    fields.setdefault("alt_text", "A red square with a blue corner")
+    return services.create_image(upload(data, name), **fields)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "fmt,ext,save",
+    [("JPEG", "jpg", {}), ("PNG", "png", {}), ("WEBP", "webp", {}), ("GIF", "gif", {}),
+     pytest.param("AVIF", "avif", {}, marks=pytest.mark.skipif(not features.check("avif"), reason="Pillow built without AVIF"))],
+)
+def test_each_accepted_format_is_kept_under_a_generated_name_with_its_size(fmt, ext, save, media_root):
+    image = create(picture((700, 500), fmt, **save), name="../../etc/My Holiday.bmp")
+    assert (image.format, image.width, image.height) == (fmt, 700, 500)
+    assert image.file.name.startswith("images/") and image.file.name.endswith("." + ext)
+    assert "Holiday" not in image.file.name and ".." not in image.file.name
+    assert image.original_filename == "My Holiday.bmp"
+    with image.file.open("rb") as f:
+        assert PILImage.open(f).format == fmt
+    assert image.file_size == os.path.getsize(media_root / image.file.name)
+
+
+@pytest.mark.django_db
+def test_the_type_is_read_from_the_content_not_the_name():
+    image = create(picture((300, 200), "PNG"), name="scan.jpg")
+    assert image.format == "PNG" and image.file.name.endswith(".png")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "data,name,message",
+    [
+        (SVG, "diagram.svg", "SVG and other text files are not accepted"),
+        (b"%PDF-1.7 not a picture", "leaflet.jpg", "not an image the library accepts"),
+        (picture((64, 64), "TIFF"), "scan.tiff", "not an image the library accepts"),
+        (picture((64, 64), "BMP"), "paint.png", "not an image the library accepts"),
+        (b"", "empty.jpg", "The file is empty"),
+        (picture((400, 300))[:700], "cut.jpg", "truncated or corrupt"),
+        (png_header_only(1, 100_000), "strip.png", "each side may be at most"),
+        (png_header_only(50_000, 50_000), "bomb.png", "far too many pixels"),
+        (png_header_only(9_000, 8_000), "big.png", "megapixels: at most 50 are accepted"),
+    ],
+)
+def test_refused_uploads_say_why_and_leave_nothing(data, name, message, media_root):
+    with pytest.raises(ValidationError) as refused:
+        create(data, name=name)
+    assert message in " ".join(refused.value.message_dict["file"])
+    assert Image.objects.count() == 0
+    assert stored_files(media_root) == []
+
+
+@pytest.mark.django_db
+def test_pixel_limit_refuses_a_picture_within_the_side_limit(settings):
+    settings.MEDIA_MAX_PIXELS = 1_000_000
+    with pytest.raises(ValidationError, match="megapixels"):
+        create(png_header_only(1500, 1500), name="big.png")
+
+
+@pytest.mark.django_db
+def test_size_limit_is_a_setting(settings):
+    settings.MEDIA_MAX_UPLOAD_BYTES = 10_000
+    data = picture((900, 900), "PNG", color=(1, 2, 3))
+    noisy = PILImage.effect_noise((400, 400), 80)
+    out = io.BytesIO()
+    noisy.save(out, "PNG")
+    with pytest.raises(ValidationError, match="at most 10 KB"):
+        create(out.getvalue(), name="noise.png")
+    assert create(data[:0] or picture((20, 20), "PNG"), name="small.png").pk
+
+
+@pytest.mark.django_db
+def test_exif_and_gps_are_stripped_and_the_orientation_applied():
+    original = PILImage.open(io.BytesIO(phone_jpeg((800, 600))))
+    assert original.getexif()[0x0112] == 6 and original.getexif().get_ifd(0x8825)
+    image = create(phone_jpeg((800, 600)), name="IMG_0001.jpg")
+    assert (image.width, image.height) == (600, 800)  # turned upright
+    names = [image.file.name, *processing.rendition_names(image.renditions)]
+    for name in names:
+        with image.file.storage.open(name, "rb") as f:
+            stored = PILImage.open(f)
+            stored.load()
+            exif = stored.getexif()
+            assert not exif.get_ifd(0x8825), name  # no GPS
+            assert 0x010F not in exif and 0x0112 not in exif, name  # no make, no orientation left to apply twice
+            assert "comment" not in stored.info and "xmp" not in stored.info, name
+            data = f.seek(0) or f.read()
+            assert b"Pixelphone" not in data and b"Home Street" not in data, name
+            assert stored.width <= stored.height or name == image.renditions["social"] or stored.width == stored.height
+
+
+@pytest.mark.django_db
+def test_renditions_are_made_once_in_every_format_at_the_standard_widths(media_root):
+    image = create(picture((2000, 1000)), name="wide.jpg")
+    sizes = image.renditions["sizes"]
+    assert list(sizes) == [*processing.MODERN_FORMATS, "JPEG"]
+    for fmt, rows in sizes.items():
+        assert [row[:2] for row in rows] == [[320, 160], [640, 320], [960, 480], [1280, 640]]
+        for width, height, name in rows:
+            with PILImage.open(media_root / name) as made:
+                assert (made.format, made.size) == (fmt, (width, height))
+    with PILImage.open(media_root / image.renditions["social"]) as social:
+        assert social.size == processing.SOCIAL_SIZE
+
+
+@pytest.mark.django_db
+def test_a_narrow_picture_is_not_enlarged_and_transparency_falls_back_to_png():
+    image = create(picture((500, 250), "PNG", mode="RGBA"), name="logo.png")
+    assert image.renditions["fallback"] == "PNG"
+    assert [row[:2] for row in image.renditions["sizes"]["PNG"]] == [[320, 160], [500, 250]]
+
+
+@pytest.mark.django_db
+def test_the_social_crop_keeps_the_focal_point(media_root):
+    # A tall picture, black except a white band at the very bottom; focal point there.
+    img = PILImage.new("RGB", (1200, 2400), (0, 0, 0))
+    img.paste((255, 255, 255), (0, 2200, 1200, 2400))
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    image = create(out.getvalue(), name="tall.png", focal_x=50, focal_y=95)
+    with PILImage.open(media_root / image.renditions["social"]) as social:
+        assert social.convert("L").getpixel((600, 620)) > 200
+
+
+@pytest.mark.django_db
+def test_a_record_that_fails_to_save_leaves_no_file(media_root, monkeypatch):
+    def broken_save(self, *args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(Image, "save", broken_save)
+    with pytest.raises(RuntimeError):
+        create(picture(), name="photo.jpg")
+    assert stored_files(media_root) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "alt,decorative,message",
+    [
+        ("IMG_2041.jpg", False, "not repeat its file name"),
+        ("DSC0001", False, "not repeat its file name"),
+        ("x" * 251, False, "at most 250"),
+    ],
+)
+def test_alt_text_rules(alt, decorative, message, media_root):
+    with pytest.raises(ValidationError, match=message):
+        create(picture(), name="IMG_2041.jpg", alt_text=alt, decorative=decorative)
+    assert stored_files(media_root) == []
+
+
+@pytest.mark.django_db
+def test_the_image_form_asks_for_alt_text_unless_decorative():
+    form = ImageForm(data={"title": "t", "alt_text": "", "licence": "own", "consent": "n/a", "focal_x": 50, "focal_y": 50},
+                     files={"upload": upload(picture())})
+    assert not form.is_valid()
+    assert "Describe the picture" in form.errors["alt_text"][0]
+    form = ImageForm(data={"title": "t", "alt_text": "", "decorative": "on", "licence": "own", "consent": "n/a",
+                           "focal_x": 50, "focal_y": 50}, files={"upload": upload(picture())})
+    assert form.is_valid(), form.errors
+
+
+@pytest.mark.django_db
+def test_a_bulk_upload_or_import_may_leave_alt_text_for_later_and_is_listed_as_missing_it():
+    image = create(picture(), name="clinic.jpg", alt_text="")
+    assert list(Image.objects.missing_alt_text()) == [image]
+    assert image.publish_problems() == ["The image “clinic” has no alt text (describe it, or mark it decorative)."]
+
+
+@pytest.mark.django_db
+def test_a_decorative_image_needs_no_alt_text():
+    assert create(picture(), name="texture.jpg", alt_text="", decorative=True).decorative
+
+
+@pytest.mark.django_db
+def test_replacing_the_file_keeps_the_record_and_removes_the_old_files(media_root, django_capture_on_commit_callbacks):
+    image = create(picture((900, 600)), name="first.jpg")
+    old = [image.file.name, *processing.rendition_names(image.renditions)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.replace_file(image, upload(picture((600, 900), "PNG"), "second.png"))
+    image.refresh_from_db()
+    assert (image.width, image.height, image.format) == (600, 900, "PNG")
+    assert not any((media_root / name).exists() for name in old)
+    assert (media_root / image.file.name).exists()
+
+
+@pytest.mark.django_db
+def test_regenerating_renditions_keeps_bodies_and_replaces_files(media_root, django_capture_on_commit_callbacks):
+    image = create(picture((1000, 700)), name="plan.jpg")
+    before = set(processing.rendition_names(image.renditions))
+    for name in before:
+        (media_root / name).unlink()  # renditions lost (a storage move)
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("regenerate_renditions", stdout=out)
+    image.refresh_from_db()
+    assert "for 1 image(s); 0 failed" in out.getvalue()
+    assert all((media_root / name).exists() for name in processing.rendition_names(image.renditions))
