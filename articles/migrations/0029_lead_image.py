@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0027_review_date_floor'),
+        ('articles', '0028_search_terms'),
         ('media', '0001_initial'),
     ]
 
