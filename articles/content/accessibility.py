@@ -79,6 +79,8 @@ def check_body(html):
     return checker.findings
 
 
+# Mutable process state, on purpose: each of the two count fields (AccessibilityCountField) asks for
+# the same body on save, so it is checked once; bounded to 64 bodies.
 @lru_cache(maxsize=64)
 def counts(html):
     """``(blockers, warnings)`` in the body ``html``: what the article stores for the list's filter."""

@@ -17,6 +17,8 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 MARKER = "0000000000"
 
 
+# Mutable process state, on purpose: one reverse() per route (and URLconf, script prefix), then the
+# addresses of rows are filled in; bounded, and keyed on what could change the answer.
 @functools.lru_cache(maxsize=64)
 def _pattern(viewname, arguments, script_prefix, urlconf):
     return reverse(viewname, args=[MARKER] * arguments, urlconf=urlconf).replace(MARKER, "{}")

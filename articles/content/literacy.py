@@ -61,11 +61,14 @@ class _TextBlocks(HTMLParser):
         return self.blocks
 
 
+# Mutable process state, on purpose: pyphen's dictionary, loaded from disk once per process.
 @lru_cache(maxsize=1)
 def _dictionary():
     return pyphen.Pyphen(lang="en_US")
 
 
+# Mutable process state, on purpose: words recur across bodies, and hyphenating one is the cost of
+# the reading grade; bounded to 20,000 words.
 @lru_cache(maxsize=20000)
 def syllables(word):
     """Syllables in one word: the larger of pyphen's hyphenation count and its vowel groups."""

@@ -18,6 +18,7 @@ _MAP_BLOCK = re.compile(r"const \w+_MAP = \{(.*?)\};", re.DOTALL)
 _ENTRY = re.compile(r"""(?:"([^"]+)"|'([^']+)'|([^\s:"',{}]+))\s*:\s*"([^"]*)\"""")
 
 
+# Read from Django's urlify.js once per process (a fixed file of the installed Django).
 @functools.cache
 def _downcode_table():
     """{character: replacement} from every map in urlify.js (the first map naming a letter wins, as in the JS)."""

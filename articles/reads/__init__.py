@@ -1,1 +1,1 @@
-"""The article page's reads: the PostgreSQL statements (postgresql.py) and related posts."""
+"""The article page's reads: page.py (the ORM on SQLite, postgresql.py's statements on PostgreSQL), related posts, paginators."""
