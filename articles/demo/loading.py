@@ -13,8 +13,8 @@ from django.db import transaction
 
 from articles.demo import content
 from articles.importing.apply import import_page
-from articles.media import demo as media_demo
 from articles.importing.plaintext import PageError, parse_page
+from articles.media import demo as media_demo
 from articles.models import Article, Reviewer, SearchEquivalent, Series, split_terms
 from articles.search import terms as search_terms
 from articles.workflow import integrity

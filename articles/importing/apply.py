@@ -19,7 +19,6 @@ from django.utils.text import slugify
 from articles.content.html import sanitize_html
 from articles.importing.plaintext import PageError, truncate_words
 from articles.models import (
-    split_terms,
     Article,
     ArticleEvent,
     MedicalReview,
@@ -28,6 +27,7 @@ from articles.models import (
     Reviewer,
     Series,
     SeriesEntry,
+    split_terms,
 )
 from articles.workflow import integrity
 from articles.workflow import rules as workflow

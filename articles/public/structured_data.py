@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from articles.content.addresses import address
-from articles.models.search import split_terms
 from articles.media.rendering import image_object
+from articles.models.search import split_terms
 from articles.reviews import display
 from cms.site import absolute_url
 
