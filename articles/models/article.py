@@ -139,6 +139,7 @@ class Article(models.Model):
         validators=[validate_terms],
         help_text="Other names readers use for this topic, lay and clinical, one a line or separated by commas "
         "(e.g. “lymphoedema, arm swelling, swollen arm”). Searched like the title; shown to search engines.",
+    )
     lead_image = models.ForeignKey(
         "media.Image", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         help_text="Shown at the top of the page and when the page is shared (docs/media.md).",
