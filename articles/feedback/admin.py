@@ -6,18 +6,16 @@ that answered it, or publishes the correction readers will see in one step from 
 from report to triage and to action over the last 90 days.
 """
 
-import csv
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from articles.models import Article
-from articles.reviews.exports import Echo, neutralise
+from cms.spreadsheet import csv_download
 
 from . import services, stats
 from .models import Feedback
@@ -160,25 +158,20 @@ class FeedbackAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export selected reports as CSV (spreadsheet)", permissions=["view"])
     def export_csv(self, request, queryset):
-        writer = csv.writer(Echo())
         rows = queryset.select_related("article", "assignee", "correction").order_by("-created_at", "-id")
 
         def lines():
-            yield "\ufeff"
-            yield writer.writerow(CSV_COLUMNS)
+            yield CSV_COLUMNS
             for r in rows.iterator(chunk_size=1000):
-                yield writer.writerow([neutralise(cell) for cell in [
+                yield [
                     _when(r.created_at), r.article.title, request.build_absolute_uri(r.article.get_absolute_url()),
                     {True: "yes", False: "no", None: ""}[r.helpful], r.get_reason_display() if r.reason else "",
                     r.section, r.text, r.get_state_display(), r.assignee.get_username() if r.assignee else "",
                     _when(r.triaged_at), _when(r.actioned_at), _when(r.closed_at),
                     r.correction.comment if r.correction else "", r.notes,
-                ]])
+                ]
 
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="reader-reports-{timezone.localdate():%Y-%m-%d}.csv"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return csv_download(lines(), f"reader-reports-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 def _when(value):

@@ -8,12 +8,11 @@ next run.
 """
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.reviews.permissions import EDITOR_GROUP
 from articles.reviews.reminders import Outcome, reviewer_address, send
+from articles.workflow.rules import editors as editor_accounts
 
 from .models import Feedback
 
@@ -64,12 +63,12 @@ def send_medical_reports(reports=None):
         send(subject, body, [reviewer_address(reviewer)], outcome)
 
     editors = list(
-        get_user_model().objects.filter(is_active=True, groups__name=EDITOR_GROUP).exclude(email="")
+        editor_accounts().filter(is_active=True).exclude(email="")
         .order_by("email").values_list("email", flat=True).distinct()
     )
     if not editors:
-        outcome.errors.append(f"{len(reports)} medical-information report(s) need the editors, but no active member "
-                              f"of the “{EDITOR_GROUP}” group has an email address; nothing was sent to editors.")
+        outcome.errors.append(f"{len(reports)} medical-information report(s) need the editors, but no active "
+                              f"editor has an email address; nothing was sent to editors.")
     else:
         body = "\n".join([
             "Dear editors,",
