@@ -32,6 +32,7 @@ from django.core.validators import validate_slug
 
 from articles.content.review_dates import review_date_problem
 from articles.importing.dates import FORMATS_HELP, parse_date
+from articles.importing.errors import PageError
 from articles.models.search import validate_terms
 
 FENCE = "---"
@@ -51,15 +52,6 @@ _FIELD_RE = re.compile(r"^(?P<name>[A-Za-z][A-Za-z ]*?)\s*:\s*(?P<value>.*)$")
 _RELATIVE_RE = re.compile(r"^(?:(?P<ago>\d{1,5})\s+days?\s+ago|in\s+(?P<ahead>\d{1,5})\s+days?|today)$", re.IGNORECASE)
 _DATETIME_RE = re.compile(r"^(?P<date>.+?)\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})$")
 _REVIEW_RE = re.compile(r"^(?P<name>.+?)\s+on\s+(?P<date>[^|]+?)\s*(?:\|\s*(?P<notes>.*))?$", re.IGNORECASE)
-
-
-class FieldError(Exception):
-    """A field that cannot be read: the reason and the 1-based line (plaintext turns it into a PageError)."""
-
-    def __init__(self, message, line):
-        super().__init__(message)
-        self.message = message
-        self.line = line
 
 
 @dataclass
@@ -117,7 +109,7 @@ def split_fields(numbered):
     for index in range(start + 1, len(numbered)):
         if numbered[index][1].strip() == FENCE:
             return numbered[start + 1:index], numbered[index + 1:]
-    raise FieldError(f'The field block opened with "{FENCE}" is never closed: end it with a "{FENCE}" line.',
+    raise PageError(f'The field block opened with "{FENCE}" is never closed: end it with a "{FENCE}" line.',
                      numbered[start][0])
 
 
@@ -132,7 +124,7 @@ def read_fields(numbered):
             continue
         match = _FIELD_RE.match(raw.strip())
         if not match:
-            raise FieldError(f'"{raw.strip()[:60]}" is not a field: write "Name: value" (or indent a line to continue one).',
+            raise PageError(f'"{raw.strip()[:60]}" is not a field: write "Name: value" (or indent a line to continue one).',
                              number)
         entries.append([" ".join(match.group("name").lower().split()), match.group("value").strip(), number])
 
@@ -140,13 +132,13 @@ def read_fields(numbered):
     for name, value, number in entries:
         if name not in FIELDS:
             known = ", ".join(f.capitalize() for f in FIELDS)
-            raise FieldError(f'Unknown field "{name.capitalize()}"; the fields a page may have are {known}.', number)
+            raise PageError(f'Unknown field "{name.capitalize()}"; the fields a page may have are {known}.', number)
         if name in fields.lines and name not in REPEATABLE:
-            raise FieldError(f'"{name.capitalize()}" appears twice; the first is on line {fields.lines[name]}.', number)
+            raise PageError(f'"{name.capitalize()}" appears twice; the first is on line {fields.lines[name]}.', number)
         fields.lines.setdefault(name, number)
         value = " ".join(value.split())
         if not value:
-            raise FieldError(f'"{name.capitalize()}" is empty: give it a value or leave the line out.', number)
+            raise PageError(f'"{name.capitalize()}" is empty: give it a value or leave the line out.', number)
         _READERS[name](fields, value, number)
     return fields
 
@@ -155,15 +147,15 @@ def _slug(fields, value, number):
     try:
         validate_slug(value)
     except ValidationError:
-        raise FieldError(f'The slug "{value}" may hold only letters, numbers, hyphens and underscores.', number) from None
+        raise PageError(f'The slug "{value}" may hold only letters, numbers, hyphens and underscores.', number) from None
     if len(value) > SLUG_MAX_LENGTH:
-        raise FieldError(f"The slug is longer than {SLUG_MAX_LENGTH} characters.", number)
+        raise PageError(f"The slug is longer than {SLUG_MAX_LENGTH} characters.", number)
     fields.slug = value
 
 
 def _summary(fields, value, number):
     if len(value) > SUMMARY_MAX_LENGTH:
-        raise FieldError(f"The summary is {len(value)} characters; the most is {SUMMARY_MAX_LENGTH}.", number)
+        raise PageError(f"The summary is {len(value)} characters; the most is {SUMMARY_MAX_LENGTH}.", number)
     fields.summary = value
 
 
@@ -171,9 +163,9 @@ def _tags(fields, value, number):
     tags = []
     for tag in (part.strip() for part in value.split(",")):
         if not tag:
-            raise FieldError('A tag is empty: separate tags with single commas ("breast cancer, surgery").', number)
+            raise PageError('A tag is empty: separate tags with single commas ("breast cancer, surgery").', number)
         if len(tag) > TAG_MAX_LENGTH or not any(ch.isalnum() for ch in tag):
-            raise FieldError(f'The tag "{tag[:60]}" must have a letter or number and at most {TAG_MAX_LENGTH} characters.',
+            raise PageError(f'The tag "{tag[:60]}" must have a letter or number and at most {TAG_MAX_LENGTH} characters.',
                              number)
         if tag.casefold() not in {t.casefold() for t in tags}:
             tags.append(tag)
@@ -190,7 +182,7 @@ def _also_known_as(fields, value, number):
 def _status(fields, value, number):
     status = value.lower()
     if status not in STATUSES:
-        raise FieldError(f'The status "{value}" is not one of {", ".join(STATUSES)} (a future "Publish" time schedules '
+        raise PageError(f'The status "{value}" is not one of {", ".join(STATUSES)} (a future "Publish" time schedules '
                          "a published page).", number)
     fields.status = status
 
@@ -204,64 +196,64 @@ def _publish(fields, value, number):
     if (timed := _DATETIME_RE.match(value)) and parse_date(timed.group("date")):
         hour, minute = int(timed.group("hour")), int(timed.group("minute"))
         if hour > 23 or minute > 59:
-            raise FieldError(f'The publish time "{value}" is not a time of day (00:00 to 23:59).', number)
+            raise PageError(f'The publish time "{value}" is not a time of day (00:00 to 23:59).', number)
         time, value = datetime.time(hour, minute), timed.group("date")
     on = parse_date(value)
     if on is None:
-        raise FieldError(f'The publish time "{value}" is not a date; write it as {FORMATS_HELP}, optionally followed '
+        raise PageError(f'The publish time "{value}" is not a date; write it as {FORMATS_HELP}, optionally followed '
                          'by a time ("2026-12-14 09:00"), or as "400 days ago" or "in 7 days".', number)
     fields.publish = PublishTime(on=on, at=time)
 
 
 def read_reviewer(text, number):
-    """(name, credentials) from "Dr. Jane Roe, MD" (a review line's or a Review field's); FieldError when no name."""
+    """(name, credentials) from "Dr. Jane Roe, MD" (a review line's or a Review field's); PageError when no name."""
     name, credentials = " ".join(text.split()), ""
     if ", " in name:
         name, credentials = (part.strip() for part in name.split(", ", 1))
     if not name or len(name) > REVIEWER_NAME_MAX_LENGTH:
-        raise FieldError(f"The reviewer's name must be 1 to {REVIEWER_NAME_MAX_LENGTH} characters.", number)
+        raise PageError(f"The reviewer's name must be 1 to {REVIEWER_NAME_MAX_LENGTH} characters.", number)
     return name, credentials[:120]
 
 
 def read_review_date(text, number, what="The review"):
-    """The date of a review from ``text``; FieldError when it is not a date or not a plausible review date."""
+    """The date of a review from ``text``; PageError when it is not a date or not a plausible review date."""
     reviewed_on = parse_date(text)
     if reviewed_on is None:
-        raise FieldError(f'{what} date "{text.strip()}" is not a date; write it as {FORMATS_HELP}.', number)
+        raise PageError(f'{what} date "{text.strip()}" is not a date; write it as {FORMATS_HELP}.', number)
     if problem := review_date_problem(reviewed_on):
-        raise FieldError(problem, number)
+        raise PageError(problem, number)
     return reviewed_on
 
 
 def _review(fields, value, number):
     match = _REVIEW_RE.match(value)
     if not match:
-        raise FieldError('A review reads "Review: <reviewer> on <date>", optionally followed by " | <notes>".', number)
+        raise PageError('A review reads "Review: <reviewer> on <date>", optionally followed by " | <notes>".', number)
     name, credentials = read_reviewer(match.group("name"), number)
     reviewed_on = read_review_date(match.group("date"), number)
     notes = (match.group("notes") or "").strip()
     if len(notes) > REVIEW_NOTES_MAX_LENGTH:
-        raise FieldError(f"The review notes are longer than {REVIEW_NOTES_MAX_LENGTH} characters.", number)
+        raise PageError(f"The review notes are longer than {REVIEW_NOTES_MAX_LENGTH} characters.", number)
     if any(r.reviewer_name.casefold() == name.casefold() and r.reviewed_on == reviewed_on for r in fields.reviews):
-        raise FieldError(f"The same review ({name} on {reviewed_on}) is given twice.", number)
+        raise PageError(f"The same review ({name} on {reviewed_on}) is given twice.", number)
     fields.reviews.append(Review(name, credentials, reviewed_on, notes, number))
 
 
 def _series(fields, value, number):
     if len(value) > SERIES_TITLE_MAX_LENGTH:
-        raise FieldError(f"The series title is longer than {SERIES_TITLE_MAX_LENGTH} characters.", number)
+        raise PageError(f"The series title is longer than {SERIES_TITLE_MAX_LENGTH} characters.", number)
     fields.series = value
 
 
 def _series_position(fields, value, number):
     if not value.isdigit() or int(value) > 32767:
-        raise FieldError(f'The series position "{value}" is not a whole number from 0 to 32767.', number)
+        raise PageError(f'The series position "{value}" is not a whole number from 0 to 32767.', number)
     fields.series_position = int(value)
 
 
 def _series_label(fields, value, number):
     if len(value) > SERIES_LABEL_MAX_LENGTH:
-        raise FieldError(f"The series label is longer than {SERIES_LABEL_MAX_LENGTH} characters.", number)
+        raise PageError(f"The series label is longer than {SERIES_LABEL_MAX_LENGTH} characters.", number)
     fields.series_label = value
 
 

@@ -29,9 +29,9 @@ import re
 from dataclasses import dataclass, field
 
 from articles.importing.dates import FORMATS_HELP, parse_date
+from articles.importing.errors import PageError
 from articles.importing.frontmatter import (
     SUMMARY_MAX_LENGTH,
-    FieldError,
     Fields,
     check_consistent,
     read_fields,
@@ -59,18 +59,6 @@ _QUOTE_RE = re.compile(r"^>\s?(?P<text>.*)$")
 _LINK_RE = re.compile(r"\[(?P<text>[^\[\]\n]+)\]\((?P<url>https?://[^\s()<>]+)\)")
 _STRONG_RE = re.compile(r"\*\*(?=\S)(?P<text>.+?)(?<=\S)\*\*")
 _EMPHASIS_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])(?P<text>[^*]+?)(?<=[^\s*])\*(?![\w*])")
-
-
-class PageError(Exception):
-    """A page that cannot be imported: the reason and, when known, the 1-based line."""
-
-    def __init__(self, message, line=None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-
-    def __str__(self):
-        return f"line {self.line}: {self.message}" if self.line else self.message
 
 
 @dataclass
@@ -173,11 +161,8 @@ def split_lead_in(text):
 def parse_page(text):
     """The page in ``text`` as a ``ParsedPage``; raises ``PageError`` with a line number when it cannot."""
     lines = (text or "").lstrip("\ufeff").splitlines()
-    try:
-        field_lines, rest = split_fields(list(enumerate(lines, start=1)))
-        fields = read_fields(field_lines)
-    except FieldError as error:
-        raise PageError(error.message, error.line) from None
+    field_lines, rest = split_fields(list(enumerate(lines, start=1)))
+    fields = read_fields(field_lines)
     if problem := check_consistent(fields):
         raise PageError(*problem)
     numbered = [(number, line.strip()) for number, line in rest]
@@ -311,11 +296,8 @@ def _read_block(block, *, first, title):
 def _read_review(page, match, number):
     if page.review_line:
         raise PageError(f"A second review line; the first is on line {page.review_line}.", number)
-    try:
-        page.reviewer_name, page.reviewer_credentials = read_reviewer(match.group("name"), number)
-        page.reviewed_on = read_review_date(match.group("date"), number)
-    except FieldError as error:
-        raise PageError(error.message, error.line) from None
+    page.reviewer_name, page.reviewer_credentials = read_reviewer(match.group("name"), number)
+    page.reviewed_on = read_review_date(match.group("date"), number)
     page.review_line = number
 
 
