@@ -176,7 +176,7 @@ def _also_known_as(fields, value, number):
     try:
         fields.also_known_as = validate_terms(value, at_least=1)
     except ValidationError as error:
-        raise FieldError(f'"Also known as": {" ".join(error.messages)}', number) from None
+        raise PageError(f'"Also known as": {" ".join(error.messages)}', number) from None
 
 
 def _status(fields, value, number):
