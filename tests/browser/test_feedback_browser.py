@@ -5,9 +5,11 @@ import re
 import pytest
 from django.core.cache import cache
 
+from articles.feedback import services
 from articles.feedback.models import Feedback
 from cms.pagecache import generation
 from cms.pagecache import http as caching
+from tests.browser.helpers import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -148,10 +150,6 @@ def test_the_corrections_log_is_axe_clean(page, article, make):
 
 def test_an_editor_turns_a_medical_report_into_a_public_correction(browser, live_server, article, make):
     """The editor's journey: the inbox, the report, triage, then the correction readers see."""
-    from articles.feedback import services
-
-    from tests.browser.helpers import signed_in
-
     make.staff_in("Editor", username="eddie")
     services.record_report(article, reason="medical", section="Hormone therapy", text="Is 2.5 mg right?")
     tab = signed_in(browser, live_server, "eddie")
