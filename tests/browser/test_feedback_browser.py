@@ -1,8 +1,10 @@
 """A reader tells us a page was not helpful and what was wrong: without JavaScript, with it, by keyboard; axe-clean."""
 
+import importlib
 import re
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 
 from articles.feedback import services
@@ -150,6 +152,9 @@ def test_the_corrections_log_is_axe_clean(page, article, make):
 
 def test_an_editor_turns_a_medical_report_into_a_public_correction(browser, live_server, article, make):
     """The editor's journey: the inbox, the report, triage, then the correction readers see."""
+    # The feedback roles of its data migration, again: an earlier transactional test flushed them
+    # (as the browser conftest does for the articles' roles).
+    importlib.import_module("articles.feedback.migrations.0002_roles").grant(apps, None)
     make.staff_in("Editor", username="eddie")
     services.record_report(article, reason="medical", section="Hormone therapy", text="Is 2.5 mg right?")
     tab = signed_in(browser, live_server, "eddie")
