@@ -1,13 +1,17 @@
 """A reader tells us a page was not helpful and what was wrong: without JavaScript, with it, by keyboard; axe-clean."""
 
+import importlib
 import re
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 
+from articles.feedback import services
 from articles.feedback.models import Feedback
 from cms.pagecache import generation
 from cms.pagecache import http as caching
+from tests.browser.helpers import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -144,3 +148,34 @@ def test_the_corrections_log_is_axe_clean(page, article, make):
     assert serious(page) == []
     page.goto("/articles/treatment/")
     assert serious(page) == []
+
+
+def test_an_editor_turns_a_medical_report_into_a_public_correction(browser, live_server, article, make):
+    """The editor's journey: the inbox, the report, triage, then the correction readers see."""
+    # The feedback roles of its data migration, again: an earlier transactional test flushed them
+    # (as the browser conftest does for the articles' roles).
+    importlib.import_module("articles.feedback.migrations.0002_roles").grant(apps, None)
+    make.staff_in("Editor", username="eddie")
+    services.record_report(article, reason="medical", section="Hormone therapy", text="Is 2.5 mg right?")
+    tab = signed_in(browser, live_server, "eddie")
+    try:
+        tab.goto("/admin/feedback/feedback/")
+        assert "median time from report to triage" in tab.locator("#content").inner_text()
+        tab.get_by_role("link", name=re.compile(r"\d")).first.click()  # the report's "received" time
+        tab.get_by_label("State:").select_option("triaged")
+        tab.get_by_label("Internal notes:").fill("Asked Dr. Lee.")
+        tab.get_by_role("button", name="Save and continue editing").click()
+        assert Feedback.objects.get().state == "triaged"
+        tab.get_by_label("Publish a correction:").fill("We corrected the dose of letrozole in Hormone therapy.")
+        tab.get_by_role("button", name="Save and continue editing").click()
+        assert "The correction is published" in tab.locator(".messagelist").inner_text()
+        report = Feedback.objects.get()
+        assert report.state == "actioned" and report.correction is not None
+
+        tab.goto("/corrections/")
+        assert "We corrected the dose of letrozole in Hormone therapy." in tab.locator("main").inner_text()
+        tab.get_by_role("link", name="Breast cancer treatment").click()
+        corrections = tab.locator(".corrections")
+        assert "We corrected the dose of letrozole" in corrections.inner_text()
+    finally:
+        tab.context.close()
