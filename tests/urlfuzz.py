@@ -10,9 +10,9 @@ import urllib.parse
 
 from hypothesis import strategies as st
 
-from tests.urlwalk import public_routes, staff_routes
+from tests.urlwalk import api_routes, public_routes, staff_routes
 
-ROUTES = public_routes() + staff_routes()
+ROUTES = public_routes() + staff_routes() + api_routes()
 PLACEHOLDER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 # Characters a bot or a mangled link puts in an address: any script, bidi and zero-width marks,

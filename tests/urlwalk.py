@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 STAFF_PREFIXES = ("admin/", "staff/", "preview/")
+# The syndication API: JSON for partners with a key, not pages (its own contract test walks it).
+API_PREFIX = "api/"
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,12 @@ def iter_routes(patterns=None, prefix="", namespace=""):
 
 def public_routes():
     """Routes a reader may reach: everything outside the admin and the staff pages."""
-    return [r for r in iter_routes() if not r.route.startswith(STAFF_PREFIXES)]
+    return [r for r in iter_routes() if not r.route.startswith((*STAFF_PREFIXES, API_PREFIX))]
+
+
+def api_routes():
+    """The syndication API's routes (docs/api.md)."""
+    return [r for r in iter_routes() if r.route.startswith(API_PREFIX)]
 
 
 def staff_routes():
@@ -96,7 +103,7 @@ def admin_urls(obj_for_model):
     urls = []
     for route in iter_routes(admin.site.get_urls(), "admin/", "admin"):
         short = route.name.removeprefix("admin:")
-        if not route.name or short in SITE_VIEWS_NOT_WALKED or "_" in short and short.split("_")[0] in _app_labels():
+        if not route.name or short in SITE_VIEWS_NOT_WALKED or any(short.startswith(f"{label}_") for label in _app_labels()):
             continue
         if short == "app_list":
             for label in sorted(_app_labels()):
