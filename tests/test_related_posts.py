@@ -3,11 +3,18 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
+<<<<<<< HEAD
 from articles.reads.page import article_page
 from articles.reads.related import related_articles
+=======
+from articles.reads import postgresql
+from articles.reads.page import detail
+from articles.reads.related import orm_related_rows, related_articles
+>>>>>>> w23-cache
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +120,47 @@ def test_only_the_newest_tag_matches_are_ranked(make, monkeypatch):
     assert related_titles(article)[0] == "Old, both tags"
     monkeypatch.setattr(Article, "RELATED_CANDIDATES", 4)
     assert related_titles(article) == ["New 0", "New 1", "New 2", "New 3"]
+
+
+@pytest.fixture
+def crowded(make):
+    """An article with a series, shared tags, curated links (one unpublished) and rows that must not come."""
+    s = make.series()
+    article = make.article(title="Main", tags=["a", "b", "c"])
+    make.series_entry(s, article, 1)
+    for n in range(3):
+        make.series_entry(s, make.article(title=f"Part {n}", publish_at=days_ago(20 + n)), n + 2)
+    for n in range(12):
+        make.article(title=f"Tagged {n}", tags=["a", "b", "c"][: 1 + n % 3], publish_at=days_ago(n % 4))
+    make.related(article, make.article(title="Picked late", tags=["a"]), position=2)
+    make.related(article, make.article(title="Picked first"), position=0)
+    make.related(article, make.article(title="Picked draft", status=Article.Status.DRAFT), position=1)
+    make.article(title="Draft", tags=["a"], status=Article.Status.DRAFT)
+    make.article(title="Unrelated", tags=["z"])
+    return detail(pk=article.pk)
+
+
+def shown(rows, limit):
+    """The curated links, then the first ``limit`` of the rest: what ``related_articles`` can show."""
+    chosen = [row for row in rows if row.link_position is not None]
+    return chosen + [row for row in rows if row.link_position is None][:limit]
+
+
+def described(rows):
+    return [(row.pk, row.title, row.slug, row.summary, row.publish_at, row.link_position, row.score) for row in rows]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the hand-written statement is PostgreSQL's layer")
+@pytest.mark.parametrize("limit", [1, 5, 50])
+@pytest.mark.parametrize("links", [True, False], ids=["with links", "without links"])
+def test_the_orm_and_the_postgresql_statement_rank_the_same_rows(crowded, limit, links, monkeypatch):
+    """SQLite reads related posts through the ORM, PostgreSQL through its prepared statement: same
+    rows, same order, same fields, rank and link position (also with ``exclude`` and few candidates)."""
+    excluded = [Article.objects.get(title="Tagged 1").pk]
+    for candidates in (Article.RELATED_CANDIDATES, 5):
+        monkeypatch.setattr(Article, "RELATED_CANDIDATES", candidates)
+        for exclude in ((), excluded):
+            orm = orm_related_rows(crowded, limit=limit, links=links, exclude=exclude)
+            sql = postgresql.related_rows(crowded, limit=limit, links=links, exclude=exclude)
+            assert described(shown(orm, limit)) == described(shown(sql, limit))
+            assert len(shown(orm, limit)) > 0

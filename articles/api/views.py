@@ -16,7 +16,7 @@ from taggit.models import Tag, TaggedItem
 from articles import search as site_search
 from articles.content.addresses import address
 from articles.models import Article, Reviewer, Series
-from articles.reads.postgresql import published_article_page
+from articles.reads.page import published_article_page
 from cms.site import absolute_url
 
 from . import documents, feed, schemas

@@ -370,6 +370,7 @@ class Article(models.Model):
 
     RELATED_COUNT = 5
     RELATED_CANDIDATES = 1000  # the newest tagged rows ranked for related posts (see articles.reads.related)
+    RELATED_FIELDS = ("id", "title", "slug", "summary", "publish_at")  # what a related post shows; the rest is deferred
 
     @property
     def latest_review(self):

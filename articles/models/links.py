@@ -40,7 +40,6 @@ class RelatedLink(models.Model):
             raise ValidationError({"target": "An article cannot be related to itself."})
 
 
-# The columns a related post shows (``related_rows``); the rest of each article is left deferred.
 class Redirect(models.Model):
     """An old address of an article that answers a permanent redirect to its current one.
 

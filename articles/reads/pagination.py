@@ -93,7 +93,11 @@ class SemiJoinChangeList(DateSafeChangeList):
 
     def get_filters(self, request):
         """Django's filters; "may have duplicates" only when a filter, as applied, joins a many-valued
-        relation (``SelectRelatedFilter`` matches with EXISTS, so choosing a tag or a reviewer does not)."""
+        relation (``SelectRelatedFilter`` matches with EXISTS, so choosing a tag or a reviewer does not).
+
+        The answer is kept in ``filters_may_have_duplicates`` for ``get_queryset``, which removes
+        duplicates by key; Django is told there are none, so it adds no DISTINCT over every column.
+        """
         specs, has_filters, remaining, may_have_duplicates, active = super().get_filters(request)
         if may_have_duplicates:
             may_have_duplicates = any(lookup_spawns_duplicates(self.lookup_opts, key) for key in remaining) or any(
@@ -102,9 +106,11 @@ class SemiJoinChangeList(DateSafeChangeList):
                 and lookup_spawns_duplicates(self.lookup_opts, getattr(spec, "field_path", "") or "pk")
                 for spec in specs
             )
-        return specs, has_filters, remaining, may_have_duplicates, active
+        self.filters_may_have_duplicates = may_have_duplicates
+        return specs, has_filters, remaining, False, active
 
     def get_queryset(self, request, exclude_parameters=None):
+<<<<<<< HEAD
         qs = super().get_queryset(request, exclude_parameters)
         unfiltered = self.root_queryset.order_by(*qs.query.order_by)
         unfiltered.query.select_related = qs.query.select_related
@@ -117,4 +123,24 @@ class SemiJoinChangeList(DateSafeChangeList):
             # its rows are read by key alone. Filtered again, PostgreSQL may read the whole table
             # to join it with the page's hundred keys (docs/performance.md, "Measurements behind the code").
             qs.rows_from = unfiltered
+=======
+        """Django's list (filters, related rows, order), searched here so that the search's own
+        "may have duplicates" is known; duplicates are removed with ``pk IN (the matching keys)``.
+
+        ``rows_from`` (read by ``DeferredJoinPaginator``) is the list without its filters and
+        search: a page's keys already satisfy them, so its rows are read by key alone. Filtered
+        again, PostgreSQL may read the whole table to join it with the page's hundred keys (92 ms
+        for "-asthma" on 100,000 articles).
+        """
+        search, self.query = self.query, ""  # Django's get_queryset applies no search...
+        try:
+            qs = super().get_queryset(request, exclude_parameters)
+        finally:
+            self.query = search
+        qs, search_may_have_duplicates = self.model_admin.get_search_results(request, qs, search)  # ... this does
+        unfiltered = self.apply_select_related(self.root_queryset).order_by(*self.get_ordering(request, self.root_queryset))
+        if self.filters_may_have_duplicates or search_may_have_duplicates:
+            qs = unfiltered.filter(pk__in=qs.order_by().values("pk"))
+        qs.rows_from = unfiltered
+>>>>>>> w23-cache
         return qs

@@ -1,14 +1,13 @@
 """Related posts: published articles that share an article's series or tags, best first."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import connections, router
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from taggit.models import TaggedItem
 
 from articles.models import Article, RelatedLink, SeriesEntry
-from articles.querysets import published_sql
-from articles.reads.postgresql import Columns, read
-
-RELATED_COLUMNS = Columns(Article, "a", fields=("id", "title", "slug", "summary", "publish_at"))
+from articles.reads import postgresql
 
 
 def related_rows(article, now=None, *, limit, links=False, exclude=()):
@@ -18,77 +17,76 @@ def related_rows(article, now=None, *, limit, links=False, exclude=()):
     ``Article.RELATED_CANDIDATES`` newest tag matches are ranked (found through the tag and series
     indexes), so the cost stays bounded however large the catalogue and however common its tags.
     ``links=True`` also brings the article's curated links, first and in the editors' order, each
-    with ``link_position`` (None for the rest), and ``limit`` rows after them: the statement counts
-    the links itself. Each row has only title, slug, summary and publish_at.
+    with ``link_position`` (None for the rest), and ``limit`` rows after them. Each row has only
+    ``Article.RELATED_FIELDS`` (the rest deferred), its ``link_position`` and its ``score``.
 
+<<<<<<< HEAD
     One statement written out in SQL rather than built with the ORM: this is the costliest query
     of the article page, and building and compiling it with the ORM cost ten times the CPU of
     this on every uncached page (docs/performance.md, "Measurements behind the code"), and on PostgreSQL it is
     prepared (``cms.prepared``). It reads as the ORM version did, the same on SQLite and
     PostgreSQL; ``published_sql()`` is ``published()``'s condition.
+=======
+    One query, through one layer per database: on PostgreSQL the prepared statement of
+    ``postgresql.related_rows`` (the page's costliest query; the ORM took ten times its CPU to
+    build it), elsewhere the ORM (``orm_related_rows``). tests/test_related_posts.py holds the two
+    to the same rows in the same order.
+>>>>>>> w23-cache
     """
+    if connections[router.db_for_read(Article, instance=article)].vendor == "postgresql":
+        return postgresql.related_rows(article, now, limit=limit, links=links, exclude=exclude)
+    return orm_related_rows(article, now, limit=limit, links=links, exclude=exclude)
+
+
+def orm_related_rows(article, now=None, *, limit, links=False, exclude=()):
+    """``related_rows`` through the ORM (SQLite; on any database for the tests that compare the layers)."""
     tag_ids = [tag.pk for tag in article.tags.all()] if article.pk else []
     entry = getattr(article, "series_entry", None) if article.pk else None
-    db = connections[article._state.db or DEFAULT_DB_ALIAS]  # the connection itself, not the proxy
-    q = db.ops.quote_name
-    tagged, entries, related = (q(m._meta.db_table) for m in (TaggedItem, SeriesEntry, RelatedLink))
-    candidates, params = [], []
-    score, score_params = [], []  # terms of the rank: 1000 for the same series, 1 a shared tag
+    using = router.db_for_read(Article, instance=article)
+    candidates, score = Q(), Value(0)  # score: 1000 for the same series, 1 a shared tag
     if tag_ids:
-        content_type = ContentType.objects.get_for_model(Article).pk
-        tags_in = ", ".join(["%s"] * len(tag_ids))
+        tagged = TaggedItem.objects.using(using).filter(
+            content_type=ContentType.objects.get_for_model(Article), tag_id__in=tag_ids
+        )
         # The newest articles sharing a tag, not all of them: a tag on a fifth of a large catalogue
-        # would otherwise make every page rank thousands. (A derived table: SQLite allows no LIMIT
-        # in a UNION's part.)
-        candidates.append(
-            f"SELECT object_id FROM (SELECT object_id FROM {tagged} WHERE content_type_id = %s"
-            f" AND tag_id IN ({tags_in}) ORDER BY object_id DESC LIMIT %s) newest"
-        )
-        params += [content_type, *tag_ids, Article.RELATED_CANDIDATES]
-        score.append(
-            f"(SELECT COUNT(*) FROM {tagged} t WHERE t.content_type_id = %s AND t.tag_id IN ({tags_in})"
-            " AND t.object_id = a.id)"
-        )
-        score_params += [content_type, *tag_ids]
+        # would otherwise make every page rank thousands.
+        candidates |= Q(pk__in=tagged.order_by("-object_id").values("object_id")[: Article.RELATED_CANDIDATES])
+        shared = tagged.filter(object_id=OuterRef("pk")).order_by().values("object_id")
+        score = Coalesce(Subquery(shared.annotate(n=Count("*")).values("n"), output_field=IntegerField()), 0)
     if entry is not None:
-        candidates.append(f"SELECT article_id FROM {entries} WHERE series_id = %s")
-        params.append(entry.series_id)
-        # One score, not two sort keys: the planner cannot then read the articles in series order
-        # and stop early (a nested loop over the whole table on PostgreSQL); it ranks the candidates
-        # it found through the indexes. Fewer than 1,000 tags an article.
-        score.append(f"COALESCE((SELECT 1000 FROM {entries} s WHERE s.article_id = a.id AND s.series_id = %s), 0)")
-        score_params.append(entry.series_id)
+        mates = SeriesEntry.objects.using(using).filter(series_id=entry.series_id)
+        candidates |= Q(pk__in=mates.values("article_id"))
+        same = mates.filter(article_id=OuterRef("pk")).values(thousand=Value(1000))
+        score = score + Coalesce(Subquery(same[:1], output_field=IntegerField()), 0)
+    linked = RelatedLink.objects.using(using).filter(article_id=article.pk)
     if links and article.pk:
-        candidates.append(f"SELECT target_id FROM {related} WHERE article_id = %s")
-        params.append(article.pk)
+        candidates |= Q(pk__in=linked.values("target_id"))
     if not candidates:
         return []
-    position, position_params, limit_sql, limit_params = "NULL", [], "%s", [limit]
-    if links:
-        position = f"(SELECT MIN(l.position) FROM {related} l WHERE l.article_id = %s AND l.target_id = a.id)"
-        position_params = [article.pk]
-        # Room for every curated link, published or not, and a full fill after them.
-        limit_sql, limit_params = f"%s + (SELECT COUNT(*) FROM {related} WHERE article_id = %s)", [limit, article.pk]
     excluded = [pk for pk in (article.pk, *exclude) if pk is not None]
-    published, published_params = published_sql("a", now, db)
-    sql = (
-        f"SELECT {{0}}, {position} AS link_position,"
-        f" {' + '.join(score) or '0'} AS score"
-        f" FROM {q(Article._meta.db_table)} a"
-        f" WHERE {published}"
-        f" AND a.id NOT IN ({', '.join(['%s'] * len(excluded))})"
-        f" AND a.id IN ({' UNION '.join(candidates)})"
-        f" ORDER BY link_position ASC NULLS LAST, score DESC, a.publish_at DESC, a.id DESC LIMIT {limit_sql}"
+    ranked = (
+        Article.objects.using(using)
+        .published(now)
+        .filter(candidates)
+        .exclude(pk__in=excluded)
+        .annotate(score=score)
+        .only(*Article.RELATED_FIELDS)
     )
-    params = [*position_params, *score_params, *published_params, *excluded, *params, *limit_params]
-    rows = []
-    for other, link_position, score in read(db, sql, params, RELATED_COLUMNS):
-        other.link_position, other.score = link_position, score
-        rows.append(other)
-    return rows
-
-
-
+    by_rank = [F("score").desc(), F("publish_at").desc(), F("pk").desc()]
+    if not (links and article.pk):
+        rows = list(ranked.order_by(*by_rank)[:limit])
+        for row in rows:
+            row.link_position = None
+        return rows
+    # Every curated link (first, in the editors' order), then the best ``limit`` of the rest: the
+    # rest's limit is a subquery's, so the rows stay one query however many links there are.
+    fill = ranked.exclude(pk__in=linked.values("target_id")).order_by(*by_rank).values("pk")[:limit]
+    position = linked.filter(target_id=OuterRef("pk")).order_by("position").values("position")[:1]
+    return list(
+        ranked.filter(Q(pk__in=linked.values("target_id")) | Q(pk__in=fill))
+        .annotate(link_position=Subquery(position))
+        .order_by(F("link_position").asc(nulls_last=True), *by_rank)
+    )
 
 
 def related_articles(article, count=None, now=None):
