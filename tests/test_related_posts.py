@@ -7,14 +7,9 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
-<<<<<<< HEAD
-from articles.reads.page import article_page
-from articles.reads.related import related_articles
-=======
 from articles.reads import postgresql
-from articles.reads.page import detail
+from articles.reads.page import article_page
 from articles.reads.related import orm_related_rows, related_articles
->>>>>>> w23-cache
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +132,7 @@ def crowded(make):
     make.related(article, make.article(title="Picked draft", status=Article.Status.DRAFT), position=1)
     make.article(title="Draft", tags=["a"], status=Article.Status.DRAFT)
     make.article(title="Unrelated", tags=["z"])
-    return detail(pk=article.pk)
+    return article_page(pk=article.pk)
 
 
 def shown(rows, limit):

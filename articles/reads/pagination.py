@@ -110,26 +110,12 @@ class SemiJoinChangeList(DateSafeChangeList):
         return specs, has_filters, remaining, False, active
 
     def get_queryset(self, request, exclude_parameters=None):
-<<<<<<< HEAD
-        qs = super().get_queryset(request, exclude_parameters)
-        unfiltered = self.root_queryset.order_by(*qs.query.order_by)
-        unfiltered.query.select_related = qs.query.select_related
-        if qs.query.distinct and not qs.query.distinct_fields:
-            keys = qs.order_by().values("pk")
-            keys.query.distinct = False
-            qs = unfiltered.filter(pk__in=keys)
-        if qs.query.where:
-            # Read by DeferredJoinPaginator: a page's keys satisfy the filters and the search, so
-            # its rows are read by key alone. Filtered again, PostgreSQL may read the whole table
-            # to join it with the page's hundred keys (docs/performance.md, "Measurements behind the code").
-            qs.rows_from = unfiltered
-=======
         """Django's list (filters, related rows, order), searched here so that the search's own
         "may have duplicates" is known; duplicates are removed with ``pk IN (the matching keys)``.
 
         ``rows_from`` (read by ``DeferredJoinPaginator``) is the list without its filters and
         search: a page's keys already satisfy them, so its rows are read by key alone. Filtered
-        again, PostgreSQL may read the whole table to join it with the page's hundred keys (92 ms
+        again, PostgreSQL may read the whole table to join it with the page's hundred keys (docs/performance.md,
         for "-asthma" on 100,000 articles).
         """
         search, self.query = self.query, ""  # Django's get_queryset applies no search...
@@ -142,5 +128,4 @@ class SemiJoinChangeList(DateSafeChangeList):
         if self.filters_may_have_duplicates or search_may_have_duplicates:
             qs = unfiltered.filter(pk__in=qs.order_by().values("pk"))
         qs.rows_from = unfiltered
->>>>>>> w23-cache
         return qs

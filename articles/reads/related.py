@@ -20,18 +20,10 @@ def related_rows(article, now=None, *, limit, links=False, exclude=()):
     with ``link_position`` (None for the rest), and ``limit`` rows after them. Each row has only
     ``Article.RELATED_FIELDS`` (the rest deferred), its ``link_position`` and its ``score``.
 
-<<<<<<< HEAD
-    One statement written out in SQL rather than built with the ORM: this is the costliest query
-    of the article page, and building and compiling it with the ORM cost ten times the CPU of
-    this on every uncached page (docs/performance.md, "Measurements behind the code"), and on PostgreSQL it is
-    prepared (``cms.prepared``). It reads as the ORM version did, the same on SQLite and
-    PostgreSQL; ``published_sql()`` is ``published()``'s condition.
-=======
     One query, through one layer per database: on PostgreSQL the prepared statement of
     ``postgresql.related_rows`` (the page's costliest query; the ORM took ten times its CPU to
     build it), elsewhere the ORM (``orm_related_rows``). tests/test_related_posts.py holds the two
     to the same rows in the same order.
->>>>>>> w23-cache
     """
     if connections[router.db_for_read(Article, instance=article)].vendor == "postgresql":
         return postgresql.related_rows(article, now, limit=limit, links=links, exclude=exclude)
