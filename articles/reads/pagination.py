@@ -115,8 +115,8 @@ class SemiJoinChangeList(DateSafeChangeList):
 
         ``rows_from`` (read by ``DeferredJoinPaginator``) is the list without its filters and
         search: a page's keys already satisfy them, so its rows are read by key alone. Filtered
-        again, PostgreSQL may read the whole table to join it with the page's hundred keys (docs/performance.md,
-        for "-asthma" on 100,000 articles).
+        again, PostgreSQL may read the whole table to join it with the page's hundred keys
+        (docs/performance.md, "Measurements behind the code").
         """
         search, self.query = self.query, ""  # Django's get_queryset applies no search...
         try:
