@@ -103,6 +103,7 @@ def admin_urls(obj_for_model):
     urls = []
     for route in iter_routes(admin.site.get_urls(), "admin/", "admin"):
         short = route.name.removeprefix("admin:")
+        # A model's own views are walked below (an app label may hold "_": django_tasks_database).
         if not route.name or short in SITE_VIEWS_NOT_WALKED or any(short.startswith(f"{label}_") for label in _app_labels()):
             continue
         if short == "app_list":
