@@ -45,6 +45,7 @@ class ImageAdmin(admin.ModelAdmin):
     list_filter = [ProblemFilter, "licence", "consent", "decorative", "format", ("tags", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "alt_text", "caption", "description", "credit", "original_filename", "tags__name"]
     list_per_page = 50
+    ordering = ["-uploaded_at", "-id"]
 
     class Media:
         css = {"all": ["media/admin/media.css"]}
