@@ -41,10 +41,11 @@ class ImageAdmin(admin.ModelAdmin):
     form = ImageForm
     change_list_template = "admin/media/image/change_list.html"
     list_display = ["thumbnail", "title", "alt_text_status", "licence", "consent", "dimensions", "usage", "uploaded_at"]
-    list_display_links = ["thumbnail", "title"]
+    list_display_links = ["title"]  # the thumbnail is decorative beside it (alt="")
     list_filter = [ProblemFilter, "licence", "consent", "decorative", "format", ("tags", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "alt_text", "caption", "description", "credit", "original_filename", "tags__name"]
     list_per_page = 50
+    ordering = ["-uploaded_at", "-id"]
 
     class Media:
         css = {"all": ["media/admin/media.css"]}
