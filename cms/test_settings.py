@@ -28,7 +28,7 @@ if os.environ.get("VETTED_TEST_REDIS") != "1":
 
 from cms.settings import *  # noqa: E402, F403
 
-# Uploads go to a temporary folder, never the checkout's media/ (tests/media_helpers.py gives each test its own).
+# Uploads go to a temporary folder, never the checkout's media/ (tests/media_files.py gives each test its own).
 MEDIA_ROOT = tempfile.mkdtemp(prefix="vetted-test-media-")
 SERVE_MEDIA = True  # the browser tests' live server shows the pictures
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

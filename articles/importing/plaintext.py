@@ -52,7 +52,7 @@ _REFERENCES_HEADING_RE = re.compile(r"^(?:references|sources)\s*:?$", re.IGNOREC
 _MARKERS = {"previous post": "previous", "next post": "next", "related posts": "related", "related post": "related"}
 _LEAD_IN_RE = re.compile(r"^(?P<heading>[^\W\d_][^:.!?]*?):\s+(?P<text>\S.*)$")
 _BULLET_RE = re.compile(r"^(?:[-*•–]\s+)")
-# The body's own markup (docs/importing.md, "Markup in the body").
+# The body's own markup (docs/importing.md, "Fields and markup beyond the publisher's pages").
 _HEADING_MARK_RE = re.compile(r"^##\s+(?P<text>\S.*)$")
 _LIST_ITEM_RE = re.compile(r"^[-•]\s+(?P<text>\S.*)$")
 _QUOTE_RE = re.compile(r"^>\s?(?P<text>.*)$")

@@ -2,7 +2,7 @@
 
 Building and compiling an ORM queryset for ``Image.objects.filter(pk__in=...)`` cost the article
 page about as much CPU as the rest of its pictures' share (the same finding as
-``articles/page_reads.py``, docs/performance.md). Here the statement is written once per database
+``articles/reads/postgresql.py``, docs/performance.md). Here the statement is written once per database
 from the model's ``_meta`` (a new field is read without a change here) and its rows become
 instances the way the ORM makes them: the database's converters, then ``Model.from_db()``.
 tests/test_media_articles.py holds it to what the ORM reads for the same rows.
