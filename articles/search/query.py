@@ -4,7 +4,7 @@ On PostgreSQL: full-text search on a stored ``tsvector`` column, ``articles_arti
 weighted title (A) > summary (B) > body (C), kept current by a database trigger on every insert
 or update of those columns (so admin saves, importers, ``bulk_create`` and ``QuerySet.update()``
 are all covered, with nothing hidden in ``save()``), indexed with GIN. The column, trigger and
-index exist only on PostgreSQL (migration ``0003_issue6_search_vector``); Django's model does not
+index exist only on PostgreSQL (migration ``0007_issue6_search_vector``); Django's model does not
 know the column, so SQLite and every other query are unaffected.
 
 On SQLite (development and half the test runs): every word must appear in the title, summary or
