@@ -5,8 +5,23 @@
 - the edge: what a change purges at a cache in front (``articles.edge``, docs/edge-cache.md);
 - content fingerprints (``articles.workflow.integrity``) and revision snapshots
   (``articles.workflow.revisions``) connect their receivers when imported;
-- stored review dates and due dates follow reviews, intervals and series placement
-  (the receivers in ``articles.models.article``, connected by ``@receiver`` at import).
+- stored review dates and due dates follow reviews, intervals and series placement (below,
+  connected by ``@receiver`` when this module is imported).
+
+Why receivers, and why they read ``instance.__dict__`` (the one place this is explained; the
+derived data and every write path that keeps it are listed in docs/architecture.md):
+
+- Receivers rather than ``save()``: they also run on delete, and on every ORM write whatever the
+  path (admin, inlines, importers, restore, the review services), with no side effect hidden in a
+  model's ``save()``. ``QuerySet.update()`` and ``bulk_create`` send no signal: code that writes
+  that way calls the refresh itself (``generate_content``, the importers' citations, a restore).
+- ``post_init`` remembers what a row was loaded with, so ``post_save`` can tell whether the
+  interval or the series placement changed and skip the refresh (a save that changes none of it
+  costs no query), and a review moved to another article refreshes both articles.
+- ``__dict__.get()`` rather than the attribute: a field left out by ``only()``/``defer()`` is
+  not in ``__dict__``, and reading it as an attribute would load it with one query per row
+  (``post_init`` runs for every row of every queryset). ``_UNLOADED`` marks such a field, which is
+  then never compared as changed.
 """
 
 from django.apps import apps

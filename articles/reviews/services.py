@@ -4,7 +4,6 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Article, ArticleEvent, MedicalReview
@@ -97,8 +96,7 @@ def record_content_change(article, *, by, changed, typo_fix=False, was_changed=N
         if typo_fix:
             if not was_changed:
                 integrity.refresh([article.pk])
-                Article.objects.filter(pk=article.pk, last_signed_off_at__isnull=False).update(
-                    reviewed_fingerprint=F("content_fingerprint"))
+                integrity.accept_current_content(article.pk)
                 article.refresh_from_db(fields=["content_fingerprint", "reviewed_fingerprint", "content_changed_at"])
             return ArticleEvent.objects.create(
                 article=article, actor=by, kind=ArticleEvent.Kind.TYPO_FIX,

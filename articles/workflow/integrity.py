@@ -25,7 +25,7 @@ import hashlib
 import json
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -193,6 +193,14 @@ def accept_as_reviewed(article_ids, *, keep_snapshot=True):
         refresh_review_dates(chunk)
 
 
+def accept_current_content(article_id):
+    """The article's content as stored now counts as covered by its latest review (an editor's typo
+    fix): its ``reviewed_fingerprint`` becomes its ``content_fingerprint``. Nothing for an article
+    never signed off. Run :func:`refresh` first when the content was just written without a signal."""
+    return Article.objects.filter(pk=article_id, last_signed_off_at__isnull=False).update(
+        reviewed_fingerprint=F("content_fingerprint"))
+
+
 def waive(article, *, by, comment):
     """An editor's decision that the change since review is not substantive: the current content
     is accepted as covered by the latest review, and the audit trail keeps who decided. Returns
@@ -202,7 +210,7 @@ def waive(article, *, by, comment):
             "content_fingerprint", "reviewed_fingerprint", "last_signed_off_at").first()
         if not row or not row["last_signed_off_at"] or row["content_fingerprint"] == row["reviewed_fingerprint"]:
             return False
-        Article.objects.filter(pk=article.pk).update(reviewed_fingerprint=row["content_fingerprint"])
+        accept_current_content(article.pk)  # the row is locked: its content_fingerprint is row's
         article.reviewed_fingerprint = row["content_fingerprint"]
         ArticleEvent.objects.create(article=article, actor=by, kind=ArticleEvent.Kind.TYPO_FIX, comment=comment)
     return True
