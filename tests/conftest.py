@@ -4,6 +4,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
 
@@ -36,6 +37,16 @@ def reviewer(db):
 @pytest.fixture
 def editor(db):
     return factories.staff_in("Editor", username="eddie", first_name="Eddie", last_name="Editor")
+
+
+@pytest.fixture
+def fresh_content_type_cache():
+    """For tests that flush and restore inside their transaction: content types may get new ids,
+    the rollback takes them back, but ContentType's in-process cache would keep them and mislead
+    later tests (tags look up by content type)."""
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture

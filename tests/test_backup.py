@@ -17,7 +17,7 @@ from references.models import Source
 
 # Not transactional: the flush and restore happen inside the test's transaction and are rolled back, so
 # data that migrations created is still there for the tests that run after these.
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_content_type_cache")]
 
 # The backup command docs/import-export.md documents.
 # Not --natural-primary: taggit's TaggedItem gives "object_id" alone as its natural key, so
@@ -179,14 +179,3 @@ def test_natural_key_lookups():
     assert Reviewer.objects.get_by_natural_key("r") == reviewer
     assert Series.objects.get_by_natural_key("s") == series
     assert Source.objects.get_by_natural_key("NHS") == source
-
-
-@pytest.fixture(autouse=True)
-def fresh_content_type_cache():
-    """A restore inside the test's transaction can give content types new ids; the rollback takes them back,
-    but ContentType's in-process cache would keep them and mislead later tests (tags look up by content type)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()
-    yield
-    ContentType.objects.clear_cache()

@@ -15,7 +15,7 @@ from articles.models import Article
 from tests.media_files import picture, upload
 from tests.test_backup import empty_database
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_content_type_cache")]
 
 
 def test_an_article_with_images_renders_after_a_restore(client, make, settings, tmp_path):
