@@ -33,7 +33,7 @@ class SeriesQuerySet(models.QuerySet):
 
         Written as "the first published entry is not null", a scalar subquery, rather than
         ``EXISTS``: PostgreSQL turns an ``EXISTS`` into a semi-join and, on a large catalogue,
-        hashes every published article (85,000 rows, 25-55 ms) to answer for 1,000 series. A
+        hashes every published article to answer for 1,000 series (docs/performance.md, "Measurements behind the code"). A
         scalar subquery stays a probe per series, so a page in title order (``series_title_idx``)
         stops after the series it shows.
         """

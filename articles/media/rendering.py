@@ -30,8 +30,8 @@ _TAG = re.compile(r"<[^>]+>")
 @functools.lru_cache(maxsize=50_000)
 def storage_url(name):
     """The public URL of a stored name. Remembered: a storage's URL for a name does not change
-    while the settings do not, and asking the storage costs about 0.1 ms (a page with 11 pictures
-    names 140 renditions)."""
+    while the settings do not, and asking the storage is not free (a page with 11 pictures names
+    140 renditions)."""
     return default_storage.url(name) if name else ""
 
 

@@ -236,9 +236,9 @@ class Article(models.Model):
             # columns let PostgreSQL read a page straight from the index, however deep.
             models.Index(fields=["status", "-publish_at", "-id"], name="article_status_pub_id_idx"),
             # The same for published articles alone ("published" is Status.PUBLISHED), without the
-            # status in every entry: what readers can see, counted or paged. On 100,000 articles a
-            # count of the published ones reads it in 11 ms against 24, and a tag's count in 19
-            # against 38 (taggeditem_tag_object_idx hashed against it).
+            # status in every entry: what readers can see, counted or paged. On a large catalogue
+            # counts of the published articles, and a tag's, read about half as much
+            # (taggeditem_tag_object_idx hashed against it; docs/performance.md, "Measurements behind the code").
             models.Index(fields=["-publish_at", "-id"], condition=Q(status="published"), name="article_published_idx"),
             # The admin's default order over every status.
             models.Index(fields=["-publish_at", "-id"], name="article_pub_id_idx"),
@@ -272,7 +272,7 @@ class Article(models.Model):
             # (series with a published article, a series' latest change): on PostgreSQL an
             # index-only probe (about 4 MB for 100,000 articles) rather than the table's heap with
             # its bodies, so the planner probes a few thousand entries instead of hashing every
-            # published article. The sitemap index's two series queries went from 45 to 8 and 16 ms.
+            # published article (the sitemap index's series queries: docs/performance.md, "Measurements behind the code").
             models.Index(
                 fields=["id"], include=["status", "publish_at", "updated_at", "last_reviewed_on"],
                 name="article_id_published_idx",

@@ -180,7 +180,7 @@ def set_prefetched(article, name, objects):
     """Make ``article.<name>.all()`` return ``objects`` without a query, as ``prefetch_related()`` would.
 
     The queryset holding them builds the manager's own query (for a ``.filter()`` on the rows, or
-    their SQL in a subquery) only when something asks for it: taggit's takes 0.2 ms to build, and
+    their SQL in a subquery) only when something asks for it: taggit's is costly to build, and
     the article page only reads the rows.
     """
     cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
@@ -501,8 +501,8 @@ def related_rows(article, now=None, *, limit, links=False, exclude=()):
     for what it returns (tests/test_related_posts.py holds it to the ORM's version, row for row).
 
     Written out in SQL rather than built with the ORM: this is the costliest query of the article
-    page, and building and compiling it with the ORM took 5 ms of CPU on every uncached page
-    against 0.5 ms for this (docs/performance.md, "Large catalogues"); here it is also prepared
+    page, and building and compiling it with the ORM took ten times the CPU of this on every
+    uncached page (docs/performance.md, "Measurements behind the code"); here it is also prepared
     (``cms.prepared``). ``published_sql()`` is ``published()``'s condition.
     """
     tag_ids = [tag.pk for tag in article.tags.all()] if article.pk else []

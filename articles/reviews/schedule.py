@@ -83,7 +83,7 @@ class DueCounts:
         # Grouped by the due date alone, "changed since review" counted within each group, and
         # no COUNT(id): on PostgreSQL the narrow article_next_review_idx then has
         # every column, already in due-date order, so the groups stream out of one index-only scan
-        # (25 ms for 88,000 published articles, against 50-65 ms hashing the wide covering index).
+        # (about half the time of hashing the wide covering index: docs/performance.md, "Measurements behind the code").
         rows = (
             queryset.values_list("next_review_on")
             # (Django allows no filter on COUNT(*); content_fingerprint is never NULL.)

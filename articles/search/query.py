@@ -156,7 +156,7 @@ def editor_search(queryset, raw_query):
 
     What is excluded is left out by key: the articles that contain it are found through the
     index and subtracted. Inside one search query PostgreSQL could only test every article's
-    vector for the absence of a word (330 ms on 100,000 articles, for each statement of a page).
+    vector for the absence of a word, for each statement of a page (docs/performance.md, "Measurements behind the code").
     """
     if not uses_postgres_search():
         return None

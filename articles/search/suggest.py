@@ -3,7 +3,7 @@
 On PostgreSQL, each typed word matches the beginning of a word of the title or of the terms
 (the column ``search_heading``, kept by the search vector's trigger and GIN-indexed: small, so
 checking it costs little, where the weight-A part of the whole vector meant reading every
-candidate's body vector: 570 ms for "asthma sym" on 100,000 articles), among the newest
+candidate's body vector, far too slow on a large catalogue: docs/search.md), among the newest
 ``NEWEST`` matches; elsewhere ``icontains`` on the title and terms. Then ranked here: a title
 that starts with what was typed first, then a term that does, then the newest. One query.
 """
