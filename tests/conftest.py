@@ -36,7 +36,7 @@ def reviewer(db):
 
 @pytest.fixture
 def editor(db):
-    return factories.staff_in("Editor", username="eddie", first_name="Eddie", last_name="Editor")
+    return factories.staff_in("Editor", username="eddie", first_name="Eddie", last_name="Editor", email="eddie@example.org")
 
 
 @pytest.fixture

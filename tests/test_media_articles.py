@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -140,13 +139,6 @@ def approved_article(make, **fields):
     integrity.restamp_reviews(list(article.reviews.all()))
     article.refresh_from_db()
     return article
-
-
-@pytest.fixture
-def editor(make):
-    account = make.user(username="ed")
-    account.groups.add(Group.objects.get(name="Editor"))
-    return account
 
 
 @pytest.mark.django_db
