@@ -16,12 +16,15 @@ from django.utils import timezone
 
 from articles.content.addresses import address
 from articles.content.contents import sectioned
+from articles.media.models import shown_ids
+from articles.media.rendering import expand_figures, image_object, images_for, storage_url
 from articles.reviews import display as review_display
 from cms.site import absolute_url
 from references.markers import cite
 
 # The body is serialised by nh3: attribute values in double quotes, "<" and ">" escaped inside them.
 _LINK_ATTRIBUTE_RE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+_SRCSET_RE = re.compile(r'(\ssrcset=")([^"]*)(")')
 _SECTION_RE = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
 _BLOCK_END_RE = re.compile(r"</(?:p|h[1-6]|li|tr|blockquote|div|table|ul|ol|dt|dd|figcaption)>|<br\s*/?>", re.I)
 _TAG_RE = re.compile(r"<[^>]*>")
@@ -36,7 +39,29 @@ def absolute_links(body_html, base_url):
         joined = urljoin(base_url, value) if value else value
         return match.group(1) + html.escape(joined, quote=True) + match.group(3)
 
-    return _LINK_ATTRIBUTE_RE.sub(absolute, body_html)
+    def absolute_set(match):
+        candidates = (part.strip().split(" ", 1) for part in html.unescape(match.group(2)).split(","))
+        joined = ", ".join(" ".join([urljoin(base_url, first), *rest]) for first, *rest in candidates if first)
+        return match.group(1) + html.escape(joined, quote=True) + match.group(3)
+
+    return _SRCSET_RE.sub(absolute_set, _LINK_ATTRIBUTE_RE.sub(absolute, body_html))
+
+
+def image_document(image, role, absolute):
+    """One picture an article shows, for partners: schema.org ``ImageObject`` fields, its alt text
+    (empty only when it is decorative) and every rendition with an absolute URL."""
+    renditions = image.renditions or {}
+    return {
+        **image_object(image, absolute),
+        "role": role,
+        "alternativeText": image.alt_text or "",
+        "decorative": image.decorative,
+        "renditions": [
+            {"format": kind.lower(), "width": width, "height": height, "url": absolute(storage_url(name))}
+            for kind, rows in sorted((renditions.get("sizes") or {}).items())
+            for width, height, name in rows
+        ],
+    }
 
 
 def plain_text(fragment):
@@ -179,7 +204,8 @@ def detail(article, request, now=None):
     if entry is not None:
         data["isPartOf"] = series_part(entry, request, entry.navigation(now))
     cited = cite(article.body, article.citations.all())
-    body = absolute_links(str(cited.html), url)
+    shown = images_for(article.lead_image_id, article.body)  # one query, none without pictures
+    body = absolute_links(str(expand_figures(str(cited.html), shown)), url)
     data["articleBody"] = {"html": str(sectioned(body).html), "text": plain_text(body)}
     data["hasPart"] = [
         {
@@ -207,7 +233,10 @@ def detail(article, request, now=None):
         for numbered in cited.references
     ]
     data["funding"] = article.funding or None
-    data["image"] = []  # the media library (issue 24) adds images with renditions and alt text
+    data["image"] = [
+        image_document(shown[pk], "lead" if pk == article.lead_image_id else "figure", lambda path: urljoin(url, path))
+        for pk in shown_ids(article.lead_image_id, article.body) if pk in shown
+    ]
     data["license"] = license_for(url, dates.last_reviewed_on)
     return data
 

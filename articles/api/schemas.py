@@ -107,7 +107,7 @@ class Article(ArticleSummary):
     hasPart: list[Section] = Field(description="One item per h2 section, in order.")
     citation: list[Citation]
     funding: str | None
-    image: list[dict] = Field(description="Images with renditions and alt text (empty until the media library ships).")
+    image: list[dict] = Field(description="The pictures the article shows, lead image first: ImageObject fields, role (lead or figure), alternativeText, decorative, and every rendition (format, width, height, absolute URL).")
     license: License
 
 

@@ -205,3 +205,42 @@ def test_writing_is_a_json_405(db, client, key):
     response = client.post("/api/v1/articles", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_a_partner_receives_the_pictures_with_alt_text_renditions_and_absolute_urls(api, settings, tmp_path):
+    """Lead image first, then the body's figures: alt text, credit, licence and every rendition; the
+    body's figures are expanded into <picture> with absolute addresses, and 1 or 20 figures cost the same."""
+    from articles.media import services
+    from tests.media_files import picture, upload
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+    def image(alt, size=(900, 600)):
+        return services.create_image(upload(picture(size), "p.jpg"), alt_text=alt, title=alt, credit="Illustration: Jane Roe")
+
+    lead = image("A diagram of the lymph nodes in the armpit")
+    figures = [image(f"Where a port sits, view {n}", (400, 300)) for n in range(20)]
+
+    def body(shown):
+        return "<h2>What it is</h2><p>Text.</p>" + "".join(f'<figure data-image="{f.pk}"></figure>' for f in shown)
+
+    make.article(slug="one", lead_image=lead, body=body(figures[:1]))
+    make.article(slug="many", lead_image=lead, body=body(figures))
+    api("/api/v1/articles/many")  # the key's first use of the day records its usage row
+    counts = []
+    for slug in ("one", "many"):
+        with CaptureQueriesContext(connection) as queries:
+            data = api(f"/api/v1/articles/{slug}").json()
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    one = api("/api/v1/articles/one").json()
+    assert [item["role"] for item in one["image"]] == ["lead", "figure"]
+    first = one["image"][0]
+    assert first["alternativeText"] == "A diagram of the lymph nodes in the armpit" and first["creditText"] == "Illustration: Jane Roe"
+    assert first["renditions"] and all(r["url"].startswith("http://testserver/media/") for r in first["renditions"])
+    assert first["url"].startswith("http://testserver/media/")
+    html = one["articleBody"]["html"]
+    assert "<picture>" in html and "data-image" not in html
+    assert 'src="/media/' not in html and 'srcset="/media/' not in html and ", /media/" not in html
+    assert "http://testserver/media/" in html
+    assert len(data["image"]) == 21
