@@ -82,6 +82,7 @@ def test_the_field_block_is_read_over_the_publishers_page():
         ("---\nSeries: S\nSeries position: -1\n---\n", "is not a whole number", 3),
         ("---\nSeries: S\nSeries label: " + "x" * 61 + "\n---\n", "longer than 60", 3),
         ("---\nSlug:\n---\n", '"Slug" is empty', 2),
+        ("---\nSlug: a\nAlso known as: arm <swelling>\n---\n", '"Also known as": “arm <swelling>”: use letters', 3),
         ("---\nSlug: a\n---\n\n", "No title after the field block", 4),
     ],
 )
@@ -191,6 +192,20 @@ def test_reimporting_changes_nothing_and_tags_an_editor_added_stay():
     assert again.verb == "unchanged", again.changes
     assert "editor's tag" in again.article.tags.names()
     assert MedicalReview.objects.count() == 2 and SeriesEntry.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_also_known_as_adds_search_terms_and_keeps_an_editors():
+    """The page's "Also known as" terms are the article's search terms; a re-import adds what is
+    missing (compared without case) and never removes a term an editor added."""
+    fields = FIELDS.replace("Status: published\n", "Also known as: lymphoedema, Arm swelling\nStatus: published\n")
+    first = import_page(page(fields))
+    assert first.article.search_terms.splitlines() == ["lymphoedema", "Arm swelling"]
+    Article.objects.filter(pk=first.article.pk).update(search_terms="lymphoedema\nArm swelling\nheavy arm")
+    again = import_page(page(fields.replace("Arm swelling", "arm swelling, swollen arm")))
+    assert again.changes == ["also known as added: swollen arm"]
+    assert Article.objects.get(pk=first.article.pk).search_terms.splitlines() == [
+        "lymphoedema", "Arm swelling", "heavy arm", "swollen arm"]
 
 
 @pytest.mark.django_db
