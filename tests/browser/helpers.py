@@ -31,6 +31,25 @@ def transition(tab, button):
     expect(tab.locator(".messagelist")).to_contain_text(f"{button}: done")
 
 
+def wait_for_editor_selection(tab, text=None, editor=".field-body .ProseMirror[contenteditable=true]"):
+    """Wait until the body editor itself holds ``text`` (or, without it, any text) as its selection.
+
+    The browser moves its selection at once, but the editor takes it a moment later (on the
+    ``selectionchange`` event); focus moved elsewhere before then, as a script can and a person
+    cannot, would leave the editor with no selection.
+    """
+    tab.wait_for_function(
+        """([selector, text]) => {
+            const editor = document.querySelector(selector).editor;  // Tiptap keeps itself on its element
+            if (!editor) return false;  // not made yet
+            const { from, to } = editor.state.selection;
+            const selected = editor.state.doc.textBetween(from, to);
+            return text === null ? selected !== "" : selected === text;
+        }""",
+        arg=[editor, text],
+    )
+
+
 def leave(tab):
     """Close ``tab``'s browser context once the change form's last calls (the "leaving" beacon) are answered.
 

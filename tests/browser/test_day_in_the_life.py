@@ -18,7 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article, AutosavedDraft
-from tests.browser.helpers import leave, sign_in, signed_in, transition
+from tests.browser.helpers import leave, sign_in, signed_in, transition, wait_for_editor_selection
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,7 +51,8 @@ def test_a_day_in_the_life_of_one_article(browser, live_server, make):
     writer.fill("#id_summary", "Why chemotherapy can make you feel sick, and what helps.")
     writer.locator(BODY).click()
     writer.keyboard.type("Ask your team about medicines")
-    writer.keyboard.press("Shift+Control+ArrowLeft")  # selects "medicines"
+    writer.keyboard.press("Shift+Control+ArrowLeft")
+    wait_for_editor_selection(writer, "medicines")
     writer.get_by_label("Link to another article:").press_sequentially("sickness")
     writer.get_by_role("button", name="Anti-sickness medicines (Published)").click()
     expect(writer.locator(f"{BODY} a[href='{target.get_absolute_url()}']")).to_have_text("medicines")
