@@ -54,7 +54,7 @@ def test_a_picture_from_upload_to_the_readers_page(browser, live_server, make, t
     writer.get_by_label("Credit:").fill("Photo: Vetted")
     writer.get_by_role("button", name="Upload and insert").click()
     expect(writer.locator("#image-upload-status")).to_contain_text("and inserted")
-    expect(writer.locator(f"{BODY} figure.library-figure")).to_contain_text("Where the port sits")
+    expect(writer.locator(f"{BODY} figure.library-figure input")).to_have_value("Where the port sits")
     writer.get_by_role("button", name="Save and continue editing").click()
     expect(writer.locator(".messagelist")).to_contain_text("was added successfully")
     image = Image.objects.get()
@@ -103,3 +103,36 @@ def test_a_picture_from_upload_to_the_readers_page(browser, live_server, make, t
     context.close()
     for tab in (writer, reviewer, editor):
         leave(tab)
+
+
+def test_a_figures_caption_is_corrected_after_it_is_in_the_body(browser, live_server, make):
+    """The caption field on an inserted figure changes what the body stores; emptied, the library's caption shows."""
+    from articles.media import services
+    from tests.media_files import picture, upload
+
+    image = services.create_image(
+        upload(picture((640, 480)), "nodes.jpg"), title="Lymph nodes", alt_text="Lymph nodes of the armpit", caption="The library's"
+    )
+    wendy = make.staff_in("Writer", username="wendy")
+    article = make.article(
+        title="Lymphoedema",
+        status=Article.Status.DRAFT,
+        author=wendy,
+        body=f'<p>Nodes.</p><figure data-image="{image.pk}"><figcaption>Lymph nodes</figcaption></figure>',
+    )
+    writer = signed_in(browser, live_server, "wendy")
+    writer.goto(f"/admin/articles/article/{article.pk}/change/")
+    field = writer.get_by_label(f"Library image {image.pk}, caption in this article:")
+    expect(field).to_have_value("Lymph nodes")
+    field.fill("Lymph nodes in the armpit (axilla)")
+    writer.get_by_role("button", name="Save and continue editing").click()
+    expect(writer.locator(".messagelist")).to_contain_text("was changed successfully")
+    article.refresh_from_db()
+    assert f'<figure data-image="{image.pk}"><figcaption>Lymph nodes in the armpit (axilla)</figcaption></figure>' in article.body
+
+    writer.get_by_label(f"Library image {image.pk}, caption in this article:").fill("")
+    writer.get_by_role("button", name="Save and continue editing").click()
+    expect(writer.locator(".messagelist")).to_contain_text("was changed successfully")
+    article.refresh_from_db()
+    assert f'<figure data-image="{image.pk}"></figure>' in article.body
+    leave(writer)

@@ -141,8 +141,13 @@ export const LibraryFigure = Node.create({
     return node.attrs.caption ? ["figure", attrs, ["figcaption", {}, node.attrs.caption]] : ["figure", attrs];
   },
 
+  // The figure as the writer sees it: the library's thumbnail and this article's caption, in a
+  // field of its own so a caption can be corrected after the figure is in (an empty field shows
+  // the library's caption on the page). Typing there changes the node, so autosave, "unsaved
+  // changes" and undo see it like any other edit.
   addNodeView() {
-    return ({ node }) => {
+    return ({ node, getPos, editor }) => {
+      let current = node;
       const dom = document.createElement("figure");
       dom.className = "library-figure";
       dom.contentEditable = "false";
@@ -153,10 +158,37 @@ export const LibraryFigure = Node.create({
       img.height = 160;
       if (bar && bar.dataset.imageThumbnailUrl) img.src = bar.dataset.imageThumbnailUrl.replace("/0/", `/${node.attrs.image}/`);
       const caption = document.createElement("figcaption");
-      caption.textContent = `Library image ${node.attrs.image}${node.attrs.title ? ` (${node.attrs.title})` : ""}: ` +
-        (node.attrs.caption || "the library's caption");
+      const label = document.createElement("label");
+      label.textContent = `Library image ${node.attrs.image}${node.attrs.title ? ` (${node.attrs.title})` : ""}, caption in this article: `;
+      const field = document.createElement("input");
+      field.type = "text";
+      field.className = "library-figure-caption";
+      field.maxLength = 300;
+      field.size = 50;
+      field.placeholder = "The library's caption if left empty";
+      field.value = node.attrs.caption;
+      field.disabled = !editor.isEditable;
+      field.addEventListener("input", () => {
+        const position = typeof getPos === "function" ? getPos() : null;
+        if (typeof position !== "number") return;
+        editor.view.dispatch(
+          editor.view.state.tr.setNodeMarkup(position, undefined, { ...current.attrs, caption: field.value.trim() }),
+        );
+      });
+      label.append(field);
+      caption.append(label);
       dom.append(img, caption);
-      return { dom };
+      return {
+        dom,
+        update(updated) {
+          if (updated.type !== current.type || updated.attrs.image !== current.attrs.image) return false;
+          current = updated;
+          if (document.activeElement !== field) field.value = updated.attrs.caption;
+          return true;
+        },
+        stopEvent: (event) => event.target === field, // the field's keys and clicks are the field's, not the editor's
+        ignoreMutation: () => true,
+      };
     };
   },
 
