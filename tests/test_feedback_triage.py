@@ -228,6 +228,24 @@ def test_medical_reports_reach_the_last_reviewer_and_editors_with_the_reminders(
     assert not [m for m in mail.outbox if "reader report" in m.subject]
 
 
+def test_a_reviewer_gets_one_digest_with_their_due_articles_and_the_readers_reports(article, ana, editor, make, settings):
+    """The reports travel inside the reminder digests: one email to the reviewer, one to the editors."""
+    settings.REVIEW_ESCALATE_AFTER_DAYS = 30
+    make.article(title="Radiotherapy", reviewed_on=timezone.localdate() - datetime.timedelta(days=420), reviewed_by=ana)
+    report(article, text="The letrozole dose looks wrong.")
+    call_command("review_due", "--notify", stdout=io.StringIO(), stderr=io.StringIO())
+    by_recipient = {tuple(m.to): m for m in mail.outbox}
+    assert sorted(by_recipient) == [("ana@example.org",), ("eddie@example.org",)]  # one email each
+    to_ana = by_recipient[("ana@example.org",)]
+    assert to_ana.subject.endswith("1 article due for medical review; 1 reader report about medical information")
+    assert to_ana.body.index("Radiotherapy: due") < to_ana.body.index("Hormone therapy (section: Letrozole)")
+    assert "The letrozole dose looks wrong." in to_ana.body
+    to_editors = by_recipient[("eddie@example.org",)]
+    assert to_editors.subject.endswith("Escalation: 1 article(s) overdue for medical review; 1 reader report about medical information")
+    assert "Radiotherapy" in to_editors.body and "Last reviewer: Dr. Ana Lee" in to_editors.body
+    assert not notifications.pending().exists()
+
+
 def test_medical_reports_go_at_once_when_the_setting_says_so(article, editor, settings, django_capture_on_commit_callbacks):
     settings.FEEDBACK_NOTIFY_AT_ONCE = True
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,18 +1,18 @@
 """Medical-information reports reach the article's last reviewer and the editors.
 
-By default they travel with the review reminders: ``manage.py review_due --notify`` (cron) sends
-each reviewer one email listing the new reports on articles they last reviewed, and the editors
-one email listing all of them. With ``FEEDBACK_NOTIFY_AT_ONCE`` on, each report is sent as soon as
-it is saved. Either way a report is sent once (``notified_at``); a failed send is retried by the
-next run.
+By default they travel inside the review reminders' digests: ``manage.py review_due --notify``
+(cron) gives each reviewer one email with their due articles and the new reports on articles they
+last reviewed, and the editors one email with the escalations and all the new reports
+(``articles/reviews/reminders.py`` composes and sends both). With ``FEEDBACK_NOTIFY_AT_ONCE`` on,
+each report is sent through the same digest as soon as it is saved. Either way a report is sent
+once (``notified_at``, set when the editors' email has gone); a failed send is retried by the next run.
 """
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.reviews.reminders import Outcome, reviewer_address, send
-from articles.workflow.rules import editors as editor_accounts
+from articles.reviews import reminders
 
 from .models import Feedback
 
@@ -33,57 +33,53 @@ def _line(report, site_url):
     return f"- {report.article.title}{where}, {timezone.localtime(report.created_at):%d %B %Y %H:%M}{quoted}\n  {link}"
 
 
-def send_medical_reports(reports=None):
-    """Email the reviewers and editors about ``reports`` (default: every one still pending). Returns an Outcome."""
-    reports = list(pending() if reports is None else reports.filter(notified_at__isnull=True).select_related(
-        "article", "article__last_reviewer__user"))
-    outcome = Outcome()
-    if not reports:
-        return outcome
-    site_url = settings.SITE_URL
-    sent_ids = set()
+def _summary(n):
+    return f"{n} reader report{'s' if n != 1 else ''} about medical information"
 
+
+def news(reports):
+    """``reports`` as the digests' news: a section for each article's last reviewer and one for the editors."""
+    site_url = settings.SITE_URL
     per_reviewer = {}
     for report in reports:
-        reviewer = report.article.last_reviewer
-        if reviewer_address(reviewer):
-            per_reviewer.setdefault(reviewer, []).append(report)
-    for reviewer, theirs in per_reviewer.items():
-        body = "\n".join([
-            f"Dear {reviewer.name},",
-            "",
-            f"Readers reported that the medical information may be wrong or out of date in "
-            f"{'an article' if len(theirs) == 1 else 'articles'} you last reviewed:",
-            "",
-            *(_line(r, site_url) for r in theirs),
-            "",
-            "The editors have been told too. Reports are triaged in the reader reports inbox.",
-        ])
-        subject = f"[{settings.SITE_NAME}] {len(theirs)} reader report(s) about medical information"
-        send(subject, body, [reviewer_address(reviewer)], outcome)
-
-    editors = list(
-        editor_accounts().filter(is_active=True).exclude(email="")
-        .order_by("email").values_list("email", flat=True).distinct()
+        if report.article.last_reviewer:
+            per_reviewer.setdefault(report.article.last_reviewer, []).append(report)
+    return reminders.News(
+        for_reviewers={
+            reviewer: reminders.Section(
+                summary=_summary(len(theirs)),
+                intro="Readers reported that the medical information may be wrong or out of date in "
+                      f"{'an article' if len(theirs) == 1 else 'articles'} you last reviewed:",
+                lines=[_line(r, site_url) for r in theirs],
+                outro="The editors have been told too. Reports are triaged in the reader reports inbox.",
+            )
+            for reviewer, theirs in per_reviewer.items()
+        },
+        for_editors=reminders.Section(
+            summary=_summary(len(reports)),
+            intro="Readers reported that the medical information may be wrong or out of date:",
+            lines=[
+                _line(r, site_url) + (f"\n  Last reviewer: {r.article.last_reviewer.name}" if r.article.last_reviewer
+                                      else "\n  Never reviewed")
+                for r in reports
+            ],
+            outro=f"The inbox: {site_url}{reverse('admin:feedback_feedback_changelist')}?reason__exact=medical",
+        ) if reports else None,
     )
-    if not editors:
-        outcome.errors.append(f"{len(reports)} medical-information report(s) need the editors, but no active "
-                              f"editor has an email address; nothing was sent to editors.")
-    else:
-        body = "\n".join([
-            "Dear editors,",
-            "",
-            "Readers reported that the medical information may be wrong or out of date:",
-            "",
-            *(_line(r, site_url) + (f"\n  Last reviewer: {r.article.last_reviewer.name}" if r.article.last_reviewer
-                                    else "\n  Never reviewed") for r in reports),
-            "",
-            f"The inbox: {site_url}{reverse('admin:feedback_feedback_changelist')}?reason__exact=medical",
-        ])
-        subject = f"[{settings.SITE_NAME}] {len(reports)} reader report(s) about medical information"
-        if send(subject, body, editors, outcome):
-            sent_ids.update(r.pk for r in reports)
-    # Marked sent once the editors have it: a reviewer without an address, or a failed reviewer
-    # email, does not hold the report back; a failed editors' email leaves it for the next run.
-    Feedback.objects.filter(pk__in=sent_ids).update(notified_at=timezone.now())
+
+
+def mark_told(reports, outcome):
+    """Mark ``reports`` sent once the editors have them: a reviewer without an address, or a failed
+    reviewer email, does not hold a report back; a failed editors' email leaves it for the next run."""
+    if outcome.editors_told:
+        Feedback.objects.filter(pk__in=[r.pk for r in reports]).update(notified_at=timezone.now())
+
+
+def send_medical_reports(reports):
+    """Send ``reports`` now (``FEEDBACK_NOTIFY_AT_ONCE``), in the same digest form. Returns the Outcome."""
+    reports = list(reports.filter(notified_at__isnull=True).select_related("article", "article__last_reviewer__user"))
+    if not reports:
+        return reminders.Outcome()
+    outcome = reminders.notify([], today=timezone.localdate(), news=news(reports))
+    mark_told(reports, outcome)
     return outcome

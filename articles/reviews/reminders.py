@@ -3,6 +3,10 @@
 Each article is reminded about once per due date and kind (a database constraint on
 ``ReviewReminder``); a new review gives a new due date, hence a new reminder. An article whose
 reviewer cannot be emailed (no account, no address, inactive) goes to the editors instead.
+
+Other news for the same people travels in the same digests as a ``Section`` of ``News`` (readers'
+reports that the medical information is wrong: ``articles/feedback/notifications.py``), so a
+reviewer gets one email a run, not one per kind of news.
 """
 
 from dataclasses import dataclass, field
@@ -18,11 +22,37 @@ from articles.workflow.rules import editors as editor_accounts
 
 @dataclass
 class Outcome:
-    """What a run did: emails sent, reminders recorded, and failures to report."""
+    """What a run did: emails sent, reminders recorded, failures to report, and whether the editors got their email."""
 
     sent: list = field(default_factory=list)
     skipped: int = 0
     errors: list = field(default_factory=list)
+    editors_told: bool = False
+
+
+@dataclass
+class Section:
+    """A part of a digest: what it is about (for the subject), its introduction, its lines and a closing line."""
+
+    summary: str
+    intro: str
+    lines: list
+    outro: str = ""
+
+    def text(self):
+        return "\n".join([self.intro, "", *self.lines, *(["", self.outro] if self.outro else [])])
+
+
+@dataclass
+class News:
+    """Other news for the digests of one run: a section per reviewer (by ``Reviewer``) and one for the editors."""
+
+    for_reviewers: dict = field(default_factory=dict)
+    for_editors: Section | None = None
+
+
+def _plural(n, word):
+    return f"{n} {word}{'s' if n != 1 else ''}"
 
 
 def _line(article, site_url):
@@ -42,15 +72,15 @@ def _reviewer_address(reviewer):
     return None
 
 
-def notify(rows, *, today, escalate_after=None):
-    """Send the digests for decorated due-list ``rows``; record what was sent. A fixed number of queries.
+def notify(rows, *, today, escalate_after=None, news=None):
+    """Send the digests for decorated due-list ``rows`` and ``news``; record what was sent. A fixed number of queries.
 
     One run at a time: a second run started meanwhile (cron on two machines, a person at a
     terminal) waits for the first to record what it sent, then sends only what is still due.
     """
     with transaction.atomic():
         _wait_for_other_runs()
-        return _notify(rows, today=today, escalate_after=escalate_after)
+        return _notify(rows, today=today, escalate_after=escalate_after, news=news or News())
 
 
 def _wait_for_other_runs():
@@ -65,7 +95,7 @@ def _wait_for_other_runs():
             cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")  # noqa: S608 (no input)
 
 
-def _notify(rows, *, today, escalate_after):
+def _notify(rows, *, today, escalate_after, news):
     escalate_after = settings.REVIEW_ESCALATE_AFTER_DAYS if escalate_after is None else escalate_after
     site_url = settings.SITE_URL
     already = set(ReviewReminder.objects.values_list("article_id", "due_on", "kind"))
@@ -83,48 +113,55 @@ def _notify(rows, *, today, escalate_after):
             to_editors.append(article)
 
     records = []
-    for reviewer, articles in per_reviewer.items():
+    news_for = {reviewer: section for reviewer, section in news.for_reviewers.items() if _reviewer_address(reviewer)}
+    for reviewer in [*per_reviewer, *(r for r in news_for if r not in per_reviewer)]:
+        sections = []
+        articles = per_reviewer.get(reviewer, [])
+        if articles:
+            sections.append(Section(
+                summary=f"{_plural(len(articles), 'article')} due for medical review",
+                intro=f"{_plural(len(articles), 'article')} you reviewed {'are' if len(articles) != 1 else 'is'} "
+                      "due for medical review:",
+                lines=[_line(a, site_url) for a in articles],
+                outro=f"If nothing needs to change, confirm it in one click: {site_url}{reverse('staff:my_reviews')}",
+            ))
+        if reviewer in news_for:
+            sections.append(news_for[reviewer])
         address = _reviewer_address(reviewer)
-        body = "\n".join([
-            f"Dear {reviewer.name},",
-            "",
-            f"{len(articles)} article{'s' if len(articles) != 1 else ''} you reviewed "
-            f"{'are' if len(articles) != 1 else 'is'} due for medical review:",
-            "",
-            *(_line(a, site_url) for a in articles),
-            "",
-            f"If nothing needs to change, confirm it in one click: {site_url}{reverse('staff:my_reviews')}",
-        ])
-        subject = f"[{settings.SITE_NAME}] {len(articles)} article{'s' if len(articles) != 1 else ''} due for medical review"
-        if _send(subject, body, [address], outcome):
+        if _send_digest(f"Dear {reviewer.name},", sections, [address], outcome):
             records += [
                 ReviewReminder(article_id=a.pk, due_on=a.due_on, kind=ReviewReminder.Kind.REMINDER, reviewer=reviewer,
                                recipients=address)
                 for a in articles
             ]
 
-    if to_editors:
+    if to_editors or news.for_editors:
         editors = list(
             editor_accounts().exclude(email="")
             .order_by("email").values_list("email", flat=True).distinct()
         )
         if not editors:
-            outcome.errors.append(f"{len(to_editors)} article(s) need the editors, but no active editor "
-                                  "(the Editor role) has an email address; nothing was sent to editors.")
+            what = " and ".join(filter(None, [
+                to_editors and f"{len(to_editors)} article(s) overdue or without a reviewer",
+                news.for_editors and news.for_editors.summary,
+            ]))
+            outcome.errors.append(f"{what} need the editors, but no active editor (the Editor role) has an email "
+                                  "address; nothing was sent to editors.")
         else:
-            body = "\n".join([
-                "Dear editors,",
-                "",
-                f"These articles are more than {escalate_after} days overdue for medical review, "
-                "or have no reviewer who can be reminded:",
-                "",
-                *(_line(a, site_url) + (f"\n  Reviewer: {a.reviewer.name}" if a.reviewer else "\n  No reviewer yet")
-                  for a in to_editors),
-                "",
-                f"The review schedule: {site_url}{reverse('staff:review_schedule')}",
-            ])
-            subject = f"[{settings.SITE_NAME}] Escalation: {len(to_editors)} article(s) overdue for medical review"
-            if _send(subject, body, editors, outcome):
+            sections = []
+            if to_editors:
+                sections.append(Section(
+                    summary=f"Escalation: {len(to_editors)} article(s) overdue for medical review",
+                    intro=f"These articles are more than {escalate_after} days overdue for medical review, "
+                          "or have no reviewer who can be reminded:",
+                    lines=[_line(a, site_url) + (f"\n  Reviewer: {a.reviewer.name}" if a.reviewer else "\n  No reviewer yet")
+                           for a in to_editors],
+                    outro=f"The review schedule: {site_url}{reverse('staff:review_schedule')}",
+                ))
+            if news.for_editors:
+                sections.append(news.for_editors)
+            if _send_digest("Dear editors,", sections, editors, outcome):
+                outcome.editors_told = True
                 records += [
                     ReviewReminder(article_id=a.pk, due_on=a.due_on, kind=ReviewReminder.Kind.ESCALATION, reviewer=a.reviewer,
                                    recipients="\n".join(editors))
@@ -135,6 +172,12 @@ def _notify(rows, *, today, escalate_after):
     return outcome
 
 
+def _send_digest(greeting, sections, to, outcome):
+    subject = f"[{settings.SITE_NAME}] " + "; ".join(section.summary for section in sections)
+    body = "\n\n".join([greeting, *(section.text() for section in sections)])
+    return _send(subject, body, to, outcome)
+
+
 def _send(subject, body, to, outcome):
     try:
         EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to).send()
@@ -143,8 +186,3 @@ def _send(subject, body, to, outcome):
         return False
     outcome.sent.append((subject, to))
     return True
-
-
-# For the other digests sent in the same run (articles/feedback/notifications.py).
-reviewer_address = _reviewer_address
-send = _send

@@ -117,10 +117,9 @@ class Command(BaseCommand):
                               "(including overdue and never reviewed).")
 
     def _notify(self, rows, today):
-        outcome = review_reminders.notify(rows, today=today)
-        reports = feedback_notifications.send_medical_reports()  # readers' medical-information reports, same run
-        outcome.sent += reports.sent
-        outcome.errors += reports.errors
+        reports = list(feedback_notifications.pending())  # readers' medical-information reports, in the same digests
+        outcome = review_reminders.notify(rows, today=today, news=feedback_notifications.news(reports))
+        feedback_notifications.mark_told(reports, outcome)
         for subject, to in outcome.sent:
             self.stderr.write(f"Sent “{subject}” to {', '.join(to)}")
         if outcome.skipped:
