@@ -66,7 +66,15 @@ def test_the_inbox_groups_reports_by_article_newest_first(editor_client, article
     rows = list(response.context["cl"].result_list)
     assert [r.text for r in rows] == ["second", "first", "other"]
     assert rows[0].pk == new.pk and rows[1].pk == old.pk
-    assert "median time from report to triage" in response.content.decode()
+    html = response.content.decode()
+    assert "median time from report to triage" in html
+    # Each group is headed once, with its counts; the rows under it keep the title for screen readers only.
+    assert html.count(f'<strong><a href="?article__id__exact={article.pk}">Hormone therapy</a></strong>') == 1
+    assert "2 reports, 2 new" in html and "1 report, 1 new" in html
+    assert '<span class="visually-hidden">Hormone therapy</span>' in html
+    # Sorted by a column, the rows are not groups: every row names its article plainly.
+    sorted_html = editor_client.get(f"{INBOX}?o=2").content.decode()
+    assert "visually-hidden\">Hormone therapy" not in sorted_html and "2 reports" not in sorted_html
 
 
 @pytest.mark.parametrize("query", ["state__exact=new", "reason__exact=medical", "article__id__exact={article}",

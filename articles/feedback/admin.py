@@ -9,6 +9,7 @@ from report to triage and to action over the last 90 days.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -92,9 +93,31 @@ class FeedbackAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # kept: the record of what readers told us and what we did
 
+    def get_changelist_instance(self, request):
+        """Mark each article's group: its first report carries the group's counts (one query for the page)."""
+        changelist = super().get_changelist_instance(request)
+        if ORDER_VAR in request.GET:  # sorted by a column: the rows are no longer in groups
+            return changelist
+        rows = changelist.result_list
+        counts = Feedback.objects.reports().group_counts({row.article_id for row in rows})
+        previous = None
+        for row in rows:
+            row.group = counts.get(row.article_id, (0, 0)) if row.article_id != previous else "same"
+            previous = row.article_id
+        return changelist
+
     @admin.display(description="article", ordering="article__title")
     def article_title(self, obj):
-        return obj.article.title
+        group = getattr(obj, "group", None)
+        if group is None:
+            return obj.article.title
+        if group == "same":  # a later report of the same article: the title is for screen readers, not the eye
+            return format_html('<span class="visually-hidden">{}</span>', obj.article.title)
+        total, new = group
+        return format_html(
+            '<strong><a href="?article__id__exact={}">{}</a></strong><br><span class="quiet">{} report{}, {} new</span>',
+            obj.article_id, obj.article.title, total, "" if total == 1 else "s", new,
+        )
 
     @admin.display(description="article")
     def article_link(self, obj):
