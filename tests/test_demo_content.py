@@ -28,6 +28,25 @@ def test_load_demo_is_idempotent():
     assert counts() == first
 
 
+def test_the_demo_has_readers_feedback_and_with_its_accounts_a_public_correction(settings, client):
+    """The inbox, the helpful share and /corrections/ are not empty on a newcomer's first `make run`; once only."""
+    from articles.feedback.models import Feedback
+
+    settings.DEBUG = True  # the demo accounts, the editor among them, exist only then
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+    fatigue = Article.objects.get(slug="managing-fatigue-during-cancer-treatment")
+    assert Feedback.objects.filter(article=fatigue, helpful=True).count() == 14
+    assert Feedback.objects.reports().count() == 3
+    answered = Feedback.objects.get(article=fatigue, reason="medical")
+    assert answered.state == Feedback.State.ACTIONED and answered.correction.comment.startswith("We made clear")
+    assert answered.section == "Stay active"
+    settings.DEBUG = False
+    page = client.get("/corrections/").content.decode()
+    assert fatigue.title in page and "We made clear that activity can start" in page
+    assert ArticleEvent.objects.filter(article=fatigue, kind=answered.correction.kind).count() == 1
+
+
 def test_load_demo_does_not_overwrite_an_editors_change():
     call_command("load_demo")
     article = Article.objects.published().first()

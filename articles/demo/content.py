@@ -107,3 +107,22 @@ SEARCH_EQUIVALENTS = [
     'palliative care, supportive care',
     'Herceptin, trastuzumab',
 ]
+
+
+# Readers' feedback on the demo (docs/feedback.md), so the inbox, the helpful share and the
+# corrections log have something in them: (article slug, helpful votes, unhelpful votes, reports),
+# a report being (reason, section, text). The first report becomes the demo's public correction
+# once an editor account exists (``load_demo`` with DEBUG on).
+FEEDBACK = [
+    ("managing-fatigue-during-cancer-treatment", 14, 3, [
+        ("medical", "Stay active", "It says 150 minutes a week but my nurse said to start with 10 minutes a day."),
+        ("hard_to_understand", "Save your energy", "What does pacing mean?"),
+    ]),
+    ("understanding-lymphedema-after-breast-cancer-treatment", 9, 1, [
+        ("broken_link", "", "The link to the compression garment leaflet goes to a page that is not there."),
+    ]),
+]
+DEMO_CORRECTION = (
+    "managing-fatigue-during-cancer-treatment",
+    "We made clear that activity can start with a few minutes a day and build up, as your care team advises.",
+)

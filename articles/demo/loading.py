@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from articles.demo import content
+from articles.feedback import services as feedback
+from articles.feedback.models import Feedback
 from articles.importing.apply import import_page
 from articles.importing.plaintext import PageError, parse_page
 from articles.media import demo as media_demo
@@ -70,7 +72,31 @@ def load(author):
             new[slug].save(update_fields=["lead_image"])
     # The demo is written as reviewed: its reviews cover the text as loaded (references and images included).
     integrity.accept_as_reviewed(article.pk for article in loaded.articles)
+    _readers_feedback(new)
     return loaded
+
+
+def _readers_feedback(new):
+    """Votes and reports from readers on the demo's newly loaded articles, through the feedback service."""
+    for slug, helpful, unhelpful, reports in content.FEEDBACK:
+        if slug not in new:
+            continue
+        for answer in [True] * helpful + [False] * unhelpful:
+            feedback.record_vote(new[slug], answer)
+        for reason, section, text in reports:
+            feedback.record_report(new[slug], reason=reason, section=section, text=text)
+
+
+def publish_correction(editor):
+    """The demo's public correction, answering its first report, published by ``editor`` (an Editor).
+
+    Once: nothing happens when the report was already answered or the article is not the demo's.
+    """
+    slug, note = content.DEMO_CORRECTION
+    report = Feedback.objects.reports().filter(article__slug=slug, correction__isnull=True,
+                                               state=Feedback.State.NEW).order_by("pk").first()
+    if report is not None:
+        feedback.publish_correction(report, by=editor, note=note)
 
 
 def _parse(path):

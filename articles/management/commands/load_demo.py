@@ -11,8 +11,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.demo import content as demo
 from articles.demo.accounts import DEMO_ROLES, NAMES, create_demo_accounts
-from articles.demo.loading import DemoPageError, load
+from articles.demo.loading import DemoPageError, load, publish_correction
 from articles.models import Article
+from articles.workflow.rules import is_editor
 
 
 class Command(BaseCommand):
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             raise CommandError(f"A demo page could not be loaded: {error}") from None
 
         given, password = create_demo_accounts(reviewer_slug=demo.REVIEWERS[0]["slug"])
+        if loaded.articles and is_editor(author):  # the demo accounts exist (DEBUG): a correction for /corrections/
+            publish_correction(author)
         self.stdout.write(
             f"Demo content: {len(loaded.articles)} articles, {loaded.reviewers} reviewers and "
             f"{loaded.references} references added ({Article.objects.count()} articles in all)."
