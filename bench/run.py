@@ -18,8 +18,9 @@ Environment (all optional):
                        (default: all six); "import" is import_wordpress's memory on 10 MB and 200 MB
                        exports (bench/import_memory.py); "edge" is Varnish in front of two app servers
                        (bench/edge.py; BENCH_WAGTAIL_DIR pairs it with the Wagtail peer); "feedback" is the
-                       cached article's throughput with and without readers sending feedback at the same
-                       time (issue 26). BENCH_PARTS=feedback alone skips the page probe: a quick run of just that.
+                       cached article's throughput beside the same page without its feedback form, in
+                       alternating rounds (BENCH_FEEDBACK_ROUNDS, default 3), and while readers send feedback
+                       (issue 26). BENCH_PARTS=feedback alone skips the page probe: a quick run of just that.
                        The search's own figures (issue 27) are the "search, misspelt" and "suggestions"
                        rows and the search-quality line: BENCH_PARTS=large runs just them and the pages
                        "media" is a 24 MP upload and the article page with 11 pictures against none
@@ -57,6 +58,8 @@ PARTS = set(os.environ.get("BENCH_PARTS", "large,load,import,edge,feedback,media
 # (a popular article's readers vote a few times a minute), few enough not to measure the uncached
 # POSTs' own CPU on a 2-core machine instead of their effect on the cache.
 FEEDBACK_POSTS_PER_SECOND = 2
+# Rounds of trivial / article / article without the form, each round in the other order than the last.
+FEEDBACK_ROUNDS = int(os.environ.get("BENCH_FEEDBACK_ROUNDS", "3"))
 DEMO_ARTICLE = "/articles/stage-3-breast-cancer-treatment-options/"
 WAGTAIL_RPS = 110  # the issue's figure for a stock Wagtail article page on this kind of machine
 
@@ -155,6 +158,19 @@ class Server:
                 time.sleep(0.3)
         raise RuntimeError("gunicorn did not answer within 30 s")
 
+    def _workers(self):
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[1] == str(self.process.pid):  # PPid
+                yield fields
+
+    def workers_cpu_seconds(self):
+        """CPU time (user and system) the workers have used so far: steadier than req/s on a shared machine."""
+        return sum(int(fields[11]) + int(fields[12]) for fields in self._workers()) / os.sysconf("SC_CLK_TCK")
+
     def workers_rss_mb(self):
         rss = []
         for status in Path("/proc").glob("[0-9]*/status"):
@@ -179,8 +195,10 @@ def _ms(value):
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def wrk(url):
+def wrk(url, before_run=None):
     subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", "-d2s", url], capture_output=True, timeout=30)  # warm-up
+    if before_run:
+        before_run()
     out = subprocess.run(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url],
         capture_output=True, text=True, timeout=SECONDS + 30,
@@ -233,10 +251,13 @@ def _threaded_load(url, seconds):
     }
 
 
-def load(url):
+def load(url, before_run=None):
+    """``url`` under load for SECONDS after a warm-up; ``before_run()`` is called between the two."""
     if shutil.which("wrk"):
-        return {**wrk(url), "tool": "wrk"}
+        return {**wrk(url, before_run), "tool": "wrk"}
     _threaded_load(url, 2)
+    if before_run:
+        before_run()
     return {**_threaded_load(url, SECONDS), "tool": "threads (wrk not installed: the client limits the figures)"}
 
 
@@ -277,48 +298,112 @@ def _post_feedback(url, stop, counts):
     conn.close()
 
 
-def feedback_pair(env, article_url):
-    """The cached article page, paired in one run: alone, then while readers post votes (issue 26).
+def _load_with_cpu(server, url):
+    """``load(url)`` and the workers' CPU time per request over the measured run (not the warm-up)."""
+    started = {}
+    result = load(url, before_run=lambda: started.setdefault("cpu", server.workers_cpu_seconds()))
+    used = server.workers_cpu_seconds() - started["cpu"]
+    return {**result, "cpu_us_per_request": round(used / max(1, result["requests"]) * 1e6, 1)}
 
-    Feedback must not slow the cached page or empty the cache: the ratio of the two should be
-    about 1, and the page still a cache hit after the votes.
+
+def without_feedback_url(article_url):
+    """The same article without its feedback form: a ``VETTED_BENCH`` page served by the same page cache."""
+    return article_url.replace("/articles/", "/bench/article-without-feedback/", 1)
+
+
+BUSY = "article, readers sending feedback"
+
+
+def feedback_pair(env, article_url):
+    """The cached article page with its feedback form, against references measured in the same run (issue 26).
+
+    In alternating rounds, one server: the trivial view, the cached article, the same cached article
+    without the form (same view, same page cache, same headers; only the form's bytes are missing),
+    and the article while readers post votes. "Throughput unchanged" is the article over the page
+    without the form: about 1. Afterwards: whether the article is still a cache hit.
     """
     import threading
     import urllib.request
 
     base = f"http://127.0.0.1:{PORT}"
-    log(f"feedback: gunicorn, 2 workers, warm local memory; article alone, then with {FEEDBACK_POSTS_PER_SECOND} votes/s")
-    result = {}
-    with Server({**env, "PAGE_CACHE_SECONDS": "300", "FEEDBACK_VOTES_PER_HOUR": "0"}):
-        result["trivial"] = load(base + "/bench/trivial/")
-        result["article"] = load(base + article_url)
-        stop, counts = threading.Event(), {}
-        poster = threading.Thread(target=_post_feedback, args=(base + article_url + "feedback/", stop, counts))
-        poster.start()
-        try:
-            result["article, readers sending feedback"] = load(base + article_url)
-        finally:
-            stop.set()
-            poster.join()
+    targets = {"trivial": "/bench/trivial/", "article": article_url,
+               "article without the form": without_feedback_url(article_url), BUSY: article_url}
+    log(f"feedback: gunicorn, 2 workers, warm local memory; {FEEDBACK_ROUNDS} rounds of {', '.join(targets)} "
+        f"({FEEDBACK_POSTS_PER_SECOND} votes/s)")
+    result = {"rounds": {name: [] for name in targets}, "load_average": [os.getloadavg()[0]], "feedback posts": {}}
+    counts = result["feedback posts"]
+    with Server({**env, "PAGE_CACHE_SECONDS": "300", "FEEDBACK_VOTES_PER_HOUR": "0"}) as server:
+        for number in range(FEEDBACK_ROUNDS):
+            for name in (list(targets) if number % 2 == 0 else list(targets)[::-1]):
+                if name != BUSY:
+                    result["rounds"][name].append(_load_with_cpu(server, base + targets[name]))
+                    continue
+                stop = threading.Event()
+                poster = threading.Thread(target=_post_feedback, args=(base + article_url + "feedback/", stop, counts))
+                poster.start()
+                try:
+                    result["rounds"][name].append(_load_with_cpu(server, base + targets[name]))
+                finally:
+                    stop.set()
+                    poster.join()
+            result["load_average"].append(os.getloadavg()[0])
         result["feedback posts"] = {str(status): n for status, n in sorted(counts.items())}
         with urllib.request.urlopen(base + article_url, timeout=10) as response:
             result["cache after feedback"] = response.headers.get("X-Vetted-Cache")
+            result["article bytes"] = len(response.read())
+        with urllib.request.urlopen(base + targets["article without the form"], timeout=10) as response:
+            result["article without the form bytes"] = len(response.read())
     return result
 
 
+def _median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def feedback_summary(result):
+    """Medians over the rounds, and each ratio paired round by round (both runs of a round share its load)."""
+    rounds = result["rounds"]
+    summary = {name: {key: _median([run[key] for run in runs]) for key in ("rps", "p50_ms", "p99_ms", "cpu_us_per_request")}
+               for name, runs in rounds.items()}
+
+    def paired(top, bottom, key, inverse=False):
+        ratios = [(b[key] / a[key]) if inverse else (a[key] / b[key]) for a, b in zip(rounds[top], rounds[bottom], strict=True)]
+        return {"median": _median(ratios), "min": min(ratios), "max": max(ratios)}
+
+    summary["article / without the form, req/s"] = paired("article", "article without the form", "rps")
+    summary["article / without the form, CPU"] = paired("article", "article without the form", "cpu_us_per_request", inverse=True)
+    summary["article / trivial, req/s"] = paired("article", "trivial", "rps")
+    summary["with feedback / alone, req/s"] = paired(BUSY, "article", "rps")
+    summary["with feedback / alone, CPU"] = paired(BUSY, "article", "cpu_us_per_request", inverse=True)
+    return summary
+
+
 def feedback_report(result):
-    alone, busy = result["article"], result["article, readers sending feedback"]
-    ratio = busy["rps"] / alone["rps"]
-    lines = ["", f"== Cached article with readers sending feedback (issue 26): {SECONDS} s each, {CONNECTIONS} connections =="]
-    lines.append(f"{'run':<40}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
-    for name in ("trivial", "article", "article, readers sending feedback"):
-        run = result[name]
-        lines.append(f"{name:<40}{run['rps']:>9.0f}{run['p50_ms']:>9.2f}{run['p99_ms']:>9.2f}")
+    summary = feedback_summary(result)
+    lines = ["", f"== Cached article and its feedback form (issue 26): {FEEDBACK_ROUNDS} alternating rounds of {SECONDS} s, "
+                 f"{CONNECTIONS} connections, load average {min(result['load_average']):.1f}-{max(result['load_average']):.1f} =="]
+    lines.append(f"{'run (median of the rounds)':<40}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'CPU us/req':>12}")
+    for name in ("trivial", "article without the form", "article", BUSY):
+        run = summary[name]
+        lines.append(f"{name:<40}{run['rps']:>9.0f}{run['p50_ms']:>9.2f}{run['p99_ms']:>9.2f}{run['cpu_us_per_request']:>12.0f}")
+
+    def pair(name):
+        rps, cpu = summary[f"{name}, req/s"], summary[f"{name}, CPU"]
+        return (f"req/s {rps['median']:.2f} ({rps['min']:.2f}-{rps['max']:.2f}), "
+                f"CPU per request {cpu['median']:.2f} ({cpu['min']:.2f}-{cpu['max']:.2f})"), cpu["median"]
+
+    text, cpu = pair("article / without the form")
+    lines.append(f"article ({result['article bytes']:,} bytes) / the same page without the form "
+                 f"({result['article without the form bytes']:,}): {text}; target >= 0.95 (CPU, the steadier): {verdict(cpu >= 0.95)}")
+    trivial = summary["article / trivial, req/s"]
+    lines.append(f"article / trivial: req/s {trivial['median']:.2f} ({trivial['min']:.2f}-{trivial['max']:.2f}; 1.09 on 29 November, "
+                 f"before the second wave; target >= 0.80 as in the load table: {verdict(trivial['median'] >= 0.8)})")
+    text, cpu = pair("with feedback / alone")
     lines.append(f"feedback posts answered: {result['feedback posts']}; the article afterwards: cache {result['cache after feedback']}")
-    lines.append(f"article alone / trivial: {alone['rps'] / result['trivial']['rps']:.2f} (the form on the cached page; "
-                 f"target >= 0.80 as in the load table: {verdict(alone['rps'] >= 0.8 * result['trivial']['rps'])})")
-    lines.append(f"article with feedback / article alone: {ratio:.2f} (target >= 0.90, and still a cache hit: "
-                 f"{verdict(ratio >= 0.9 and result['cache after feedback'] == 'hit')})")
+    lines.append(f"article with feedback / article alone: {text}; target >= 0.90 (CPU), and still a cache hit: "
+                 f"{verdict(cpu >= 0.9 and result['cache after feedback'] == 'hit')}")
     return "\n".join(lines)
 
 

@@ -301,7 +301,7 @@ PAGE_CACHE_RECHECK_SECONDS = _env["PAGE_CACHE_RECHECK_SECONDS"]
 API_ALLOW_ANONYMOUS = _env["API_ALLOW_ANONYMOUS"]
 API_LICENSE_NAME = _env["API_LICENSE_NAME"]
 API_LICENSE_URL = _env["API_LICENSE_URL"]
-# VETTED_BENCH=1 adds /bench/trivial/, the baseline view of `make bench`.
+# VETTED_BENCH=1 adds `make bench`'s references: /bench/trivial/ and the article without its feedback form.
 VETTED_BENCH = _env["BENCH"]
 
 INSTALLED_APPS = [

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from articles.public import sitemaps
+from articles.public import views as public_views
 from cms.pagecache.decorators import public_page
 
 from . import health, views
@@ -32,5 +33,9 @@ handler500 = "cms.views.server_error"
 if settings.SERVE_MEDIA:  # `make run` and the browser tests only: production serves media itself (docs/media.md)
     urlpatterns.insert(0, re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", views.serve_media))
 
-if settings.VETTED_BENCH:  # `make bench` only: a trivial view to compare the pages with
-    urlpatterns.insert(0, path("bench/trivial/", views.bench_trivial))
+if settings.VETTED_BENCH:  # `make bench` only: what the pages are compared with in the same run
+    urlpatterns[:0] = [
+        path("bench/trivial/", views.bench_trivial),
+        # The cached article page without its feedback form, through the same page cache (docs/feedback.md).
+        path("bench/article-without-feedback/<slug:slug>/", public_views.article_detail, {"feedback_form": False}),
+    ]

@@ -1,6 +1,8 @@
 """Reader feedback: votes and reports from the cached article page, redaction, limits, refusals."""
 
 import datetime
+import importlib.util
+import re
 
 import pytest
 from django.core.cache import cache
@@ -63,6 +65,29 @@ def test_the_cached_page_is_served_from_cache_with_the_form_and_no_csrf_token(cl
         second = client.get("/articles/treatment/")
     assert second[caching.STATUS_HEADER] == caching.HIT
     assert second.content == first.content and b"Was this page helpful?" in second.content
+
+
+def _urlconf_of_make_bench(settings):
+    """cms/urls.py as `make bench` loads it (``VETTED_BENCH`` on), as a module of its own."""
+    settings.VETTED_BENCH = True
+    spec = importlib.util.find_spec("cms.urls")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_bench_reference_is_the_cached_article_without_its_form(client, page_cache, article, settings):
+    """`make bench` compares the article with the same page minus the form, cached the same way; readers never get it."""
+    assert client.get("/bench/article-without-feedback/treatment/").status_code == 404
+    settings.ROOT_URLCONF = _urlconf_of_make_bench(settings)
+    page = client.get("/articles/treatment/").content.decode()
+    assert client.get("/bench/article-without-feedback/treatment/")[caching.STATUS_HEADER] == caching.MISS
+    reference = client.get("/bench/article-without-feedback/treatment/")
+    assert reference[caching.STATUS_HEADER] == caching.HIT
+    assert "Was this page helpful?" in page and "Was this page helpful?" not in reference.content.decode()
+    section = re.compile(r'<section class="feedback".*?</section>\s*<script src="[^"]*feedback[^"]*" defer></script>', re.S)
+    assert section.search(page)
+    assert re.sub(r"\s+", " ", section.sub("", page)) == re.sub(r"\s+", " ", reference.content.decode())
 
 
 # --- without JavaScript: plain POSTs and pages ---------------------------------------------------

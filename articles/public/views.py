@@ -80,7 +80,9 @@ def home(request):
 
 
 @public_page
-def article_detail(request, slug):
+def article_detail(request, slug, *, feedback_form=True):
+    """An article's public page. ``feedback_form=False`` leaves out "Was this page helpful?": only
+    `make bench`'s reference page does (cms/urls.py), to measure what the form costs a cached page."""
     now = timezone.now()
     article = published_article_page(slug, now)
     if article is None:
@@ -98,6 +100,7 @@ def article_detail(request, slug):
         "breadcrumbs": trail,
         "structured_data": [medical_web_page(article, request), breadcrumb_list(trail, request)],
         **series_navigation(article, now),
+        "without_feedback_form": not feedback_form,
     }
     return render(request, "articles/article_detail.html", context)
 
