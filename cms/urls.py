@@ -2,9 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from articles.public import sitemaps
-from cms.pagecache.decorators import public_page
-
 from . import health, views
 
 admin.site.site_header = "Vetted"
@@ -16,9 +13,7 @@ urlpatterns = [
     path("staff/searches/", include("articles.admin.search_urls")),
     path("staff/", include("articles.reviews.staff_urls")),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", public_page(params=(), keys=("sitemap",))(sitemaps.sitemap), name="sitemap"),
-    path("sitemap-<slug:section>.xml", public_page(params=("p",), keys=("sitemap",))(sitemaps.sitemap_section),
-         name="sitemap-section"),
+    path("", include("articles.public.sitemap_urls")),  # /sitemap.xml and its sections
     path("staff/exports/", include("articles.reviews.export_urls")),
     path("healthz", health.healthz, name="healthz"),
     path("api/", include("articles.api.urls")),
