@@ -5,13 +5,17 @@ surrogate keys. Two families, so a purge is exact:
 
 - **a page's identity**: ``article-12`` (the article's page, wherever its address was), ``series-3``
   (the series page and its feed), ``tag-7`` (the tag page and its feed), ``reviewer-2``, ``home``,
-  ``feeds`` (the site feed), ``sitemap``, ``series-index``;
+  ``feeds`` (the site feed), ``sitemap``, ``series-index``, ``corrections`` (the corrections log
+  ``/corrections/`` and its feed);
 - **what an article page mentions**: ``shows-article-15`` (a related post), ``shows-tag-7``,
   ``shows-series-3``, ``shows-reviewer-2`` (names shown on the page).
 
 A change to a public article purges :func:`article_change_keys`: its page, its neighbours in its
 series (their previous/next links), its series, tag and reviewer pages, the pages that mention it,
-home, feeds and sitemap (and the series index when it appears or disappears). Renaming a tag,
+home, feeds and sitemap (and the series index when it appears or disappears; the corrections log
+when it has public corrections). Publishing, editing or withdrawing a public correction purges the
+corrections log and its article's keys (its page lists it, its ``dateModified`` moves in feeds and
+the sitemap, which lists ``/corrections/`` with the newest correction's date). Renaming a tag,
 series or reviewer purges its page and the pages that mention it. Receivers at the bottom collect
 the changes of a transaction and queue one purge task when it commits (every write path: admin,
 workflow, importers, commands), like the page cache's generation (``cms.pagecache.generation.invalidate``). A
@@ -31,11 +35,11 @@ from taggit.models import Tag, TaggedItem
 from cms.pagecache import edge, tasks
 from references.models import Citation, Reference, Source
 
-from .models import Article, MedicalReview, Redirect, RelatedLink, Reviewer, Series, SeriesEntry
+from .models import Article, ArticleEvent, MedicalReview, Redirect, RelatedLink, Reviewer, Series, SeriesEntry
 
 logger = logging.getLogger("vetted.edge")
 
-HOME, FEEDS, SITEMAP, SERIES_INDEX = "home", "feeds", "sitemap", "series-index"
+HOME, FEEDS, SITEMAP, SERIES_INDEX, CORRECTIONS = "home", "feeds", "sitemap", "series-index", "corrections"
 # Every public page carries it (cms.pagecache.edge.EVERY_PAGE): purged when a transaction changed
 # more articles than are worth working out one by one, and by bulk writers (purge_all).
 EVERYTHING = "all"
@@ -105,6 +109,8 @@ def article_change_keys(article_ids, *, visibility=False, now=None):
         keys |= {article_key(pk) for pk in neighbours(series_id, position, now)}
     if visibility and entries:
         keys.add(SERIES_INDEX)
+    if ArticleEvent.objects.announced_corrections().filter(article_id__in=ids).exists():
+        keys.add(CORRECTIONS)  # the log names the article (its title, its address)
     return keys
 
 
@@ -271,6 +277,31 @@ def _review_changed(sender, instance, raw=False, **kwargs):
         _record(keys=[reviewer_key(instance.reviewer_id)], articles=[instance.article_id])
 
 
+def _remember_correction(sender, instance, raw=False, **kwargs):
+    """Before an event is changed (not added): whether it was a public correction (one read by primary key)."""
+    instance._edge_was_correction = False
+    if not raw and instance.pk is not None and not instance._state.adding:
+        instance._edge_was_correction = ArticleEvent.objects.announced_corrections().filter(pk=instance.pk).exists()
+
+
+def _correction_saved(sender, instance, raw=False, **kwargs):
+    """A public correction published or edited, or one withdrawn (no longer announced): the
+    corrections log and its feed, and its article's keys (its page lists it; its ``dateModified``
+    in feeds and the sitemap)."""
+    if not raw and (instance.is_announced_correction or instance._edge_was_correction):
+        _correction_shown_changed(instance)
+
+
+def _correction_deleted(sender, instance, **kwargs):
+    if instance.is_announced_correction:
+        _correction_shown_changed(instance)
+
+
+def _correction_shown_changed(event):
+    if _is_public(event.article_id):
+        _record(keys=[CORRECTIONS], articles=[event.article_id])
+
+
 def _remember_series(sender, instance, raw=False, **kwargs):
     instance._edge_old_series = None
     if not raw and instance.pk:
@@ -348,6 +379,9 @@ def connect_signals():
         (post_delete, Article, _article_deleted),
         (post_save, MedicalReview, _review_changed),
         (post_delete, MedicalReview, _review_changed),
+        (pre_save, ArticleEvent, _remember_correction),
+        (post_save, ArticleEvent, _correction_saved),
+        (post_delete, ArticleEvent, _correction_deleted),
         (pre_save, SeriesEntry, _remember_series),
         (post_save, SeriesEntry, _entry_changed),
         (post_delete, SeriesEntry, _entry_deleted),

@@ -46,6 +46,13 @@ class SeriesQuerySet(models.QuerySet):
         return self.alias(first_published_entry=Subquery(first)).filter(first_published_entry__isnull=False)
 
 
+class ArticleEventQuerySet(models.QuerySet):
+    def announced_corrections(self):
+        """Corrections readers are shown: on the article's page, ``/corrections/`` and its feed
+        (``ArticleEvent.is_announced_correction`` says it of one row)."""
+        return self.filter(kind=_model("ArticleEvent").Kind.CORRECTION, announced=True)
+
+
 def published_condition(now=None, through=""):
     """What ``published()`` means, for a filter on articles or (``through="article__"``) across a relation."""
     return Q(**{f"{through}status": ArticleStatus.PUBLISHED, f"{through}publish_at__lte": now or timezone.now()})
@@ -124,7 +131,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("author", "series_entry__series").prefetch_related(
             Prefetch(
                 "events",
-                queryset=event.objects.filter(kind=event.Kind.CORRECTION, announced=True).order_by("-created_at", "-id"),
+                queryset=event.objects.announced_corrections().order_by("-created_at", "-id"),
                 to_attr="announced_corrections",
             ),
             Prefetch(

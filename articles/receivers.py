@@ -1,7 +1,8 @@
 """The signal receivers of the articles app, connected once from ``ArticlesConfig.ready()``.
 
 - the page cache: every model whose rows appear on public pages moves the generation on when
-  saved or deleted (``cms.pagecache.generation.watch``);
+  saved or deleted (``cms.pagecache.generation.watch``), and tags added to or taken from an article
+  (``watch_relation``);
 - the edge: what a change purges at a cache in front (``articles.edge``, docs/edge-cache.md);
 - content fingerprints (``articles.workflow.integrity``) and revision snapshots
   (``articles.workflow.revisions``) connect their receivers when imported;
@@ -25,7 +26,7 @@ derived data and every write path that keeps it are listed in docs/architecture.
 """
 
 from django.apps import apps
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 
 from articles import edge
@@ -35,7 +36,7 @@ from articles.workflow import (
     integrity,  # noqa: F401  (connects the receivers that keep content fingerprints)
     revisions,  # noqa: F401  (connects the revision snapshot signal)
 )
-from cms.pagecache.generation import _on_tags_changed, watch
+from cms.pagecache.generation import watch, watch_relation
 
 # Models whose rows appear on public pages.
 PUBLIC_MODELS = [
@@ -59,7 +60,7 @@ def connect():
     """Watch every model whose rows appear on public pages (called from the app config)."""
     for label in PUBLIC_MODELS:
         watch(apps.get_model(label))
-    m2m_changed.connect(_on_tags_changed, sender=apps.get_model("taggit.TaggedItem"), dispatch_uid="vetted-cache-tags")
+    watch_relation(apps.get_model("taggit.TaggedItem"))  # article.tags.add()/set()/clear()
     edge.connect_signals()
 
 

@@ -1,4 +1,4 @@
-"""The public pages' template engine: Jinja2, and the helpers their templates call.
+"""The public pages' template engine: Jinja2, and the site-wide helpers their templates call.
 
 The public pages (``templates/jinja2/``) are rendered by Jinja2. The article page is the page a
 burst of readers hits uncached after every edit, and Django's template language took half of
@@ -6,14 +6,16 @@ its CPU time (docs/performance.md, "Measurements behind the code"). The admin an
 extend the admin's templates) and e-mails stay in Django's template language.
 
 As in Django's templates, values are escaped unless marked safe (Django's ``SafeString`` counts),
-and a missing variable or attribute is empty rather than an error. Helpers:
+and a missing variable or attribute is empty rather than an error. Helpers defined here, for any
+page of the project:
 
-- ``url(name, *args)``, ``static(path)``, ``now()``: ``{% url %}``, ``{% static %}``, ``{% now %}``;
-- ``cite(body, citations)``: the body with linked citation markers, and the numbered references;
-- ``sectioned(html)``: the body with ids on its h2s, and its "On this page" list (articles.content.contents);
-- ``feedback``: the reader feedback form's notice and sections (articles.feedback.display);
+- ``static(path)``, ``now()``: ``{% static %}``, ``{% now %}``;
 - ``json_ld(blocks)``, ``canonical_url(path)``: structured data and the canonical ``<link>``;
-- filters ``date``, ``pluralize``, ``capfirst`` (Django's), ``time_element`` and ``address``.
+- filters ``date``, ``pluralize``, ``capfirst`` (Django's) and ``time_element``.
+
+The helpers about articles (``url``, ``cite``, ``sectioned``, ``feedback``, figures, the
+``address`` and ``label_before`` filters) are added by ``articles.jinja2.environment``, which
+builds on :func:`environment` and which ``TEMPLATES`` names: the project does not import its apps.
 """
 
 import datetime
@@ -26,20 +28,13 @@ from django.template import defaultfilters
 from django.template.backends import jinja2 as django_jinja2
 from django.templatetags.static import static
 from django.test.signals import template_rendered
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from articles.content.addresses import address
-from articles.content.contents import sectioned
-from articles.feedback import display as feedback_display
-from articles.media.rendering import expand_figures, figure
-from articles.models import label_before_title
 from cms.site import absolute_url
-from references.markers import cite
 
 # The characters that could end the <script> element or open a comment inside it, as JSON escapes
 # (what django.utils.html.json_script does, for a script type json_script cannot write).
@@ -109,30 +104,16 @@ def time_element(value):
     return mark_safe(f'<time datetime="{year:04d}-{month:02d}-{day:02d}">{day} {name} {year:04d}</time>')
 
 
-def url(viewname, *args):
-    """``{% url %}``: a route without arguments is reversed once (``articles.content.addresses``)."""
-    return reverse(viewname, args=args) if args else address(viewname)
-
-
 def environment(**options):
+    """The Jinja2 environment with the project's helpers (an app's environment builds on it)."""
     # As in Django's template language, a missing variable or attribute is empty, at any depth
     # (``previous_entry.label`` where there is no previous entry), not an error.
     options["undefined"] = jinja2.ChainableUndefined
     options["keep_trailing_newline"] = True  # as Django's templates: the pages read as they did
     env = jinja2.Environment(**options)
-    env.globals.update(
-        url=url, static=static, now=timezone.localtime, cite=cite, json_ld=json_ld, canonical_url=canonical_url,
-        sectioned=sectioned, feedback=feedback_display, with_figures=expand_figures, figure=figure,
-    )
+    env.globals.update(static=static, now=timezone.localtime, json_ld=json_ld, canonical_url=canonical_url)
     env.filters.update(
-        date=date,
-        time_element=time_element,
-        # ``{{ tag.slug|address("articles:tag") }}``: the route's address, reversed once (articles.content.addresses)
-        address=lambda value, viewname: address(viewname, value),
-        # ``{{ entry.label|label_before(title) }}``: empty when the title starts with the label
-        label_before=label_before_title,
-        pluralize=defaultfilters.pluralize,
-        capfirst=defaultfilters.capfirst,
+        date=date, time_element=time_element, pluralize=defaultfilters.pluralize, capfirst=defaultfilters.capfirst
     )
     return env
 

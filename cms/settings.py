@@ -358,13 +358,14 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 WSGI_APPLICATION = "cms.wsgi.application"
 
 TEMPLATES = [
-    # The public pages (templates/jinja2/): Jinja2, for the uncached article page's CPU (cms/jinja2.py).
+    # The public pages (templates/jinja2/): Jinja2, for the uncached article page's CPU (cms/jinja2.py);
+    # the environment with the articles' helpers (articles/jinja2.py), so cms never imports articles.
     {
         "BACKEND": "cms.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
-            "environment": "cms.jinja2.environment",
+            "environment": "articles.jinja2.environment",
             "context_processors": ["cms.context_processors.site"],
         },
     },

@@ -2,10 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from articles.public import sitemaps
-from articles.public import views as public_views
-from cms.pagecache.decorators import public_page
-
 from . import health, views
 
 admin.site.site_header = "Vetted"
@@ -17,9 +13,7 @@ urlpatterns = [
     path("staff/searches/", include("articles.admin.search_urls")),
     path("staff/", include("articles.reviews.staff_urls")),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", public_page(params=(), keys=("sitemap",))(sitemaps.sitemap), name="sitemap"),
-    path("sitemap-<slug:section>.xml", public_page(params=("p",), keys=("sitemap",))(sitemaps.sitemap_section),
-         name="sitemap-section"),
+    path("", include("articles.public.sitemap_urls")),  # /sitemap.xml and its sections
     path("staff/exports/", include("articles.reviews.export_urls")),
     path("healthz", health.healthz, name="healthz"),
     path("api/", include("articles.api.urls")),
@@ -37,5 +31,5 @@ if settings.VETTED_BENCH:  # `make bench` only: what the pages are compared with
     urlpatterns[:0] = [
         path("bench/trivial/", views.bench_trivial),
         # The cached article page without its feedback form, through the same page cache (docs/feedback.md).
-        path("bench/article-without-feedback/<slug:slug>/", public_views.article_detail, {"feedback_form": False}),
+        path("bench/", include("articles.public.bench_urls")),
     ]

@@ -504,6 +504,25 @@ def test_watch_makes_another_apps_model_invalidate(page_cache, site, committed, 
         post_delete.disconnect(sender=django_user_model, dispatch_uid=f"vetted-cache-delete-{label}")
 
 
+def test_watch_relation_makes_a_many_to_many_change_invalidate(page_cache, site, committed, django_user_model):
+    """``pagecache_generation.watch_relation`` moves the generation on when rows are added to a
+    relation, which saves no row of a watched model (a user's groups; articles' tags the same way)."""
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import m2m_changed
+
+    user, group = django_user_model.objects.create_user("member"), Group.objects.create(name="Watched")
+    through = django_user_model.groups.through
+    before = pagecache_generation.database_generation()
+    committed(lambda: user.groups.add(group))
+    assert pagecache_generation.database_generation() == before  # not watched yet
+    pagecache_generation.watch_relation(through)
+    try:
+        committed(lambda: user.groups.remove(group))
+        assert pagecache_generation.database_generation() != before
+    finally:
+        m2m_changed.disconnect(sender=through, dispatch_uid=f"vetted-cache-m2m-{through._meta.label_lower}")
+
+
 def test_cached_pages_keep_the_security_headers_of_the_full_stack(client, page_cache, site):
     """A hit served before the other middleware still carries the headers they add."""
     first = client.get("/articles/main/")

@@ -68,6 +68,8 @@ def test_an_article_page_names_itself_and_everything_it_shows(client, site):
     ("/reviewers/dr-kay/", lambda s: {f"reviewer-{s['reviewer'].pk}"}),
     ("/feed/", lambda s: {"feeds"}),
     ("/sitemap.xml", lambda s: {"sitemap"}),
+    ("/corrections/", lambda s: {"corrections"}),
+    ("/corrections/feed/", lambda s: {"corrections"}),
 ])
 def test_every_public_page_is_shared_for_s_maxage_under_its_own_keys(client, site, path, expected):
     response = client.get(path)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles import edge
-from articles.models import Article, Redirect
+from articles.models import Article, ArticleEvent, Redirect
 from articles.workflow import rules as workflow
 from cms.pagecache import tasks
 from cms.pagecache.edge import PurgeError, VarnishPurge
@@ -135,6 +135,55 @@ def test_a_related_link_or_citation_on_a_live_article_purges_only_that_page(worl
     assert purges.keys() == {f"article-{world['first'].pk}"}
     committed(lambda: make.cite(world["last"]))
     assert purges.keys() == {f"article-{world['last'].pk}"}
+
+
+def _first_keys(world):
+    """What a change to the first (live) article purges, as in the edit test above."""
+    first = world["first"]
+    return _common(first) | {
+        f"article-{world['last'].pk}", f"series-{world['series'].pk}", f"tag-{world['tags']['oncology']}",
+        f"reviewer-{world['reviewer'].pk}",
+    }
+
+
+def test_publishing_a_correction_purges_the_corrections_log_and_the_articles_pages(world, committed, purges):
+    """Its own key, not ``all``: the log and its feed, the article's page (its corrections), home,
+    feeds and sitemap (its dateModified, and the log's date in the sitemap)."""
+    first = world["first"]
+    committed(lambda: workflow.announce_correction(first, world["editor"], "We corrected a dose."))
+    assert len(purges.purged) == 1
+    assert purges.keys() == _first_keys(world) | {"corrections"}
+
+
+def test_withdrawing_or_deleting_a_correction_purges_the_log_again(world, committed, purges):
+    first = world["first"]
+    event = workflow.announce_correction(first, world["editor"], "We corrected a dose.")
+    event.announced = False
+    committed(event.save)
+    assert purges.keys() == _first_keys(world) | {"corrections"}
+    committed(event.delete)  # no longer shown: deleting it changes no page
+    assert purges.purged == []
+    again = workflow.announce_correction(first, world["editor"], "We corrected a date.")
+    committed(again.delete)
+    assert purges.keys() == _first_keys(world) | {"corrections"}
+
+
+def test_a_note_that_is_not_announced_or_a_correction_of_a_draft_purges_nothing(world, committed, purges, make):
+    first = world["first"]
+    committed(lambda: ArticleEvent.objects.create(article=first, kind=ArticleEvent.Kind.CORRECTION, comment="Internal"))
+    assert purges.purged == []
+    draft = make.article(status=S.DRAFT)
+    committed(lambda: workflow.announce_correction(draft, world["editor"], "Not yet public."))
+    assert purges.purged == []
+
+
+def test_editing_an_article_with_a_public_correction_purges_the_log_that_names_it(world, committed, purges, make):
+    first = world["first"]
+    workflow.announce_correction(first, world["editor"], "We corrected a dose.")
+    committed(lambda: make.edit(first, title="Stage 1 (renamed)"))
+    assert purges.keys() == _first_keys(world) | {"corrections"}
+    committed(lambda: make.edit(world["last"], title="Stage 3 (renamed)"))  # no correction: the log stays
+    assert "corrections" not in purges.keys()
 
 
 def test_a_change_to_hundreds_of_articles_at_once_purges_everything_in_one_key(world, committed, purges, make, monkeypatch):

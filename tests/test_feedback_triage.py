@@ -286,3 +286,58 @@ def test_the_inbox_article_list_and_corrections_log_do_not_grow_with_their_rows(
     few = _queries(editor_client, url)
     grow(27)
     assert _queries(editor_client, url) == few
+
+
+CORRECTIONS_PAGES = ["/corrections/", "/corrections/feed/", "/sitemap.xml"]
+
+
+def test_publishing_a_correction_refreshes_the_log_its_feed_and_the_sitemap_in_the_page_cache(
+    client, page_cache, committed, article, editor
+):
+    """Cached before, fresh after: the note on /corrections/ and in its feed, /corrections/ in the sitemap."""
+    from cms.pagecache import http as pagecache_http
+
+    for url in CORRECTIONS_PAGES:
+        client.get(url)
+        assert client.get(url)[pagecache_http.STATUS_HEADER] == pagecache_http.HIT, url
+    note = "We corrected the dose of letrozole."
+    committed(lambda: services.publish_correction(report(article), by=editor, note=note))
+    log, feed, sitemap = (client.get(url) for url in CORRECTIONS_PAGES)
+    assert note in log.content.decode() and note in feed.content.decode()
+    assert "/corrections/</loc>" in sitemap.content.decode()
+
+
+def _sitemap_entry(client, path):
+    """The ``<lastmod>`` of ``path`` in /sitemap.xml, or None when it is not listed."""
+    xml = client.get("/sitemap.xml").content.decode()
+    for entry in xml.split("<url>")[1:]:
+        if f"{path}</loc>" in entry:
+            return entry.split("<lastmod>")[1].split("</lastmod>")[0]
+    return None
+
+
+def test_the_sitemap_lists_the_corrections_log_dated_by_its_newest_correction(client, article, editor, make):
+    """Only once it lists one; a correction of an article readers cannot see does not count."""
+    response = client.get("/sitemap.xml")
+    assert _sitemap_entry(client, "/corrections/") is None
+    assert response.has_header("Last-Modified")  # an empty section leaves the others' date
+    older = timezone.now() - datetime.timedelta(days=30)
+    newer = timezone.now() - datetime.timedelta(days=3)
+    services.publish_correction(report(article), by=editor, note="Older.", now=older)
+    assert _sitemap_entry(client, "/corrections/") == timezone.localdate(older).isoformat()
+    services.publish_correction(report(article), by=editor, note="Newer.", now=newer)
+    draft = make.article(status="draft")
+    services.publish_correction(report(draft), by=editor, note="Not public.")
+    assert _sitemap_entry(client, "/corrections/") == timezone.localdate(newer).isoformat()
+    assert client.get("/sitemap.xml").has_header("Last-Modified")
+
+
+def test_the_sitemap_index_names_the_corrections_section(client, article, editor, settings, monkeypatch):
+    """Past the URL limit the log has its own file, /sitemap-corrections.xml."""
+    from articles.public import sitemaps
+
+    services.publish_correction(report(article), by=editor, note="A note.")
+    monkeypatch.setattr(sitemaps, "SITEMAP_URL_LIMIT", 1)
+    assert "sitemap-corrections.xml" in client.get("/sitemap.xml").content.decode()
+    section = client.get("/sitemap-corrections.xml")
+    assert section.status_code == 200 and "/corrections/</loc>" in section.content.decode()

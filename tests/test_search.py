@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from taggit.models import Tag
 
 from articles.models import Article
 from articles.search.query import MAX_QUERY_LENGTH, clean_query, search_articles
@@ -115,11 +116,43 @@ def test_pagination_keeps_the_query(client, make):
 
 
 def test_search_query_count_is_fixed(client, make, django_assert_max_num_queries):
-    """The equivalents, count, one page of rows and their reviews: no query per result."""
+    """The equivalents, count, one page of rows and their reviews: no query per result (nor per tag
+    searched: some are found through a tag alone)."""
     for n in range(15):
-        make.article(title=f"Fatigue {n}", reviewed_by=make.reviewer())
+        make.article(title=f"Fatigue {n}" if n % 2 else f"Tiredness {n}", reviewed_by=make.reviewer(),
+                     tags=["fatigue", f"topic {n}"])
     with django_assert_max_num_queries(5):
         assert client.get("/search/", {"q": "fatigue"}).status_code == 200
+
+
+def test_a_tag_name_finds_the_articles_filed_under_it_below_those_that_say_it(client, make):
+    """A reader typing a tag's name finds the tagged articles; the article's own words rank first."""
+    make.article(title="Arm care", summary="Looking after your arm.", body="<p>Gentle exercises.</p>", tags=["lymphoedema"])
+    make.article(title="Living well", summary="Daily life.", body="<p>Coping with lymphoedema at home.</p>")
+    make.article(title="Lymphoedema explained", summary="What it is.", body="<p>Care.</p>")
+    make.article(title="Sleep", body="<p>Rest.</p>", tags=["sleep", "lymph nodes"])
+    make.article(title="Arm draft", status=Article.Status.DRAFT, tags=["lymphoedema"])
+    response = client.get("/search/", {"q": "lymphoedema"})
+    assert titles(response) == ["Lymphoedema explained", "Living well", "Arm care"]
+    assert titles(client.get("/search/", {"q": "lymphoedema exercises"})) == ["Arm care"]  # a tag and the body
+
+
+def test_the_search_follows_a_tag_put_on_renamed_or_taken_off(make):
+    """Every change to an article's tags reaches the search (on PostgreSQL, triggers on taggit's tables)."""
+    article = make.article(title="Arm care", body="<p>Gentle exercises.</p>")
+    assert not search_articles("lymphoedema").exists()
+    article.tags.add("lymphoedema")
+    assert list(search_articles("lymphoedema")) == [article]
+    tag = Tag.objects.get(name="lymphoedema")
+    tag.name = "Oedema"
+    tag.save()
+    assert not search_articles("lymphoedema").exists()
+    assert list(search_articles("oedema")) == [article]
+    article.tags.clear()
+    assert not search_articles("oedema").exists()
+    article.tags.add("survivorship")
+    Tag.objects.filter(name="survivorship").delete()
+    assert not search_articles("survivorship").exists()
 
 
 @on_postgres

@@ -18,6 +18,7 @@ from articles.content.addresses import address
 from articles.content.contents import sectioned
 from articles.media.models import shown_ids
 from articles.media.rendering import expand_figures, image_object, images_for, storage_url
+from articles.models import split_terms
 from articles.reviews import display as review_display
 from cms.site import absolute_url
 from references.markers import cite
@@ -155,6 +156,7 @@ def summary(article, request, *, dates=None):
         "reviewDue": iso(dates.next_review_due),
         "changedSinceReview": dates.changed_since_review,
         "keywords": [tag.name for tag in article.tags.all()],
+        "alternateName": split_terms(article.search_terms),
         "isPartOf": series_part(entry, request) if entry is not None else None,
     }
 

@@ -62,7 +62,11 @@ class ArticleSummary(Schema):
     lastReviewed: str | None = Field(description="ISO 8601 date of its latest medical review.")
     reviewDue: str | None = Field(description="ISO 8601 date its next medical review is due.")
     changedSinceReview: bool = Field(description="Its text changed after its last medical review.")
-    keywords: list[str]
+    keywords: list[str] = Field(description="The article's tags' names.")
+    alternateName: list[str] = Field(
+        description='Other names readers use for its topic, lay and clinical (the article\'s "also known as" '
+                    "search terms, e.g. lymphoedema, arm swelling), as in our page's JSON-LD; empty when it has none."
+    )
     isPartOf: SeriesPart | None
     reviewedBy: Person | None
 

@@ -1,6 +1,6 @@
 """What the public templates show of feedback: the notice, the sections to choose from.
 
-Registered in the Jinja2 environment as ``feedback`` (cms/jinja2.py): ``feedback.notice()``,
+Registered in the Jinja2 environment as ``feedback`` (articles/jinja2.py): ``feedback.notice()``,
 ``feedback.sections(article.body)``.
 """
 

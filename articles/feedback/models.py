@@ -137,9 +137,8 @@ class Feedback(models.Model):
 def public_corrections():
     """Announced corrections of published articles, newest first: /corrections/ and its feed."""
     return (
-        ArticleEvent.objects.filter(
-            kind=ArticleEvent.Kind.CORRECTION, announced=True, article__in=Article.objects.published()
-        )
+        ArticleEvent.objects.announced_corrections()
+        .filter(article__in=Article.objects.published())
         .select_related("article")
         .order_by("-created_at", "-id")
     )

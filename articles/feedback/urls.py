@@ -1,5 +1,6 @@
 from django.urls import path
 
+from articles.edge import CORRECTIONS
 from cms.pagecache.decorators import public_page
 
 from . import feeds, views
@@ -9,5 +10,5 @@ app_name = "feedback"
 urlpatterns = [
     path("articles/<slug:slug>/feedback/", views.feedback, name="submit"),
     path("corrections/", views.corrections, name="corrections"),
-    path("corrections/feed/", public_page(params=())(feeds.CorrectionsFeed()), name="feed"),
+    path("corrections/feed/", public_page(params=(), keys=(CORRECTIONS,))(feeds.CorrectionsFeed()), name="feed"),
 ]

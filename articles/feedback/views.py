@@ -16,6 +16,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from articles.edge import CORRECTIONS
 from articles.models import Article
 from articles.public.structured_data import breadcrumbs
 from articles.reads.pagination import DeferredJoinPaginator
@@ -143,7 +144,7 @@ def report_page(request, slug):
     })
 
 
-@public_page
+@public_page(keys=(CORRECTIONS,))
 def corrections(request):
     """``/corrections/``: every public correction on a published article, newest first."""
     page = DeferredJoinPaginator(public_corrections(), CORRECTIONS_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -44,7 +44,13 @@ from articles.models.series import (  # noqa: F401
     SeriesLink,
     label_before_title,
 )
-from articles.querysets import ArticleQuerySet, SeriesQuerySet, published_condition, published_sql  # noqa: F401
+from articles.querysets import (  # noqa: F401
+    ArticleEventQuerySet,
+    ArticleQuerySet,
+    SeriesQuerySet,
+    published_condition,
+    published_sql,
+)
 
 __all__ = [
     "SlugNaturalKeyManager",
@@ -69,6 +75,7 @@ __all__ = [
     "SeriesLink",
     "ArticleQuerySet",
     "SeriesQuerySet",
+    "ArticleEventQuerySet",
     "published_condition",
     "published_sql",
 ]

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from articles.models.article import Article
+from articles.querysets import ArticleEventQuerySet
 
 
 class ArticleEvent(models.Model):
@@ -34,6 +35,8 @@ class ArticleEvent(models.Model):
         default=False, help_text="Show this correction to readers in the article's review history."
     )
 
+    objects = ArticleEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "audit event"
@@ -44,5 +47,10 @@ class ArticleEvent(models.Model):
         if self.kind == self.Kind.TRANSITION:
             return f"{self.article}: {self.get_from_status_display()} → {self.get_to_status_display()}"
         return f"{self.article}: {self.get_kind_display()}"
+
+    @property
+    def is_announced_correction(self):
+        """A correction readers are shown (``ArticleEvent.objects.announced_corrections()``)."""
+        return self.kind == self.Kind.CORRECTION and self.announced
 
 

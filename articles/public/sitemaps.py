@@ -1,5 +1,8 @@
 """``/sitemap.xml``: articles, series, tags and reviewer profiles that readers can see.
 
+Other rooms add their pages as sections of ``SITEMAPS`` from their app config (the corrections log:
+``articles/feedback/sitemaps.py``), so this room imports none of them.
+
 An article's ``lastmod`` is its latest change or its latest medical review, whichever is later;
 a series' or a tag's is the latest of its published articles'; a reviewer's the latest of the
 articles they reviewed and of those reviews. Past ``SITEMAP_URL_LIMIT`` URLs ``/sitemap.xml`` becomes
@@ -271,11 +274,14 @@ def _urlset_response(request, maps):
     urls, latest, every_lastmod = [], None, True
     for section in maps:
         try:
-            urls.extend(section.get_urls(page=page, site=site, protocol=request.scheme))
+            section_urls = section.get_urls(page=page, site=site, protocol=request.scheme)
         except EmptyPage:
             raise Http404(f"Page {page} empty") from None
         except PageNotAnInteger:
             raise Http404(f"No page {page!r}") from None
+        if not section_urls:
+            continue  # an empty section has no URL without a date
+        urls.extend(section_urls)
         section_latest = getattr(section, "latest_lastmod", None)
         if section_latest is None:
             every_lastmod = False

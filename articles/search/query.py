@@ -1,14 +1,16 @@
 """Site search over published articles.
 
 On PostgreSQL: full-text search on a stored ``tsvector`` column, ``articles_article.search_vector``,
-weighted title (A) > summary (B) > body (C), kept current by a database trigger on every insert
-or update of those columns (so admin saves, importers, ``bulk_create`` and ``QuerySet.update()``
-are all covered, with nothing hidden in ``save()``), indexed with GIN. The column, trigger and
-index exist only on PostgreSQL (migration ``0007_issue6_search_vector``); Django's model does not
-know the column, so SQLite and every other query are unaffected.
+weighted title and terms (A) > summary (B) > body (C) > tags' names (D), kept current by database
+triggers on every insert or update of those columns, and on every change to the article's tags
+(so admin saves, importers, ``bulk_create`` and ``QuerySet.update()`` are all covered, with
+nothing hidden in ``save()``), indexed with GIN. The column, triggers and index exist only on
+PostgreSQL (migrations ``0007_issue6_search_vector``, ``0028_search_terms``, ``0031_search_tags``);
+Django's model does not know the column, so SQLite and every other query are unaffected.
 
-On SQLite (development and half the test runs): every word must appear in the title, summary or
-body; title hits rank above summary hits above body hits.
+On SQLite (development and half the test runs): every word must appear in the title, terms,
+summary, body or tags' names; title and term hits rank above summary hits above body hits above
+tag hits.
 
 Snippets are plain text with the matched words wrapped in ``<mark>``: built from the text, escaped
 here, never from editor markup.
@@ -21,10 +23,11 @@ from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Case, F, FloatField, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, FloatField, Func, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from taggit.models import Tag
 
 from articles.models import Article
 from articles.search import spelling, terms
@@ -303,17 +306,25 @@ def _postgres_matches(articles, ts_query, heading_query=None):
     )
 
 
-TEXT_FIELDS = (("title", 4), ("search_terms", 4), ("summary", 2), ("body", 1))
+# Where the fallback looks, and what a hit there weighs: as on PostgreSQL, the title and terms (A)
+# above the summary (B) above the body (C) above the tags' names (D).
+TEXT_FIELDS = (("title", 8), ("search_terms", 8), ("summary", 4), ("body", 2), ("tags", 1))
+
+
+def _contains(field, text):
+    """``field`` contains ``text`` (any case); for ``tags``, one of the article's tags' names does
+    (a subquery: a join would repeat an article once per matching tag)."""
+    if field == "tags":
+        return Q(Exists(Tag.objects.filter(article=OuterRef("pk"), name__icontains=text)))
+    return Q(**{f"{field}__icontains": text})
 
 
 def _alternative_in(alternative, field):
     if alternative.adjacent:  # "pre-invasive" and "pre invasive" read the same, as on PostgreSQL
-        return Q(**{f"{field}__icontains": " ".join(alternative.words)}) | Q(
-            **{f"{field}__icontains": "-".join(alternative.words)}
-        )
+        return _contains(field, " ".join(alternative.words)) | _contains(field, "-".join(alternative.words))
     condition = Q()
     for word in alternative.words:
-        condition &= Q(**{f"{field}__icontains": word})
+        condition &= _contains(field, word)
     return condition
 
 
@@ -328,15 +339,15 @@ def _clause_in(clause, fields):
             for word in alternative.words:
                 anywhere = Q()
                 for field in fields:
-                    anywhere |= Q(**{f"{field}__icontains": word})
+                    anywhere |= _contains(field, word)
                 each &= anywhere
             condition |= each
     return condition
 
 
 def _fallback_search(articles, clauses):
-    """Every clause in the title, terms, summary or body (``or`` and ``-`` as on PostgreSQL);
-    title and term hits rank above summary hits above body hits."""
+    """Every clause in the title, terms, summary, body or tags' names (``or`` and ``-`` as on
+    PostgreSQL); title and term hits rank above summary hits above body hits above tag hits."""
     fields = [field for field, _ in TEXT_FIELDS]
     match, either = Q(), None
     score = Value(0, output_field=IntegerField())

@@ -45,7 +45,7 @@ from django.core.cache.backends.memcached import BaseMemcachedCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection, transaction
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 logger = logging.getLogger("vetted.cache")
@@ -329,7 +329,7 @@ def _on_change(sender, instance=None, update_fields=None, **kwargs):
     invalidate()
 
 
-def _on_tags_changed(sender, action, **kwargs):
+def _on_relation_changed(sender, action, **kwargs):
     if action.startswith("post_"):
         invalidate()
 
@@ -341,3 +341,13 @@ def watch(model):
     """
     post_save.connect(_on_change, sender=model, dispatch_uid=f"vetted-cache-save-{model._meta.label_lower}")
     post_delete.connect(_on_change, sender=model, dispatch_uid=f"vetted-cache-delete-{model._meta.label_lower}")
+
+
+def watch_relation(through):
+    """Invalidate cached pages whenever rows are added to or removed from a many-to-many relation
+    through ``through`` (its ``m2m_changed`` signal: ``add()``, ``remove()``, ``set()``, ``clear()``,
+    which may write without saving a row of ``through`` one by one), e.g. taggit's ``TaggedItem``.
+
+    Calling it again for the same model connects nothing more: the ``dispatch_uid`` names the receiver.
+    """
+    m2m_changed.connect(_on_relation_changed, sender=through, dispatch_uid=f"vetted-cache-m2m-{through._meta.label_lower}")

@@ -35,6 +35,7 @@ def test_the_stage_4_page_as_a_partner_receives_it(demo, api):
     assert data["reviewedBy"]["credentials"] == article.reviews.first().reviewer.credentials
     assert data["reviewedBy"]["url"].startswith("http://testserver/reviewers/")
     assert sorted(data["keywords"]) == sorted(t.name for t in article.tags.all())
+    assert data["alternateName"][:2] == ["stage four breast cancer", "stage IV breast cancer"]  # "also known as"
     assert data["author"]["name"]
     series = data["isPartOf"]
     assert series["name"] == "Breast cancer treatment by stage"
@@ -58,6 +59,19 @@ def test_the_stage_4_page_as_a_partner_receives_it(demo, api):
     assert "[1]" not in data["articleBody"]["text"]
     assert data["license"]["attributionRequired"] is True
     assert data["url"] in data["license"]["attribution"]
+
+
+def test_an_articles_search_terms_are_its_alternate_names_in_the_list_and_the_detail(db, api, client):
+    """The "also known as" terms, in the editor's order, as schema.org ``alternateName``; documented in the OpenAPI."""
+    make.article(slug="lymphoedema", title="Lymphoedema after surgery", search_terms="lymphoedema, arm swelling\nswollen arm")
+    make.article(slug="plain", title="Sleep")
+    detail = api("/api/v1/articles/lymphoedema").json()
+    assert detail["alternateName"] == ["lymphoedema", "arm swelling", "swollen arm"]
+    listed = {item["slug"]: item for item in api("/api/v1/articles").json()["items"]}
+    assert listed["lymphoedema"]["alternateName"] == detail["alternateName"]
+    assert listed["plain"]["alternateName"] == []
+    summary = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["ArticleSummary"]
+    assert "alternateName" in summary["required"] and "also known as" in summary["properties"]["alternateName"]["description"]
 
 
 def test_relative_links_in_the_body_become_absolute(db, api):
