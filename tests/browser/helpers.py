@@ -50,6 +50,32 @@ def wait_for_editor_selection(tab, text=None, editor=".field-body .ProseMirror[c
     )
 
 
+CARET = {  # where the body editor's own caret is, as ``wait_for_editor_caret`` checks it
+    "start": "empty && doc.textBetween(0, head) === ''",
+    "end": "empty && doc.textBetween(head, doc.content.size) === '' && $head.parentOffset === $head.parent.content.size",
+    "line end": "empty && $head.parentOffset === $head.parent.content.size",
+    "empty line": "empty && $head.parent.isTextblock && $head.parent.content.size === 0",
+}
+
+
+def wait_for_editor_caret(tab, where, editor=".field-body .ProseMirror[contenteditable=true]"):
+    """Wait until the body editor itself has its caret at ``where`` (a key of ``CARET``).
+
+    A click or a key moves the browser's caret at once, and the editor takes it a moment later; on
+    a loaded machine a script's next key or button could act where the editor's caret was before,
+    which a person, slower than a script, never sees. Waiting here keeps each step where it was meant.
+    """
+    tab.wait_for_function(
+        f"""(selector) => {{
+            const editor = document.querySelector(selector)?.editor;
+            if (!editor || !editor.isFocused) return false;
+            const {{ doc, selection: {{ empty, head, $head }} }} = editor.state;
+            return {CARET[where]};
+        }}""",
+        arg=editor,
+    )
+
+
 def leave(tab):
     """Close ``tab``'s browser context once the change form's last calls (the "leaving" beacon) are answered.
 

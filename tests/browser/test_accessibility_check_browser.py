@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import sign_in, wait_for_editor_caret
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,11 +24,16 @@ def test_writer_sees_a_skipped_heading_level_beside_the_body_after_saving(page, 
     editor = page.locator(".ProseMirror[contenteditable=true]")
     editor.locator("p").last.click()
     page.keyboard.press("End")
+    wait_for_editor_caret(page, "end", editor=".ProseMirror[contenteditable=true]")
     page.keyboard.press("Enter")
+    wait_for_editor_caret(page, "empty line", editor=".ProseMirror[contenteditable=true]")
     page.keyboard.type("#### Pacing yourself")  # the editor turns "#### " into a level 4 heading
-    page.keyboard.press("Enter")
-    page.keyboard.type("Plan the day around your energy.")
     expect(editor.locator("h4")).to_have_text("Pacing yourself")
+    wait_for_editor_caret(page, "end", editor=".ProseMirror[contenteditable=true]")
+    page.keyboard.press("Enter")
+    wait_for_editor_caret(page, "empty line", editor=".ProseMirror[contenteditable=true]")
+    page.keyboard.type("Plan the day around your energy.")
+    expect(editor.locator("h4 + p")).to_have_text("Plan the day around your energy.")
     page.get_by_role("button", name="Save and continue editing").click()
 
     expect(page.locator(".messagelist")).to_contain_text("Accessibility: 1 warning in the body")
@@ -51,7 +56,9 @@ def test_the_check_beside_the_body_follows_the_typing_before_any_save(page, make
     expect(check).to_contain_text("No accessibility problems found in the body.")
     page.locator(".ProseMirror[contenteditable=true] p").last.click()
     page.keyboard.press("End")
+    wait_for_editor_caret(page, "end", editor=".ProseMirror[contenteditable=true]")
     page.keyboard.press("Enter")
+    wait_for_editor_caret(page, "empty line", editor=".ProseMirror[contenteditable=true]")
     page.keyboard.type("PLEASE DO NOT SKIP MEALS.")
     expect(check).to_contain_text("In “Rest”: “PLEASE DO NOT SKIP MEALS.”")
     expect(check).to_contain_text("Checked as you type")

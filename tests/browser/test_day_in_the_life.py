@@ -18,7 +18,14 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article, AutosavedDraft
-from tests.browser.helpers import leave, sign_in, signed_in, transition, wait_for_editor_selection
+from tests.browser.helpers import (
+    leave,
+    sign_in,
+    signed_in,
+    transition,
+    wait_for_editor_caret,
+    wait_for_editor_selection,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,6 +57,7 @@ def test_a_day_in_the_life_of_one_article(browser, live_server, make):
     writer.fill("#id_title", "Nausea during chemotherapy")
     writer.fill("#id_summary", "Why chemotherapy can make you feel sick, and what helps.")
     writer.locator(BODY).click()
+    wait_for_editor_caret(writer, "empty line")
     writer.keyboard.type("Ask your team about medicines")
     writer.keyboard.press("Shift+Control+ArrowLeft")
     wait_for_editor_selection(writer, "medicines")
@@ -58,6 +66,7 @@ def test_a_day_in_the_life_of_one_article(browser, live_server, make):
     expect(writer.locator(f"{BODY} a[href='{target.get_absolute_url()}']")).to_have_text("medicines")
     writer.locator(BODY).click()
     writer.keyboard.press("Control+End")
+    wait_for_editor_caret(writer, "end")
     writer.get_by_role("button", name="Callout: When to call your doctor").click()
     writer.keyboard.type("If you cannot keep fluids down for a day.")
     expect(writer.locator(f"{BODY} aside.callout-warning h3")).to_have_text("When to call your doctor")
@@ -70,6 +79,7 @@ def test_a_day_in_the_life_of_one_article(browser, live_server, make):
     # 2. More typing, the autosave keeps a copy, the tab is closed unsaved; reopened, the copy is recovered.
     writer.locator(BODY).click()
     writer.keyboard.press("Control+Home")
+    wait_for_editor_caret(writer, "start")
     writer.keyboard.type("Eat small meals often. ")
     expect(writer.locator("#autosave-status")).to_contain_text("Draft copy kept", timeout=15_000)
     context = writer.context

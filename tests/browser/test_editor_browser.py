@@ -7,7 +7,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from articles.models import Article, AutosavedDraft
-from tests.browser.helpers import leave, signed_in, wait_for_editor_selection
+from tests.browser.helpers import leave, signed_in, wait_for_editor_caret, wait_for_editor_selection
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -113,6 +113,7 @@ def test_autosave_recovers_a_closed_tab(browser, live_server, editors):
     tab = _editing(browser, live_server, "dana", article)
     tab.locator(BODY).click()
     tab.keyboard.press("End")
+    wait_for_editor_caret(tab, "line end")
     tab.keyboard.type(" Eat small meals often.")
     expect(tab.locator("#autosave-status")).to_contain_text("Draft copy kept", timeout=15_000)
     context = tab.context
@@ -140,6 +141,7 @@ def test_preview_shows_the_unsaved_form_in_a_new_window(browser, live_server, ed
     tab.fill("#id_title", "Nausea: what helps")
     tab.locator(BODY).click()
     tab.keyboard.press("End")
+    wait_for_editor_caret(tab, "line end")
     tab.keyboard.type(" Ginger may help.")
     with tab.context.expect_page() as opened:
         tab.get_by_role("button", name="Preview unsaved changes").click()
@@ -228,10 +230,12 @@ def test_callout_and_table_with_header_row_reach_the_public_page(browser, live_s
     tab = _editing(browser, live_server, "dana", article)
     tab.locator(BODY).click()
     tab.keyboard.press("Control+End")
+    wait_for_editor_caret(tab, "end")
     tab.get_by_role("button", name="Callout: When to call your doctor").click()
     tab.keyboard.type("If you cannot keep fluids down for a day.")
     expect(tab.locator(f"{BODY} aside.callout-warning h3")).to_have_text("When to call your doctor")
     tab.keyboard.press("Control+End")
+    wait_for_editor_caret(tab, "end")
     tab.locator(".prose-editor button[title*='able']").first.click()
     dialog = tab.locator("dialog[open]")
     expect(dialog.get_by_label("Include header row")).to_have_value("Yes")
@@ -281,6 +285,7 @@ def test_live_word_count_and_grade_follow_typing(browser, live_server, make):
     expect(live).to_contain_text("1 word ·")
     tab.locator(BODY).click()
     tab.keyboard.press("Control+End")
+    wait_for_editor_caret(tab, "end")
     tab.keyboard.type(" Drink water often. Eat small meals.")
     expect(live).to_contain_text("7 words · reading grade")
     leave(tab)
