@@ -130,6 +130,41 @@ def test_renditions_are_made_once_in_every_format_at_the_standard_widths(media_r
         assert social.size == processing.SOCIAL_SIZE
 
 
+@pytest.mark.parametrize(
+    "size,working",
+    [((6000, 4000), (1280, 853)),    # a camera's photo: the largest srcset width
+     ((4000, 6000), (1280, 1920)),   # upright
+     ((8000, 1000), (5040, 630)),    # a panorama: tall enough to fill the share crop
+     ((900, 500), (900, 500)),       # never enlarged
+     ((12000, 100), (12000, 100))],
+)
+def test_renditions_come_from_the_smallest_copy_that_fills_every_one(size, working):
+    """The original is scaled once, to what the largest width, the share crop and the thumbnail need."""
+    assert processing.working_size(*size) == working
+
+
+@pytest.mark.django_db
+def test_a_panoramas_crops_are_filled_without_enlarging(media_root):
+    """The share crop and the thumbnail of a wide picture have their full size, from real pixels."""
+    image = create(picture((4000, 700)), name="panorama.jpg")
+    assert image.renditions["sizes"]["JPEG"][-1][:2] == [1280, 224]
+    with PILImage.open(media_root / image.renditions["social"]) as social:
+        assert social.size == processing.SOCIAL_SIZE
+    with PILImage.open(media_root / image.renditions["thumb"]) as thumb:
+        assert thumb.size == processing.THUMB_SIZE
+
+
+@pytest.mark.django_db
+def test_remaking_renditions_decodes_a_stored_jpeg_at_about_the_working_size(media_root):
+    """The stored original (checked at upload) is read scaled down while decoding, to the same copy."""
+    image = create(picture((3000, 2000)), name="big.jpg")
+    working = processing.stored_working_copy(image)
+    assert (working.mode, working.size) == ("RGB", processing.working_size(3000, 2000)) == ("RGB", (1280, 853))
+    before = [row[:2] for rows in image.renditions["sizes"].values() for row in rows]
+    services.refresh_renditions(image)
+    assert [row[:2] for rows in image.renditions["sizes"].values() for row in rows] == before
+
+
 @pytest.mark.django_db
 def test_a_narrow_picture_is_not_enlarged_and_transparency_falls_back_to_png():
     image = create(picture((500, 250), "PNG", mode="RGBA"), name="logo.png")
