@@ -285,3 +285,15 @@ def test_the_pages_read_of_images_gives_what_the_orm_gives():
         for field in Image._meta.concrete_fields:
             assert getattr(found[pk], field.attname) == getattr(image, field.attname), field.name
     assert reads.images_by_id([]) == {}
+
+
+@pytest.mark.django_db
+def test_the_pages_read_of_images_follows_any_change_to_a_row_and_hands_out_copies():
+    """Kept instances are found by the whole row: an edit that leaves ``updated_at`` alone still shows."""
+    image = library_image(caption="First caption")
+    first = reads.images_by_id([image.pk])[image.pk]
+    first.alt_text = "Changed by a caller, not in the database"
+    again = reads.images_by_id([image.pk])[image.pk]
+    assert again is not first and again.alt_text == "Diagram of the lymph nodes in the armpit"
+    Image.objects.filter(pk=image.pk).update(caption="Second caption")  # updated_at not touched
+    assert reads.images_by_id([image.pk])[image.pk].caption == "Second caption"

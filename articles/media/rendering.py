@@ -85,8 +85,10 @@ _FIGURES_MAX = 20_000
 def figure(image, *, eager=False, css_class="figure", caption_text=None):
     """A ``<figure>`` with the picture, its caption (``caption_text`` when the article gives its
     own, else the library's) and credit; a decorative picture has neither. Remembered per process
-    until the image changes (``updated_at``) or the storage settings do."""
-    key = (image.pk, image.updated_at, eager, css_class, caption_text)
+    until the image changes (its text, or ``updated_at``, which every save and new rendition moves)
+    or the storage settings do."""
+    key = (image.pk, image.updated_at, image.alt_text, image.decorative, image.caption, image.credit,
+           eager, css_class, caption_text)
     found = _FIGURES.get(key) if image.pk else None
     if found is None:
         found = _build_figure(image, eager=eager, css_class=css_class, caption_text=caption_text)
