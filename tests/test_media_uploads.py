@@ -257,3 +257,18 @@ def test_regenerating_renditions_keeps_bodies_and_replaces_files(media_root, dja
     image.refresh_from_db()
     assert "for 1 image(s); 0 failed" in out.getvalue()
     assert all((media_root / name).exists() for name in processing.rendition_names(image.renditions))
+
+
+@pytest.mark.django_db
+def test_moving_the_focal_point_remakes_only_the_crops_and_leaves_no_stray_copies(media_root, django_capture_on_commit_callbacks):
+    """The widths do not depend on the focal point: their files stay, the crops are new, the old crops go."""
+    image = create(picture((2000, 1000)), name="wide.jpg")
+    before = stored_files(media_root)
+    widths = image.renditions["sizes"]
+    image.focal_x = 10
+    with django_capture_on_commit_callbacks(execute=True):
+        services.refresh_renditions(image)
+    assert image.renditions["sizes"] == widths
+    after = stored_files(media_root)
+    assert len(after) == len(before)
+    assert image.renditions["social"] in after and image.renditions["thumb"] in after

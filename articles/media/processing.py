@@ -213,8 +213,13 @@ class _Rendition(ImageSpec):
         return img_to_fobj(self.picture, self.format, self.autoconvert, **self.options)
 
 
-def _generate(spec):
+def _generate(spec, keep_existing=False):
+    """Make and store ``spec``'s file; its name. With ``keep_existing`` a file already stored under
+    that name is kept: the name is a hash of the original's name, the processing and the encoder
+    settings, so it is the same picture (storing it again would only leave a copy under another name)."""
     cached = ImageCacheFile(spec)
+    if keep_existing and cached.storage.exists(cached.name):
+        return cached.name
     cached.generate(force=True)
     return cached.name
 
@@ -244,11 +249,13 @@ def make_renditions(image, working=None):
     """Make ``image``'s renditions in storage and return what ``Image.renditions`` keeps:
     ``{"sizes": {format: [[width, height, name], ...]}, "fallback": format, "social": name,
     "thumb": name}``. ``working`` is the upload's :func:`working_copy` when the caller has it;
-    otherwise the stored original is read once.
+    otherwise the stored original is read once, and renditions it already has in storage (the same
+    name: the same picture) are kept.
 
     The largest width is resized from the working copy and the others from it; each width is
     resized once and encoded in every format."""
-    if working is None:
+    remaking = working is None
+    if remaking:
         working = stored_working_copy(image)
     fallback = "PNG" if working.mode == "RGBA" else "JPEG"
     formats = (*MODERN_FORMATS, fallback)
@@ -262,16 +269,16 @@ def make_renditions(image, working=None):
         sized = fit.process(made[0][1] if made else working)
         made.append((width, sized))
         for fmt in formats:
-            sizes[fmt].append([sized.width, sized.height, _generate(_Rendition(source, sized, [fit], fmt))])
+            sizes[fmt].append([sized.width, sized.height, _generate(_Rendition(source, sized, [fit], fmt), remaking)])
     for rows in sizes.values():
         rows.reverse()
     social_fill = ResizeToFill(*SOCIAL_SIZE, anchor=anchor)
-    social = _generate(_Rendition(source, social_fill.process(working), [social_fill], "JPEG"))
+    social = _generate(_Rendition(source, social_fill.process(working), [social_fill], "JPEG"), remaking)
     # The thumbnail from the smallest width that still fills it (not from the working copy).
     thumb_from = next((picture for _width, picture in reversed(made)
                        if picture.width >= THUMB_SIZE[0] and picture.height >= THUMB_SIZE[1]), working)
     thumb_fill = ResizeToFill(*THUMB_SIZE, anchor=anchor)
-    thumb = _generate(_Rendition(source, thumb_fill.process(thumb_from), [thumb_fill], "WEBP"))
+    thumb = _generate(_Rendition(source, thumb_fill.process(thumb_from), [thumb_fill], "WEBP"), remaking)
     return {"sizes": sizes, "fallback": fallback, "social": social, "thumb": thumb}
 
 
