@@ -8,12 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from PIL import Image as PILImage
-from PIL import features
+from PIL import ImageChops, features
 
 from articles.media import processing, services
 from articles.media.forms import ImageForm
 from articles.media.models import Image
-from tests.media_files import SVG, phone_jpeg, picture, png_header_only, upload
+from tests.media_files import SVG, phone_jpeg, picture, png_header_only, upload, upright_camera_jpeg
 
 
 @pytest.fixture(autouse=True)
@@ -114,6 +114,52 @@ def test_exif_and_gps_are_stripped_and_the_orientation_applied():
             data = f.seek(0) or f.read()
             assert b"Pixelphone" not in data and b"Home Street" not in data, name
             assert stored.width <= stored.height or name == image.renditions["social"] or stored.width == stored.height
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("progressive", [False, True])
+def test_an_upright_jpeg_keeps_its_own_pixels_and_loses_every_metadata_segment(progressive):
+    """No orientation to apply: the camera's picture is kept as it was compressed (no second lossy
+    encoding), with EXIF, GPS, XMP, IPTC, comments and appended pictures cut out; colour stays."""
+    data, icc = upright_camera_jpeg(progressive=progressive)
+    given = PILImage.open(io.BytesIO(data))
+    assert given.getexif().get_ifd(0x8825) and given.info.get("xmp") and given.info.get("comment")
+    image = create(data, name="DSC_0001.jpg")
+    with image.file.open("rb") as f:
+        kept = f.read()
+    for secret in (b"Pixelphone", b"Home Street", b"xmpmeta", b"Photoshop 3.0", b"Exif\0", b"SECOND PICTURE"):
+        assert secret not in kept, secret
+    stored = PILImage.open(io.BytesIO(kept))
+    assert not stored.getexif() and not {"xmp", "comment", "photoshop", "exif"} & set(stored.info)
+    assert stored.info["icc_profile"] == icc
+    assert ImageChops.difference(stored.convert("RGB"), given.convert("RGB")).getbbox() is None  # not re-encoded
+    assert kept.endswith(b"\xff\xd9") and len(kept) < len(data)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("orientation", [1, 6])
+def test_a_phones_multi_picture_jpeg_is_kept_as_a_plain_jpeg_of_its_first_picture(orientation):
+    """MPF files (Pillow's "MPO": a preview or depth map after the photo) are JPEGs to the library."""
+    first, second = PILImage.new("RGB", (400, 300), (200, 10, 10)), PILImage.new("RGB", (400, 300), (10, 200, 10))
+    exif = PILImage.Exif()
+    exif[0x0112] = orientation
+    out = io.BytesIO()
+    first.save(out, "MPO", save_all=True, append_images=[second], exif=exif)
+    assert PILImage.open(io.BytesIO(out.getvalue())).format == "MPO"
+    image = create(out.getvalue(), name="IMG_2041.jpg")
+    assert image.format == "JPEG" and image.file.name.endswith(".jpg")
+    assert (image.width, image.height) == ((400, 300) if orientation == 1 else (300, 400))
+    with image.file.open("rb") as f:
+        stored = PILImage.open(f)
+        assert stored.format == "JPEG" and getattr(stored, "n_frames", 1) == 1
+        assert stored.convert("RGB").getpixel((150, 150))[0] > 150  # the red photo, not the green preview
+
+
+def test_a_jpeg_whose_structure_is_not_plain_is_not_cut_but_left_to_re_encoding():
+    data, _icc = upright_camera_jpeg()
+    assert processing.strip_jpeg_metadata(b"GIF89a" + data) is None
+    assert processing.strip_jpeg_metadata(data[:2] + b"junk" + data[2:]) is None
+    assert processing.strip_jpeg_metadata(data[: len(data) // 3]) is None  # no end marker
 
 
 @pytest.mark.django_db

@@ -14,6 +14,7 @@ the smaller widths, the social crop and the thumbnail come from that copy, not f
 
 import dataclasses
 import io
+import re
 import uuid
 
 from django.conf import settings
@@ -116,7 +117,9 @@ def clean_upload(upload):
         ) from None
     except (OSError, ValueError, SyntaxError) as error:
         raise UploadRefused(f"The image could not be read ({error}).") from None
-    kind = picture.format
+    # A phone's JPEG with a second picture after the first (MPF: a preview, a depth map) is read
+    # by Pillow as "MPO": it is a JPEG, and only its first picture is kept.
+    kind = "JPEG" if picture.format == "MPO" else picture.format
     check_dimensions(*picture.size)
     animated = kind in {"GIF", "WEBP", "PNG", "AVIF"} and getattr(picture, "n_frames", 1) > 1
     try:
@@ -128,7 +131,73 @@ def clean_upload(upload):
             picture.seek(0)
     except (OSError, ValueError, SyntaxError, EOFError, PILImage.DecompressionBombError) as error:
         raise UploadRefused(f"The image is truncated or corrupt and could not be read ({error}).") from None
+    if kind == "JPEG" and picture.getexif().get(ORIENTATION, 1) == 1:
+        # Already upright: the camera's own compressed picture is kept, its metadata segments cut out
+        # (no second lossy encoding; a 24-megapixel encode saved).
+        upload.seek(0)
+        stripped = strip_jpeg_metadata(upload.read())
+        if stripped is not None:
+            return CleanImage(ContentFile(stripped, name=_generated_name(kind)), kind, picture.width, picture.height,
+                              working_copy(picture))
     return _re_encode(picture, kind, animated)
+
+
+ORIENTATION = 0x0112  # the EXIF tag (Pillow's getexif() also reads it from XMP)
+# JPEG segments kept: the picture's own (tables, frame, scans, restart interval) and, of the
+# application segments, only colour: the ICC profile and Adobe's colour transform (CMYK files).
+_APP_KEPT = {0xE2: b"ICC_PROFILE\0", 0xEE: b"Adobe"}
+# In a scan's entropy-coded data, 0xFF is followed by 0x00 (a stuffed byte), a restart marker or a
+# fill byte; anything else is the next segment's marker.
+_NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+
+
+def strip_jpeg_metadata(data):
+    """``data``, a JPEG Pillow has decoded in full, without EXIF (camera, GPS, thumbnail), XMP,
+    IPTC, comments, JFIF thumbnails, MPF images or anything after its end; or None if its structure
+    is not the plain one read here (the caller then re-encodes it)."""
+    if data[:2] != b"\xff\xd8":
+        return None
+    out, i, n = [b"\xff\xd8"], 2, len(data)
+    while i + 1 < n:
+        if data[i] != 0xFF:
+            return None
+        marker = data[i + 1]
+        if marker == 0xFF:  # a fill byte before a marker
+            i += 1
+            continue
+        if marker == 0xD9:  # end of image: what follows (other pictures, appended files) is dropped
+            out.append(b"\xff\xd9")
+            return b"".join(out)
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
+            out.append(data[i:i + 2])
+            i += 2
+            continue
+        if i + 4 > n:
+            return None
+        end = i + 2 + int.from_bytes(data[i + 2:i + 4], "big")
+        if end > n or end < i + 4:
+            return None
+        payload = data[i + 4:end]
+        if marker == 0xDA:  # start of scan: its header, then entropy-coded data up to the next marker
+            found = _NEXT_MARKER.search(data, end)
+            if found is None:
+                return None
+            out.append(data[i:found.start()])
+            i = found.start()
+            continue
+        if marker == 0xE0 and payload[:5] == b"JFIF\0" and len(payload) >= 14:
+            out.append(b"\xff\xe0\x00\x10" + payload[:12] + b"\x00\x00")  # JFIF without its thumbnail
+        elif 0xE0 <= marker <= 0xEF or marker == 0xFE:  # application segments and comments
+            if payload.startswith(_APP_KEPT.get(marker, b"\0never")):
+                out.append(data[i:end])
+        else:
+            out.append(data[i:end])
+        i = end
+    return None
+
+
+def _generated_name(kind):
+    return f"images/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ACCEPTED[kind]}"
 
 
 def _re_encode(picture, kind, animated):
@@ -157,11 +226,9 @@ def _re_encode(picture, kind, animated):
         save.update(save_all=True, loop=info.get("loop", 0), duration=info.get("duration", 100))
     out = io.BytesIO()
     upright.save(out, **save)
-    now = timezone.now()
-    name = f"images/{now:%Y/%m}/{uuid.uuid4().hex}.{ACCEPTED[kind]}"
     if animated:
         upright.seek(0)
-    return CleanImage(ContentFile(out.getvalue(), name=name), kind, upright.width, upright.height, working_copy(upright))
+    return CleanImage(ContentFile(out.getvalue(), name=_generated_name(kind)), kind, upright.width, upright.height, working_copy(upright))
 
 
 def working_size(width, height):
