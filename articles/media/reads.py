@@ -14,15 +14,16 @@ new file, an ``update()`` that did not touch ``updated_at``) makes a new instanc
 gets a copy, never the kept one.
 """
 
-import copy
-
 from django.db import connections, router
+from django.db.models.base import ModelState
+
+from cms.prepared import prepared_cursor, prepares
 
 from .models import Image
 
 _FIELDS = [field for field in Image._meta.concrete_fields]
 _ATTNAMES = [field.attname for field in _FIELDS]
-_prepared = {}  # database alias -> (SELECT ... WHERE id IN, converters)
+_prepared = {}  # database alias -> (SELECT ... WHERE id, converters)
 _made = {}  # (database alias, row as read) -> Image
 _MADE_MAX = 5_000
 
@@ -39,8 +40,17 @@ def _statement(connection):
             functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
             if functions:
                 converters.append((index, functions, column))
-        found = _prepared[connection.alias] = (f"SELECT {columns} FROM {table} WHERE {table}.{quote(Image._meta.pk.column)} IN ", converters)
+        select = f"SELECT {columns} FROM {table} WHERE {table}.{quote(Image._meta.pk.column)}"
+        found = _prepared[connection.alias] = (select, converters)
     return found
+
+
+def _where_ids(connection, ids):
+    """The statement's condition and parameters: on a connection that prepares statements, one
+    text whatever the number of ids (an array), so it is planned once per connection (cms.prepared)."""
+    if prepares(connection):
+        return " = ANY(%s::bigint[])", [ids]
+    return " IN (" + ", ".join(["%s"] * len(ids)) + ")", ids
 
 
 def images_by_id(ids):
@@ -50,8 +60,9 @@ def images_by_id(ids):
         return {}
     connection = connections[router.db_for_read(Image)]
     select, converters = _statement(connection)
-    with connection.cursor() as cursor:
-        cursor.execute(select + "(" + ", ".join(["%s"] * len(ids)) + ")", ids)
+    condition, params = _where_ids(connection, ids)
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(select + condition, params)
         rows = cursor.fetchall()
     found = {}
     for row in rows:
@@ -61,9 +72,19 @@ def images_by_id(ids):
             image = _made[key] = _from_row(connection, converters, row)
             if len(_made) > _MADE_MAX:
                 _made.clear()
-        image = copy.copy(image)
+        image = _copy(image)
         found[image.pk] = image
     return found
+
+
+def _copy(image):
+    """A copy of a kept instance for one page: its own attributes and state (``copy.copy`` goes through
+    ``Model.__reduce__`` and costs 7 µs an image; this, a dictionary copy)."""
+    made = Image.__new__(Image)
+    made.__dict__.update(image.__dict__)
+    made._state = ModelState()
+    made._state.db, made._state.adding = image._state.db, False
+    return made
 
 
 def _from_row(connection, converters, row):
