@@ -244,10 +244,12 @@ def working_copy(picture):
     """``picture`` (decoded) as RGB or RGBA at :func:`working_size`: a new image, ``picture`` is not changed."""
     size = working_size(*picture.size)
     if picture.mode not in {"RGB", "RGBA"}:
-        picture = picture.convert("RGBA" if _has_alpha(picture) else "RGB")
+        picture = picture.convert("RGBA" if _has_alpha(picture) else "RGB")  # already a new image
+        if size == picture.size:
+            return picture
     elif size == picture.size:
         return picture.copy()
-    return picture if size == picture.size else picture.resize(size, PILImage.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
+    return picture.resize(size, PILImage.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
 
 
 def _has_alpha(picture):
