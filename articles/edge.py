@@ -16,7 +16,9 @@ home, feeds and sitemap (and the series index when it appears or disappears; the
 when it has public corrections). Publishing, editing or withdrawing a public correction purges the
 corrections log and its article's keys (its page lists it, its ``dateModified`` moves in feeds and
 the sitemap, which lists ``/corrections/`` with the newest correction's date). Renaming a tag,
-series or reviewer purges its page and the pages that mention it. Receivers at the bottom collect
+series or reviewer purges its page and the pages that mention it; editing a library image (its
+text, file, focal point or renditions) purges the live articles that show it and the pages of the
+reviewers it portrays. Receivers at the bottom collect
 the changes of a transaction and queue one purge task when it commits (every write path: admin,
 workflow, importers, commands), like the page cache's generation (``cms.pagecache.generation.invalidate``). A
 scheduled article is purged at its go-live time by a deferred task (:func:`go_live`).
@@ -32,6 +34,7 @@ from django.tasks import task
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
+from articles.media.models import Image, ImageUse
 from cms.pagecache import edge, tasks
 from references.models import Citation, Reference, Source
 
@@ -371,6 +374,19 @@ def _source_changed(sender, instance, raw=False, **kwargs):
     _record(keys={article_key(pk) for pk in citing.values_list("article_id", flat=True)})
 
 
+def _image_changed(sender, instance, raw=False, created=False, **kwargs):
+    """A library image edited: the live articles showing it (``ImageUse``) and the pages of the
+    reviewers it portrays, and the pages naming those reviewers. A new image is shown nowhere yet."""
+    if raw or created:
+        return
+    showing = ImageUse.objects.filter(image=instance, article__in=Article.objects.published())
+    keys = {article_key(pk) for pk in showing.values_list("article_id", flat=True)}
+    for pk in Reviewer.objects.filter(photo=instance).values_list("pk", flat=True):
+        keys |= {reviewer_key(pk), shows(reviewer_key(pk))}
+    if keys:
+        _record(keys=keys)
+
+
 def connect_signals():
     """Called from the app config: every write path that changes what readers see reaches a purge."""
     connections = [
@@ -397,6 +413,7 @@ def connect_signals():
         (post_save, Redirect, _redirect_changed),
         (post_save, Reference, _reference_changed),
         (post_save, Source, _source_changed),
+        (post_save, Image, _image_changed),
     ]
     for signal, model, receiver in connections:
         signal.connect(receiver, sender=model, weak=False, dispatch_uid=f"vetted-edge-{signal_name(signal)}-{model._meta.label_lower}")

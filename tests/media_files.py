@@ -32,6 +32,30 @@ def phone_jpeg(size=(800, 600)):
     return picture(size, "JPEG", exif=exif, comment=b"taken at 12 Home Street")
 
 
+def upright_camera_jpeg(size=(800, 600), progressive=False):
+    """A camera's JPEG already upright (orientation 1) with everything cameras and editors add: EXIF
+    with GPS, XMP, a comment, IPTC (Photoshop's APP13), an ICC profile, and a second picture after
+    the end of the first (as MPF phones append a preview). Returns (bytes, ICC profile)."""
+    from PIL import ImageCms
+
+    exif = Image.Exif()
+    exif[Base.Make] = "Pixelphone"
+    exif[Base.Orientation] = 1
+    exif.get_ifd(0x8825)[GPS.GPSLatitude] = (51.0, 30.0, 0.0)
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description photoshop:City="Home Street"/></x:xmpmeta>'
+    img = Image.radial_gradient("L").resize(size).convert("RGB")
+    img.paste((20, 40, 200), (0, 0, size[0] // 4, size[1] // 4))
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=92, exif=exif, xmp=xmp, comment=b"taken at 12 Home Street", icc_profile=icc,
+             progressive=progressive)
+    data = out.getvalue()
+    iptc = b"Photoshop 3.0\x008BIM\x04\x04\x00\x00\x00\x00\x00\x10\x1c\x02\x5a\x00\x0bHome Street"
+    app13 = b"\xff\xed" + struct.pack(">H", len(iptc) + 2) + iptc
+    second = picture((64, 48))  # after the first picture's end marker
+    return data[:2] + app13 + data[2:] + second.replace(b"\xff\xd9", b"SECOND PICTURE\xff\xd9"), icc
+
+
 def upload(data, name="photo.jpg", content_type="image/jpeg"):
     return SimpleUploadedFile(name, data, content_type=content_type)
 

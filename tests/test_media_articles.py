@@ -257,6 +257,29 @@ def test_a_reviewer_portrait_is_a_use(make):
         services.delete_image(portrait)
 
 
+
+@pytest.mark.django_db
+def test_the_reviewers_portrait_is_their_image_in_the_structured_data_read_with_the_pictures(client, make, django_assert_num_queries):
+    """The article's reviewedBy and the reviewer page's Person carry the portrait; no query more for it."""
+    portrait = library_image(title="Dr Roe", alt_text="Dr Jane Roe, smiling, in a blue cardigan", credit="Photo: A. Lens")
+    roe = make.reviewer(name="Dr Jane Roe", slug="dr-roe", photo=portrait)
+    plain = make.reviewer(name="Dr Plain", slug="dr-plain")
+    shown = make.article(slug="shown", lead_image=library_image(), reviewed_by=roe)
+    other = make.article(slug="other", lead_image=library_image(), reviewed_by=plain)
+    client.get(other.get_absolute_url())
+    with CaptureQueriesContext(connection) as without_portrait:
+        client.get(other.get_absolute_url())
+    with django_assert_num_queries(len(without_portrait.captured_queries)):
+        page = client.get(shown.get_absolute_url()).text
+    person = next(d for d in structured(page) if d["@type"] == "MedicalWebPage")["reviewedBy"]
+    expected_url = "http://testserver" + portrait.file.storage.url(portrait.renditions["sizes"]["JPEG"][-1][2])
+    assert person["image"]["@type"] == "ImageObject" and person["image"]["contentUrl"] == expected_url
+    assert person["image"]["creditText"] == "Photo: A. Lens"
+    assert "image" not in next(d for d in structured(client.get(other.get_absolute_url()).text)
+                               if d["@type"] == "MedicalWebPage")["reviewedBy"]
+    profile = next(d for d in structured(client.get(roe.get_absolute_url()).text) if d["@type"] == "ProfilePage")
+    assert profile["mainEntity"]["image"]["contentUrl"] == expected_url
+
 # --- demo content ------------------------------------------------------------------------------------
 
 @pytest.mark.django_db
@@ -285,3 +308,15 @@ def test_the_pages_read_of_images_gives_what_the_orm_gives():
         for field in Image._meta.concrete_fields:
             assert getattr(found[pk], field.attname) == getattr(image, field.attname), field.name
     assert reads.images_by_id([]) == {}
+
+
+@pytest.mark.django_db
+def test_the_pages_read_of_images_follows_any_change_to_a_row_and_hands_out_copies():
+    """Kept instances are found by the whole row: an edit that leaves ``updated_at`` alone still shows."""
+    image = library_image(caption="First caption")
+    first = reads.images_by_id([image.pk])[image.pk]
+    first.alt_text = "Changed by a caller, not in the database"
+    again = reads.images_by_id([image.pk])[image.pk]
+    assert again is not first and again.alt_text == "Diagram of the lymph nodes in the armpit"
+    Image.objects.filter(pk=image.pk).update(caption="Second caption")  # updated_at not touched
+    assert reads.images_by_id([image.pk])[image.pk].caption == "Second caption"

@@ -8,12 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from PIL import Image as PILImage
-from PIL import features
+from PIL import ImageChops, features
 
 from articles.media import processing, services
 from articles.media.forms import ImageForm
 from articles.media.models import Image
-from tests.media_files import SVG, phone_jpeg, picture, png_header_only, upload
+from tests.media_files import SVG, phone_jpeg, picture, png_header_only, upload, upright_camera_jpeg
 
 
 @pytest.fixture(autouse=True)
@@ -117,6 +117,52 @@ def test_exif_and_gps_are_stripped_and_the_orientation_applied():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("progressive", [False, True])
+def test_an_upright_jpeg_keeps_its_own_pixels_and_loses_every_metadata_segment(progressive):
+    """No orientation to apply: the camera's picture is kept as it was compressed (no second lossy
+    encoding), with EXIF, GPS, XMP, IPTC, comments and appended pictures cut out; colour stays."""
+    data, icc = upright_camera_jpeg(progressive=progressive)
+    given = PILImage.open(io.BytesIO(data))
+    assert given.getexif().get_ifd(0x8825) and given.info.get("xmp") and given.info.get("comment")
+    image = create(data, name="DSC_0001.jpg")
+    with image.file.open("rb") as f:
+        kept = f.read()
+    for secret in (b"Pixelphone", b"Home Street", b"xmpmeta", b"Photoshop 3.0", b"Exif\0", b"SECOND PICTURE"):
+        assert secret not in kept, secret
+    stored = PILImage.open(io.BytesIO(kept))
+    assert not stored.getexif() and not {"xmp", "comment", "photoshop", "exif"} & set(stored.info)
+    assert stored.info["icc_profile"] == icc
+    assert ImageChops.difference(stored.convert("RGB"), given.convert("RGB")).getbbox() is None  # not re-encoded
+    assert kept.endswith(b"\xff\xd9") and len(kept) < len(data)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("orientation", [1, 6])
+def test_a_phones_multi_picture_jpeg_is_kept_as_a_plain_jpeg_of_its_first_picture(orientation):
+    """MPF files (Pillow's "MPO": a preview or depth map after the photo) are JPEGs to the library."""
+    first, second = PILImage.new("RGB", (400, 300), (200, 10, 10)), PILImage.new("RGB", (400, 300), (10, 200, 10))
+    exif = PILImage.Exif()
+    exif[0x0112] = orientation
+    out = io.BytesIO()
+    first.save(out, "MPO", save_all=True, append_images=[second], exif=exif)
+    assert PILImage.open(io.BytesIO(out.getvalue())).format == "MPO"
+    image = create(out.getvalue(), name="IMG_2041.jpg")
+    assert image.format == "JPEG" and image.file.name.endswith(".jpg")
+    assert (image.width, image.height) == ((400, 300) if orientation == 1 else (300, 400))
+    with image.file.open("rb") as f:
+        stored = PILImage.open(f)
+        assert stored.format == "JPEG" and getattr(stored, "n_frames", 1) == 1
+        assert stored.convert("RGB").getpixel((150, 150))[0] > 150  # the red photo, not the green preview
+
+
+def test_a_jpeg_whose_structure_is_not_plain_is_not_cut_but_left_to_re_encoding():
+    data, _icc = upright_camera_jpeg()
+    assert processing.strip_jpeg_metadata(b"GIF89a" + data) is None
+    assert processing.strip_jpeg_metadata(data[:2] + b"junk" + data[2:]) is None
+    assert processing.strip_jpeg_metadata(data[: len(data) // 3]) is None  # no end marker
+
+
+@pytest.mark.django_db
 def test_renditions_are_made_once_in_every_format_at_the_standard_widths(media_root):
     image = create(picture((2000, 1000)), name="wide.jpg")
     sizes = image.renditions["sizes"]
@@ -128,6 +174,41 @@ def test_renditions_are_made_once_in_every_format_at_the_standard_widths(media_r
                 assert (made.format, made.size) == (fmt, (width, height))
     with PILImage.open(media_root / image.renditions["social"]) as social:
         assert social.size == processing.SOCIAL_SIZE
+
+
+@pytest.mark.parametrize(
+    "size,working",
+    [((6000, 4000), (1280, 853)),    # a camera's photo: the largest srcset width
+     ((4000, 6000), (1280, 1920)),   # upright
+     ((8000, 1000), (5040, 630)),    # a panorama: tall enough to fill the share crop
+     ((900, 500), (900, 500)),       # never enlarged
+     ((12000, 100), (12000, 100))],
+)
+def test_renditions_come_from_the_smallest_copy_that_fills_every_one(size, working):
+    """The original is scaled once, to what the largest width, the share crop and the thumbnail need."""
+    assert processing.working_size(*size) == working
+
+
+@pytest.mark.django_db
+def test_a_panoramas_crops_are_filled_without_enlarging(media_root):
+    """The share crop and the thumbnail of a wide picture have their full size, from real pixels."""
+    image = create(picture((4000, 700)), name="panorama.jpg")
+    assert image.renditions["sizes"]["JPEG"][-1][:2] == [1280, 224]
+    with PILImage.open(media_root / image.renditions["social"]) as social:
+        assert social.size == processing.SOCIAL_SIZE
+    with PILImage.open(media_root / image.renditions["thumb"]) as thumb:
+        assert thumb.size == processing.THUMB_SIZE
+
+
+@pytest.mark.django_db
+def test_remaking_renditions_decodes_a_stored_jpeg_at_about_the_working_size(media_root):
+    """The stored original (checked at upload) is read scaled down while decoding, to the same copy."""
+    image = create(picture((3000, 2000)), name="big.jpg")
+    working = processing.stored_working_copy(image)
+    assert (working.mode, working.size) == ("RGB", processing.working_size(3000, 2000)) == ("RGB", (1280, 853))
+    before = [row[:2] for rows in image.renditions["sizes"].values() for row in rows]
+    services.refresh_renditions(image)
+    assert [row[:2] for rows in image.renditions["sizes"].values() for row in rows] == before
 
 
 @pytest.mark.django_db
@@ -222,3 +303,18 @@ def test_regenerating_renditions_keeps_bodies_and_replaces_files(media_root, dja
     image.refresh_from_db()
     assert "for 1 image(s); 0 failed" in out.getvalue()
     assert all((media_root / name).exists() for name in processing.rendition_names(image.renditions))
+
+
+@pytest.mark.django_db
+def test_moving_the_focal_point_remakes_only_the_crops_and_leaves_no_stray_copies(media_root, django_capture_on_commit_callbacks):
+    """The widths do not depend on the focal point: their files stay, the crops are new, the old crops go."""
+    image = create(picture((2000, 1000)), name="wide.jpg")
+    before = stored_files(media_root)
+    widths = image.renditions["sizes"]
+    image.focal_x = 10
+    with django_capture_on_commit_callbacks(execute=True):
+        services.refresh_renditions(image)
+    assert image.renditions["sizes"] == widths
+    after = stored_files(media_root)
+    assert len(after) == len(before)
+    assert image.renditions["social"] in after and image.renditions["thumb"] in after

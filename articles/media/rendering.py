@@ -42,9 +42,10 @@ def _forget_urls(sender, setting, **kwargs):
         _FIGURES.clear()
 
 
-def images_for(lead_image_id=None, body=""):
-    """{id: Image} for an article's lead image and body figures: one query, none when it has no image."""
-    return images_by_id(shown_ids(lead_image_id, body))
+def images_for(lead_image_id=None, body="", more=()):
+    """{id: Image} for an article's lead image and body figures, and ``more`` ids (its reviewer's
+    portrait): one query, none when it has no image."""
+    return images_by_id([*shown_ids(lead_image_id, body), *(pk for pk in more if pk)])
 
 
 def _srcset(rows):
@@ -85,8 +86,10 @@ _FIGURES_MAX = 20_000
 def figure(image, *, eager=False, css_class="figure", caption_text=None):
     """A ``<figure>`` with the picture, its caption (``caption_text`` when the article gives its
     own, else the library's) and credit; a decorative picture has neither. Remembered per process
-    until the image changes (``updated_at``) or the storage settings do."""
-    key = (image.pk, image.updated_at, eager, css_class, caption_text)
+    until the image changes (its text, or ``updated_at``, which every save and new rendition moves)
+    or the storage settings do."""
+    key = (image.pk, image.updated_at, image.alt_text, image.decorative, image.caption, image.credit,
+           eager, css_class, caption_text)
     found = _FIGURES.get(key) if image.pk else None
     if found is None:
         found = _build_figure(image, eager=eager, css_class=css_class, caption_text=caption_text)
@@ -160,10 +163,11 @@ LICENCE_URLS = {
 
 
 
-def page_context(article, absolute):
+def page_context(article, absolute, more=()):
     """Read the images an article page shows (one query, none without images), keep them on the
     article as ``page_images`` (the body's figures, the review fingerprint and the structured data
-    use them) and return the template's ``lead_image`` and ``share_image`` (an absolute URL)."""
-    article.page_images = images_for(article.lead_image_id, article.body)
+    use them) and return the template's ``lead_image`` and ``share_image`` (an absolute URL).
+    ``more``: other images the page names, read in the same query (the reviewer's portrait)."""
+    article.page_images = images_for(article.lead_image_id, article.body, more)
     lead = article.page_images.get(article.lead_image_id) if article.lead_image_id else None
     return {"lead_image": lead, "share_image": absolute(social_url(lead)) if lead and social_url(lead) else ""}

@@ -9,7 +9,6 @@ import os
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 
 from . import processing
 from .models import Image, ImageUse, body_image_ids
@@ -77,8 +76,10 @@ def refresh_renditions(image):
     """Make ``image``'s renditions again (after its focal point moved, or for ``regenerate_renditions``)."""
     old = set(processing.rendition_names(image.renditions))
     image.renditions = processing.make_renditions(image)
-    image.updated_at = timezone.now()  # the pages' remembered figures follow it (rendering.figure)
-    Image.objects.filter(pk=image.pk).update(renditions=image.renditions, updated_at=image.updated_at)
+    # A save, not update(): its signal tells the page cache and the edge that the pages showing the
+    # image name new files (the old ones go when this commits); updated_at moves with it
+    # (rendering.figure remembers figures by it).
+    image.save(update_fields=["renditions", "updated_at"])
     stale = old - set(processing.rendition_names(image.renditions))
     transaction.on_commit(lambda: _remove(stale))
 

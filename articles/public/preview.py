@@ -14,6 +14,7 @@ from taggit.models import Tag
 
 from articles.media import rendering as media_rendering
 from articles.models import Article, RelatedLink, Series, SeriesEntry
+from articles.public.structured_data import portrait_ids
 from articles.reads.page import article_page
 from articles.reads.postgresql import set_prefetched
 from articles.reviews import display as review_display
@@ -24,7 +25,7 @@ from references.models import Citation, Reference
 def _preview_response(request, article, series_entry, revision=None, unsaved=False):
     now = timezone.now()
     context = {
-        **media_rendering.page_context(article, lambda path: absolute_url(path, request)),
+        **media_rendering.page_context(article, lambda path: absolute_url(path, request), more=portrait_ids(article)),
         "article": article,
         **review_display.page_dates(article),
         "related": [link.target for link in article.published_related_links],

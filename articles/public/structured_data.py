@@ -46,8 +46,11 @@ def breadcrumb_list(crumbs, request=None):
     }
 
 
-def _person(reviewer, request):
+def _person(reviewer, request, photo=None):
+    """schema.org ``Person`` for a reviewer; ``photo``: their portrait (an Image already read), as its ``image``."""
     person = {"@type": "Person", "name": reviewer.name, "url": absolute_url(reviewer.get_absolute_url(), request)}
+    if photo is not None:
+        person["image"] = image_object(photo, lambda path: absolute_url(path, request))
     if reviewer.credentials:
         person["honorificSuffix"] = reviewer.credentials
         person["hasCredential"] = [
@@ -81,6 +84,13 @@ def _citation(citation):
     return work
 
 
+def portrait_ids(article):
+    """The images :func:`medical_web_page` names besides the article's own (the latest reviewer's
+    portrait): the page reads them with its pictures (``media.rendering.page_context(more=...)``)."""
+    review = article.latest_review
+    return [review.reviewer.photo_id] if review and review.reviewer.photo_id else []
+
+
 def medical_web_page(article, request=None):
     """schema.org ``MedicalWebPage`` for an article loaded with ``article_page()`` (no further queries)."""
     url = absolute_url(article.get_absolute_url(), request)
@@ -109,7 +119,8 @@ def medical_web_page(article, request=None):
     review = article.latest_review
     if review:
         data["lastReviewed"] = review.reviewed_on.isoformat()
-        data["reviewedBy"] = _person(review.reviewer, request)
+        photo_id = review.reviewer.photo_id
+        data["reviewedBy"] = _person(review.reviewer, request, getattr(article, "page_images", {}).get(photo_id) if photo_id else None)
     entry = getattr(article, "series_entry", None)
     if entry:
         data["isPartOf"] = {
@@ -122,7 +133,7 @@ def medical_web_page(article, request=None):
 
 def profile_page(reviewer, request=None):
     """schema.org ``ProfilePage`` about a medical reviewer, for their public page (not their account: see ``workflow.rules.reviewer_profile``)."""
-    person = _person(reviewer, request)
+    person = _person(reviewer, request, reviewer.photo if reviewer.photo_id else None)
     if reviewer.bio:
         person["description"] = reviewer.bio
     return {"@context": "https://schema.org", "@type": "ProfilePage", "mainEntity": person}

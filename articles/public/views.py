@@ -17,6 +17,7 @@ from articles.public.structured_data import (
     breadcrumb_list,
     breadcrumbs,
     medical_web_page,
+    portrait_ids,
     profile_page,
     website,
 )
@@ -91,7 +92,7 @@ def article_detail(request, slug, *, feedback_form=True):
     trail = article_breadcrumbs(article)
     related = related_articles(article, now=now)
     edge.mark_article_page(request, article, related)
-    images = media_rendering.page_context(article, lambda path: absolute_url(path, request))
+    images = media_rendering.page_context(article, lambda path: absolute_url(path, request), more=portrait_ids(article))
     context = {
         **images,
         "article": article,

@@ -278,7 +278,10 @@ def refresh_review_dates(article_ids=None):
 
 
 @receiver(post_save, sender=media.Image, dispatch_uid="vetted-integrity-image")
-def _image_saved(sender, instance, raw=False, created=False, **kwargs):
-    """A picture replaced or its alt text, caption or credit edited: the articles showing it changed."""
+def _image_saved(sender, instance, raw=False, created=False, update_fields=None, **kwargs):
+    """A picture replaced or its alt text, caption or credit edited: the articles showing it changed.
+    New renditions of the same picture (``services.refresh_renditions``) change no review's content."""
+    if update_fields and set(update_fields) <= {"renditions", "updated_at"}:
+        return
     if not (raw or created):
         refresh(media.ImageUse.objects.filter(image=instance).values_list("article_id", flat=True).distinct())
