@@ -115,3 +115,36 @@ def test_an_editor_sees_a_failed_purge_and_can_run_it_again(client, make, settin
     assert "answered HTTP 503" in client.get(f"/admin/django_tasks_database/dbtaskresult/{failed.pk}/change/").text
     client.post("/admin/django_tasks_database/dbtaskresult/", {"action": "run_again", "_selected_action": [str(failed.pk)]})
     assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).get().args_kwargs["kwargs"]["keys"] == ["home", "tag-3"]
+
+
+def test_remaking_renditions_is_queued_and_the_worker_makes_them(queue, settings, tmp_path):
+    """``regenerate_renditions --enqueue``: one task per image; the files appear when the worker runs."""
+    from articles.media import processing, services
+    from articles.media.models import Image
+    from tests.media_files import picture, upload
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    image = services.create_image(upload(picture((900, 600)), "plan.jpg"), alt_text="A floor plan")
+    names = processing.rendition_names(image.renditions)
+    for name in names:
+        (tmp_path / name).unlink()  # lost in a storage move
+    assert "Queued 1 image(s) for the task worker" in run("regenerate_renditions", "--enqueue")
+    assert not any((tmp_path / name).exists() for name in names)  # only queued so far
+    work()
+    result = DBTaskResult.objects.get(task_path="articles.media.tasks.remake_renditions")
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    image = Image.objects.get(pk=image.pk)
+    assert all((tmp_path / name).exists() for name in processing.rendition_names(image.renditions))
+
+
+def test_a_rendition_task_whose_original_is_missing_fails_visibly(queue, settings, tmp_path):
+    from articles.media import services
+    from articles.media.tasks import remake_renditions
+    from tests.media_files import picture, upload
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    image = services.create_image(upload(picture((900, 600)), "plan.jpg"), alt_text="A floor plan")
+    (tmp_path / image.file.name).unlink()
+    remake_renditions.enqueue(image.pk)
+    work()
+    assert DBTaskResult.objects.get(task_path="articles.media.tasks.remake_renditions").status == TaskResultStatus.FAILED

@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from . import services
+from . import services, tasks
 from .forms import BulkUploadForm, ImageForm
 from .models import Image, ImageUse
 from .rendering import storage_url
@@ -152,8 +152,10 @@ class ImageAdmin(admin.ModelAdmin):
             return
         focal_moved = change and {"focal_x", "focal_y"} & set(form.changed_data)
         super().save_model(request, obj, form, change)
-        if focal_moved:
-            services.refresh_renditions(obj)
+        if focal_moved:  # the crops follow in the background; pages keep the current ones until then
+            tasks.remake_later([obj.pk])
+            messages.info(request, "The crops that keep the focal point are being made again in the background; "
+                                   "pages show them once the task worker has made them.")
 
     # --- deleting: refused while used ----------------------------------------------------------
 
