@@ -91,7 +91,7 @@ def _page_child(rounds=6, per_round=60):
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     setup_test_environment()
-    connection.creation.create_test_db(verbosity=0)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)  # one a run left behind goes
     from django.conf import settings
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="vetted-bench-media-")
@@ -130,7 +130,74 @@ def _page_child(rounds=6, per_round=60):
                 client.get(url)
             seconds[name] += time.process_time() - started
     rps = {name: round(rounds * per_round / value, 1) for name, value in seconds.items()}
-    print(json.dumps({"queries": queries, "pages_per_second": rps,
+    if os.environ.get("BENCH_PROFILE") == "parts":
+        from articles.media import rendering
+        from articles.public.structured_data import medical_web_page, portrait_ids
+        from articles.reads.page import published_article_page
+
+        def clock(label, fn, n=2000):
+            fn()
+            started = time.process_time()
+            for _ in range(n):
+                fn()
+            print(f"{label}: {(time.process_time() - started) / n * 1e6:.1f} us", file=sys.stderr)
+
+        for slug in ("plain", "rich"):
+            clock(f"{slug} read", lambda slug=slug: published_article_page(slug, timezone.now()))
+            article = published_article_page(slug, timezone.now())
+            clock(f"{slug} page_context", lambda: rendering.page_context(article, lambda p: p, more=portrait_ids(article)))
+            clock(f"{slug} expand_figures", lambda: rendering.expand_figures(article.body, article.page_images))
+            clock(f"{slug} structured", lambda: medical_web_page(article))
+            if slug == "rich":
+                from articles.media import reads as media_reads
+                from articles.reads import postgresql
+
+                reads = postgresql._page_reads()
+                sql = reads._images_sql(connection).replace("a.lead_image_id", "%s").replace("a.id", "%s")
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT " + sql, [article.lead_image_id, article.pk, article.pk])
+                    (texts,) = cursor.fetchone()
+                print("image rows:", len(texts), "chars:", sum(map(len, texts)), file=sys.stderr)
+                clock("images_from_rows", lambda: media_reads.images_from_rows(texts))
+                from cms.prepared import prepared_cursor
+                agg = sql.split(" FROM ", 1)[1][:-1]
+                cols = reads.image.json_select(connection)
+                for label, select in (("array_agg", f"SELECT array_agg(CAST(json_build_array({cols}) AS text)) FROM {agg}"),
+                                      ("string_agg", f"SELECT string_agg(CAST(json_build_array({cols}) AS text), chr(30)) FROM {agg}"),
+                                      ("json_agg", f"SELECT json_agg(json_build_array({cols})) FROM {agg}"),
+                                      ("nothing", "SELECT NULL")):
+                    def run(select=select):
+                        with prepared_cursor(connection) as cursor:
+                            cursor.execute(select, [article.lead_image_id, article.pk, article.pk] if "%s" in select else [])
+                            return cursor.fetchall()
+                    clock(label, run)
+
+                from articles.media.reads import _copy
+                image = next(iter(article.page_images.values()))
+                clock("one _copy", lambda: _copy(image), n=20000)
+    if os.environ.get("BENCH_PROFILE") in ("1", "callers"):  # where the page with pictures spends its CPU
+        import cProfile
+        import gc
+        import pstats
+
+        spent = {}
+        for name, url in pages.items():
+            profile = cProfile.Profile(time.process_time)
+            profile.runcall(lambda url=url: [client.get(url) for _ in range(200)])
+            spent[name] = {f"{k[0].split('site-packages/')[-1]}:{k[1]}({k[2]})": v[int(os.environ.get("BENCH_PROFILE_COLUMN", 2))] for k, v in pstats.Stats(profile).stats.items()}
+        more = {k: spent["lead + 10 body images"].get(k, 0) - spent["no images"].get(k, 0) for k in spent["lead + 10 body images"]}
+        for key, value in sorted(more.items(), key=lambda kv: -kv[1])[:40]:
+            print(f"{value * 5000:8.1f} us/page more  {key}", file=sys.stderr)
+        for name, url in pages.items():
+            before, started = [g["collections"] for g in gc.get_stats()], time.process_time()
+            for _ in range(300):
+                client.get(url)
+            after = [g["collections"] for g in gc.get_stats()]
+            print(name, "gc collections per 300 pages:", [b - a for a, b in zip(before, after)],
+                  f"{(time.process_time() - started) / 300 * 1e6:.0f} us/page", file=sys.stderr)
+        if os.environ.get("BENCH_PROFILE") == "callers":
+            pstats.Stats(profile, stream=sys.stderr).print_callers("_reverse_with_prefix|_send_query_prepared")
+    print(json.dumps({"database": connection.vendor, "load_average": round(os.getloadavg()[0], 1), "queries": queries, "pages_per_second": rps,
                       "ratio": round(rps["lead + 10 body images"] / rps["no images"], 3)}))
 
 
