@@ -10,7 +10,9 @@
   with a lead image and 10 body figures: queries per request and pages per CPU-second through Django's
   test client (page cache off), measured alternately in the same run (CPU time, not wall time: these
   machines are shared, and another process's load would otherwise land on one side of the ratio). Target: the same query count
-  but one (the images' single query) and throughput within 10 %.
+  but one (the images' single query; none on PostgreSQL, where the page's own statement reads them) and throughput
+  within 10 %. On the database of ``DATABASE_URL`` (SQLite by default; ``test_<name>`` on PostgreSQL, replaced if
+  a run left one).
 
 Run by ``make bench`` (part "media") or alone: ``.venv/bin/python bench/media.py``.
 """
@@ -91,7 +93,7 @@ def _page_child(rounds=6, per_round=60):
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     setup_test_environment()
-    connection.creation.create_test_db(verbosity=0)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)  # one a run left behind goes
     from django.conf import settings
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="vetted-bench-media-")
@@ -130,7 +132,7 @@ def _page_child(rounds=6, per_round=60):
                 client.get(url)
             seconds[name] += time.process_time() - started
     rps = {name: round(rounds * per_round / value, 1) for name, value in seconds.items()}
-    print(json.dumps({"queries": queries, "pages_per_second": rps,
+    print(json.dumps({"database": connection.vendor, "load_average": round(os.getloadavg()[0], 1), "queries": queries, "pages_per_second": rps,
                       "ratio": round(rps["lead + 10 body images"] / rps["no images"], 3)}))
 
 
@@ -155,7 +157,9 @@ def measure():
 def report(data):
     page = data["page"]
     uploads = [("held sideways, turned", data["upload"]), ("upright, metadata cut out", data["upload_upright"])]
-    same_queries = page["queries"]["lead + 10 body images"] <= page["queries"]["no images"] + 1
+    # On PostgreSQL the article's own statement reads its pictures: no query more there.
+    extra = 0 if page.get("database") == "postgresql" else 1
+    same_queries = page["queries"]["lead + 10 body images"] <= page["queries"]["no images"] + extra
     ok_page = same_queries and page["ratio"] >= 0.9
     return "\n".join([
         "== Media (issue 24) ==",
@@ -164,7 +168,8 @@ def report(data):
           f"target < 3 s and < 400 MB): {'OK' if up['seconds'] < 3 and up['peak_rss_mb'] < 400 else 'MISSED'}"
           for held, up in uploads),
         f"article page, queries: {page['queries']['no images']} without images, "
-        f"{page['queries']['lead + 10 body images']} with a lead image and 10 figures (target: one more at most)",
+        f"{page['queries']['lead + 10 body images']} with a lead image and 10 figures on {page.get('database')} "
+        f"(target: {'the same' if extra == 0 else 'one more at most'})",
         f"article page, pages per CPU-second in process: {page['pages_per_second']['no images']} without, "
         f"{page['pages_per_second']['lead + 10 body images']} with (ratio {page['ratio']:.2f}; target >= 0.90): "
         f"{'OK' if ok_page else 'MISSED'}",

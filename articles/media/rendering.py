@@ -167,7 +167,20 @@ def page_context(article, absolute, more=()):
     """Read the images an article page shows (one query, none without images), keep them on the
     article as ``page_images`` (the body's figures, the review fingerprint and the structured data
     use them) and return the template's ``lead_image`` and ``share_image`` (an absolute URL).
-    ``more``: other images the page names, read in the same query (the reviewer's portrait)."""
-    article.page_images = images_for(article.lead_image_id, article.body, more)
+    ``more``: other images the page names, read in the same query (the reviewer's portrait).
+
+    An article whose page read brought its pictures already (``article.shown_images``, {id: Image}:
+    the public page on PostgreSQL, from its ``ImageUse`` rows) takes them from there, and reads
+    only an image it names that is not among them (a figure whose image was deleted, or a use
+    not recorded): no query when they are all there."""
+    wanted = [*shown_ids(article.lead_image_id, article.body), *(pk for pk in more if pk)]
+    shown = getattr(article, "shown_images", None)
+    if shown is None:
+        article.page_images = images_by_id(wanted)
+    else:
+        article.page_images = {pk: shown[pk] for pk in wanted if pk in shown}
+        missing = [pk for pk in wanted if pk not in shown]
+        if missing:
+            article.page_images.update(images_by_id(missing))
     lead = article.page_images.get(article.lead_image_id) if article.lead_image_id else None
     return {"lead_image": lead, "share_image": absolute(social_url(lead)) if lead and social_url(lead) else ""}

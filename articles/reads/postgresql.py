@@ -30,7 +30,6 @@ the joins and orders are written out, and tests/test_article_page_reads.py holds
 to what the ORM reads for the same rows.
 """
 
-import datetime
 import functools
 from typing import NamedTuple
 
@@ -40,6 +39,8 @@ from django.db import connections, router
 from django.db.models import QuerySet
 from taggit.models import Tag, TaggedItem
 
+from articles.media import reads as media_reads
+from articles.media.models import Image, ImageUse
 from articles.models import (
     Article,
     ArticleEvent,
@@ -51,107 +52,8 @@ from articles.models import (
     published_sql,
 )
 from cms.prepared import prepared_cursor
+from cms.rows import Columns
 from references.models import Citation, Reference, Source
-
-
-def _json_kind(field):
-    """The column's type as Django names it; a relation's is its target's (an id)."""
-    while field.is_relation:
-        field = field.target_field
-    return field.get_internal_type()
-
-
-# PostgreSQL writes these in JSON as the values themselves (numbers, text, true and false)...
-_JSON_NATIVE = {
-    "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
-    "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField",
-    "CharField", "TextField", "SlugField", "EmailField", "URLField", "BooleanField",
-}
-# ... and these as ISO 8601 text (a timestamptz with its offset).
-_JSON_PARSERS = {
-    "DateField": datetime.date.fromisoformat,
-    "DateTimeField": datetime.datetime.fromisoformat,
-    "TimeField": datetime.time.fromisoformat,
-}
-
-
-class Columns:
-    """A model's concrete columns under a table alias in a hand-written SELECT, and back to an instance."""
-
-    def __init__(self, model, alias, fields=None):
-        self.model = model
-        self.alias = alias
-        self.fields = [f for f in model._meta.concrete_fields if fields is None or f.name in fields]
-        self.attnames = [field.attname for field in self.fields]
-        self.pk_index = next((n for n, field in enumerate(self.fields) if field.primary_key), None)
-        self._converters = {}  # per database alias
-        self._select = {}
-        self._json_parsers = None
-
-    def select(self, connection):
-        """The select list, e.g. ``a."id", a."title"``; worked out once per database."""
-        found = self._select.get(connection.alias)
-        if found is None:
-            quote = connection.ops.quote_name
-            found = self._select[connection.alias] = ", ".join(f"{self.alias}.{quote(f.column)}" for f in self.fields)
-        return found
-
-    def __len__(self):
-        return len(self.fields)
-
-    def converters(self, connection):
-        """What the ORM's compiler applies to each column's value (dates on SQLite, JSON, ...)."""
-        found = self._converters.get(connection.alias)
-        if found is None:
-            found = []
-            for index, field in enumerate(self.fields):
-                column = field.get_col(self.alias)
-                functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-                if functions:
-                    found.append((index, functions, column))
-            self._converters[connection.alias] = found
-        return found
-
-    def json_parsers(self):
-        """``(index, parse)`` for each column whose value JSON carries as text (dates and times);
-        worked out once. A column of a type JSON cannot carry exactly (decimals...) stops here."""
-        if self._json_parsers is None:
-            parsers = []
-            for index, field in enumerate(self.fields):
-                kind = _json_kind(field)
-                if kind not in _JSON_NATIVE:
-                    parse = _JSON_PARSERS.get(kind)
-                    if parse is None:
-                        raise NotImplementedError(
-                            f"{self.model.__name__}.{field.name}: a {kind} cannot be read from JSON on the article page"
-                        )
-                    parsers.append((index, parse))
-            self._json_parsers = parsers
-        return self._json_parsers
-
-    def instance_from_json(self, connection, values):
-        """As ``instance()``, for this model's slice of a row that PostgreSQL wrote as a JSON array."""
-        parsers = self.json_parsers()
-        if parsers:
-            values = list(values)
-            for index, parse in parsers:
-                if values[index] is not None:
-                    values[index] = parse(values[index])
-        return self.instance(connection, values)
-
-    def instance(self, connection, values):
-        """The model instance for this model's slice of a row (None for the NULLs of an outer join)."""
-        if self.pk_index is not None and values[self.pk_index] is None:
-            return None
-        converters = self.converters(connection)
-        if converters:
-            values = list(values)
-            for index, functions, column in converters:
-                value = values[index]
-                for function in functions:
-                    value = function(value, column, connection)
-                values[index] = value
-        return self.model.from_db(connection.alias, self.attnames, values)
 
 
 def read(connection, sql, params, *columns):
@@ -239,6 +141,8 @@ class _UnbuiltQuery:
         QuerySet.query.fset(self, value)
 
 
+ROW_SEPARATOR = chr(30)  # between the image rows of PageReads._images_sql()
+
 ARTICLE_ID = object()  # in a ChildRead's values: the article's id
 
 
@@ -270,10 +174,12 @@ class PageReads:
         self.citation = Columns(Citation, "c")
         self.reference = Columns(Reference, "f")
         self.source = Columns(Source, "s")
+        self.image = media_reads.columns("i")  # the order media_reads.images_from_rows() reads
         self.tables = {
             "article": Article, "author": get_user_model(), "entry": SeriesEntry, "series": Series,
             "tag": Tag, "tagged": TaggedItem, "event": ArticleEvent, "review": MedicalReview,
             "reviewer": Reviewer, "citation": Citation, "reference": Reference, "source": Source,
+            "image": Image, "image_use": ImageUse,
         }
         self._quoted = {}  # the table names, quoted for each database
         self.heads = (self.article, self.author, self.entry, self.series)
@@ -345,16 +251,19 @@ class PageReads:
         statement = sql.format(
             f"{select}, {children}, (SELECT json_agg(json_build_array(m.position, m.label, x.title, x.slug))"
             f" FROM {t['entry']} m INNER JOIN {t['article']} x ON x.id = m.article_id"
-            f" WHERE m.series_id = n.series_id AND m.article_id <> a.id AND {neighbours}), ({go_live})"
+            f" WHERE m.series_id = n.series_id AND m.article_id <> a.id AND {neighbours}), ({go_live}),"
+            f" {self._images_sql(connection)}"
         )
         with prepared_cursor(connection) as cursor:
             cursor.execute(statement, [*child_params, *neighbour_params, *go_live_params, *params])
             rows = cursor.fetchall()
         if not rows:
             return None
-        article, author, entry, series, *lists, neighbours, go_live = split(connection, rows[0], self.heads)
+        article, author, entry, series, *lists, neighbours, go_live, images = split(connection, rows[0], self.heads)
         self._attach_heads(article, author, entry, series)
         self._attach_lists(connection, article, lists)
+        # The pictures the page shows, for media.rendering.page_context() (no query of its own).
+        article.shown_images = media_reads.images_from_rows(images.split(ROW_SEPARATOR) if images else (), connection.alias)
         if entry is not None:
             # SeriesEntry.navigation(now) reads these instead of asking again.
             entry.published_neighbours = (now, [tuple(values) for values in neighbours or ()])
@@ -362,6 +271,24 @@ class PageReads:
         # (cms.pagecache), read here rather than in a statement of its own.
         article.next_go_live = (now, go_live)
         return article
+
+    def _images_sql(self, connection):
+        """The pictures the article's page may show: its lead image, the images its body shows
+        (``ImageUse``, kept on every save) and its reviewers' portraits; a figure whose image is not
+        among them is read by the page on its own (``media.rendering.page_context``).
+
+        One text (NULL for none): each image's row written as JSON, apart by ``ROW_SEPARATOR``
+        (JSON writes a control character inside a string as ``\\u001e``, so no row holds one). One
+        text costs the client less than half of what an array of texts or a JSON array does
+        (docs/performance.md); ``media_reads.images_from_rows`` finds the instances it made under
+        each row's text."""
+        t = self.tables_in(connection)
+        return (
+            f"(SELECT string_agg(CAST(json_build_array({self.image.json_select(connection)}) AS text), chr(30)) FROM {t['image']} i"
+            f" WHERE i.id IN (SELECT a.lead_image_id UNION ALL SELECT iu.image_id FROM {t['image_use']} iu"
+            f" WHERE iu.article_id = a.id UNION ALL SELECT ip.photo_id FROM {t['review']} ir"
+            f" INNER JOIN {t['reviewer']} ip ON ip.id = ir.reviewer_id WHERE ir.article_id = a.id))"
+        )
 
     def _published_sql(self, connection, slug, now):
         """The statement of ``published()`` with ``{}`` for its select list, and its values."""
@@ -425,7 +352,7 @@ class PageReads:
         for child in self.children:
             sql, child_params = self._child_sql(connection, child, article_id, value)
             where, order = sql.rsplit(" ORDER BY ", 1)
-            select = ", ".join(c.select(connection) for c in child.columns)
+            select = ", ".join(c.json_select(connection) for c in child.columns)
             parts.append(f"(SELECT json_agg(json_build_array({select}) ORDER BY {order}) {where})")
             params += child_params
         return ", ".join(parts), params
