@@ -28,6 +28,17 @@ if os.environ.get("VETTED_TEST_REDIS") != "1":
 
 from cms.settings import *  # noqa: E402, F403
 
+# SQLite: the test database is a file, one per checkout, not Django's shared in-memory database.
+# The browser tests' live server answers each request in its own thread; with the in-memory
+# database every thread shares the test's one connection, and two requests at once (a heartbeat
+# beside a save) fail with "bad parameter or other API misuse". With a file each thread has its
+# own connection and SQLite's locks (WAL, a 20 s busy timeout) order them, as in production.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        **DATABASES["default"].get("TEST", {}),  # noqa: F405
+        "NAME": os.path.join(_generation_directory, f"test-db-{hashlib.md5(_checkout.encode(), usedforsecurity=False).hexdigest()[:12]}.sqlite3"),
+    }
+
 # Uploads go to a temporary folder, never the checkout's media/ (tests/media_files.py gives each test its own).
 MEDIA_ROOT = tempfile.mkdtemp(prefix="vetted-test-media-")
 SERVE_MEDIA = True  # the browser tests' live server shows the pictures

@@ -208,7 +208,7 @@ def test_a_really_unreachable_postgresql_gives_503_pages_and_a_failing_healthz(c
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (an in-memory SQLite test database cannot be taken away)")
+        pytest.skip("needs PostgreSQL (a server that can be taken away; SQLite is a local file)")
     url = make.article().get_absolute_url()
     original = dict(connection.settings_dict)
     connection.close()
