@@ -110,6 +110,18 @@ def test_sitemap_lastmod_is_the_later_of_update_and_review(client, make):
     assert entries["http://testserver/articles/changed-later/"].startswith(old.date().isoformat())
 
 
+def test_a_feed_answers_when_an_articles_last_change_is_a_later_review(client, make):
+    """The last change may be a review's day (a date, not a moment): the feeds still answer, not 500."""
+    old = timezone.now() - datetime.timedelta(days=400)
+    article = make.article(slug="reviewed-later", tags=["oncology"])
+    Article.objects.filter(pk=article.pk).update(updated_at=old, content_changed_at=old)
+    make.review(article, reviewed_on=timezone.localdate() - datetime.timedelta(days=10))
+    Article.objects.filter(pk=article.pk).update(updated_at=old)  # the review's own touch undone, as on older rows
+    for url in ("/feed/", "/tags/oncology/feed/"):
+        assert client.get(url).status_code == 200, url
+    assert parse(client, "/feed/").entries[0].link == "http://testserver/articles/reviewed-later/"
+
+
 def test_sitemap_file_is_unindexed_xml_with_each_url_once(client, make):
     """The hand-written urlset answers as Django's view did: XML, noindex, priority and changefreq per URL."""
     make.article(slug="only-one")

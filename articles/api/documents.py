@@ -6,7 +6,6 @@ sections' anchors (``articles.contents.sectioned``), the review dates (``review_
 structured data's people (``structured_data``). No query beyond what the caller loaded.
 """
 
-import datetime
 import html
 import re
 from urllib.parse import urljoin
@@ -86,14 +85,6 @@ def sections(body_html):
         heading = " ".join(html.unescape(_TAG_RE.sub("", match.group(2))).split())
         parts.append((match.group(1), heading, marked[match.start():end].strip()))
     return parts
-
-
-def last_modified_time(article):
-    """``review_display.last_modified`` as a time (a review's date counts from its start, in UTC)."""
-    modified = review_display.last_modified(article)
-    if modified is None or isinstance(modified, datetime.datetime):
-        return modified
-    return datetime.datetime.combine(modified, datetime.time(), tzinfo=datetime.UTC)
 
 
 def iso(value):

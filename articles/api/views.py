@@ -17,6 +17,7 @@ from articles import search as site_search
 from articles.content.addresses import address
 from articles.models import Article, Reviewer, Series
 from articles.reads.page import published_article_page
+from articles.reviews import display as review_display
 from cms.site import absolute_url
 
 from . import documents, feed, schemas
@@ -176,7 +177,7 @@ def article_detail(request: HttpRequest, slug: str):
     if article is None:
         raise Http404("No published article has this slug.")
     data = documents.detail(article, request, now)
-    request.api_last_modified = documents.last_modified_time(article)  # for Last-Modified (http.conditional)
+    request.api_last_modified = review_display.last_modified_time(article)  # for Last-Modified (http.conditional)
     return data
 
 

@@ -57,7 +57,7 @@ class LatestArticlesFeed(Feed):
         return item.publish_at
 
     def item_updateddate(self, item):
-        return display.last_modified(item)
+        return display.last_modified_time(item)  # a moment: the last change may be a review's day
 
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]

@@ -39,6 +39,15 @@ def last_modified(article):
     return changed_at
 
 
+def last_modified_time(article):
+    """:func:`last_modified` as a moment, for what needs one (the feeds' ``updated``, the API's
+    ``Last-Modified`` header): a review's day counts from its start, in UTC."""
+    modified = last_modified(article)
+    if modified is None or isinstance(modified, datetime.datetime):
+        return modified
+    return datetime.datetime.combine(modified, datetime.time(), tzinfo=datetime.UTC)
+
+
 def page_dates(article):
     """The article page's template context for its dates: ``review_dates`` (the byline's "Medical
     review" box and the "changed since review" notice) and ``last_modified`` (its meta tag)."""
