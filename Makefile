@@ -49,7 +49,7 @@ run: install
 	@$(BIN)/python -m cms.development
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python manage.py load_demo
+	PORT=$(PORT) $(BIN)/python manage.py load_demo
 	@# A background worker for django.tasks (webhook deliveries, purges) beside the server, stopped with it.
 	@$(BIN)/python manage.py db_worker --no-startup-delay --verbosity 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \

@@ -78,3 +78,12 @@ def test_accounts_named_demo_by_an_earlier_run_get_their_names(settings, django_
     django_user_model.objects.create_user("writer", first_name="Demo", last_name="Writer", is_staff=True)
     _load()
     assert django_user_model.objects.get(username="writer").get_full_name() == "Hannah Price"
+
+
+def test_the_accounts_box_names_the_port_make_run_serves_on(settings, monkeypatch):
+    """`PORT=8080 make run` serves on 8080, so the box must not send the newcomer to 8000."""
+    settings.DEBUG = True
+    monkeypatch.setenv("PORT", "8080")
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert "sign in at http://127.0.0.1:8080/admin/" in out.getvalue()

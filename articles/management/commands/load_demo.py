@@ -5,6 +5,8 @@ The articles are plain-text pages (articles/demo/pages/) run through the importe
 it is, so a second run adds nothing and never overwrites an editor's changes.
 """
 
+import os
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -44,7 +46,8 @@ class Command(BaseCommand):
 
 def accounts_box(given, password):
     """The demo accounts and their password (only when just given), framed so they stand out."""
-    lines = ["Demo accounts: sign in at http://127.0.0.1:8000/admin/", ""]
+    port = os.environ.get("PORT", "8000")  # make run's port (PORT=8080 make run)
+    lines = [f"Demo accounts: sign in at http://127.0.0.1:{port}/admin/", ""]
     lines += [f"  {username:<9} {role}" for username, role in DEMO_ROLES]
     lines.append("")
     if given:
