@@ -84,11 +84,6 @@ def refresh_renditions(image):
     transaction.on_commit(lambda: _remove(stale))
 
 
-def rendition_names(image):
-    """The stored names of ``image``'s renditions."""
-    return processing.rendition_names(image.renditions)
-
-
 def uses_of(image):
     """Where ``image`` is shown, as text: "Lead image of “Lymphoedema”", "Photo of Dr Roe"."""
     uses = [

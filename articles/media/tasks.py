@@ -10,7 +10,7 @@ failure shows in the admin's task results, where it can be run again.
 from django.db import transaction
 from django.tasks import task
 
-from . import services
+from . import processing, services
 from .models import Image
 
 
@@ -25,7 +25,7 @@ def remake_renditions(image_id):
         return "deleted meanwhile"
     with transaction.atomic():
         services.refresh_renditions(image)
-    return f"made again: {len(services.rendition_names(image))} files"
+    return f"made again: {len(processing.rendition_names(image.renditions))} files"
 
 
 def remake_later(image_ids):
