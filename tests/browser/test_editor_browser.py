@@ -209,6 +209,10 @@ def test_writing_layout_uses_the_width_and_keeps_inline_titles_off_inputs(browse
     make.related(article, make.article(title="Vomiting", status="published"), 1)
     tab = signed_in(browser, live_server, "dana", viewport={"width": width, "height": 900})
     _open(tab, article)
+    # Measured once the page's scripts have laid out the rows (the autocomplete boxes replace the selects).
+    tab.wait_for_load_state("load")
+    for group in ("#citations-group", "#related_links-group"):
+        expect(tab.locator(f"{group} tr.has_original .select2-selection").first).to_be_visible()
     body = tab.locator(BODY)
     assert body.bounding_box()["height"] >= 450
     assert body.get_attribute("spellcheck") != "false"
