@@ -38,15 +38,12 @@ def wait_for_editor_selection(tab, text=None, editor=".field-body .ProseMirror[c
     ``selectionchange`` event); focus moved elsewhere before then, as a script can and a person
     cannot, would leave the editor with no selection.
     """
-    tab.wait_for_function(
-        """([selector, text]) => {
-            const editor = document.querySelector(selector).editor;  // Tiptap keeps itself on its element
-            if (!editor) return false;  // not made yet
-            const { from, to } = editor.state.selection;
-            const selected = editor.state.doc.textBetween(from, to);
-            return text === null ? selected !== "" : selected === text;
-        }""",
-        arg=[editor, text],
+    _wait_for_editor(
+        tab,
+        editor,
+        "text === null ? doc.textBetween(from, to) !== '' : doc.textBetween(from, to) === text",
+        text,
+        f"the editor's selection to be {text!r}" if text is not None else "a selection in the editor",
     )
 
 
@@ -55,6 +52,7 @@ CARET = {  # where the body editor's own caret is, as ``wait_for_editor_caret`` 
     "end": "empty && doc.textBetween(head, doc.content.size) === '' && $head.parentOffset === $head.parent.content.size",
     "line end": "empty && $head.parentOffset === $head.parent.content.size",
     "empty line": "empty && $head.parent.isTextblock && $head.parent.content.size === 0",
+    "before the line's last character": "empty && $head.parentOffset === $head.parent.content.size - 1",
 }
 
 
@@ -65,15 +63,28 @@ def wait_for_editor_caret(tab, where, editor=".field-body .ProseMirror[contented
     a loaded machine a script's next key or button could act where the editor's caret was before,
     which a person, slower than a script, never sees. Waiting here keeps each step where it was meant.
     """
-    tab.wait_for_function(
-        f"""(selector) => {{
-            const editor = document.querySelector(selector)?.editor;
-            if (!editor || !editor.isFocused) return false;
-            const {{ doc, selection: {{ empty, head, $head }} }} = editor.state;
-            return {CARET[where]};
-        }}""",
-        arg=editor,
-    )
+    _wait_for_editor(tab, editor, f"editor.isFocused && {CARET[where]}", None, f"the editor's caret at {where}")
+
+
+def _wait_for_editor(tab, selector, condition, text, wanted):
+    """Wait until ``condition`` (JavaScript over the editor's own state) holds; on a timeout, say what the editor held."""
+    state = """const editor = document.querySelector(selector)?.editor;  // Tiptap keeps itself on its element
+        if (!editor) return null;  // not made yet
+        const { doc, selection: { empty, from, to, head, $head } } = editor.state;"""
+    try:
+        tab.wait_for_function(
+            f"([selector, text]) => {{ {state} return {condition}; }}",
+            arg=[selector, text],
+        )
+    except PlaywrightError as timeout:
+        seen = tab.evaluate(
+            f"""([selector, text]) => {{ {state}
+                return {{ focused: editor.isFocused, from, to, selected: doc.textBetween(from, to),
+                         text: doc.textContent, active: document.activeElement?.outerHTML.slice(0, 120) }};
+            }}""",
+            [selector, text],
+        )
+        raise AssertionError(f"waited for {wanted}; the editor held {seen}") from timeout
 
 
 def leave(tab):

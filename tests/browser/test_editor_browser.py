@@ -266,7 +266,9 @@ def test_link_picker_links_the_selected_words_to_another_article(browser, live_s
     tab = _editing(browser, live_server, "dana", article)
     tab.locator(BODY).get_by_text("Ask about medicines.").click()
     tab.keyboard.press("End")
+    wait_for_editor_caret(tab, "line end")
     tab.keyboard.press("ArrowLeft")  # before the full stop
+    wait_for_editor_caret(tab, "before the line's last character")
     tab.keyboard.press("Shift+Control+ArrowLeft")
     wait_for_editor_selection(tab, "medicines")
     tab.get_by_label("Link to another article:").press_sequentially("sickness")
