@@ -62,7 +62,7 @@ def published_sql(alias, now=None, conn=None):
     """``published_condition()`` in SQL over the article table's alias ``alias``: (condition, params).
 
     For the statements written out in SQL on the article page (``reads.postgresql``: the page and related posts,
-    ``SeriesEntry.navigation``); tests/test_article_page_reads.py holds it to ``published()``.
+    ``reads.series``); tests/test_article_page_reads.py holds it to ``published()``.
     """
     return f"{alias}.status = %s AND {alias}.publish_at <= %s", [
         ArticleStatus.PUBLISHED.value,

@@ -14,6 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article, ArticleEvent, MedicalReview
+from articles.reads import series as series_reads
 from articles.reads.page import article_page, published_article_page
 from articles.reviews.display import review_dates
 from references.models import Citation
@@ -236,13 +237,13 @@ def test_the_page_read_brings_the_series_neighbours_for_its_navigation(make, dja
     now = timezone.now()
     page = published_article_page(parts[1].slug, now)
     with django_assert_num_queries(0 if ON_POSTGRESQL else 1):
-        navigation = page.series_entry.navigation(now)
+        navigation = series_reads.navigation(page.series_entry, now)
     assert (navigation["series_part"], navigation["series_total"]) == (2, 3)
     assert navigation["previous_entry"].title == "Stage 0" and navigation["next_entry"].title == "Stage 2"
-    asked_again = Article.objects.get(pk=parts[1].pk).series_entry.navigation(now)
+    asked_again = series_reads.navigation(Article.objects.get(pk=parts[1].pk).series_entry, now)
     assert asked_again == {**navigation, "series_entry": asked_again["series_entry"]}
     with django_assert_num_queries(1):
-        page.series_entry.navigation(now + datetime.timedelta(seconds=1))
+        series_reads.navigation(page.series_entry, now + datetime.timedelta(seconds=1))
 
 
 def test_every_column_the_page_reads_can_come_as_json():

@@ -18,6 +18,7 @@ from articles.content.contents import sectioned
 from articles.media.models import shown_ids
 from articles.media.rendering import expand_figures, image_object, images_for, storage_url
 from articles.models import split_terms
+from articles.reads import series as series_reads
 from articles.reviews import display as review_display
 from cms.site import absolute_url
 from references.markers import cite
@@ -195,7 +196,7 @@ def detail(article, request, now=None):
     data["publisher"] = organisation(request)
     entry = getattr(article, "series_entry", None)
     if entry is not None:
-        data["isPartOf"] = series_part(entry, request, entry.navigation(now))
+        data["isPartOf"] = series_part(entry, request, series_reads.navigation(entry, now))
     cited = cite(article.body, article.citations.all())
     shown = images_for(article.lead_image_id, article.body)  # one query, none without pictures
     body = absolute_links(str(expand_figures(str(cited.html), shown)), url)

@@ -3,12 +3,11 @@
 from typing import NamedTuple
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import models
 
 from articles.content.addresses import address
 from articles.models.article import Article, SlugNaturalKeyManager
-from articles.querysets import SeriesQuerySet, published_sql
-from cms.prepared import prepared_cursor
+from articles.querysets import SeriesQuerySet
 
 
 class Series(models.Model):
@@ -78,41 +77,6 @@ class SeriesEntry(models.Model):
         cut = label.endswith("…") and title.startswith(label[:-1].rstrip())  # the title, shortened to fit
         return "" if label == title or cut else self.label
 
-    def navigation(self, now=None):
-        """Template context: part n of m, previous and next among the series' published entries.
-
-        This entry keeps its place even when its article is not public yet (an editor's preview).
-        Previous and next are ``SeriesLink``s: a label and a linked title, read as plain values in
-        one statement written out in SQL (a fifth of the ORM's CPU on every uncached article page),
-        or taken from what the article page's own statement brought for the same moment
-        (``page_reads.PageReads.published_page``, PostgreSQL).
-        """
-        read_with_page = getattr(self, "published_neighbours", None)  # page_reads.published_page()
-        if read_with_page is not None and now is not None and read_with_page[0] == now:
-            others = read_with_page[1]
-        else:
-            db = connections[self._state.db or DEFAULT_DB_ALIAS]  # the connection itself, not the proxy
-            q = db.ops.quote_name
-            published, params = published_sql("a", now, db)
-            with prepared_cursor(db) as cursor:  # integers and text: nothing for the ORM to convert
-                cursor.execute(
-                    f"SELECT e.position, e.label, a.title, a.slug FROM {q(SeriesEntry._meta.db_table)} e"
-                    f" INNER JOIN {q(Article._meta.db_table)} a ON a.id = e.article_id"
-                    f" WHERE e.series_id = %s AND e.article_id <> %s AND {published}",
-                    [self.series_id, self.article_id, *params],
-                )
-                others = cursor.fetchall()
-        this = SeriesLink(self.position, self.label, self.article.title, self.article.slug)
-        entries = sorted([*(SeriesLink(*row) for row in others), this], key=lambda e: (e.position, e is not this))
-        index = next(n for n, e in enumerate(entries) if e is this)
-        return {
-            "series_entry": self,
-            "series_part": index + 1,
-            "series_total": len(entries),
-            "previous_entry": entries[index - 1] if index > 0 else None,
-            "next_entry": entries[index + 1] if index + 1 < len(entries) else None,
-        }
-
 
 def label_before_title(label, title):
     """The series label to show before an entry's title, or "" when the title already starts with it.
@@ -124,7 +88,7 @@ def label_before_title(label, title):
 
 
 class SeriesLink(NamedTuple):
-    """Another part of a series, as its navigation links to it."""
+    """Another part of a series, as its navigation links to it (``articles.reads.series.navigation``)."""
 
     position: int
     label: str
@@ -133,5 +97,3 @@ class SeriesLink(NamedTuple):
 
     def get_absolute_url(self):
         return address("articles:detail", self.slug)
-
-

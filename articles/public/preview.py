@@ -15,6 +15,7 @@ from taggit.models import Tag
 from articles.media import rendering as media_rendering
 from articles.models import Article, RelatedLink, Series, SeriesEntry
 from articles.public.structured_data import portrait_ids
+from articles.reads import series as series_reads
 from articles.reads.page import article_page
 from articles.reads.postgresql import set_prefetched
 from articles.reviews import display as review_display
@@ -32,7 +33,7 @@ def _preview_response(request, article, series_entry, revision=None, unsaved=Fal
         "preview": True,
         "revision": revision,
         "unsaved": unsaved,
-        **(series_entry.navigation(now) if series_entry is not None else {}),
+        **series_reads.navigation(series_entry, now),
     }
     response = render(request, "articles/article_preview.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"

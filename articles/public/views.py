@@ -21,6 +21,7 @@ from articles.public.structured_data import (
     profile_page,
     website,
 )
+from articles.reads import series as series_reads
 from articles.reads.page import published_article_page
 from articles.reads.pagination import DeferredJoinPaginator
 from articles.reads.related import related_articles
@@ -100,16 +101,10 @@ def article_detail(request, slug, *, feedback_form=True):
         "related": related,
         "breadcrumbs": trail,
         "structured_data": [medical_web_page(article, request), breadcrumb_list(trail, request)],
-        **series_navigation(article, now),
+        **series_reads.navigation(getattr(article, "series_entry", None), now),
         "without_feedback_form": not feedback_form,
     }
     return render(request, "articles/article_detail.html", context)
-
-
-def series_navigation(article, now):
-    """Part n of m, previous and next, counting only published entries."""
-    entry = getattr(article, "series_entry", None)
-    return entry.navigation(now) if entry is not None else {}
 
 
 @public_page(keys=(edge.SERIES_INDEX,))

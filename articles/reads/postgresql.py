@@ -235,7 +235,7 @@ class PageReads:
     def published_page(self, slug, now, using="default"):
         """The published article at ``slug`` (with its author and series entry joined) and
         ``load()``'s lists in one statement, with the series' other published parts for
-        ``SeriesEntry.navigation(now)`` (``load()``'s statements and the navigation's are JSON
+        ``reads.series.navigation(entry, now)`` (``load()``'s statements and the navigation's are JSON
         arrays in its select list), or None.
 
         ``published_sql()`` is ``published()``'s condition in SQL; tests/test_article_page_reads.py
@@ -265,7 +265,7 @@ class PageReads:
         # The pictures the page shows, for media.rendering.page_context() (no query of its own).
         article.shown_images = media_reads.images_from_rows(images.split(ROW_SEPARATOR) if images else (), connection.alias)
         if entry is not None:
-            # SeriesEntry.navigation(now) reads these instead of asking again.
+            # reads.series.navigation(entry, now) reads these instead of asking again.
             entry.published_neighbours = (now, [tuple(values) for values in neighbours or ()])
         # When the next scheduled article goes live after ``now``: the page cache's lifetime
         # (cms.pagecache), read here rather than in a statement of its own.
