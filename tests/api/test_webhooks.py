@@ -7,6 +7,7 @@ import httpx
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -150,3 +151,28 @@ def test_a_scheduled_article_is_announced_when_it_goes_live(db, hook, receiver, 
     delivery = Delivery.objects.get()
     assert (delivery.event, delivery.state, delivery.next_attempt_at) == ("published", "pending", go_live)
     assert receiver.requests == []  # the worker runs it at go_live (run_after); an immediate backend leaves it
+
+
+def test_two_saves_of_a_live_article_in_one_transaction_send_one_update(
+    db, hook, receiver, editor, django_capture_on_commit_callbacks
+):
+    """Partners hear of a transaction's changes once; a rolled-back savepoint's event is not sent, and
+    the next transaction's change is an event of its own."""
+    article = make.article(slug="twice")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        make.edit(article, title="A new title")
+        make.edit(article, summary="A new summary.")
+        try:
+            with transaction.atomic():
+                workflow.unpublish(Article.objects.get(pk=article.pk), editor)
+                raise RuntimeError("the editor's save failed")
+        except RuntimeError:
+            pass
+    assert _events(receiver) == [("updated", "twice")]
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        make.edit(article, title="Another title")
+    assert _events(receiver) == [("updated", "twice"), ("updated", "twice")]
+
+
+def _events(receiver):
+    return [(body["event"], body["slug"]) for body in (json.loads(r["body"]) for r in receiver.requests)]
