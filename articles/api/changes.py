@@ -28,7 +28,10 @@ from . import webhooks
 from .models import Webhook, Withdrawal
 
 _UNLOADED = object()
-_WATCHED = ("status", "publish_at", "slug", "title", "summary", "body")
+# Status, publish time and slug decide published/withdrawn/moved; from the title on, a change while
+# public is "updated": every field of the article's own row that its JSON shows (``documents.py``).
+_WATCHED = ("status", "publish_at", "slug", "title", "summary", "body", "search_terms", "funding", "lead_image_id",
+            "author_id")
 Event = Webhook.Event
 
 

@@ -17,12 +17,14 @@ from articles.api import webhooks
 from articles.api.models import Delivery, Webhook
 from articles.importing.apply import import_page
 from articles.importing.plaintext import parse_page
+from articles.media import services as media
 from articles.models import Article
 from articles.workflow import revisions
 from articles.workflow import rules as workflow
 from references.models import Source
 from tests import factories as make
 from tests.admin_forms import change_form_data
+from tests.media_files import picture, upload
 
 
 class Receiver:
@@ -86,6 +88,9 @@ def test_an_old_signature_is_refused():
 
 @pytest.mark.parametrize("change,event", [
     (lambda a, editor: make.edit(a, title="New title"), "updated"),
+    (lambda a, editor: make.edit(a, search_terms="insomnia\nsleeplessness"), "updated"),  # alternateName
+    (lambda a, editor: make.edit(a, funding="Funded by the Sleep Trust."), "updated"),
+    (lambda a, editor: make.edit(a, author=editor), "updated"),
     (lambda a, editor: make.review(a), "reviewed"),
     (lambda a, editor: workflow.unpublish(Article.objects.get(pk=a.pk), editor), "withdrawn"),
 ])
@@ -393,3 +398,19 @@ def test_a_tag_renamed_tells_every_live_article_that_has_it(db, hook, receiver, 
     with django_capture_on_commit_callbacks(execute=True):
         _rename(Tag, "stress", "Stress")
     assert sorted(_events(receiver)) == [("updated", "one"), ("updated", "two")]
+
+
+def test_a_new_lead_image_or_an_edit_of_a_picture_shown_is_one_update(
+    db, hook, receiver, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """The API's ``image`` (and the figures in its body) changed: the article's own lead image, or the
+    alt text of a library picture it shows."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    first, second = (media.create_image(upload(picture()), alt_text=text) for text in ("A port", "A scan"))
+    article = make.article(slug="pictured", lead_image=first)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        make.edit(article, lead_image=second)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        second.alt_text = "A scan of the chest"
+        second.save()
+    assert _events(receiver) == [("updated", "pictured"), ("updated", "pictured")]
