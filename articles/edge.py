@@ -36,6 +36,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles.media.models import Image, ImageUse
 from cms.pagecache import edge, tasks
+from cms.transactions import hook_queued
 from references.models import Citation, Reference, Source
 
 from .models import Article, ArticleEvent, MedicalReview, Redirect, RelatedLink, Reviewer, Series, SeriesEntry
@@ -165,17 +166,14 @@ _local.changes = None
 
 def _changes():
     """This transaction's change set (a new one, queued to send on commit, when there is none yet)."""
-    connection = transaction.get_connection()
     current = getattr(_local, "changes", None)
-    if current is not None and connection.in_atomic_block and any(
-        hook == current.send for _sids, hook, *_ in connection.run_on_commit
-    ):
+    if current is not None and hook_queued(lambda hook: hook == current.send):
         return current
     current = _Changes()
     _local.changes = current
     # Outside a transaction on_commit runs at once, so the caller's additions would come too late:
     # send on the next line instead.
-    if connection.in_atomic_block:
+    if transaction.get_connection().in_atomic_block:
         transaction.on_commit(current.send, robust=True)
     return current
 

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import json
 import logging
+import threading
 import time
 
 import httpx
@@ -19,6 +20,7 @@ from django.utils import timezone
 from articles.content.addresses import address
 from articles.models import Article
 from cms.site import absolute_url
+from cms.transactions import hook_queued
 
 from .models import RETRY_DELAYS, RETRY_WINDOW, Delivery, Webhook
 
@@ -60,12 +62,51 @@ def payload(event, slug, *, at, moved_to=""):
     return data
 
 
+class _Outbox:
+    """What one transaction has queued for partners, so that each event goes out once however many
+    rows of the transaction announced it: one "updated" for a save that moved ten citations and two
+    tags, none beside a "published" of the same article (a partner fetches a new article whole)."""
+
+    def __init__(self):
+        self.sent = set()
+        self.committed = False
+
+    def claim(self, event, slug):
+        """True the first time ``event`` about ``slug`` is sent from this transaction."""
+        self.committed = True  # a hook runs: its transaction is over, the next one has an outbox of its own
+        if (event, slug) in self.sent or (event == Webhook.Event.UPDATED and (Webhook.Event.PUBLISHED, slug) in self.sent):
+            return False
+        self.sent.add((event, slug))
+        return True
+
+
+_local = threading.local()
+
+
+def _outbox():
+    """This transaction's outbox: the one whose hooks still wait for its commit, else a new one.
+
+    Each event keeps a hook of its own (so one announced inside a savepoint that rolls back goes
+    with it), and the outbox they share decides at commit which of them is sent. "Published" is
+    always announced before an "updated" of the same save (rows about an article are written once
+    it is saved), so claiming in the order the hooks run is enough.
+    """
+    current = getattr(_local, "outbox", None)
+    if current is None or current.committed or not hook_queued(lambda hook: getattr(hook, "outbox", None) is current):
+        current = _local.outbox = _Outbox()
+    return current
+
+
 def announce(event, slug, *, at=None, moved_to="", go_live=None):
     """After the current transaction commits, queue ``event`` about ``slug`` for every active
-    webhook (``go_live``: not before that time, for a scheduled article)."""
+    webhook (``go_live``: not before that time, for a scheduled article): once per transaction
+    (``_Outbox``); outside a transaction, at once, each time."""
     at = at or timezone.now()
+    outbox = _outbox()
 
     def queue():
+        if not outbox.claim(event, slug):
+            return
         hooks = list(Webhook.objects.filter(is_active=True, partner__is_active=True))
         if not hooks:
             return
@@ -76,6 +117,7 @@ def announce(event, slug, *, at=None, moved_to="", go_live=None):
         for delivery in deliveries:
             _enqueue(delivery.pk, go_live)
 
+    queue.outbox = outbox
     transaction.on_commit(queue, robust=True)
 
 

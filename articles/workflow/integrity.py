@@ -28,7 +28,7 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.utils import timezone
 
 from articles.media import models as media
@@ -127,10 +127,20 @@ def changed_since_review_now(article_id):
     return article is not None and data is not None and is_changed_since_review(article, data)
 
 
-def refresh(article_ids, *, at=None):
+content_changed = Signal()
+"""Sent by :func:`refresh` with ``article_ids`` (a list) and ``at`` when the stored content of
+those articles moved through the rows around them: a citation added, removed, moved or pointed
+elsewhere, a cited reference or its source edited, a picture shown edited, citations written in
+bulk by an importer or a restore. Not for an article's own save (its ``post_save`` tells that),
+and never for a save that changed nothing. Sent inside the writer's transaction. The syndication
+API listens (``articles/api/changes.py``): what partners republish changed."""
+
+
+def refresh(article_ids, *, at=None, own_save=False):
     """Store the fingerprint of each article's content as it is now; where it moved, note when
-    (``content_changed_at``). Returns the ids whose content changed. Three queries and one
-    UPDATE per changed article."""
+    (``content_changed_at``) and send :data:`content_changed` (``own_save``: the article's own save
+    moved it, which its ``post_save`` already tells). Returns the ids whose content changed. Three
+    queries and one UPDATE per changed article."""
     ids = {pk for pk in article_ids if pk is not None}
     if not ids:
         return []
@@ -142,6 +152,8 @@ def refresh(article_ids, *, at=None):
         if new != stored.get(pk):
             Article.objects.filter(pk=pk).update(content_fingerprint=new, content_changed_at=at)
             moved.append(pk)
+    if moved and not own_save:
+        content_changed.send(sender=Article, article_ids=moved, at=at)
     return moved
 
 
@@ -228,7 +240,7 @@ def _stamp_new_review(sender, instance, raw=False, **kwargs):
 def _article_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or (update_fields is not None and not set(update_fields) & {*FINGERPRINTED_FIELDS, "lead_image_id"}):
         return
-    refresh([instance.pk])
+    refresh([instance.pk], own_save=True)
 
 
 @receiver(post_save, sender=Citation, dispatch_uid="vetted-integrity-citation-saved")

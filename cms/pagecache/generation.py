@@ -48,6 +48,8 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from cms.transactions import hook_queued
+
 logger = logging.getLogger("vetted.cache")
 
 GENERATION_KEY = "content-generation"
@@ -236,14 +238,12 @@ def invalidate():
 
     Cheap to call many times: a transaction bumps the generation once, however many rows it saved.
     """
-    connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        # Already queued: Django drops a queued hook only when a savepoint it was queued in rolls
-        # back, and such a savepoint is either still enclosing us (so it would drop ours too) or was
-        # already released (so the hook now stands with the enclosing transaction). Either way the
-        # queued hook runs whenever ours would.
-        if any(hook is _bump for _sids, hook, *_ in connection.run_on_commit):
-            return
+    # Already queued: Django drops a queued hook only when a savepoint it was queued in rolls
+    # back, and such a savepoint is either still enclosing us (so it would drop ours too) or was
+    # already released (so the hook now stands with the enclosing transaction). Either way the
+    # queued hook runs whenever ours would.
+    if hook_queued(lambda hook: hook is _bump):
+        return
     # robust: the content is committed whatever happens here; a failed bump is logged, and
     # pages then expire within PAGE_CACHE_SECONDS.
     transaction.on_commit(_bump, robust=True)
