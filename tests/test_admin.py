@@ -48,3 +48,12 @@ def test_admin_requires_login(client):
     response = client.get("/admin/articles/article/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_admin_pages_name_the_sites_icon(admin_client):
+    """Browsers ask every page for an icon; without a link they ask /favicon.ico, which is a 404."""
+    from django.contrib.staticfiles import finders
+
+    page = admin_client.get(reverse("admin:index")).content.decode()
+    assert 'rel="icon"' in page and "favicon.svg" in page
+    assert finders.find("favicon.svg")
