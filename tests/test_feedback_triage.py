@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -166,6 +167,17 @@ def test_a_report_links_to_the_revision_that_answered_it(editor_client, article,
     assert response.status_code == 302
     row.refresh_from_db()
     assert row.revision_id == revision.pk and row.actioned_at is not None
+
+
+def test_the_revisions_to_link_read_apart_when_saved_in_the_same_minute(editor_client, article, make):
+    """Two saves a few seconds apart showed as two identical "07 Dec 2026 12:47: edited" choices."""
+    make.edit(article, body="<h2>Letrozole</h2><p>2.5 mg once a day.</p>")
+    make.edit(article, body="<h2>Letrozole</h2><p>2.5 mg once a day, with or without food.</p>")
+    row = report(article)
+    page = editor_client.get(f"{INBOX}{row.pk}/change/").content.decode()
+    choices = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', page.split('name="revision"')[1].split("</select>")[0])
+    assert len(choices) == article.history.count() == len(set(choices))
+    assert all("(published)" in choice or "(draft)" in choice for choice in choices)
 
 
 def test_median_times_to_triage_and_action_over_90_days(article):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from articles.models import Article
+from articles.workflow import revisions
 from cms.spreadsheet import csv_download
 
 from . import services, stats
@@ -43,11 +44,11 @@ class TriageForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         article_id = self.instance.article_id
         if "revision" in self.fields:
-            history = Article.history.model.objects.filter(id=article_id).order_by("-history_date")
-            self.fields["revision"].queryset = history
-            self.fields["revision"].label_from_instance = lambda h: (
-                f"{timezone.localtime(h.history_date):%d %b %Y %H:%M}: {h.history_change_reason or 'edited'}"
-            )
+            history = Article.history.model.objects.filter(id=article_id).select_related("history_user")
+            self.fields["revision"].queryset = history.order_by("-history_date")
+            # Numbered from the first: saves in the same second still read apart.
+            number = {pk: n for n, pk in enumerate(history.order_by("history_date").values_list("pk", flat=True), 1)}
+            self.fields["revision"].label_from_instance = lambda h: f"Version {number.get(h.pk, '?')}, {revisions.revision_label(h)}"
         if "correction" in self.fields:
             self.fields["correction"].queryset = self.fields["correction"].queryset.filter(article_id=article_id)
             self.fields["correction"].label_from_instance = lambda e: (

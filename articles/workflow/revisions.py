@@ -14,6 +14,7 @@ import re
 
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.signals import pre_create_historical_record
 
@@ -254,6 +255,14 @@ def describe_conflict(article_pk, seen_version):
         "when": latest.history_date if latest else None,
         "changed": changes,
     }
+
+
+def revision_label(record):
+    """One line naming a revision in a choice list: when (to the second), who, why, and the status
+    it left; two saves in the same minute by the same person still read apart."""
+    when = timezone.localtime(record.history_date)
+    reason = record.history_change_reason or ("created" if record.history_type == "+" else "edited")
+    return f"{when:%d %b %Y %H:%M:%S}, {_name(record.history_user)}: {reason} ({record.get_status_display().lower()})"
 
 
 def _name(user):
