@@ -300,20 +300,46 @@ def test_staff_turn_a_row_into_a_term_in_one_step(client, make):
 def test_a_writer_cannot_add_a_term_to_a_published_article(client, make):
     writer = make.staff_in("Writer")
     article = make.article()
+    misses.record(misses.token("q", False), "search")
     client.force_login(writer)
-    response = client.post("/staff/searches/resolve/", {"query": "q", "term": "q", "article": article.slug}, follow=True)
-    assert "may not change this article" in response.text
+    response = client.post("/staff/searches/resolve/", {"query": "q", "term": "q", "article": article.slug})
+    assert response.status_code == 400 and "may not change this article" in response.text
     article.refresh_from_db()
     assert article.search_terms == "" and not ResolvedSearch.objects.exists()
 
 
+def test_a_refused_term_keeps_what_was_typed_in_its_row_with_the_reason_beside_it(client, make):
+    """The report comes back with the row as the editor typed it, the reason in the row and named by
+    its fields, and the cursor in the field to mend; nothing to type again."""
+    client.force_login(make.staff_in("Editor"))
+    misses.record(misses.token("swollen arm", False), "search")
+    misses.record(misses.token("tumor markers", False), "search")
+    response = client.post(
+        "/staff/searches/resolve/", {"query": "swollen arm", "term": "arm swelling", "article": "no-such-article"}
+    )
+    assert response.status_code == 400
+    forms = {
+        re.search(r'name="query" value="([^"]+)"', form).group(1): form
+        for form in re.findall(r'<form method="post"[^>]*class="resolve-form">.*?</form>', response.text, re.S)
+    }
+    form = forms["swollen arm"]
+    assert "No article has the slug" in form and 'value="arm swelling"' in form
+    article_input = re.search(r'<input[^>]*name="article"[^>]*>', form).group(0)
+    assert 'value="no-such-article"' in article_input and 'aria-invalid="true"' in article_input
+    assert "autofocus" in article_input and 'aria-describedby="resolve-problems-' in article_input
+    other = forms["tumor markers"]  # the other rows as before
+    assert "errorlist" not in other and re.search(r'name="term"[^>]*value="tumor markers"', other)
+
+
 def test_resolve_explains_a_bad_article_or_term(client, make):
     client.force_login(make.staff_in("Editor"))
-    response = client.post("/staff/searches/resolve/", {"query": "q", "term": "q", "article": "no-such-article"}, follow=True)
+    misses.record(misses.token("q", False), "search")
+    response = client.post("/staff/searches/resolve/", {"query": "q", "term": "q", "article": "no-such-article"})
     assert "No article has the slug" in response.text
     article = make.article()
-    response = client.post("/staff/searches/resolve/", {"query": "q", "term": "<script>", "article": article.slug}, follow=True)
+    response = client.post("/staff/searches/resolve/", {"query": "q", "term": "<script>", "article": article.slug})
     assert "letters, digits" in response.text and not ResolvedSearch.objects.exists()
+    assert 'value="&lt;script&gt;"' in response.text
 
 
 def test_the_report_is_for_staff_only(client, make):

@@ -71,35 +71,44 @@ class ResolveForm(forms.Form):
 @staff_only
 def report(request):
     """Searches that found nothing, or whose results nobody opened, over the last 30 days."""
+    return _report_page(request)
+
+
+def _report_page(request, failed=None, status=200):
+    """The report; ``failed`` (a bound ``ResolveForm`` that was refused, with ``problems``) keeps
+    what the editor typed in its row, with the reasons beside it."""
     rows = misses.report()
     choices = Article.objects.published().order_by("-publish_at", "-id").values_list("slug", "title")[:CHOICES]
     return render(
         request,
         "staff/missed_searches.html",
         {"rows": rows, "choices": choices, "days": misses.REPORT_DAYS, "limit": misses.REPORT_ROWS,
-         "title": "Missed searches"},
+         "title": "Missed searches", "failed": failed},
+        status=status,
     )
 
 
 @staff_only
 @require_POST
 def resolve_search(request):
-    """Turn a report row into a term on an article (one step), then back to the report."""
+    """Turn a report row into a term on an article (one step), then back to the report; refused,
+    the report again with the row as typed and the reasons beside it."""
     form = ResolveForm(request.POST)
+    problems = []
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {error}".lstrip(": "))
-        return redirect("searches:report")
-    article = form.cleaned_data["article"]
-    try:
-        misses.add_term(request.user, form.cleaned_data["query"], article, form.cleaned_data["term"])
-    except PermissionDenied as error:
-        messages.error(request, str(error) or "You may not change this article.")
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except EditConflict:
-        messages.error(request, "Someone saved the article at the same moment: try again.")
+        problems = [error for errors in form.errors.values() for error in errors]
     else:
-        messages.success(request, f"“{form.cleaned_data['term']}” is now a term of “{article.title}”.")
+        article = form.cleaned_data["article"]
+        try:
+            misses.add_term(request.user, form.cleaned_data["query"], article, form.cleaned_data["term"])
+        except PermissionDenied as error:
+            problems = [str(error) or "You may not change this article."]
+        except ValidationError as error:
+            problems = error.messages
+        except EditConflict:
+            problems = ["Someone saved the article at the same moment: try again."]
+    if problems:
+        form.problems = problems
+        return _report_page(request, failed=form, status=400)
+    messages.success(request, f"“{form.cleaned_data['term']}” is now a term of “{article.title}”.")
     return redirect("searches:report")
