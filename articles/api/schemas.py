@@ -111,7 +111,7 @@ class Article(ArticleSummary):
     hasPart: list[Section] = Field(description="One item per h2 section, in order.")
     citation: list[Citation]
     funding: str | None
-    image: list[dict] = Field(description="The pictures the article shows, lead image first: ImageObject fields, role (lead or figure), alternativeText, decorative, and every rendition (format, width, height, absolute URL).")
+    image: list[dict] = Field(description="The pictures the article shows, lead image first: ImageObject fields, role (lead or figure), alternativeText, decorative, and every rendition (format, width, height, absolute URL). `caption` is the one our page shows: a body figure's own caption when the article gives one, else the library's; none for a decorative picture.")
     license: License
 
 

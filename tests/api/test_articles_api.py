@@ -258,3 +258,34 @@ def test_a_partner_receives_the_pictures_with_alt_text_renditions_and_absolute_u
     assert 'src="/media/' not in html and 'srcset="/media/' not in html and ", /media/" not in html
     assert "http://testserver/media/" in html
     assert len(data["image"]) == 21
+
+
+def test_each_picture_carries_the_caption_the_article_shows(api, client, settings, tmp_path):
+    """A body figure's own caption wins over the library's in ``image`` as on the page and in
+    ``articleBody``; the lead and a figure without one keep the library's; a decorative picture has none."""
+    from articles.media import services
+    from tests.media_files import picture, upload
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+    def image(caption, **fields):
+        fields.setdefault("alt_text", "A diagram of a port under the skin")
+        return services.create_image(upload(picture((400, 300)), "p.jpg"), caption=caption, **fields)
+
+    lead = image("Lead library caption")
+    own = image("QA library caption")
+    plain = image("Plain library caption")
+    decorative = image("Decorative library caption", alt_text="", decorative=True)
+    article = make.article(slug="captions", lead_image=lead, body=(
+        f'<h2>Ports</h2><figure data-image="{own.pk}"><figcaption>Where the <em>port</em> goes</figcaption></figure>'
+        f'<figure data-image="{plain.pk}"></figure><figure data-image="{decorative.pk}"></figure>'
+    ))
+    data = api("/api/v1/articles/captions").json()
+    assert [(entry["role"], entry.get("caption")) for entry in data["image"]] == [
+        ("lead", "Lead library caption"), ("figure", "Where the port goes"),
+        ("figure", "Plain library caption"), ("figure", None),
+    ]
+    page = client.get(article.get_absolute_url()).text
+    for shown in (page, data["articleBody"]["html"]):
+        assert "Where the port goes" in shown and "Plain library caption" in shown
+        assert "QA library caption" not in shown and "Decorative library caption" not in shown
