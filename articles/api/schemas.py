@@ -6,7 +6,8 @@ from ninja import Field, Schema
 
 
 class ErrorBody(Schema):
-    code: str = Field(description="Stable, machine-readable: bad_request, key_required, key_unknown, key_revoked, "
+    code: str = Field(description="Stable, machine-readable: bad_request, unknown_series, unknown_tag, unknown_reviewer, "
+                                  "key_required, key_unknown, key_revoked, "
                                   "key_expired, partner_inactive, not_found, rate_limited, method_not_allowed.")
     message: str = Field(description="For the developer reading it; may change.")
 

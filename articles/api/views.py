@@ -26,6 +26,8 @@ from .models import Withdrawal
 
 ERRORS = {400: schemas.Error, 401: schemas.Error, 403: schemas.Error, 429: schemas.Error}
 MAX_LIMIT = 100
+UNKNOWN_SLUG = ("A slug that names no {0} at all is a 400 `unknown_{0}`; one whose articles are not published "
+                "(yet) is an empty list.")
 SEARCH_PAGES = 10
 
 
@@ -124,13 +126,18 @@ def listed(queryset):
     return queryset.select_related("author", "series_entry__series", "last_reviewer").prefetch_related("tags")
 
 
-@api.get("/articles", response={200: schemas.ArticlePage, **ERRORS}, summary="List articles", tags=["articles"])
+@api.get("/articles", response={200: schemas.ArticlePage, **ERRORS}, summary="List articles", tags=["articles"],
+         openapi_extra={"responses": {400: {"description": (
+             "A filter, cursor or limit the API cannot use (`bad_request`), or a `series`, `tag` or `reviewer` "
+             "slug that names nothing (`unknown_series`, `unknown_tag`, `unknown_reviewer`); the message says which."
+         )}}})
 def article_list(
     request: HttpRequest,
     modified_since: str | None = Query(None, description="ISO 8601 time: only what changed since (tombstones too)."),
-    series: str | None = Query(None, description="A series' slug."),
-    tag: str | None = Query(None, description="A tag's slug."),
-    reviewer: str | None = Query(None, description="A reviewer's slug: articles they last reviewed."),
+    series: str | None = Query(None, description=f"A series' slug (from /series). {UNKNOWN_SLUG.format('series')}"),
+    tag: str | None = Query(None, description=f"A tag's slug (from /tags). {UNKNOWN_SLUG.format('tag')}"),
+    reviewer: str | None = Query(None, description="A reviewer's slug (from /reviewers): articles they last reviewed. "
+                                                   + UNKNOWN_SLUG.format("reviewer")),
     review_due_before: str | None = Query(None, description="ISO 8601 date: next review due before it."),
     order: str = Query(feed.DEFAULT_ORDER, description="modified, -modified (default), reviewed or -reviewed."),
     cursor: str | None = Query(None, description="From the previous page's `cursor`."),
@@ -150,7 +157,7 @@ def article_list(
     try:
         rows, next_cursor = feed.page(filters, order, cursor, limit, timezone.now())
     except feed.BadFilter as error:
-        raise bad_filter(str(error)) from None
+        raise ApiError(400, error.code, str(error)) from None
     article_ids = [pk for kind, pk, _key in rows if kind == feed.ARTICLE]
     tombstone_ids = [pk for kind, pk, _key in rows if kind == feed.TOMBSTONE]
     articles = {a.pk: a for a in listed(Article.objects.filter(pk__in=article_ids))} if article_ids else {}

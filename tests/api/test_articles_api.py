@@ -128,6 +128,51 @@ def test_a_bad_filter_is_a_400_that_says_what_is_wrong(db, api, query):
     assert error["code"] == "bad_request" and error["message"]
 
 
+@pytest.mark.parametrize("name, unpublished", [("series", "coming-soon"), ("tag", "unpublished-topic"), ("reviewer", "dr-new")])
+@pytest.mark.parametrize("slug", ["nope", "x" * 201])
+def test_a_slug_that_names_nothing_is_a_400_and_one_without_articles_an_empty_list(db, api, name, unpublished, slug):
+    """A mistyped series, tag or reviewer (400 ``unknown_<filter>``, naming the slug) is told apart
+    from a real one that no published article matches yet (200, no items)."""
+    draft = make.article(slug="draft", status=Article.Status.DRAFT, tags=["unpublished-topic"])
+    make.series_entry(make.series(slug="coming-soon"), draft, 1)
+    make.reviewer(slug="dr-new")
+    make.article(slug="listed", tags=["asthma"])
+    known = api("/api/v1/articles", data={name: unpublished})
+    assert known.status_code == 200 and known.json()["items"] == []
+    response = api("/api/v1/articles", data={name: slug})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == f"unknown_{name}"
+    assert f"no {name} has the slug '{slug[:100]}" in error["message"]
+
+
+def test_checking_a_slug_costs_a_query_only_when_nothing_matched(db, api):
+    """A filtered page with articles makes the unfiltered page's queries; an empty one adds one EXISTS per slug filter."""
+    make.article(slug="tagged", tags=["asthma"])
+    make.series(slug="empty-series")
+    api("/api/v1/articles")  # warm caches (content types, the day's usage row)
+
+    def count(path):
+        with CaptureQueriesContext(connection) as queries:
+            api(path)
+        return len(queries)
+
+    assert count("/api/v1/articles?limit=1&tag=asthma") == count("/api/v1/articles?limit=1")
+    empty = count("/api/v1/articles?review_due_before=1900-01-01")
+    assert count("/api/v1/articles?tag=nope") == empty + 1
+    assert count("/api/v1/articles?tag=asthma&series=empty-series") == empty + 2
+    assert api("/api/v1/articles?tag=asthma&series=empty-series").json()["items"] == []
+    assert api("/api/v1/articles?tag=asthma&series=nope").json()["error"]["code"] == "unknown_series"
+
+
+def test_the_openapi_document_names_the_unknown_slug_errors(db, client):
+    """Partners' generated clients learn the 400 for a slug that names nothing, on the parameters and the response."""
+    operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/articles"]["get"]
+    parameters = {p["name"]: p.get("description", "") for p in operation["parameters"]}
+    assert all(f"unknown_{name}" in parameters[name] for name in ("series", "tag", "reviewer"))
+    assert "unknown_tag" in operation["responses"]["400"]["description"]
+
+
 def test_cursor_pages_never_skip_or_repeat_while_articles_are_added(db, api):
     for n in range(5):
         make.article(slug=f"a{n}")
