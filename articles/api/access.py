@@ -15,6 +15,9 @@ from django.utils import timezone
 
 from .models import KEY_PREFIX, ApiKey, DailyUsage
 
+# The one statement of where a key goes, for messages and the index.
+KEY_HEADERS = "Send your key in a header: 'Authorization: Bearer <key>' or 'X-API-Key: <key>'."
+
 
 class ApiError(Exception):
     """An error the API answers with ``{"error": {"code", "message"}}`` and ``status``."""

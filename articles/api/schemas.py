@@ -182,3 +182,21 @@ class TagItem(Schema):
 class TagList(Schema):
     items: list[TagItem]
     next: str | None
+
+
+class Endpoints(Schema):
+    articles: str = Field(description="The list of published articles: filters, orders, a cursor.")
+    article: str = Field(description="One article: its slug in place of `{slug}`.")
+    search: str = Field(description="Search, ranked as on our site: `?q=`.")
+    series: str
+    reviewers: str
+    tags: str
+
+
+class Index(Schema):
+    name: str
+    version: str
+    endpoints: Endpoints = Field(description="Every endpoint, by name (absolute addresses).")
+    openapi: str = Field(description="This document, OpenAPI 3.1 (absolute).")
+    docs: str = Field(description="The human page: every endpoint, its fields and errors, to try with your key (absolute).")
+    authentication: str = Field(description="How to send your key.")

@@ -14,14 +14,14 @@ from ninja.security import HttpBearer
 from taggit.models import Tag, TaggedItem
 
 from articles import search as site_search
-from articles.content.addresses import address
+from articles.content.addresses import address, pattern
 from articles.models import Article, Reviewer, Series
 from articles.reads.page import published_article_page
 from articles.reviews import display as review_display
 from cms.site import absolute_url
 
 from . import documents, feed, schemas
-from .access import ApiError, authenticate, error_response
+from .access import KEY_HEADERS, ApiError, authenticate, error_response
 from .models import Withdrawal
 
 ERRORS = {400: schemas.Error, 401: schemas.Error, 403: schemas.Error, 429: schemas.Error}
@@ -124,6 +124,36 @@ def page_link(request, **params):
 
 def listed(queryset):
     return queryset.select_related("author", "series_entry__series", "last_reviewer").prefetch_related("tags")
+
+
+def index_document(request):
+    """The API's front door (``/api/`` and ``/api/v1/``): where each endpoint, the OpenAPI document
+    and the docs page are. Public: it names only addresses the documentation names too."""
+
+    def url(name):
+        return absolute_url(address(f"syndication:{name}"), request)
+
+    return {
+        "name": api.title,
+        "version": api.version,
+        "endpoints": {
+            "articles": url("article_list"),
+            "article": absolute_url(pattern("syndication:article").format("{slug}"), request),
+            "search": url("search"),
+            "series": url("series_list"),
+            "reviewers": url("reviewer_list"),
+            "tags": url("tag_list"),
+        },
+        "openapi": url("openapi-json"),
+        "docs": url("openapi-view"),
+        "authentication": KEY_HEADERS,
+    }
+
+
+@api.get("/", auth=None, response={200: schemas.Index}, url_name="index", summary="The API's index", tags=["index"])
+def index(request: HttpRequest):
+    """Where everything is: the endpoints, this document and the docs page. No key needed."""
+    return index_document(request)
 
 
 @api.get("/articles", response={200: schemas.ArticlePage, **ERRORS}, summary="List articles", tags=["articles"],

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles.api.models import DailyUsage
 from articles.models import Article
 from articles.reviews.display import review_dates
 from tests import factories as make
@@ -251,6 +252,37 @@ def test_conditional_requests_answer_304_until_the_article_changes(db, api):
     make.edit(article, title="Cached, edited")
     again = api("/api/v1/articles/cached", HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 200 and again["ETag"] != etag
+
+
+@pytest.mark.parametrize("root", ["/api/", "/api/v1/"])
+def test_the_api_root_is_a_public_json_index_of_absolute_addresses(db, client, api, root):
+    """Both roots name every endpoint, the OpenAPI document and the docs page; no key needed, none counted."""
+    response = client.get(root)
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
+    index = response.json()
+    endpoints = index["endpoints"]
+    assert set(endpoints) == {"articles", "article", "search", "series", "reviewers", "tags"}
+    assert endpoints["article"] == "http://testserver/api/v1/articles/{slug}"
+    assert index["openapi"] == "http://testserver/api/v1/openapi.json"
+    assert index["docs"] == "http://testserver/api/v1/docs/"
+    assert "X-API-Key" in index["authentication"] and "Bearer" in index["authentication"]
+    make.article(slug="listed")
+    for name, url in endpoints.items():
+        url = url.replace("{slug}", "listed") + ("?q=listed" if name == "search" else "")
+        assert api(url.removeprefix("http://testserver")).status_code == 200, name
+    for url in (index["openapi"], index["docs"]):
+        assert client.get(url.removeprefix("http://testserver")).status_code == 200
+    assert client.get(root, HTTP_AUTHORIZATION="Bearer vt_deadbeef_nope").status_code == 200
+    counted = DailyUsage.objects.get().requests
+    assert api(root).status_code == 200 and DailyUsage.objects.get().requests == counted
+    assert client.post(root).json()["error"]["code"] == "method_not_allowed"
+
+
+def test_the_index_is_in_the_openapi_document_without_a_key(db, client):
+    """Generated clients see the index as the one operation that needs no key."""
+    document = client.get("/api/v1/openapi.json").json()
+    assert "security" not in document["paths"]["/api/v1/"]["get"]
+    assert document["paths"]["/api/v1/articles"]["get"]["security"]
 
 
 def test_unknown_addresses_under_api_are_json_404s(db, api):
