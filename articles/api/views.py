@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer
+from ninja.security import APIKeyHeader, HttpBearer
 from taggit.models import Tag, TaggedItem
 
 from articles import search as site_search
@@ -32,12 +32,29 @@ SEARCH_PAGES = 10
 
 
 class PartnerKey(HttpBearer):
-    """``Authorization: Bearer <key>`` (``X-API-Key: <key>`` is accepted too)."""
+    """``Authorization: Bearer <key>``. ``access.authenticate`` reads this header and ``X-API-Key``
+    alike and answers every case (a key, anonymous, or an error), so this first scheme decides."""
+
+    openapi_description = "Your key as `Authorization: Bearer vt_…`."
 
     def __call__(self, request):
         return authenticate(request)
 
     def authenticate(self, request, token):  # pragma: no cover - __call__ does the work
+        return authenticate(request)
+
+
+class PartnerKeyHeader(APIKeyHeader):
+    """``X-API-Key: <key>``: listed so the OpenAPI document names the other header a key may come
+    in; the same ``authenticate`` reads it."""
+
+    param_name = "X-API-Key"
+    openapi_description = "Your key as `X-API-Key: vt_…` (the same key; either header)."
+
+    def __call__(self, request):  # pragma: no cover - PartnerKey, first, answers every request
+        return authenticate(request)
+
+    def authenticate(self, request, key):  # pragma: no cover
         return authenticate(request)
 
 
@@ -50,7 +67,7 @@ api = NinjaAPI(
         "Guide: docs/api.md."
     ),
     urls_namespace="syndication",
-    auth=PartnerKey(),
+    auth=[PartnerKey(), PartnerKeyHeader()],
     docs_url="/docs/",
     openapi_url="/openapi.json",
 )
@@ -72,7 +89,7 @@ def _bad_request(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def _unauthorised(request, exc):
-    return error_response(401, "key_required", "An API key is required.")
+    return error_response(401, "key_required", f"An API key is required. {KEY_HEADERS}")
 
 
 @api.exception_handler(Http404)
