@@ -2,6 +2,7 @@
 and the JSON in ``documents``; who may read is ``access``."""
 
 import datetime
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
@@ -26,6 +27,9 @@ from .models import Withdrawal
 
 ERRORS = {400: schemas.Error, 401: schemas.Error, 403: schemas.Error, 429: schemas.Error}
 MAX_LIMIT = 100
+# What a partner needs beyond the endpoints (keys, errors, syncing, webhooks' signatures), shown on
+# the docs page: partners cannot read this repository's docs/api.md.
+GUIDE = (Path(__file__).parent / "guide.md").read_text(encoding="utf-8")
 UNKNOWN_SLUG = ("A slug that names no {0} at all is a 400 `unknown_{0}`; one whose articles are not published "
                 "(yet) is an empty list.")
 SEARCH_PAGES = 10
@@ -61,11 +65,7 @@ class PartnerKeyHeader(APIKeyHeader):
 api = NinjaAPI(
     title="Vetted syndication API",
     version="1.0.0",
-    description=(
-        "Medically reviewed health articles for partners to republish, with their review dates. "
-        "Every link is absolute; attribution is required (see each article's `license`). "
-        "Guide: docs/api.md."
-    ),
+    description=GUIDE,
     urls_namespace="syndication",
     auth=[PartnerKey(), PartnerKeyHeader()],
     docs_url="/docs/",
