@@ -1,6 +1,7 @@
 """Library images in articles: the lead image and body figures on the page, the shared picture,
 structured data, a flat query count, the publishing rules and "changed since review"."""
 
+import html
 import io
 import json
 import re
@@ -381,3 +382,22 @@ def test_the_pages_read_of_images_follows_any_change_to_a_row_and_hands_out_copi
     assert again is not first and again.alt_text == "Diagram of the lymph nodes in the armpit"
     Image.objects.filter(pk=image.pk).update(caption="Second caption")  # updated_at not touched
     assert reads.images_by_id([image.pk])[image.pk].caption == "Second caption"
+
+
+@pytest.mark.parametrize("figure_html, shown", [
+    ('<figure data-image="7"></figure>', "Library caption"),
+    ('<figure data-image="7"><figcaption>Own caption</figcaption></figure>', "Own caption"),
+    ("<figure class=\"wide\" data-image='7'><figcaption> <em>Own</em> &amp; more\n words </figcaption></figure>",
+     "Own & more\n words"),
+    ('<figure data-image=7><figcaption>   </figcaption></figure>', "Library caption"),
+    ('<figure data-image="7"><figcaption>First</figcaption></figure><figure data-image="8"></figure>', "First"),
+])
+def test_the_captions_read_from_a_body_are_the_ones_its_page_shows(figure_html, shown):
+    """``own_captions`` (the API's captions) answers as ``expand_figures`` (the page) does, until both read one definition."""
+    from articles.media.models import own_captions
+    from articles.media.rendering import expand_figures
+
+    image = Image(pk=7, caption="Library caption", alt_text="A port", credit="", renditions={})
+    body = f"<p>Before.</p>{figure_html}<p>After.</p>"
+    page = re.search(r"<figcaption>(.*?)</figcaption>", expand_figures(body, {7: image}), re.DOTALL).group(1)
+    assert html.unescape(page) == shown == image.shown_caption(own_captions(body).get(7, ""))

@@ -15,6 +15,9 @@ from django.utils import timezone
 
 from .models import KEY_PREFIX, ApiKey, DailyUsage
 
+# The one statement of where a key goes, for messages and the index.
+KEY_HEADERS = "Send your key in a header: 'Authorization: Bearer <key>' or 'X-API-Key: <key>'."
+
 
 class ApiError(Exception):
     """An error the API answers with ``{"error": {"code", "message"}}`` and ``status``."""
@@ -39,6 +42,19 @@ class Anonymous:
     prefix = "anonymous"
 
 
+# Query parameters a partner might put a key in. We never read a key there: addresses end up in
+# logs. Named (or a value shaped like one of our keys), the 401 says where the key goes instead.
+QUERY_KEY_NAMES = frozenset({"api_key", "apikey", "api-key", "key", "access_token", "token"})
+
+
+def key_in_address(request):
+    """True when the query string seems to carry a key (which is never read from there)."""
+    return any(
+        name.lower() in QUERY_KEY_NAMES or any(value.startswith(f"{KEY_PREFIX}_") for value in values)
+        for name, values in request.GET.lists()
+    )
+
+
 def key_from(request):
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
@@ -53,8 +69,12 @@ def authenticate(request, now=None):
     if raw is None:
         if settings.API_ALLOW_ANONYMOUS:
             return Anonymous()
-        raise ApiError(401, "key_required", "An API key is required: send it as 'Authorization: Bearer <key>'.",
-                       {"WWW-Authenticate": 'Bearer realm="api"'})
+        if key_in_address(request):
+            message = ("A key is read from headers only, never from the address (servers and proxies log addresses): "
+                       "send it in the X-API-Key header (or as 'Authorization: Bearer <key>').")
+        else:
+            message = f"An API key is required. {KEY_HEADERS}"
+        raise ApiError(401, "key_required", message, {"WWW-Authenticate": 'Bearer realm="api"'})
     parts = raw.split("_")
     key = None
     if len(parts) >= 3 and parts[0] == KEY_PREFIX and len(raw) <= 100:

@@ -6,6 +6,7 @@ sections' anchors (``articles.contents.sectioned``), the review dates (``review_
 structured data's people (``structured_data``). No query beyond what the caller loaded.
 """
 
+import functools
 import html
 import re
 from urllib.parse import urljoin
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from articles.content.addresses import address
 from articles.content.contents import sectioned
-from articles.media.models import shown_ids
+from articles.media.models import own_captions, shown_ids
 from articles.media.rendering import expand_figures, image_object, images_for, storage_url
 from articles.models import split_terms
 from articles.reads import series as series_reads
@@ -48,12 +49,18 @@ def absolute_links(body_html, base_url):
     return _SRCSET_RE.sub(absolute_set, _LINK_ATTRIBUTE_RE.sub(absolute, body_html))
 
 
-def image_document(image, role, absolute):
+def image_document(image, role, absolute, own_caption=""):
     """One picture an article shows, for partners: schema.org ``ImageObject`` fields, its alt text
-    (empty only when it is decorative) and every rendition with an absolute URL."""
+    (empty only when it is decorative) and every rendition with an absolute URL. ``caption`` is the
+    one our page shows under it: the article's ``own_caption`` for a body figure when it wrote one,
+    else the library's; none for a decorative picture."""
     renditions = image.renditions or {}
+    fields = image_object(image, absolute)
+    fields.pop("caption", None)
+    caption = image.shown_caption(own_caption)
     return {
-        **image_object(image, absolute),
+        **fields,
+        **({"caption": caption} if caption else {}),
         "role": role,
         "alternativeText": image.alt_text or "",
         "decorative": image.decorative,
@@ -197,6 +204,7 @@ def detail(article, request, now=None):
     entry = getattr(article, "series_entry", None)
     if entry is not None:
         data["isPartOf"] = series_part(entry, request, series_reads.navigation(entry, now))
+    absolute = functools.partial(urljoin, url)
     cited = cite(article.body, article.citations.all())
     shown = images_for(article.lead_image_id, article.body)  # one query, none without pictures
     body = absolute_links(str(expand_figures(str(cited.html), shown)), url)
@@ -227,8 +235,12 @@ def detail(article, request, now=None):
         for numbered in cited.references
     ]
     data["funding"] = article.funding or None
+    # The lead image shows the library's caption at the top of the page; a body figure the
+    # article's own when it wrote one (an image that is both is listed once, as the lead).
+    captions = own_captions(article.body)
     data["image"] = [
-        image_document(shown[pk], "lead" if pk == article.lead_image_id else "figure", lambda path: urljoin(url, path))
+        image_document(shown[pk], "lead", absolute) if pk == article.lead_image_id
+        else image_document(shown[pk], "figure", absolute, captions.get(pk, ""))
         for pk in shown_ids(article.lead_image_id, article.body) if pk in shown
     ]
     data["license"] = license_for(url, dates.last_reviewed_on)

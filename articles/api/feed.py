@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from django.db.models import DateTimeField, F, Q
 from django.db.models.functions import Greatest
+from taggit.models import Tag
 
-from articles.models import Article
+from articles.models import Article, Reviewer, Series
 
 from .models import Withdrawal
 
@@ -30,7 +31,23 @@ ARTICLE, TOMBSTONE = "a", "t"
 
 
 class BadFilter(ValueError):
-    """A filter or cursor the API cannot use; its message is shown to the partner (400)."""
+    """A filter or cursor the API cannot use; its message is shown to the partner (400, ``code``)."""
+
+    code = "bad_request"
+
+
+# The filters that name a row by its slug: the row's model and the endpoint that lists them.
+SLUG_FILTERS = {"series": (Series, "series"), "tag": (Tag, "tags"), "reviewer": (Reviewer, "reviewers")}
+
+
+class UnknownSlug(BadFilter):
+    """A ``series``, ``tag`` or ``reviewer`` filter naming nothing we have (a mistyped slug): told
+    apart from a real one that no published article matches, which is an empty list."""
+
+    def __init__(self, name, slug):
+        shown = slug if len(slug) <= 100 else slug[:100] + "…"
+        super().__init__(f"{name}: no {name} has the slug '{shown}'; /api/v1/{SLUG_FILTERS[name][1]} lists them.")
+        self.code = f"unknown_{name}"
 
 
 def changed_at():
@@ -103,6 +120,10 @@ def page(filters, order, cursor_text, limit, now):
         raise BadFilter(f"order must be one of {', '.join(ORDERS)}.")
     key_field, descending = ORDERS[order]
     cursor = Cursor.decode(cursor_text, order) if cursor_text else None
+    slugs = [(name, model, getattr(filters, name)) for name, (model, _list) in SLUG_FILTERS.items() if getattr(filters, name)]
+    for name, model, slug in slugs:
+        if len(slug) > model._meta.get_field("slug").max_length:  # no row can have it: no query
+            raise UnknownSlug(name, slug)
     articles = Article.objects.published(now).annotate(changed=changed_at())
     if filters.modified_since is not None:
         articles = articles.filter(changed__gte=filters.modified_since)
@@ -137,6 +158,12 @@ def page(filters, order, cursor_text, limit, now):
             for pk, key in withdrawn.order_by(f"{sign}withdrawn_at", f"{sign}pk").values_list("pk", "withdrawn_at")[: limit + 1]
         ]
         rows.sort(reverse=descending)
+    if not rows:
+        # Nothing matched: a mistyped slug, or a real one no published article has (yet)? Asked only
+        # now, one EXISTS on the slug's unique index per slug filter, so a page with rows costs nothing more.
+        for name, model, slug in slugs:
+            if not model.objects.filter(slug=slug).exists():
+                raise UnknownSlug(name, slug)
     rows = [(kind, pk, key) for key, kind, pk in rows[: limit + 1]]
     more = len(rows) > limit
     rows = rows[:limit]

@@ -6,7 +6,8 @@ from ninja import Field, Schema
 
 
 class ErrorBody(Schema):
-    code: str = Field(description="Stable, machine-readable: bad_request, key_required, key_unknown, key_revoked, "
+    code: str = Field(description="Stable, machine-readable: bad_request, unknown_series, unknown_tag, unknown_reviewer, "
+                                  "key_required, key_unknown, key_revoked, "
                                   "key_expired, partner_inactive, not_found, rate_limited, method_not_allowed.")
     message: str = Field(description="For the developer reading it; may change.")
 
@@ -111,7 +112,7 @@ class Article(ArticleSummary):
     hasPart: list[Section] = Field(description="One item per h2 section, in order.")
     citation: list[Citation]
     funding: str | None
-    image: list[dict] = Field(description="The pictures the article shows, lead image first: ImageObject fields, role (lead or figure), alternativeText, decorative, and every rendition (format, width, height, absolute URL).")
+    image: list[dict] = Field(description="The pictures the article shows, lead image first: ImageObject fields, role (lead or figure), alternativeText, decorative, and every rendition (format, width, height, absolute URL). `caption` is the one our page shows: a body figure's own caption when the article gives one, else the library's; none for a decorative picture.")
     license: License
 
 
@@ -181,3 +182,21 @@ class TagItem(Schema):
 class TagList(Schema):
     items: list[TagItem]
     next: str | None
+
+
+class Endpoints(Schema):
+    articles: str = Field(description="The list of published articles: filters, orders, a cursor.")
+    article: str = Field(description="One article: its slug in place of `{slug}`.")
+    search: str = Field(description="Search, ranked as on our site: `?q=`.")
+    series: str
+    reviewers: str
+    tags: str
+
+
+class Index(Schema):
+    name: str
+    version: str
+    endpoints: Endpoints = Field(description="Every endpoint, by name (absolute addresses).")
+    openapi: str = Field(description="This document, OpenAPI 3.1 (absolute).")
+    docs: str = Field(description="The human page: every endpoint, its fields and errors, to try with your key (absolute).")
+    authentication: str = Field(description="How to send your key.")

@@ -1,11 +1,13 @@
-"""/api/v1/: the syndication API, each route answering conditional requests; anything else under
-/api/ is a JSON 404."""
+"""/api/v1/: the syndication API, each route answering conditional requests; /api/ its index too;
+anything else under /api/ is a JSON 404."""
 
+from django.http import JsonResponse
 from django.urls import URLPattern, include, path, re_path
+from django.views.decorators.http import require_safe
 
 from .access import error_response
 from .http import conditional
-from .views import api
+from .views import api, index_document
 
 
 def _conditional(patterns):
@@ -15,6 +17,12 @@ def _conditional(patterns):
     return patterns
 
 
+@require_safe
+def index(request):
+    """``/api/``: the same index as ``/api/v1/``, so the address a partner tries first answers too."""
+    return JsonResponse(index_document(request))
+
+
 def not_found(request, rest=""):
     return error_response(404, "not_found", "No such API address; the API lives under /api/v1/ (see /api/v1/docs/).")
 
@@ -22,6 +30,7 @@ def not_found(request, rest=""):
 app_name = "syndication"
 ninja_patterns, _ninja_app, _namespace = api.urls
 urlpatterns = [
+    path("", conditional(index), name="root"),
     path("v1/", include(_conditional(ninja_patterns))),
     re_path(r"^(?P<rest>.*)$", not_found),
 ]

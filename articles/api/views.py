@@ -2,6 +2,7 @@
 and the JSON in ``documents``; who may read is ``access``."""
 
 import datetime
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
@@ -10,27 +11,35 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer
+from ninja.security import APIKeyHeader, HttpBearer
 from taggit.models import Tag, TaggedItem
 
 from articles import search as site_search
-from articles.content.addresses import address
+from articles.content.addresses import address, pattern
 from articles.models import Article, Reviewer, Series
 from articles.reads.page import published_article_page
 from articles.reviews import display as review_display
 from cms.site import absolute_url
 
 from . import documents, feed, schemas
-from .access import ApiError, authenticate, error_response
+from .access import KEY_HEADERS, ApiError, authenticate, error_response
 from .models import Withdrawal
 
 ERRORS = {400: schemas.Error, 401: schemas.Error, 403: schemas.Error, 429: schemas.Error}
 MAX_LIMIT = 100
+# What a partner needs beyond the endpoints (keys, errors, syncing, webhooks' signatures), shown on
+# the docs page: partners cannot read this repository's docs/api.md.
+GUIDE = (Path(__file__).parent / "guide.md").read_text(encoding="utf-8")
+UNKNOWN_SLUG = ("A slug that names no {0} at all is a 400 `unknown_{0}`; one whose articles are not published "
+                "(yet) is an empty list.")
 SEARCH_PAGES = 10
 
 
 class PartnerKey(HttpBearer):
-    """``Authorization: Bearer <key>`` (``X-API-Key: <key>`` is accepted too)."""
+    """``Authorization: Bearer <key>``. ``access.authenticate`` reads this header and ``X-API-Key``
+    alike and answers every case (a key, anonymous, or an error), so this first scheme decides."""
+
+    openapi_description = "Your key as `Authorization: Bearer vt_…`."
 
     def __call__(self, request):
         return authenticate(request)
@@ -39,16 +48,26 @@ class PartnerKey(HttpBearer):
         return authenticate(request)
 
 
+class PartnerKeyHeader(APIKeyHeader):
+    """``X-API-Key: <key>``: listed so the OpenAPI document names the other header a key may come
+    in; the same ``authenticate`` reads it."""
+
+    param_name = "X-API-Key"
+    openapi_description = "Your key as `X-API-Key: vt_…` (the same key; either header)."
+
+    def __call__(self, request):  # pragma: no cover - PartnerKey, first, answers every request
+        return authenticate(request)
+
+    def authenticate(self, request, key):  # pragma: no cover
+        return authenticate(request)
+
+
 api = NinjaAPI(
     title="Vetted syndication API",
     version="1.0.0",
-    description=(
-        "Medically reviewed health articles for partners to republish, with their review dates. "
-        "Every link is absolute; attribution is required (see each article's `license`). "
-        "Guide: docs/api.md."
-    ),
+    description=GUIDE,
     urls_namespace="syndication",
-    auth=PartnerKey(),
+    auth=[PartnerKey(), PartnerKeyHeader()],
     docs_url="/docs/",
     openapi_url="/openapi.json",
 )
@@ -70,7 +89,7 @@ def _bad_request(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def _unauthorised(request, exc):
-    return error_response(401, "key_required", "An API key is required.")
+    return error_response(401, "key_required", f"An API key is required. {KEY_HEADERS}")
 
 
 @api.exception_handler(Http404)
@@ -124,13 +143,48 @@ def listed(queryset):
     return queryset.select_related("author", "series_entry__series", "last_reviewer").prefetch_related("tags")
 
 
-@api.get("/articles", response={200: schemas.ArticlePage, **ERRORS}, summary="List articles", tags=["articles"])
+def index_document(request):
+    """The API's front door (``/api/`` and ``/api/v1/``): where each endpoint, the OpenAPI document
+    and the docs page are. Public: it names only addresses the documentation names too."""
+
+    def url(name):
+        return absolute_url(address(f"syndication:{name}"), request)
+
+    return {
+        "name": api.title,
+        "version": api.version,
+        "endpoints": {
+            "articles": url("article_list"),
+            "article": absolute_url(pattern("syndication:article").format("{slug}"), request),
+            "search": url("search"),
+            "series": url("series_list"),
+            "reviewers": url("reviewer_list"),
+            "tags": url("tag_list"),
+        },
+        "openapi": url("openapi-json"),
+        "docs": url("openapi-view"),
+        "authentication": KEY_HEADERS,
+    }
+
+
+@api.get("/", auth=None, response={200: schemas.Index}, url_name="index", summary="The API's index", tags=["index"])
+def index(request: HttpRequest):
+    """Where everything is: the endpoints, this document and the docs page. No key needed."""
+    return index_document(request)
+
+
+@api.get("/articles", response={200: schemas.ArticlePage, **ERRORS}, summary="List articles", tags=["articles"],
+         openapi_extra={"responses": {400: {"description": (
+             "A filter, cursor or limit the API cannot use (`bad_request`), or a `series`, `tag` or `reviewer` "
+             "slug that names nothing (`unknown_series`, `unknown_tag`, `unknown_reviewer`); the message says which."
+         )}}})
 def article_list(
     request: HttpRequest,
     modified_since: str | None = Query(None, description="ISO 8601 time: only what changed since (tombstones too)."),
-    series: str | None = Query(None, description="A series' slug."),
-    tag: str | None = Query(None, description="A tag's slug."),
-    reviewer: str | None = Query(None, description="A reviewer's slug: articles they last reviewed."),
+    series: str | None = Query(None, description=f"A series' slug (from /series). {UNKNOWN_SLUG.format('series')}"),
+    tag: str | None = Query(None, description=f"A tag's slug (from /tags). {UNKNOWN_SLUG.format('tag')}"),
+    reviewer: str | None = Query(None, description="A reviewer's slug (from /reviewers): articles they last reviewed. "
+                                                   + UNKNOWN_SLUG.format("reviewer")),
     review_due_before: str | None = Query(None, description="ISO 8601 date: next review due before it."),
     order: str = Query(feed.DEFAULT_ORDER, description="modified, -modified (default), reviewed or -reviewed."),
     cursor: str | None = Query(None, description="From the previous page's `cursor`."),
@@ -150,7 +204,7 @@ def article_list(
     try:
         rows, next_cursor = feed.page(filters, order, cursor, limit, timezone.now())
     except feed.BadFilter as error:
-        raise bad_filter(str(error)) from None
+        raise ApiError(400, error.code, str(error)) from None
     article_ids = [pk for kind, pk, _key in rows if kind == feed.ARTICLE]
     tombstone_ids = [pk for kind, pk, _key in rows if kind == feed.TOMBSTONE]
     articles = {a.pk: a for a in listed(Article.objects.filter(pk__in=article_ids))} if article_ids else {}

@@ -1,6 +1,7 @@
 """The library's one record: an Image, its file (cleaned and renamed on upload) and what an editor
 must know to use it lawfully and accessibly."""
 
+import html
 import os
 import re
 
@@ -18,6 +19,14 @@ ALT_TEXT_MAX = 250
 FIGURE_REFERENCE = re.compile(r"""<figure\b[^>]*?\bdata-image\s*=\s*["']?(\d{1,18})""", re.IGNORECASE)
 
 
+# A whole stored figure, and the article's own caption written inside it (plain text once shown).
+# The same patterns as rendering.expand_figures, which shows these captions on the page;
+# tests/test_media_articles.py holds the two to the same answer.
+WHOLE_FIGURE = re.compile(r"<figure\b[^>]*?\bdata-image\s*=\s*[\"']?(\d{1,18})[\"']?[^>]*>.*?</figure>", re.IGNORECASE | re.DOTALL)
+_OWN_CAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
 def body_image_ids(body):
     """The library images a body shows, in order, each once."""
     seen = []
@@ -26,6 +35,22 @@ def body_image_ids(body):
         if pk not in seen:
             seen.append(pk)
     return seen
+
+
+def own_caption(figure_html):
+    """The article's own caption in one stored figure, as plain text ("" when it gives none, and the
+    library's caption shows)."""
+    found = _OWN_CAPTION.search(figure_html)
+    return html.unescape(_TAG.sub("", found.group(1))).strip() if found else ""
+
+
+def own_captions(body):
+    """{image id: the article's own caption} for a body's figures that give one; an image shown in
+    two figures answers for the first, as ``body_image_ids`` lists it once."""
+    captions = {}
+    for match in WHOLE_FIGURE.finditer(body or ""):
+        captions.setdefault(int(match.group(1)), own_caption(match.group(0)))
+    return {pk: text for pk, text in captions.items() if text}
 
 # Alt text that is really a file name or a camera's label ("IMG_2041", "DSC0001.jpg", "photo-3.png").
 _FILE_NAME_LIKE = re.compile(
@@ -193,6 +218,11 @@ class Image(models.Model):
         if self.consent == self.Consent.NONE:
             problems.append(f"The image “{self.title}” shows an identifiable person and no consent is recorded.")
         return problems
+
+    def shown_caption(self, own=""):
+        """The caption readers see under this picture: none when it is decorative, else the
+        article's ``own`` caption for it when it gives one, else the library's."""
+        return "" if self.decorative else (own or self.caption)
 
     def fingerprint_data(self):
         """What a medical review of an article showing this image covered of it."""

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles.api.models import DailyUsage
 from articles.models import Article
 from articles.reviews.display import review_dates
 from tests import factories as make
@@ -128,6 +129,51 @@ def test_a_bad_filter_is_a_400_that_says_what_is_wrong(db, api, query):
     assert error["code"] == "bad_request" and error["message"]
 
 
+@pytest.mark.parametrize("name, unpublished", [("series", "coming-soon"), ("tag", "unpublished-topic"), ("reviewer", "dr-new")])
+@pytest.mark.parametrize("slug", ["nope", "x" * 201])
+def test_a_slug_that_names_nothing_is_a_400_and_one_without_articles_an_empty_list(db, api, name, unpublished, slug):
+    """A mistyped series, tag or reviewer (400 ``unknown_<filter>``, naming the slug) is told apart
+    from a real one that no published article matches yet (200, no items)."""
+    draft = make.article(slug="draft", status=Article.Status.DRAFT, tags=["unpublished-topic"])
+    make.series_entry(make.series(slug="coming-soon"), draft, 1)
+    make.reviewer(slug="dr-new")
+    make.article(slug="listed", tags=["asthma"])
+    known = api("/api/v1/articles", data={name: unpublished})
+    assert known.status_code == 200 and known.json()["items"] == []
+    response = api("/api/v1/articles", data={name: slug})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == f"unknown_{name}"
+    assert f"no {name} has the slug '{slug[:100]}" in error["message"]
+
+
+def test_checking_a_slug_costs_a_query_only_when_nothing_matched(db, api):
+    """A filtered page with articles makes the unfiltered page's queries; an empty one adds one EXISTS per slug filter."""
+    make.article(slug="tagged", tags=["asthma"])
+    make.series(slug="empty-series")
+    api("/api/v1/articles")  # warm caches (content types, the day's usage row)
+
+    def count(path):
+        with CaptureQueriesContext(connection) as queries:
+            api(path)
+        return len(queries)
+
+    assert count("/api/v1/articles?limit=1&tag=asthma") == count("/api/v1/articles?limit=1")
+    empty = count("/api/v1/articles?review_due_before=1900-01-01")
+    assert count("/api/v1/articles?tag=nope") == empty + 1
+    assert count("/api/v1/articles?tag=asthma&series=empty-series") == empty + 2
+    assert api("/api/v1/articles?tag=asthma&series=empty-series").json()["items"] == []
+    assert api("/api/v1/articles?tag=asthma&series=nope").json()["error"]["code"] == "unknown_series"
+
+
+def test_the_openapi_document_names_the_unknown_slug_errors(db, client):
+    """Partners' generated clients learn the 400 for a slug that names nothing, on the parameters and the response."""
+    operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/articles"]["get"]
+    parameters = {p["name"]: p.get("description", "") for p in operation["parameters"]}
+    assert all(f"unknown_{name}" in parameters[name] for name in ("series", "tag", "reviewer"))
+    assert "unknown_tag" in operation["responses"]["400"]["description"]
+
+
 def test_cursor_pages_never_skip_or_repeat_while_articles_are_added(db, api):
     for n in range(5):
         make.article(slug=f"a{n}")
@@ -208,6 +254,37 @@ def test_conditional_requests_answer_304_until_the_article_changes(db, api):
     assert again.status_code == 200 and again["ETag"] != etag
 
 
+@pytest.mark.parametrize("root", ["/api/", "/api/v1/"])
+def test_the_api_root_is_a_public_json_index_of_absolute_addresses(db, client, api, root):
+    """Both roots name every endpoint, the OpenAPI document and the docs page; no key needed, none counted."""
+    response = client.get(root)
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
+    index = response.json()
+    endpoints = index["endpoints"]
+    assert set(endpoints) == {"articles", "article", "search", "series", "reviewers", "tags"}
+    assert endpoints["article"] == "http://testserver/api/v1/articles/{slug}"
+    assert index["openapi"] == "http://testserver/api/v1/openapi.json"
+    assert index["docs"] == "http://testserver/api/v1/docs/"
+    assert "X-API-Key" in index["authentication"] and "Bearer" in index["authentication"]
+    make.article(slug="listed")
+    for name, url in endpoints.items():
+        url = url.replace("{slug}", "listed") + ("?q=listed" if name == "search" else "")
+        assert api(url.removeprefix("http://testserver")).status_code == 200, name
+    for url in (index["openapi"], index["docs"]):
+        assert client.get(url.removeprefix("http://testserver")).status_code == 200
+    assert client.get(root, HTTP_AUTHORIZATION="Bearer vt_deadbeef_nope").status_code == 200
+    counted = DailyUsage.objects.get().requests
+    assert api(root).status_code == 200 and DailyUsage.objects.get().requests == counted
+    assert client.post(root).json()["error"]["code"] == "method_not_allowed"
+
+
+def test_the_index_is_in_the_openapi_document_without_a_key(db, client):
+    """Generated clients see the index as the one operation that needs no key."""
+    document = client.get("/api/v1/openapi.json").json()
+    assert "security" not in document["paths"]["/api/v1/"]["get"]
+    assert document["paths"]["/api/v1/articles"]["get"]["security"]
+
+
 def test_unknown_addresses_under_api_are_json_404s(db, api):
     for path in ["/api/v1/articles/nope", "/api/v2/articles", "/api/v1/nothing"]:
         response = api(path)
@@ -258,3 +335,34 @@ def test_a_partner_receives_the_pictures_with_alt_text_renditions_and_absolute_u
     assert 'src="/media/' not in html and 'srcset="/media/' not in html and ", /media/" not in html
     assert "http://testserver/media/" in html
     assert len(data["image"]) == 21
+
+
+def test_each_picture_carries_the_caption_the_article_shows(api, client, settings, tmp_path):
+    """A body figure's own caption wins over the library's in ``image`` as on the page and in
+    ``articleBody``; the lead and a figure without one keep the library's; a decorative picture has none."""
+    from articles.media import services
+    from tests.media_files import picture, upload
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+    def image(caption, **fields):
+        fields.setdefault("alt_text", "A diagram of a port under the skin")
+        return services.create_image(upload(picture((400, 300)), "p.jpg"), caption=caption, **fields)
+
+    lead = image("Lead library caption")
+    own = image("QA library caption")
+    plain = image("Plain library caption")
+    decorative = image("Decorative library caption", alt_text="", decorative=True)
+    article = make.article(slug="captions", lead_image=lead, body=(
+        f'<h2>Ports</h2><figure data-image="{own.pk}"><figcaption>Where the <em>port</em> goes</figcaption></figure>'
+        f'<figure data-image="{plain.pk}"></figure><figure data-image="{decorative.pk}"></figure>'
+    ))
+    data = api("/api/v1/articles/captions").json()
+    assert [(entry["role"], entry.get("caption")) for entry in data["image"]] == [
+        ("lead", "Lead library caption"), ("figure", "Where the port goes"),
+        ("figure", "Plain library caption"), ("figure", None),
+    ]
+    page = client.get(article.get_absolute_url()).text
+    for shown in (page, data["articleBody"]["html"]):
+        assert "Where the port goes" in shown and "Plain library caption" in shown
+        assert "QA library caption" not in shown and "Decorative library caption" not in shown

@@ -2,6 +2,9 @@
 Django application through WSGI. No input may get a 5xx, and every response must match the schema
 (status codes, headers and bodies, the error shape included)."""
 
+import re
+import time
+
 import pytest
 import schemathesis
 from django.core.cache import cache
@@ -12,7 +15,9 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
+from articles.api import webhooks
 from articles.api.models import ApiKey
+from articles.api.schemas import ErrorBody
 
 # Read through WSGI when the tests are collected: the document needs no database.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
@@ -62,3 +67,27 @@ def test_the_docs_page_uses_our_own_static_files(db, client):
     page = client.get("/api/v1/docs/").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower() and "https://" not in page
+
+
+def _guide(client):
+    return client.get("/api/v1/openapi.json").json()["info"]["description"]
+
+
+def test_the_docs_page_explains_keys_errors_and_webhooks_itself(db, client):
+    """Partners read the guide on the page (Swagger shows the description), never a path into our repository."""
+    guide = _guide(client)
+    assert ".md" not in guide and "docs/" not in guide
+    assert "X-API-Key" in guide and "Authorization: Bearer" in guide and "X-Vetted-Signature" in guide
+    codes = re.findall(r"[a-z_]+", ErrorBody.model_fields["code"].description.split(":", 1)[1])
+    assert codes and all(f"`{code}`" in guide for code in codes)
+
+
+def test_the_signature_check_on_the_docs_page_accepts_what_we_send(db, client):
+    """The guide's Python check, run as a partner would, accepts our signature and refuses a changed body or an old one."""
+    code = re.search(r"```python\n(.*?)```", _guide(client), re.DOTALL).group(1)
+    namespace = {}
+    exec(code, namespace)  # noqa: S102 - our own documentation's example
+    verified, body, now = namespace["verified"], b'{"event": "updated"}', int(time.time())
+    assert verified("secret", webhooks.sign("secret", now, body), body)
+    assert not verified("secret", webhooks.sign("secret", now, body), body + b" ")
+    assert not verified("secret", webhooks.sign("secret", now - 3600, body), body)

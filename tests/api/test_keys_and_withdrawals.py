@@ -24,9 +24,31 @@ def _error(response):
 
 
 def test_a_key_is_required_by_default(db, client):
+    """The 401 names both headers a key may come in."""
     response = client.get("/api/v1/articles")
     assert _error(response) == (401, "key_required")
     assert response["WWW-Authenticate"].startswith("Bearer")
+    message = response.json()["error"]["message"]
+    assert "X-API-Key" in message and "Authorization: Bearer" in message
+
+
+@pytest.mark.parametrize("query", ["api_key={key}", "key={key}", "apikey={key}", "limit=5&utm_source={key}"])
+def test_a_key_in_the_address_is_never_read_and_the_401_says_where_it_goes(db, client, key, query):
+    """A key in the query string is refused with a hint to send it in a header, without echoing it."""
+    response = client.get("/api/v1/articles?" + query.format(key=key))
+    assert _error(response) == (401, "key_required")
+    message = response.json()["error"]["message"]
+    assert "X-API-Key" in message and "never from the address" in message
+    assert key not in response.content.decode()
+
+
+def test_the_openapi_document_names_both_headers_a_key_may_come_in(db, client):
+    """Generated clients may send ``X-API-Key`` as well as the bearer token: either scheme satisfies an operation."""
+    document = client.get("/api/v1/openapi.json").json()
+    schemes = document["components"]["securitySchemes"]
+    assert {k: schemes["PartnerKey"][k] for k in ("type", "scheme")} == {"type": "http", "scheme": "bearer"}
+    assert {k: schemes["PartnerKeyHeader"][k] for k in ("type", "in", "name")} == {"type": "apiKey", "in": "header", "name": "X-API-Key"}
+    assert document["paths"]["/api/v1/articles"]["get"]["security"] == [{"PartnerKey": []}, {"PartnerKeyHeader": []}]
 
 
 @override_settings(API_ALLOW_ANONYMOUS=True)
