@@ -5,7 +5,16 @@
  * - Table: the library's, whose "insert table" dialog starts with the header row on (health pages'
  *   tables have one; a header row is what screen readers announce).
  */
-import { Node, Table as BaseTable, gettext, mergeAttributes, updateAttrsDialog } from "django-prose-editor/editor";
+import {
+  Node,
+  Plugin,
+  Table as BaseTable,
+  gettext,
+  isNodeSelection,
+  mergeAttributes,
+  pm,
+  updateAttrsDialog,
+} from "django-prose-editor/editor";
 
 const KINDS = {
   warning: "When to call your doctor",
@@ -105,6 +114,18 @@ export const Table = BaseTable.extend({
   },
 });
 
+/* Where the writer goes on after a figure: the caret at the start of the paragraph that follows the
+ * figure at ``position``, an empty one made there if none does. A figure left selected would be
+ * replaced by the next key (ProseMirror types over a selected node), so nothing that puts a figure in
+ * or types at one leaves it selected. */
+function caretAfterFigure(tr, position) {
+  const after = position + tr.doc.nodeAt(position).nodeSize;
+  const next = tr.doc.resolve(after).nodeAfter;
+  const paragraph = tr.doc.type.schema.nodes.paragraph;
+  if (!next || next.type !== paragraph) tr.insert(after, paragraph.create());
+  return tr.setSelection(pm.state.TextSelection.create(tr.doc, after + 1)).scrollIntoView();
+}
+
 /* LibraryFigure: a media library image in the body, stored as a reference,
  * <figure data-image="42"><figcaption>this article's caption</figcaption></figure>; the page shows
  * the library's picture, alt text and credit (articles/media/rendering.py). Inserted with the picker
@@ -192,12 +213,45 @@ export const LibraryFigure = Node.create({
     };
   },
 
+  // A printable key on a selected figure (clicked, or reached with the arrow keys) starts a paragraph
+  // after it rather than replacing it; Delete and Backspace still remove it.
+  addProseMirrorPlugins() {
+    const type = this.type;
+    return [
+      new Plugin({
+        props: {
+          handleTextInput(view, from, to, text) {
+            const { selection } = view.state;
+            if (!isNodeSelection(selection) || selection.node.type !== type) return false;
+            view.dispatch(caretAfterFigure(view.state.tr, selection.from).insertText(text));
+            return true;
+          },
+        },
+      }),
+    ];
+  },
+
   addCommands() {
     return {
+      // The figure goes where the caret is (in place of an empty paragraph, splitting a paragraph
+      // in two); a selected figure stays and the new one goes after it. The caret then waits in
+      // the paragraph after the new figure, so the writer types on and the next figure follows it.
       insertLibraryFigure:
         (attrs) =>
-        ({ chain }) =>
-          chain().insertContent({ type: this.name, attrs }).run(),
+        ({ tr, commands, dispatch }) => {
+          const figure = this.type.create(attrs);
+          const { selection } = tr;
+          const at = isNodeSelection(selection) ? selection.to : { from: selection.from, to: selection.to };
+          if (!commands.insertContentAt(at, figure)) return false;
+          if (!dispatch) return true;
+          let position = null;
+          tr.doc.descendants((child, pos) => {
+            if (child === figure) position = pos;
+            return position === null;
+          });
+          if (position !== null) caretAfterFigure(tr, position);
+          return true;
+        },
     };
   },
 });
