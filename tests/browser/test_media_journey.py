@@ -1,7 +1,7 @@
 """Issue 24's journey in a real browser: a writer uploads a picture from the body editor and inserts
 it with a caption, the reviewer sees it and signs off, the editor publishes, and the reader's page
 shows it from srcset, with no axe violation and no layout shift. Then figures in the editor: typing on
-after a picture, pictures one after another."""
+after a picture, pictures one after another, captions for the article apart from the library's."""
 
 import re
 
@@ -244,4 +244,37 @@ def test_a_key_typed_on_a_selected_figure_starts_a_paragraph_after_it(browser, l
     wait_for_editor_caret(writer, "line end")
     writer.keyboard.type("o blue.")
     _wait_for_body(writer, f'<p>Look up.</p><figure data-image="{blue.pk}"></figure><p>So blue.</p>')
+    leave(writer)
+
+
+def test_an_editor_upload_keeps_the_articles_caption_out_of_the_library(browser, live_server, make, tmp_path):
+    """This article's caption goes into its figure only; the library image keeps the caption typed for the library, or none."""
+    make.staff_in("Writer", username="wendy")
+    writer = signed_in(browser, live_server, "wendy")
+    _new_article(writer)
+
+    def upload_from_the_editor(name, alt_text, caption, library_caption=None):
+        photo = tmp_path / name
+        photo.write_bytes(picture((400, 300), color=(len(name) * 10, 40, 200)))
+        writer.get_by_label("Caption in this article (optional):").fill(caption)
+        writer.get_by_label("Picture:").set_input_files(str(photo))
+        writer.get_by_label("Alt text (what it shows):").fill(alt_text)
+        if library_caption is not None:
+            writer.get_by_label("Caption in the library (optional):").fill(library_caption)
+        writer.get_by_role("button", name="Upload and insert").click()
+        expect(writer.locator("#image-upload-status")).to_contain_text("and inserted")
+        return Image.objects.get(original_filename=name)
+
+    port = upload_from_the_editor("port.jpg", "A port below the collarbone", "Where the port sits in this patient")
+    assert port.caption == ""  # other articles showing it get none of this one's words
+    wait_for_editor_caret(writer, "empty line")
+    healed = upload_from_the_editor("healed.jpg", "The healed port site", "A week later", library_caption="A healed port")
+    assert healed.caption == "A healed port"
+
+    body = _saved_body(writer)
+    assert (
+        f'<figure data-image="{port.pk}"><figcaption>Where the port sits in this patient</figcaption></figure>'
+        f'<figure data-image="{healed.pk}"><figcaption>A week later</figcaption></figure>'
+    ) in body
+    assert [image.caption for image in Image.objects.order_by("pk")] == ["", "A healed port"]  # saving left them alone
     leave(writer)
