@@ -1,7 +1,8 @@
 """Issue 24's journey in a real browser: a writer uploads a picture from the body editor and inserts
 it with a caption, the reviewer sees it and signs off, the editor publishes, and the reader's page
 shows it from srcset, with no axe violation and no layout shift. Then figures in the editor: typing on
-after a picture, pictures one after another, captions for the article apart from the library's."""
+after a picture, pictures one after another, captions for the article apart from the library's, undo
+in a caption field."""
 
 import re
 
@@ -277,4 +278,29 @@ def test_an_editor_upload_keeps_the_articles_caption_out_of_the_library(browser,
         f'<figure data-image="{healed.pk}"><figcaption>A week later</figcaption></figure>'
     ) in body
     assert [image.caption for image in Image.objects.order_by("pk")] == ["", "A healed port"]  # saving left them alone
+    leave(writer)
+
+
+def test_undo_in_a_figure_caption_takes_back_the_typing_at_once(browser, live_server, make):
+    """Ctrl+Z in a caption field takes back all that was typed there, even typed slowly; Ctrl+Shift+Z puts it back."""
+    blue = _library_image("Blue sky")
+    wendy = make.staff_in("Writer", username="wendy")
+    before = f'<p>Look up.</p><figure data-image="{blue.pk}"><figcaption>A sky</figcaption></figure>'
+    article = make.article(title="Skies", status=Article.Status.DRAFT, author=wendy, body=before)
+    writer = signed_in(browser, live_server, "wendy")
+    writer.goto(f"/admin/articles/article/{article.pk}/change/")
+    field = writer.get_by_label(f"Library image {blue.pk}, caption in this article:")
+    field.click()
+    field.press("End")
+    # A key every 0.6 s: slower than the editor's history joins keys by itself (0.5 s).
+    writer.keyboard.type(" at noon", delay=600)
+    typed = f'<p>Look up.</p><figure data-image="{blue.pk}"><figcaption>A sky at noon</figcaption></figure>'
+    _wait_for_body(writer, typed)
+
+    writer.keyboard.press("Control+z")
+    expect(field).to_have_value("A sky")
+    _wait_for_body(writer, before)
+    writer.keyboard.press("Control+Shift+z")
+    expect(field).to_have_value("A sky at noon")
+    _wait_for_body(writer, typed)
     leave(writer)

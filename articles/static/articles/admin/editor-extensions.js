@@ -164,11 +164,17 @@ export const LibraryFigure = Node.create({
 
   // The figure as the writer sees it: the library's thumbnail and this article's caption, in a
   // field of its own so a caption can be corrected after the figure is in (an empty field shows
-  // the library's caption on the page). Typing there changes the node, so autosave, "unsaved
-  // changes" and undo see it like any other edit.
+  // the library's caption on the page). Typing there changes the node at once, so autosave,
+  // "unsaved changes" and undo see it like any other edit. What is typed between entering the field
+  // and leaving it is one undo step: each keystroke's change carries the time of the first
+  // (ProseMirror's history joins changes of one place made within its group delay of each other),
+  // and undo/redo keys in the field are the editor's, not the browser's own for the field, which
+  // would take back one character at a time (the editor writes the body's textarea after each change,
+  // and that ends the browser's typing group).
   addNodeView() {
     return ({ node, getPos, editor }) => {
       let current = node;
+      let typingSince = null; // when this visit to the field first changed the caption
       const dom = document.createElement("figure");
       dom.className = "library-figure";
       dom.contentEditable = "false";
@@ -189,12 +195,37 @@ export const LibraryFigure = Node.create({
       field.placeholder = "The library's caption if left empty";
       field.value = node.attrs.caption;
       field.disabled = !editor.isEditable;
+      field.addEventListener("focus", () => {
+        typingSince = null;
+      });
       field.addEventListener("input", () => {
         const position = typeof getPos === "function" ? getPos() : null;
-        if (typeof position !== "number") return;
-        editor.view.dispatch(
-          editor.view.state.tr.setNodeMarkup(position, undefined, { ...current.attrs, caption: field.value.trim() }),
-        );
+        const text = field.value.trim();
+        if (typeof position !== "number" || text === current.attrs.caption) return;
+        const tr = editor.view.state.tr.setNodeMarkup(position, undefined, { ...current.attrs, caption: text });
+        if (typingSince === null) {
+          typingSince = tr.time;
+          pm.history.closeHistory(tr); // a new step, apart from whatever was typed in the body before
+        }
+        editor.view.dispatch(tr.setTime(typingSince));
+      });
+      const undoOrRedo = (which) => {
+        typingSince = null; // typing after an undo is a step of its own
+        editor.commands[which]();
+      };
+      field.addEventListener("keydown", (event) => {
+        if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+        const key = event.key.toLowerCase();
+        if (key === "z" || key === "y") {
+          event.preventDefault();
+          undoOrRedo(key === "y" || event.shiftKey ? "redo" : "undo");
+        }
+      });
+      field.addEventListener("beforeinput", (event) => {
+        // the browser's own undo (its menu, a shortcut the keydown above did not see)
+        if (event.inputType !== "historyUndo" && event.inputType !== "historyRedo") return;
+        event.preventDefault();
+        undoOrRedo(event.inputType === "historyUndo" ? "undo" : "redo");
       });
       label.append(field);
       caption.append(label);
@@ -204,7 +235,9 @@ export const LibraryFigure = Node.create({
         update(updated) {
           if (updated.type !== current.type || updated.attrs.image !== current.attrs.image) return false;
           current = updated;
-          if (document.activeElement !== field) field.value = updated.attrs.caption;
+          // The field keeps what is being typed (a trailing space the node does not store) unless
+          // the caption was changed from outside it: an undo, a redo, a recovered draft.
+          if (field.value.trim() !== updated.attrs.caption) field.value = updated.attrs.caption;
           return true;
         },
         stopEvent: (event) => event.target === field, // the field's keys and clicks are the field's, not the editor's
