@@ -210,8 +210,10 @@ class ImageAdmin(admin.ModelAdmin):
         return JsonResponse({"results": [self._card(image) for image in images.distinct()[:PICKER_RESULTS]]})
 
     def quick_upload_view(self, request):
-        """One image uploaded from the body editor, with its alt text (or "decorative"), caption and
-        credit; the same form and service as the library's own add page."""
+        """One image uploaded from the body editor, with its alt text (or "decorative"), the library's
+        caption and credit; the same form and service as the library's own add page. The caption
+        the writer gives for their article is not sent: it belongs to that article's figure only,
+        and every other article showing the image would show it too."""
         if request.method != "POST":
             return JsonResponse({"errors": {"__all__": ["Send the picture with POST."]}}, status=405)
         if not self.has_add_permission(request):

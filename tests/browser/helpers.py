@@ -53,6 +53,7 @@ CARET = {  # where the body editor's own caret is, as ``wait_for_editor_caret`` 
     "line end": "empty && $head.parentOffset === $head.parent.content.size",
     "empty line": "empty && $head.parent.isTextblock && $head.parent.content.size === 0",
     "before the line's last character": "empty && $head.parentOffset === $head.parent.content.size - 1",
+    "on a figure": "to - from === 1 && doc.nodeAt(from)?.type.name === 'libraryFigure'",  # the figure itself selected
 }
 
 

@@ -1,16 +1,20 @@
 """Issue 24's journey in a real browser: a writer uploads a picture from the body editor and inserts
 it with a caption, the reviewer sees it and signs off, the editor publishes, and the reader's page
-shows it from srcset, with no axe violation and no layout shift."""
+shows it from srcset, with no axe violation and no layout shift. Then figures in the editor: typing on
+after a picture, pictures one after another, captions for the article apart from the library's, undo
+in a caption field."""
 
 import re
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
+from articles.media import services
 from articles.media.models import Image
 from articles.models import Article
-from tests.browser.helpers import leave, signed_in, transition
-from tests.media_files import phone_jpeg
+from tests.browser.helpers import leave, signed_in, transition, wait_for_editor_caret
+from tests.media_files import phone_jpeg, picture, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -107,9 +111,6 @@ def test_a_picture_from_upload_to_the_readers_page(browser, live_server, make, t
 
 def test_a_figures_caption_is_corrected_after_it_is_in_the_body(browser, live_server, make):
     """The caption field on an inserted figure changes what the body stores; emptied, the library's caption shows."""
-    from articles.media import services
-    from tests.media_files import picture, upload
-
     image = services.create_image(
         upload(picture((640, 480)), "nodes.jpg"), title="Lymph nodes", alt_text="Lymph nodes of the armpit", caption="The library's"
     )
@@ -135,4 +136,171 @@ def test_a_figures_caption_is_corrected_after_it_is_in_the_body(browser, live_se
     expect(writer.locator(".messagelist")).to_contain_text("was changed successfully")
     article.refresh_from_db()
     assert f'<figure data-image="{image.pk}"></figure>' in article.body
+    leave(writer)
+
+
+# --- the figure and the caret: what the writer types after a picture stays beside it ------------------
+
+EDITOR_HTML = "(selector) => document.querySelector(selector).editor.getHTML()"
+
+
+def _library_image(title):
+    """An image in the library, described, as a writer would find it with the picker."""
+    return services.create_image(upload(picture((320, 240)), f"{title}.jpg"), title=title, alt_text=f"{title}, as drawn")
+
+
+def _wait_for_body(tab, html):
+    """Wait until the body editor itself holds ``html``; on a timeout, say what it held."""
+    try:
+        tab.wait_for_function(f"([selector, html]) => ({EDITOR_HTML})(selector) === html", arg=[BODY, html])
+    except PlaywrightError as timeout:
+        held = tab.evaluate(EDITOR_HTML, BODY)
+        raise AssertionError(f"waited for the body {html!r}; the editor held {held!r}") from timeout
+
+
+def _insert_found(tab, term):
+    """Find ``term`` in the picker under the editor and insert the one image found with Enter, as a writer does."""
+    search = tab.get_by_label("Find in the media library:")
+    search.fill(term)
+    expect(tab.locator(".image-picker-choice")).to_have_count(1)
+    search.press("Enter")
+
+
+def _new_article(tab):
+    """The add page with a title and summary, the image picker open and the caret in the empty body."""
+    tab.goto("/admin/articles/article/add/")
+    tab.fill("#id_title", "A clear sky")
+    tab.fill("#id_summary", "Why the sky looks blue.")
+    tab.get_by_text("Insert an image").click()
+    tab.locator(BODY).click()
+    wait_for_editor_caret(tab, "end")
+
+
+def _saved_body(tab):
+    """Save the article and return its body as stored."""
+    tab.get_by_role("button", name="Save and continue editing").click()
+    expect(tab.locator(".messagelist")).to_contain_text("successfully")
+    return Article.objects.get(title="A clear sky").body
+
+
+def test_typing_after_inserting_an_image_goes_on_below_it(browser, live_server, make):
+    """The writer inserts a picture and types on: the picture stays, and the text is a paragraph after it."""
+    blue = _library_image("Blue sky")
+    make.staff_in("Writer", username="wendy")
+    writer = signed_in(browser, live_server, "wendy")
+    _new_article(writer)
+    writer.keyboard.type("First para.")
+    _wait_for_body(writer, "<p>First para.</p>")
+
+    _insert_found(writer, "blue")
+    wait_for_editor_caret(writer, "empty line")  # not on the figure, where the next key would replace it
+    writer.keyboard.type("Typed next")
+    _wait_for_body(writer, f'<p>First para.</p><figure data-image="{blue.pk}"></figure><p>Typed next</p>')
+    assert _saved_body(writer) == f'<p>First para.</p><figure data-image="{blue.pk}"></figure><p>Typed next</p>'
+    leave(writer)
+
+
+def test_images_inserted_one_after_another_are_all_kept_in_order(browser, live_server, make, tmp_path):
+    """Two library pictures and an upload, each straight after the last: three figures in the order inserted."""
+    blue, green = _library_image("Blue sky"), _library_image("Green field")
+    make.staff_in("Writer", username="wendy")
+    photo = tmp_path / "sunset.jpg"
+    photo.write_bytes(picture((400, 300)))
+    writer = signed_in(browser, live_server, "wendy")
+    _new_article(writer)
+    writer.keyboard.type("Three pictures.")
+    _wait_for_body(writer, "<p>Three pictures.</p>")
+
+    _insert_found(writer, "blue")
+    wait_for_editor_caret(writer, "empty line")
+    writer.get_by_label("Find in the media library:").fill("green")
+    expect(writer.locator(".image-picker-choice")).to_have_count(1)
+    writer.locator(".image-picker-choice").click()  # a click as well as Enter
+    wait_for_editor_caret(writer, "empty line")
+    writer.get_by_label("Picture:").set_input_files(str(photo))
+    writer.get_by_label("Alt text (what it shows):").fill("The sun setting over the sea")
+    writer.get_by_role("button", name="Upload and insert").click()
+    expect(writer.locator("#image-upload-status")).to_contain_text("and inserted")
+    wait_for_editor_caret(writer, "empty line")
+    writer.keyboard.type("After them.")
+
+    sunset = Image.objects.get(original_filename="sunset.jpg")
+    figures = "".join(f'<figure data-image="{image.pk}"></figure>' for image in (blue, green, sunset))
+    _wait_for_body(writer, f"<p>Three pictures.</p>{figures}<p>After them.</p>")
+    assert _saved_body(writer) == f"<p>Three pictures.</p>{figures}<p>After them.</p>"
+    leave(writer)
+
+
+def test_a_key_typed_on_a_selected_figure_starts_a_paragraph_after_it(browser, live_server, make):
+    """A figure clicked (so selected) and then a letter typed: the figure stays and the letter begins the next paragraph."""
+    blue = _library_image("Blue sky")
+    wendy = make.staff_in("Writer", username="wendy")
+    body = f'<p>Look up.</p><figure data-image="{blue.pk}"></figure>'
+    article = make.article(title="Skies", status=Article.Status.DRAFT, author=wendy, body=body)
+    writer = signed_in(browser, live_server, "wendy")
+    writer.goto(f"/admin/articles/article/{article.pk}/change/")
+    writer.locator(f"{BODY} figure.library-figure img").click()
+    wait_for_editor_caret(writer, "on a figure")
+    writer.keyboard.type("S")
+    wait_for_editor_caret(writer, "line end")
+    writer.keyboard.type("o blue.")
+    _wait_for_body(writer, f'<p>Look up.</p><figure data-image="{blue.pk}"></figure><p>So blue.</p>')
+    leave(writer)
+
+
+def test_an_editor_upload_keeps_the_articles_caption_out_of_the_library(browser, live_server, make, tmp_path):
+    """This article's caption goes into its figure only; the library image keeps the caption typed for the library, or none."""
+    make.staff_in("Writer", username="wendy")
+    writer = signed_in(browser, live_server, "wendy")
+    _new_article(writer)
+
+    def upload_from_the_editor(name, alt_text, caption, library_caption=None):
+        photo = tmp_path / name
+        photo.write_bytes(picture((400, 300), color=(len(name) * 10, 40, 200)))
+        writer.get_by_label("Caption in this article (optional):").fill(caption)
+        writer.get_by_label("Picture:").set_input_files(str(photo))
+        writer.get_by_label("Alt text (what it shows):").fill(alt_text)
+        if library_caption is not None:
+            writer.get_by_label("Caption in the library (optional):").fill(library_caption)
+        writer.get_by_role("button", name="Upload and insert").click()
+        expect(writer.locator("#image-upload-status")).to_contain_text("and inserted")
+        return Image.objects.get(original_filename=name)
+
+    port = upload_from_the_editor("port.jpg", "A port below the collarbone", "Where the port sits in this patient")
+    assert port.caption == ""  # other articles showing it get none of this one's words
+    wait_for_editor_caret(writer, "empty line")
+    healed = upload_from_the_editor("healed.jpg", "The healed port site", "A week later", library_caption="A healed port")
+    assert healed.caption == "A healed port"
+
+    body = _saved_body(writer)
+    assert (
+        f'<figure data-image="{port.pk}"><figcaption>Where the port sits in this patient</figcaption></figure>'
+        f'<figure data-image="{healed.pk}"><figcaption>A week later</figcaption></figure>'
+    ) in body
+    assert [image.caption for image in Image.objects.order_by("pk")] == ["", "A healed port"]  # saving left them alone
+    leave(writer)
+
+
+def test_undo_in_a_figure_caption_takes_back_the_typing_at_once(browser, live_server, make):
+    """Ctrl+Z in a caption field takes back all that was typed there, even typed slowly; Ctrl+Shift+Z puts it back."""
+    blue = _library_image("Blue sky")
+    wendy = make.staff_in("Writer", username="wendy")
+    before = f'<p>Look up.</p><figure data-image="{blue.pk}"><figcaption>A sky</figcaption></figure>'
+    article = make.article(title="Skies", status=Article.Status.DRAFT, author=wendy, body=before)
+    writer = signed_in(browser, live_server, "wendy")
+    writer.goto(f"/admin/articles/article/{article.pk}/change/")
+    field = writer.get_by_label(f"Library image {blue.pk}, caption in this article:")
+    field.click()
+    field.press("End")
+    # A key every 0.6 s: slower than the editor's history joins keys by itself (0.5 s).
+    writer.keyboard.type(" at noon", delay=600)
+    typed = f'<p>Look up.</p><figure data-image="{blue.pk}"><figcaption>A sky at noon</figcaption></figure>'
+    _wait_for_body(writer, typed)
+
+    writer.keyboard.press("Control+z")
+    expect(field).to_have_value("A sky")
+    _wait_for_body(writer, before)
+    writer.keyboard.press("Control+Shift+z")
+    expect(field).to_have_value("A sky at noon")
+    _wait_for_body(writer, typed)
     leave(writer)

@@ -1,6 +1,7 @@
 /* The body editor's image tools (articles/media): find a library image and insert it as a figure,
- * or upload one here with its alt text. What the body stores is <figure data-image="ID">, a
- * reference (the LibraryFigure node in articles/admin/editor-extensions.js). */
+ * or upload one here with its alt text and the library's own caption (this article's caption goes only
+ * into its figure). What the body stores is <figure data-image="ID">, a reference (the LibraryFigure
+ * node in articles/admin/editor-extensions.js). */
 (function () {
   "use strict";
 
@@ -40,6 +41,8 @@
       '<p><label for="image-upload-file">Picture:</label> <input type="file" id="image-upload-file" accept="image/jpeg,image/png,image/webp,image/gif,image/avif"></p>' +
       '<p><label for="image-upload-alt">Alt text (what it shows):</label> <input type="text" id="image-upload-alt" maxlength="250" size="60"></p>' +
       '<p><input type="checkbox" id="image-upload-decorative"> <label for="image-upload-decorative">Decorative (adds nothing a reader would miss)</label></p>' +
+      '<p><label for="image-upload-library-caption">Caption in the library (optional):</label> <input type="text" id="image-upload-library-caption" ' +
+      'maxlength="300" size="60" placeholder="Shown wherever an article gives no caption of its own"></p>' +
       '<p><label for="image-upload-credit">Credit:</label> <input type="text" id="image-upload-credit" maxlength="200" placeholder="Illustration: Jane Roe"></p>' +
       '<p><label for="image-upload-consent">A person who could be recognised?</label> <select id="image-upload-consent">' +
       '<option value="n/a">No identifiable person</option><option value="on-file">Yes, consent on file</option>' +
@@ -105,7 +108,8 @@
       if (tools.querySelector("#image-upload-decorative").checked) body.append("decorative", "on");
       body.append("credit", tools.querySelector("#image-upload-credit").value);
       body.append("consent", tools.querySelector("#image-upload-consent").value);
-      body.append("caption", caption(tools));
+      // The library's own caption; the one for this article goes only into this article's figure.
+      body.append("caption", tools.querySelector("#image-upload-library-caption").value);
       status.textContent = "Uploading…";
       fetch(bar.dataset.imageUploadUrl, {
         method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrfToken() },
@@ -121,6 +125,7 @@
         insert(tools, result.answer);
         tools.querySelector("#image-upload-file").value = "";
         tools.querySelector("#image-upload-alt").value = "";
+        tools.querySelector("#image-upload-library-caption").value = "";
       }).catch(function () { status.textContent = "The upload failed: check the connection and try again."; });
     });
   }
