@@ -43,20 +43,22 @@ def _run(name, article, by):
 
 
 FROM = {
-    "submit": S.DRAFT, "sign_off": S.IN_REVIEW, "request_changes": S.IN_REVIEW, "publish": S.APPROVED,
-    "schedule": S.APPROVED, "unpublish": S.PUBLISHED, "archive": S.PUBLISHED, "restore": S.ARCHIVED,
+    "submit": S.DRAFT, "sign_off": S.IN_REVIEW, "request_changes": S.IN_REVIEW, "review_again": S.APPROVED,
+    "publish": S.APPROVED, "schedule": S.APPROVED, "unpublish": S.PUBLISHED, "archive": S.PUBLISHED,
+    "restore": S.ARCHIVED,
 }
 TO = {
-    "submit": S.IN_REVIEW, "sign_off": S.APPROVED, "request_changes": S.DRAFT, "publish": S.PUBLISHED,
-    "schedule": S.PUBLISHED, "unpublish": S.APPROVED, "archive": S.ARCHIVED, "restore": S.DRAFT,
+    "submit": S.IN_REVIEW, "sign_off": S.APPROVED, "request_changes": S.DRAFT, "review_again": S.IN_REVIEW,
+    "publish": S.PUBLISHED, "schedule": S.PUBLISHED, "unpublish": S.APPROVED, "archive": S.ARCHIVED,
+    "restore": S.DRAFT,
 }
 ALLOWED = {
     # role: transitions it may perform on an article written by "writer"
     "writer": {"submit"},
     "other_writer": set(),
     "reviewer": {"sign_off", "request_changes"},
-    "editor": {"submit", "publish", "schedule", "unpublish", "archive", "restore"},
-    "superuser": {"submit", "publish", "schedule", "unpublish", "archive", "restore", "request_changes"},
+    "editor": {"submit", "review_again", "publish", "schedule", "unpublish", "archive", "restore"},
+    "superuser": {"submit", "review_again", "publish", "schedule", "unpublish", "archive", "restore", "request_changes"},
 }
 
 

@@ -37,7 +37,8 @@ def test_writer_forging_a_publish_post_gets_403_and_nothing_changes(client, make
     assert not ArticleEvent.objects.exists()
 
 
-@pytest.mark.parametrize("name", ["publish", "unpublish", "archive", "restore", "sign_off", "request_changes"])
+@pytest.mark.parametrize("name", ["publish", "unpublish", "archive", "restore", "sign_off", "request_changes",
+                                  "review_again"])
 def test_writer_cannot_open_transitions_that_are_not_theirs(client, make, writer, name):
     article = make.article(status=S.DRAFT, author=writer)
     assert _as(client, writer).get(transition_url(article, name)).status_code == 403
@@ -296,13 +297,13 @@ def test_tag_autocomplete_is_closed_to_anonymous_visitors(client):
 
 
 HTTP_FROM = {
-    "submit": S.DRAFT, "sign_off": S.IN_REVIEW, "request_changes": S.IN_REVIEW, "publish": S.APPROVED,
-    "unpublish": S.PUBLISHED, "archive": S.PUBLISHED, "restore": S.ARCHIVED,
+    "submit": S.DRAFT, "sign_off": S.IN_REVIEW, "request_changes": S.IN_REVIEW, "review_again": S.APPROVED,
+    "publish": S.APPROVED, "unpublish": S.PUBLISHED, "archive": S.PUBLISHED, "restore": S.ARCHIVED,
 }
 HTTP_ALLOWED = {
     "Writer": {"submit"},
     "Medical reviewer": {"sign_off", "request_changes"},
-    "Editor": {"submit", "publish", "unpublish", "archive", "restore"},
+    "Editor": {"submit", "review_again", "publish", "unpublish", "archive", "restore"},
 }
 
 

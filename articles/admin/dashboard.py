@@ -5,9 +5,11 @@ more"), so the page costs the same however large the catalogue:
 
 - anyone who writes: their drafts a medical reviewer sent back;
 - a medical reviewer: articles in review for them (assigned to them or to nobody, never their
-  own), and articles they signed off that are due for review or changed since (``My reviews``);
-- anyone who may publish: approved articles waiting to be published, and articles scheduled to
-  go live within ``SCHEDULED_SOON_DAYS``.
+  own), approved articles they signed off that changed since (they cannot be published until the
+  change is reviewed), and published articles they signed off that are due for review or changed
+  since (``My reviews``);
+- anyone who may publish: approved articles waiting to be published (those changed since their
+  review say so), and articles scheduled to go live within ``SCHEDULED_SOON_DAYS``.
 """
 
 import dataclasses
@@ -19,6 +21,7 @@ from django.utils import timezone
 from articles.content.times import local_time
 from articles.models import Article
 from articles.reviews import services
+from articles.workflow import integrity
 from articles.workflow.rules import reviewer_profile
 
 SCHEDULED_SOON_DAYS = 7
@@ -68,12 +71,21 @@ def desk(user, *, limit=10, now=None):
         ]
         sections.append(Section("to-review", "Waiting for your medical review", to_review[:limit], more or len(to_review) > limit))
     if reviewer_profile(user) is not None:
+        changed = services.changed_before_publishing(user).filter(status=Article.Status.APPROVED)
+        approved, more_changed = _bounded(changed.order_by("content_changed_at", "pk"), limit)
+        rows = [Row(a, "Approved, then changed: see what changed and sign it off again") for a in approved]
+        sections.append(Section("changed", "Changed since you signed it off", rows, more_changed,
+                                reverse("staff:my_reviews"), "All your reviews"))
         due, more_due = _bounded(services.confirmable(user, today).order_by("next_review_on", "pk"), limit)
         rows = [Row(a, _due_note(a, today)) for a in due]
         sections.append(Section("due", "Due for your review again", rows, more_due, reverse("staff:my_reviews"), "All your reviews due"))
     if user.has_perm("articles.publish_article"):
         approved, more_approved = _bounded(Article.objects.filter(status=Article.Status.APPROVED).order_by("updated_at"), limit)
-        rows = [Row(a, "Approved: publish it or schedule it") for a in approved]
+        rows = [
+            Row(a, "Changed since its review: a medical reviewer must review it (send it back for review)"
+                if integrity.is_changed_as_stored(a) else "Approved: publish it or schedule it")
+            for a in approved
+        ]
         sections.append(Section(
             "approved", "Approved, waiting to be published", rows, more_approved,
             reverse("admin:articles_article_changelist") + f"?status__exact={Article.Status.APPROVED}", "All approved articles",

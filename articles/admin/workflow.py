@@ -21,6 +21,7 @@ from articles.content import accessibility
 from articles.content.times import local_time
 from articles.models import Article, ArticleEvent, EditConflict, Redirect
 from articles.public.redirects import record_slug_change
+from articles.reviews import services as review_services
 from articles.workflow import integrity, revisions
 from articles.workflow import rules as workflow
 from articles.workflow.forms import TRANSITION_FORMS, ArticleAdminForm
@@ -140,6 +141,7 @@ class WorkflowArticleAdminMixin:
                 "publish_blockers": workflow.publish_blockers(article)
                 if article.status in {Article.Status.APPROVED, Article.Status.IN_REVIEW}
                 else [],
+                "since_review": self.ways_forward(request, article),
                 "events": (events := list(article.events.select_related("actor")[:100])),
                 "sent_back": next(
                     (e for e in events if e.kind == ArticleEvent.Kind.TRANSITION and e.to_status == Article.Status.DRAFT
@@ -263,6 +265,24 @@ class WorkflowArticleAdminMixin:
             },
         )
 
+    def ways_forward(self, request, article, *, changes=False):
+        """For an approved article whose content changed since its medical review, what the page
+        offers ``request.user``: the ways forward open to them (send it back for review; sign it off
+        again; a typo fix, only where ``review_services.typo_fix_refusal`` allows one) and, with
+        ``changes``, what changed (``revisions.changes_since_review``). None for any other article."""
+        if article.status != Article.Status.APPROVED or not integrity.changed_since_review_now(article.pk):
+            return None
+        editor = workflow.is_editor(request.user)
+        refused = review_services.typo_fix_refusal(article) if editor else ""
+        return {
+            "parts": revisions.changes_since_review(article.pk) if changes else None,
+            "review_again": workflow.allowed(request.user, "review_again", article),
+            "sign_off": workflow.allowed(request.user, "sign_off", article),
+            "typo_fix": editor and not refused,
+            "typo_fix_refused": refused,
+            "reviewer": article.last_reviewer,
+        }
+
     def transition_view(self, request, object_id, name):
         article = self._article_or_404(request, object_id)
         if name not in workflow.TRANSITIONS:
@@ -270,7 +290,9 @@ class WorkflowArticleAdminMixin:
         transition = workflow.TRANSITIONS[name]
         workflow.check_permission(request.user, name, article)  # PermissionDenied -> 403, GET or POST
         form_class = TRANSITION_FORMS[name]
-        form = form_class(request.POST or None, initial={"reviewer": article.assigned_reviewer_id})
+        # Sent back for review: to whoever reviewed it last, unless the editor chooses another.
+        reviewer = article.last_reviewer_id if name == "review_again" else article.assigned_reviewer_id
+        form = form_class(request.POST or None, initial={"reviewer": reviewer})
         if request.method == "POST" and form.is_valid():
             try:
                 workflow.FUNCTIONS[name](article, by=request.user, **form.cleaned_data)
@@ -283,12 +305,19 @@ class WorkflowArticleAdminMixin:
             else:
                 self.message_user(request, transition_done_message(transition, article), messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        refusal = workflow.refusal(name, article)
+        reviewing = name in {"sign_off", "request_changes"} and not refusal
+        parts = revisions.changes_since_review(article.pk) if reviewing else None
         return self._page(
             request, article, "admin/articles/article/transition.html", transition.label,
-            transition=transition, form=form,
-            possible=article.status in transition.sources,
+            transition=transition, form=form, refusal=refusal,
             publish_blockers=workflow.publish_blockers(article) if name == "publish" else [],
             accessibility_warnings=accessibility.warnings(article.body) if name == "publish" else [],
+            since_review=self.ways_forward(request, article, changes=True) if name == "publish" else None,
+            # What changed since the latest review, for the reviewer about to review it again.
+            review_parts=parts if parts and any(part["changed"] for part in parts) else None,
+            # The content shown, which the sign-off covers (workflow.sign_off refuses a change made meanwhile).
+            seen_content=integrity.stored_fingerprint(article.pk) if name == "sign_off" else "",
         )
 
     def revisions_view(self, request, object_id):

@@ -271,14 +271,15 @@ def review_data(lead_image_id, body, images):
 
 
 def publish_problems(lead_image_id, body, images):
-    """Why the images an article shows block publishing (``images``: {id: Image} of them)."""
+    """Why the images an article shows block publishing (``images``: {id: Image} of them), as
+    ``(image, text)`` pairs: the image to open to fix it, or None for a figure whose image is gone."""
     problems = []
     for pk in shown_ids(lead_image_id, body):
         image = images.get(pk)
         if image is None:
-            problems.append(f"The body shows image {pk}, which is not in the media library: remove that figure.")
+            problems.append((None, f"The body shows image {pk}, which is not in the media library: remove that figure."))
         else:
-            problems.extend(image.publish_problems())
+            problems.extend((image, text) for text in image.publish_problems())
     return problems
 
 

@@ -8,10 +8,14 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from articles.content import literacy
+from articles.media import models as media
 from articles.models import Article, ArticleEvent, MedicalReview, ReviewReminder
 from articles.reviews import display as review_display
 from articles.reviews import services
@@ -73,9 +77,35 @@ def _typo_fix_field():
         label="This change is a typo fix",
         help_text=(
             "Editors only. Tick when the change to the title, summary, body or citations is not substantive: the article is "
-            "not flagged “changed since review”, and the audit trail records that you decided so."
+            "not flagged “changed since review”, and the audit trail records that you decided so. Never for a "
+            "change of pictures: a medical reviewer reviews those."
         ),
     )
+
+
+class _TypoFixCheck:
+    """Mixed into the article form when it offers the typo-fix box: ticking it for an edit that
+    changes the pictures (the lead image, the body's figures) is a form error, by the one rule
+    ``integrity.typo_fix_refusal``."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("typo_fix"):
+            return cleaned
+        # The instance still holds the stored values: the form's are put on it after clean().
+        lead = self.instance.lead_image_id
+        if "lead_image" in cleaned:
+            lead = cleaned["lead_image"].pk if cleaned["lead_image"] else None
+        body = cleaned.get("body", self.instance.body)
+        ids = {*media.shown_ids(self.instance.lead_image_id, self.instance.body), *media.shown_ids(lead, body)}
+        images = media.images_by_id(ids)
+        refused = integrity.typo_fix_refusal(
+            {"images": media.review_data(self.instance.lead_image_id, self.instance.body, images)},
+            {"images": media.review_data(lead, body, images)},
+        )
+        if refused:
+            self.add_error("typo_fix", refused)
+        return cleaned
 
 
 class ReviewCycleAdminMixin:
@@ -92,14 +122,52 @@ class ReviewCycleAdminMixin:
 
     @admin.action(description="Mark the change since review as a typo fix (editors)")
     def mark_typo_fix(self, request, queryset):
-        waived = [a for a in queryset if services.waive_change(a, by=request.user)]
-        skipped = queryset.count() - len(waived)
+        waived, skipped, refused = [], 0, []
+        for article in queryset:
+            try:
+                if services.waive_change(article, by=request.user):
+                    waived.append(article)
+                else:
+                    skipped += 1
+            except ValidationError as error:
+                refused.append(f"“{article}”: {' '.join(error.messages)}")
         if waived:
             self.message_user(request, f"{len(waived)} article(s) no longer flagged “changed since review”; the audit "
                                        "trail records your decision.", messages.SUCCESS)
         if skipped:
             self.message_user(request, f"{skipped} article(s) had no change since review and were left alone.",
                               messages.WARNING)
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/typo-fix/", self.admin_site.admin_view(self.typo_fix_view),
+                 name="articles_article_typo_fix"),
+            *super().get_urls(),
+        ]
+
+    def typo_fix_view(self, request, object_id):
+        """The list action for one article, from its page and its publish page (POST only): the
+        change since review is a typo fix, where ``services.typo_fix_refusal`` allows one."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, object_id)
+        if article is None:
+            raise Http404("No such article.")
+        if not is_editor(request.user):
+            raise PermissionDenied
+        try:
+            waived = services.waive_change(article, by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            if waived:
+                self.message_user(request, "Marked a typo fix: the article is no longer “changed since review”, and "
+                                           "the audit trail records your decision.", messages.SUCCESS)
+            else:
+                self.message_user(request, "It had not changed since its review: nothing to mark.", messages.WARNING)
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     def get_list_display(self, request):
         return [*super().get_list_display(request), "changed_since_review"]
@@ -133,7 +201,7 @@ class ReviewCycleAdminMixin:
     def get_form(self, request, obj=None, **kwargs):
         if self._offers_typo_fix(request, obj):
             base = kwargs.get("form", self.form)
-            kwargs["form"] = type(base.__name__, (base,), {"typo_fix": _typo_fix_field()})
+            kwargs["form"] = type(base.__name__, (_TypoFixCheck, base), {"typo_fix": _typo_fix_field()})
         return super().get_form(request, obj, **kwargs)
 
     def get_inlines(self, request, obj):

@@ -61,6 +61,18 @@ def confirmable(user, today=None):
     return mine.filter(due_by(today + datetime.timedelta(days=CONFIRM_WITHIN_DAYS)) | CHANGED_SINCE_REVIEW)
 
 
+def changed_before_publishing(user):
+    """Articles the user, as a reviewer, signed off (the latest review is theirs) whose content changed
+    since and which are not published: approved ones, which cannot be published until the change is
+    reviewed, and those an editor sent back for review. They sign each off again (or send it back to
+    its writer) from the article's own page, which shows what changed. Never one they wrote."""
+    reviewer = workflow.reviewer_profile(user)
+    if reviewer is None:
+        return Article.objects.none()
+    waiting = Article.objects.filter(status__in=[Article.Status.APPROVED, Article.Status.IN_REVIEW])
+    return last_reviewed_by(waiting, reviewer).filter(CHANGED_SINCE_REVIEW).exclude(author=user)
+
+
 def confirm_no_change(article_id, *, user, notes=""):
     """One click from the reviewer's list: a "reviewed, no change needed" review dated today."""
     reviewer = workflow.reviewer_profile(user)
@@ -110,15 +122,29 @@ def record_content_change(article, *, by, changed, typo_fix=False, was_changed=N
     return None
 
 
+def typo_fix_refusal(article):
+    """Why the change since the article's latest review cannot be marked a typo fix, or "": a typo
+    fix covers wording, never pictures (``integrity.typo_fix_refusal``). When the review kept no
+    copy of what it covered, what changed is not known and the editor's judgement stands."""
+    kept, now = integrity.since_review(article.pk)
+    if kept is None or now is None:
+        return ""
+    return integrity.typo_fix_refusal(kept, now)
+
+
 def waive_change(article, *, by):
     """After the fact, an editor calls the change since review a typo fix: the flag clears.
 
     The content as it is now is accepted as covered by the latest review
     (``integrity.waive``), and a TYPO_FIX event keeps the decision and the date of the change it
-    waived. Returns False when the article was not flagged.
+    waived. Returns False when the article was not flagged; raises ``ValidationError`` when the
+    change is not one a typo fix may cover (:func:`typo_fix_refusal`: its pictures changed).
     """
     if not workflow.is_editor(by):
         raise PermissionDenied("Only editors can mark a change as a typo fix.")
+    refused = typo_fix_refusal(article)
+    if refused:
+        raise ValidationError(refused)
     changed_at = article.content_changed_at or article.updated_at
     return integrity.waive(
         article, by=by,

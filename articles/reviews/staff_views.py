@@ -189,7 +189,9 @@ def _csv_response(request, articles, reviewers, today, group):
 
 @staff_only
 def my_reviews(request):
-    """A reviewer's due and changed articles, each confirmable as "reviewed, no change needed" in one click."""
+    """A reviewer's due and changed articles: published ones, each confirmable as "reviewed, no change
+    needed" in one click; approved ones (or sent back for review) changed since their sign-off, to
+    sign off again from the article's own sign-off page."""
     reviewer = reviewer_profile(request.user)
     if reviewer is None:
         context = {**admin.site.each_context(request), "title": "My reviews"}
@@ -199,7 +201,9 @@ def my_reviews(request):
         review_rows.decorate(values, {reviewer.pk: reviewer}, today)
         for values in review_rows.due_rows(services.confirmable(request.user, today))
     ]
+    unpublished = services.changed_before_publishing(request.user).order_by("content_changed_at", "pk")
     context = {**admin.site.each_context(request), "title": "My reviews", "reviewer": reviewer, "rows": rows,
+               "unpublished": list(unpublished.only("pk", "title", "status", "last_reviewed_on", "content_changed_at")),
                "today": today}
     return render(request, "staff/my_reviews.html", context)
 

@@ -92,7 +92,19 @@ class RequestChangesForm(forms.Form):
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), help_text="What the writer should change.")
 
 
+class ReviewAgainForm(CommentForm):
+    reviewer = forms.ModelChoiceField(
+        queryset=Reviewer.objects.filter(is_active=True),
+        required=False,
+        help_text="Who should review it again (its last reviewer is chosen); leave empty for any medical reviewer. "
+                  "It waits for them on their desk, and shows what changed since the last review.",
+    )
+
+
 class SignOffForm(forms.Form):
+    # The fingerprint of the content the page showed (integrity.stored_fingerprint): a sign-off covers
+    # what the reviewer saw, so a change made meanwhile is refused (workflow.sign_off).
+    seen_content = forms.CharField(widget=forms.HiddenInput, required=False)
     reviewed_on = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -125,6 +137,7 @@ TRANSITION_FORMS = {
     "submit": SubmitForm,
     "sign_off": SignOffForm,
     "request_changes": RequestChangesForm,
+    "review_again": ReviewAgainForm,
     "publish": PublishForm,
     "unpublish": CommentForm,
     "archive": CommentForm,

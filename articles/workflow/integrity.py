@@ -127,6 +127,49 @@ def changed_since_review_now(article_id):
     return article is not None and data is not None and is_changed_since_review(article, data)
 
 
+def stored_fingerprint(article_id):
+    """The fingerprint of the article's content as stored now (None: no such article). What a
+    sign-off page shows the reviewer is this content; the sign-off compares it again (``seen_content``)."""
+    data = stored_contents([article_id]).get(article_id)
+    return fingerprint(data) if data is not None else None
+
+
+# The parts of :func:`content`, in the order a reviewer reads them, and their names in messages.
+PARTS = ("title", "summary", "body", "references", "images")
+PART_LABELS = {"title": "title", "summary": "summary", "body": "body", "references": "references",
+               "images": "pictures"}
+
+
+def changed_parts(old, new):
+    """The parts (:data:`PARTS`) in which two :func:`content` data differ; "images" is absent from
+    an article without pictures, which counts as none."""
+    return [part for part in PARTS if old.get(part, []) != new.get(part, [])]
+
+
+def since_review(article_id):
+    """``(kept, now)``: what the article's latest recorded review kept of it (its
+    ``reviewed_content``) and its content as stored now, the two sides of "what changed since the
+    review". ``kept`` is None when that review kept no copy (older reviews, generated content)."""
+    kept = (MedicalReview.objects.filter(article_id=article_id).order_by("-created_at", "-id")
+            .values_list("reviewed_content", flat=True).first())
+    return kept or None, stored_contents([article_id]).get(article_id)
+
+
+# What an editor's typo fix may cover: a change of wording. A picture added, replaced or removed, or
+# its alt text, caption or credit changed, is something the reviewer has not seen (alt text can carry a
+# clinical claim: "X-ray showing a fractured hip"), so it always needs a medical reviewer.
+NOT_A_TYPO = {"images": "its pictures (a picture, or its alt text, caption or credit)"}
+
+
+def typo_fix_refusal(old, new):
+    """Why the change from ``old`` to ``new`` (:func:`content` data, or only their "images") cannot be
+    called a typo fix, or "" when it can."""
+    what = [NOT_A_TYPO[part] for part in changed_parts(old, new) if part in NOT_A_TYPO]
+    if not what:
+        return ""
+    return f"Not a typo fix: {', '.join(what)} changed since the medical review, and a medical reviewer must review that."
+
+
 content_changed = Signal()
 """Sent by :func:`refresh` with ``article_ids`` (a list) and ``at`` when the stored content of
 those articles moved through the rows around them: a citation added, removed, moved or pointed

@@ -156,6 +156,52 @@ def since_review(article):
     return reviewed, current, compare(reviewed, current)
 
 
+# The parts a medical review covers (integrity.content), as a reviewer reads them.
+REVIEWED_PARTS = [("title", "Title"), ("summary", "Summary"), ("body", "Body"), ("references", "References"),
+                  ("images", "Pictures")]
+
+
+def _reviewed_lines(part, data):
+    value = data.get(part)
+    if part == "references":
+        return [
+            f"[{r.get('position')}] " + ". ".join(filter(None, [
+                r.get("source"), r.get("title"), r.get("more_titles"), r.get("url"),
+                f"doi:{r['doi']}" if r.get("doi") else "", f"PMID {r['pmid']}" if r.get("pmid") else "",
+            ]))
+            for r in value or []
+        ]
+    if part == "images":
+        lines = []
+        for image in value or []:
+            name = f"{'Lead image' if image.get('place') == 'lead' else 'Figure'} (library image {image.get('id')})"
+            if "file" not in image:
+                lines.append(f"{name}: not in the media library")
+                continue
+            alt = "decorative, no alt text" if image.get("decorative") else f"“{image.get('alt') or ''}”"
+            lines += [f"{name}: file {image['file']}", f"{name}, alt text: {alt}"]
+            lines += [f"{name}, {key}: {image[key]}" for key in ("caption", "credit") if image.get(key)]
+        return lines
+    return text_lines(value, is_html=part == "body")
+
+
+def changes_since_review(article_id):
+    """What changed since the article's latest medical review, in ``compare()``'s shape: each part
+    a review covers (``integrity.content``: title, summary, body, cited references, pictures with
+    their alt text) as that review kept it, beside the content as stored now. Unlike
+    :func:`since_review` it also sees what no revision of the article records: a picture's alt text
+    edited in the media library, a shared reference edited. None when the review kept no copy."""
+    kept, now = integrity.since_review(article_id)
+    if kept is None or now is None:
+        return None
+    changed = set(integrity.changed_parts(kept, now))
+    return [
+        {"field": part, "label": label, "changed": part in changed,
+         "rows": side_by_side(_reviewed_lines(part, kept), _reviewed_lines(part, now))}
+        for part, label in REVIEWED_PARTS
+    ]
+
+
 # --- the article's timeline ----------------------------------------------------------------------
 
 TIMELINE_ROWS = 200  # revisions and events each, newest first: a long-lived article has thousands

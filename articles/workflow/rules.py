@@ -8,7 +8,14 @@ permission (``PermissionDenied``, a 403 in the admin), then the state
 
     draft -> in review -> approved -> published (now or at a time) -> archived
     in review -> draft (changes requested), published -> approved (unpublished),
-    any state -> archived, archived -> draft (restored)
+    any state -> archived, archived -> draft (restored),
+    approved -> in review (an editor sends it back for review)
+
+An approved article whose content changed since its medical review (an edit, a cited reference,
+a picture's alt text in the media library) cannot be published (``publish_blockers``). Its reviewer
+can then review it from where it stands: sign off again (it stays approved, with a new review
+covering the change) or send it back to the writer, the two transitions whose
+``changed_sources`` hold "approved"; or an editor sends it back for review.
 """
 
 import dataclasses
@@ -39,6 +46,8 @@ class Transition:
     target: str
     permission: str
     help: str = ""
+    # States it is possible from only when the content changed since the latest medical review (:func:`refusal`).
+    changed_sources: frozenset = frozenset()
 
 
 TRANSITIONS = {
@@ -47,9 +56,15 @@ TRANSITIONS = {
         Transition("submit", "Submit for medical review", frozenset({Status.DRAFT}), Status.IN_REVIEW,
                    "articles.submit_article", "A medical reviewer checks it next."),
         Transition("sign_off", "Sign off", frozenset({Status.IN_REVIEW}), Status.APPROVED,
-                   "articles.signoff_article", "Records your medical review of the article as it is now."),
+                   "articles.signoff_article", "Records your medical review of the article as it is now.",
+                   changed_sources=frozenset({Status.APPROVED})),
         Transition("request_changes", "Send back with changes", frozenset({Status.IN_REVIEW}), Status.DRAFT,
-                   "articles.signoff_article", "Returns it to its writer as a draft, with your comment."),
+                   "articles.signoff_article", "Returns it to its writer as a draft, with your comment.",
+                   changed_sources=frozenset({Status.APPROVED})),
+        Transition("review_again", "Send back for review", frozenset({Status.APPROVED}), Status.IN_REVIEW,
+                   "articles.publish_article",
+                   "A medical reviewer reviews it again, seeing what changed since the last review, before it can be "
+                   "published."),
         Transition("publish", "Publish or schedule", frozenset({Status.APPROVED}), Status.PUBLISHED,
                    "articles.publish_article", "Public now, or at the time you choose."),
         Transition("unpublish", "Unpublish", frozenset({Status.PUBLISHED}), Status.APPROVED,
@@ -153,13 +168,28 @@ def check_permission(user, name, article):
         check_may_review(user, article)
 
 
+def refusal(name, article):
+    """Why ``article``'s state does not allow transition ``name``, or "" when it does: its status is
+    one of the transition's ``sources``, or one of its ``changed_sources`` and the content changed
+    since its latest medical review (three queries, only then)."""
+    transition = TRANSITIONS[name]
+    if article.status in transition.sources:
+        return ""
+    state = article.get_status_display().lower()
+    if article.status in transition.changed_sources:
+        if integrity.changed_since_review_now(article.pk):
+            return ""
+        return f"“{transition.label}” is not possible: the article is {state} and has not changed since its medical review."
+    return f"“{transition.label}” is not possible: the article is {state}."
+
+
 def allowed(user, name, article):
     """Whether the transition is permitted for this user and possible from the article's state."""
     try:
         check_permission(user, name, article)
     except PermissionDenied:
         return False
-    return article.status in TRANSITIONS[name].sources
+    return not refusal(name, article)
 
 
 def available_transitions(user, article):
@@ -179,32 +209,60 @@ def reviewer_profile(user):
 
 # --- what blocks publishing ----------------------------------------------------------------------
 
+class Blocker(str):
+    """One reason an article cannot be published. It reads as its text wherever a string goes (form
+    errors, messages, scripts); ``image`` is the media library's image to open to fix it, when the
+    fix is there (the admin links the reason to that image's page)."""
+
+    image = None
+
+    def __new__(cls, text, *, image=None):
+        blocker = super().__new__(cls, text)
+        blocker.image = image
+        return blocker
+
+
 def publish_blockers(article):
-    """Human-readable reasons the article cannot be published yet; empty when it can.
+    """Human-readable reasons the article cannot be published yet (:class:`Blocker`); empty when it can.
 
     One list for every rule, so each check added later (unknown citation
     markers, overdue review...) shows up on the page and blocks the button alike.
     """
     blockers = []
     if not article.reviews.exists():
-        blockers.append("It has no medical review: a medical reviewer must sign it off first.")
+        blockers.append(Blocker("It has no medical review: a medical reviewer must sign it off first."))
     elif integrity.changed_since_review_now(article.pk):
-        blockers.append("It changed after its medical review: a reviewer must review it again "
-                        "(or an editor marks the change a typo fix).")
+        blockers.append(Blocker(changed_since_review_blocker(article)))
     for problem in article.citation_problems().blockers:
-        blockers.append(f"Citation problem: {problem}")
+        blockers.append(Blocker(f"Citation problem: {problem}"))
     for finding in accessibility.blockers(article.body):
-        blockers.append(f"Accessibility problem: {finding}")
-    for problem in image_problems(article):
-        blockers.append(f"Image problem: {problem}")
+        blockers.append(Blocker(f"Accessibility problem: {finding}"))
+    for image, problem in media.publish_problems(article.lead_image_id, article.body, _images_shown(article)):
+        blockers.append(Blocker(f"Image problem: {problem}", image=image))
     return blockers
 
 
+def changed_since_review_blocker(article):
+    """The reason an article changed since its medical review cannot be published: what changed
+    (when the review kept a copy) and the ways forward; a typo fix only where it may serve."""
+    kept, now = integrity.since_review(article.pk)
+    parts = integrity.changed_parts(kept, now) if kept is not None and now is not None else []
+    what = f" ({', '.join(integrity.PART_LABELS[part] for part in parts)})" if parts else ""
+    text = (f"It changed after its medical review{what}: a medical reviewer must review the change. Its reviewer "
+            "can sign it off again from this article, or an editor sends it back for review.")
+    if kept is None or now is None or not integrity.typo_fix_refusal(kept, now):
+        text += " If the change only corrects wording, an editor may mark it a typo fix instead."
+    return text
+
+
 def image_problems(article):
-    """The lead image's and body figures' blockers: no alt text (and not decorative), an
-    identifiable person without consent, a figure whose image is gone (docs/media.md)."""
-    ids = media.shown_ids(article.lead_image_id, article.body)
-    return media.publish_problems(article.lead_image_id, article.body, media.images_by_id(ids))
+    """The texts of the lead image's and body figures' blockers: no alt text (and not decorative),
+    an identifiable person without consent, a figure whose image is gone (docs/media.md)."""
+    return [text for _image, text in media.publish_problems(article.lead_image_id, article.body, _images_shown(article))]
+
+
+def _images_shown(article):
+    return media.images_by_id(media.shown_ids(article.lead_image_id, article.body))
 
 
 # --- the transitions -----------------------------------------------------------------------------
@@ -216,8 +274,15 @@ def submit(article, by, *, reviewer=None, comment=""):
 
 
 def sign_off(article, by, *, reviewed_on=None, scope=MedicalReview.Scope.FULL, sections="", notes="",
-             conflict_of_interest="None declared"):
-    """In review -> approved, recording the signing reviewer's MedicalReview (dated today unless earlier)."""
+             conflict_of_interest="None declared", seen_content=None):
+    """In review -> approved, recording the signing reviewer's MedicalReview (dated today unless earlier).
+
+    An approved article whose content changed since its latest review is signed off again where it
+    stands: it stays approved, and the new review covers the change (a REVIEW event, no state
+    change). ``seen_content``: the fingerprint of the content the reviewer was shown (the sign-off
+    page sends it, ``integrity.stored_fingerprint``); when the content changed since, nothing is
+    recorded and the reviewer is asked to look again.
+    """
     check_permission(by, "sign_off", article)
     _check_state(article, "sign_off")
     review = MedicalReview(
@@ -234,21 +299,37 @@ def sign_off(article, by, *, reviewed_on=None, scope=MedicalReview.Scope.FULL, s
     except ValidationError as error:
         raise TransitionNotAllowed(error.message_dict) from None
     with transaction.atomic():
-        _transition(article, by, "sign_off", comment=notes)
+        # Locked, and the state checked again: a second sign-off of the same change finds it covered.
+        current = Article.objects.select_for_update().get(pk=article.pk)
+        _check_state(current, "sign_off")
+        if seen_content and integrity.stored_fingerprint(current.pk) != seen_content:
+            raise TransitionNotAllowed("It changed while you were reviewing it: look at it again, then sign off.")
+        again = current.status == Status.APPROVED
+        if not again:
+            _transition(article, by, "sign_off", comment=notes)
         review.save()
-        ArticleEvent.objects.create(
-            article=article, actor=by, kind=ArticleEvent.Kind.REVIEW,
-            comment=f"Signed off by {review.reviewer.display_name} on {review.reviewed_on:%d %B %Y}.",
-        )
+        comment = f"Signed off by {review.reviewer.display_name} on {review.reviewed_on:%d %B %Y}."
+        if again:
+            comment = (f"Signed off again by {review.reviewer.display_name} on {review.reviewed_on:%d %B %Y}, "
+                       f"covering the changes since the previous review.{' ' + notes if notes else ''}")
+        ArticleEvent.objects.create(article=article, actor=by, kind=ArticleEvent.Kind.REVIEW, comment=comment)
     return review
 
 
 def request_changes(article, by, comment):
-    """In review -> draft, with the reviewer's comment for the writer (required)."""
+    """In review -> draft, with the reviewer's comment for the writer (required); also from approved
+    when the content changed since its review and the reviewer does not accept the change."""
     if not (comment or "").strip():
         check_permission(by, "request_changes", article)
         raise TransitionNotAllowed({"comment": "Say what needs to change."})
     return _transition(article, by, "request_changes", comment=comment.strip())
+
+
+def review_again(article, by, *, reviewer=None, comment=""):
+    """Approved -> in review, for ``reviewer`` (None: any medical reviewer), by an editor: the
+    way forward for an approved article that changed since its review, or a second look. The
+    reviewer finds it waiting for their review and signs it off (or sends it back) as any review."""
+    return _transition(article, by, "review_again", comment=comment, updates={"assigned_reviewer": reviewer})
 
 
 def publish(article, by, *, at=None, comment=""):
@@ -289,33 +370,32 @@ def restore(article, by, *, comment=""):
 
 
 FUNCTIONS = {
-    "submit": submit, "sign_off": sign_off, "request_changes": request_changes, "publish": publish,
-    "unpublish": unpublish, "archive": archive, "restore": restore,
+    "submit": submit, "sign_off": sign_off, "request_changes": request_changes, "review_again": review_again,
+    "publish": publish, "unpublish": unpublish, "archive": archive, "restore": restore,
 }
 
 
 def _check_state(article, name):
-    transition = TRANSITIONS[name]
-    if article.status not in transition.sources:
-        raise TransitionNotAllowed(
-            f"“{transition.label}” is not possible: the article is {article.get_status_display().lower()}."
-        )
+    reason = refusal(name, article)
+    if reason:
+        raise TransitionNotAllowed(reason)
 
 
 def _transition(article, by, name, *, comment="", updates=None):
     """Check, then move ``article`` along ``name`` and record it, all or nothing."""
     transition = TRANSITIONS[name]
     check_permission(by, name, article)
-    return _move(article, by, transition.target, transition.sources, label=transition.label, comment=comment,
-                 updates=updates)
+    return _move(article, by, transition.target, lambda current: refusal(name, current), label=transition.label,
+                 comment=comment, updates=updates)
 
 
-def _move(article, by, target, sources, *, label, comment="", updates=None):
-    """Lock the row, check it is still in one of ``sources``, set ``target`` and record the event."""
+def _move(article, by, target, refuse, *, label, comment="", updates=None):
+    """Lock the row, check ``refuse(row)`` says nothing against it, set ``target`` and record the event."""
     with transaction.atomic():
         current = Article.objects.select_for_update().get(pk=article.pk)
-        if current.status not in sources:
-            raise TransitionNotAllowed(f"“{label}” is not possible: the article is {current.get_status_display().lower()}.")
+        reason = refuse(current)
+        if reason:
+            raise TransitionNotAllowed(reason)
         from_status = current.status
         current.status = target
         for field, value in (updates or {}).items():
@@ -361,5 +441,11 @@ def publish_imported(article, *, at, comment):
     blockers = publish_blockers(article)
     if blockers:
         raise TransitionNotAllowed(blockers)
-    return _move(article, None, Status.PUBLISHED, {Status.DRAFT, Status.APPROVED}, label="Published by the importer",
-                 comment=comment, updates={"publish_at": at})
+    label = "Published by the importer"
+
+    def refuse(current):
+        if current.status in {Status.DRAFT, Status.APPROVED}:
+            return ""
+        return f"“{label}” is not possible: the article is {current.get_status_display().lower()}."
+
+    return _move(article, None, Status.PUBLISHED, refuse, label=label, comment=comment, updates={"publish_at": at})

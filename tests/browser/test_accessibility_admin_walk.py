@@ -74,7 +74,12 @@ def sample_objects(account):
     factories.edit(reviewed)  # changed since its review: "My reviews" links to the changes page
     in_review = factories.article(title="Eating well", slug="eating-well", status=Article.Status.IN_REVIEW,
                                   author=factories.user(username="axe-other-writer"))
-    return {"draft": draft, "reviewed": reviewed, "in_review": in_review}
+    # Approved, then changed since its review: the ways forward and what changed.
+    changed = factories.article(title="Moving after surgery", slug="moving-after-surgery", status=Article.Status.APPROVED,
+                                publish_at=None, author=factories.user(username="axe-third-writer"),
+                                reviewed_by=Reviewer.objects.get(slug="lucia-moreno"))
+    factories.edit(changed)
+    return {"draft": draft, "reviewed": reviewed, "in_review": in_review, "changed": changed}
 
 
 def object_urls(route, obj):
@@ -114,6 +119,9 @@ def editor_pages(objects):
             urls.append(reverse("admin:articles_article_change", args=[objects["in_review"].pk]))
             urls += [reverse("admin:articles_article_transition", args=[objects["in_review"].pk, name])
                      for name in ("sign_off", "request_changes")]
+            urls.append(reverse("admin:articles_article_change", args=[objects["changed"].pk]))
+            urls += [reverse("admin:articles_article_transition", args=[objects["changed"].pk, name])
+                     for name in ("sign_off", "request_changes", "review_again", "publish")]
     for route in staff_routes():
         if not route.route.startswith("staff/") or "export" in route.route:
             continue
