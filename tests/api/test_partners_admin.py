@@ -52,7 +52,7 @@ def test_deliveries_are_listed_with_their_response_codes(admin_client, partner):
 
 
 @pytest.mark.parametrize("role,allowed", [("editor", True), ("writer", False), ("reviewer", False)])
-def test_editors_manage_partners_as_the_docs_say_and_other_roles_do_not(client, role, allowed, request):
+def test_editors_manage_partners_as_the_docs_say_and_other_roles_do_not(db, client, role, allowed, request):
     """The Editor group holds the API's permissions (migration syndication/0002): "Syndication API › Partners"."""
     client.force_login(request.getfixturevalue(role))
     assert client.get("/admin/syndication/").status_code == (200 if allowed else 404)
