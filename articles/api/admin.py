@@ -50,6 +50,14 @@ class PartnerAdmin(admin.ModelAdmin):
         ("Usage", {"fields": ["usage"]}),
     ]
 
+    def get_inlines(self, request, obj):
+        """The keys' table only once the partner has a key: keys are added from "Add an API key for this
+        partner", and an empty table with nothing to focus is a scrolling region a keyboard cannot reach
+        on a phone (axe's scrollable-region-focusable)."""
+        if obj is None or not obj.keys.exists():
+            return [inline for inline in self.inlines if inline is not ApiKeyInline]
+        return self.inlines
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The partner's page links to a new key for this partner (made by ``ApiKeyAdmin``, shown once)."""
         extra_context = extra_context or {}
