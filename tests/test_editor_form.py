@@ -1,9 +1,13 @@
 """The article change form as a writing tool: bounded queries, endpoints, autosave, presence, unsaved preview."""
 
+import re
+from html import unescape
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from articles.models import Article, AutosavedDraft
 from tests.admin_forms import change_form_data
@@ -165,10 +169,31 @@ def test_unsaved_preview_of_a_new_article(editor_client):
     assert not Article.objects.exists()
 
 
-def test_slug_help_text_shows_the_placeholder(editor_client):
-    """The address help text reads /articles/<slug>/, not /articles//."""
-    page = editor_client.get(reverse("admin:articles_article_add")).content.decode()
-    assert "/articles/&lt;slug&gt;/" in page
+def _help_texts(page):
+    """What a reader of the form sees of each field's help text: its text, tags and all taken out."""
+    return [unescape(strip_tags(help)).strip() for help in re.findall(r'<div class="help[^"]*"[^>]*>(.*?)</div>\s*</div>', page, re.S)]
+
+
+@pytest.mark.parametrize("who", ["editor", "reviewer"])  # the editable form; the read-only view
+def test_the_address_help_texts_read_as_written_editable_and_read_only(client, make, who, request):
+    """The slugs' help texts name a real address (no "<slug>", which the admin's HTML swallowed into "/articles//.")."""
+    client.force_login(request.getfixturevalue(who))
+    article = make.article(title="Lymphoedema")
+    profile = make.reviewer(name="Dr. Lucia Moreno", slug="lucia-moreno")
+    shown = _help_texts(client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode())
+    shown += _help_texts(client.get(reverse("admin:articles_reviewer_change", args=[profile.pk])).content.decode())
+    assert "The last part of the page's address, e.g. “lymphoedema” makes /articles/lymphoedema/. " \
+           "Letters, numbers and hyphens." in shown
+    assert "The last part of the profile's address, e.g. “lucia-moreno” makes /reviewers/lucia-moreno/." in shown
+    assert not [text for text in shown if "//" in text]
+
+
+def test_help_texts_point_at_nothing_in_the_repository(editor_client, make):
+    """Editors read the lead image's help text in the admin: no "(docs/media.md)", a file they cannot open."""
+    page = editor_client.get(reverse("admin:articles_article_change", args=[make.article().pk])).content.decode()
+    shown = _help_texts(page)
+    assert any(text.startswith("A picture from the media library, shown at the top of the page") for text in shown)
+    assert not [text for text in shown if ".md" in text or "docs/" in text]
 
 
 def test_body_editor_keeps_the_browser_spellcheck(editor_client):

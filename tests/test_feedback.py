@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
-from articles.feedback import guard
+from articles.feedback import display, guard, views
 from articles.feedback.models import Feedback
 from articles.feedback.redaction import EMAIL, NUMBER, PHONE, redact
 from cms.pagecache import http as caching
@@ -242,10 +242,43 @@ def test_over_the_limit_a_reader_gets_a_polite_429_and_nothing_is_stored(client,
         assert post(client, {"text": f"Report {n}"}).status_code == 200
     response = post(client, {"text": "Report 6"})
     assert response.status_code == 429
-    assert "Please try again in an hour" in response.content.decode()
+    assert "You can send it again in about" in response.content.decode()
     assert 0 < int(response["Retry-After"]) <= 3600
     assert Feedback.objects.count() == 5
     assert post(client, {"text": "again"}, **JSON).json()["outcome"] == "limited"
+
+
+def test_over_the_limit_the_reader_gets_their_words_back_and_when_to_send_again(client, article, monkeypatch):
+    """The sixth report at 13:57:55: Retry-After 125 (the limit resets on the clock hour), the page says the
+    same in words and shows the reader's text back, escaped, to copy; the text is stored nowhere."""
+    for n in range(5):
+        assert post(client, {"text": f"Report {n}"}).status_code == 200
+    instant = datetime.datetime(2026, 12, 7, 13, 57, 55, tzinfo=datetime.UTC)  # GMT in London in December
+    with monkeypatch.context() as clock:
+        clock.setattr(views.timezone, "now", lambda: instant)
+        response = post(client, {"reason": "medical", "text": "The dose <b>is</b> wrong & out of date"})
+        answer = post(client, {"text": "The dose is wrong"}, **JSON)
+    assert response.status_code == 429 and response["Retry-After"] == "125"
+    page = response.content.decode()
+    assert "You can send it again in about 2 minutes (after 14:00 GMT)." in page
+    kept = re.search(r'<textarea id="feedback-kept-text"[^>]*>(.*?)</textarea>', page, re.S)
+    assert kept and "readonly" in kept.group(0)
+    assert kept.group(1) == "The dose &lt;b&gt;is&lt;/b&gt; wrong &amp; out of date"
+    assert "no-store" in response["Cache-Control"]
+    # With JavaScript: the same words; the form keeps the text, so the answer does not carry it.
+    assert answer.status_code == 429 and answer["Retry-After"] == "125"
+    assert answer.json() == {"outcome": "limited", "message": re.search(
+        r'<p class="feedback-message" role="status">(.*?)</p>', page).group(1)}
+    assert Feedback.objects.count() == 5 and not Feedback.objects.filter(text__contains="dose").exists()
+
+
+@pytest.mark.parametrize("seconds,words", [
+    (30, "in less than a minute (after 14:00 GMT)"), (75, "in about a minute (after 14:00 GMT)"),
+    (125, "in about 2 minutes (after 14:00 GMT)"), (3600, "in about an hour (after 14:00 GMT)"),
+])
+def test_when_to_send_again_is_said_from_the_seconds_of_retry_after(seconds, words):
+    until = datetime.datetime(2026, 12, 7, 14, 0, tzinfo=datetime.UTC)
+    assert display.try_again(seconds, until - datetime.timedelta(seconds=seconds)) == words
 
 
 def test_the_limit_is_per_visitor(client, article, settings):

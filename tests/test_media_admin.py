@@ -139,16 +139,38 @@ def test_replacing_the_file_in_the_admin(admin_client):
 
 
 @pytest.mark.django_db
-def test_deleting_an_image_in_use_is_refused_with_its_uses(admin_client, make):
+def test_deleting_an_image_in_use_is_refused_in_plain_words_with_links_to_its_uses(admin_client, make):
+    """Not Django's "would require deleting the following protected related objects", which reads as if the
+    articles would go too: how many articles, and a link to each, to take it out of them first."""
     image = library_image(title="Port diagram")
-    make.article(title="Chemotherapy ports", lead_image=image)
+    ports = make.article(title="Chemotherapy ports", lead_image=image,
+                         body=f'<p>Where it sits.</p><figure data-image="{image.pk}"></figure>')
+    care = make.article(title="Caring for a port", lead_image=image)
     page = admin_client.get(reverse("admin:media_image_delete", args=[image.pk])).text
-    assert "Lead image of “Chemotherapy ports”" in page
+    assert "<p>This image is used in 2 articles; remove it from them first:</p>" in page
+    assert f'<a href="/admin/articles/article/{care.pk}/change/">Caring for a port</a> (Lead image)' in page
+    assert f'<a href="/admin/articles/article/{ports.pk}/change/">Chemotherapy ports</a> (Lead image)' in page
+    assert f'<a href="/admin/articles/article/{ports.pk}/change/">Chemotherapy ports</a> (In the body)' in page
+    assert "protected related objects" not in page and "Yes, I’m sure" not in page
     admin_client.post(reverse("admin:media_image_delete", args=[image.pk]), {"post": "yes"})
     assert Image.objects.filter(pk=image.pk).exists()
-    response = admin_client.post(CHANGELIST, {"action": "delete_selected", "_selected_action": [image.pk], "post": "yes"})
-    assert Image.objects.filter(pk=image.pk).exists()
-    assert response.status_code == 200 and "Chemotherapy ports" in response.text
+
+    other = library_image(title="Scan")
+    make.article(title="Scans", lead_image=other)
+    response = admin_client.post(CHANGELIST, {"action": "delete_selected", "_selected_action": [image.pk, other.pk], "post": "yes"})
+    assert Image.objects.count() == 2
+    assert "“Port diagram” is used in 2 articles; remove it from them first:" in response.text
+    assert "“Scan” is used in 1 article; remove it from that article first:" in response.text
+    assert "protected related objects" not in response.text
+
+
+@pytest.mark.django_db
+def test_an_image_has_no_view_on_site_link_back_to_the_admin(admin_client):
+    """An image has no public page: no "View on site", which led back to the same admin page."""
+    image = library_image()
+    assert not hasattr(image, "get_absolute_url")
+    page = admin_client.get(reverse("admin:media_image_change", args=[image.pk])).text
+    assert "View on site" not in page and "/admin/r/" not in page
 
 
 @pytest.mark.django_db

@@ -4,7 +4,10 @@ each delivery with its response code."""
 import datetime
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.db.models import Q, Sum
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import ApiKey, DailyUsage, Delivery, Partner, Webhook, Withdrawal
@@ -20,7 +23,7 @@ class ApiKeyInline(admin.TabularInline):
     show_change_link = True
 
     def has_add_permission(self, request, obj=None):
-        return False  # a key is made with "Add API key", which shows it once
+        return False  # a key is made with "Add an API key" (the partner's page), which shows it once
 
     @admin.display(description="state")
     def state(self, key):
@@ -46,6 +49,21 @@ class PartnerAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "contact_name", "contact_email", "is_active", "notes"]}),
         ("Usage", {"fields": ["usage"]}),
     ]
+
+    def get_inlines(self, request, obj):
+        """The keys' table only once the partner has a key: keys are added from "Add an API key for this
+        partner", and an empty table with nothing to focus is a scrolling region a keyboard cannot reach
+        on a phone (axe's scrollable-region-focusable)."""
+        if obj is None or not obj.keys.exists():
+            return [inline for inline in self.inlines if inline is not ApiKeyInline]
+        return self.inlines
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The partner's page links to a new key for this partner (made by ``ApiKeyAdmin``, shown once)."""
+        extra_context = extra_context or {}
+        if request.user.has_perm("syndication.add_apikey"):
+            extra_context["add_key_url"] = f"{reverse('admin:syndication_apikey_add')}?{ApiKeyAdmin.FROM_PARTNER}={object_id}"
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         today = timezone.now().date()
@@ -78,6 +96,9 @@ class ApiKeyAdmin(admin.ModelAdmin):
     fields = ["partner", "name", "rate_limit", "expires_at", "prefix", "created_at", "revoked_at", "last_used_on"]
     readonly_fields = ["prefix", "created_at", "revoked_at", "last_used_on"]
     actions = ["revoke"]
+    # The partner's "Add an API key" link: the form starts with that partner chosen (Django's initial
+    # data from the address), and saving returns to the partner's page, the key shown once above it.
+    FROM_PARTNER = "partner"
 
     @admin.display(description="state")
     def state(self, key):
@@ -96,7 +117,14 @@ class ApiKeyAdmin(admin.ModelAdmin):
             request, f"The new key is {raw} — copy it now and give it to {obj.partner}: it is stored hashed and never shown again."
         )
 
-    @admin.action(description="Revoke the selected keys (they stop working at once)")
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        came_from_partner = request.GET.get(self.FROM_PARTNER) == str(obj.partner_id)
+        if came_from_partner and not {"_continue", "_addanother", IS_POPUP_VAR} & set(request.POST):
+            return redirect("admin:syndication_partner_change", obj.partner_id)
+        return response
+
+    @admin.action(description="Revoke the selected keys (they stop working at once)", permissions=["change"])
     def revoke(self, request, queryset):
         count = queryset.filter(revoked_at=None).update(revoked_at=timezone.now())
         messages.success(request, f"Revoked {count} key(s).")

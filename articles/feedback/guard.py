@@ -82,6 +82,11 @@ def take(request, kind, limit):
     return count <= limit
 
 
-def retry_after():
-    """Seconds until the current window ends."""
-    return WINDOW_SECONDS - int(time.time()) % WINDOW_SECONDS
+def retry_after(now=None):
+    """Seconds until the current window ends, from ``now`` (a POSIX timestamp; the clock's by default).
+
+    Windows are whole hours since the epoch, so this is the time to the next clock hour (UTC), which
+    the 429's ``Retry-After`` and its words ("after 14:00") both give.
+    """
+    now = time.time() if now is None else now
+    return WINDOW_SECONDS - int(now) % WINDOW_SECONDS

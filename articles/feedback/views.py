@@ -12,6 +12,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooMa
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -44,8 +45,12 @@ def _wants_json(request):
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _answer(request, article, *, status=200, outcome, message, form=None, token="", retry_after=None):
-    """The same outcome as a page (no JavaScript) or as JSON (the inline form)."""
+def _answer(request, article, *, status=200, outcome, message, form=None, token="", retry_after=None, kept_text=""):
+    """The same outcome as a page (no JavaScript) or as JSON (the inline form).
+
+    ``kept_text`` is a report's text that was not sent (over the limit): the page shows it back for
+    the reader to copy; the inline form still holds it, so JSON leaves it out.
+    """
     if _wants_json(request):
         data = {"outcome": outcome, "message": message}
         if token:
@@ -56,7 +61,7 @@ def _answer(request, article, *, status=200, outcome, message, form=None, token=
     else:
         response = render(request, "feedback/page.html", {
             "article": article, "outcome": outcome, "message": message, "form": form, "token": token,
-            "sections": display.sections(article.body) if article else [],
+            "sections": display.sections(article.body) if article else [], "kept_text": kept_text,
         }, status=status)
     if retry_after:
         response["Retry-After"] = str(retry_after)
@@ -120,17 +125,20 @@ def _report(request, article, data):
                        message="There is a problem with your report: " + " ".join(
                            str(error) for errors in form.errors.values() for error in errors))
     if not guard.take(request, "report", settings.FEEDBACK_REPORTS_PER_HOUR):
-        return _too_many(request, article)
+        return _too_many(request, article, kept_text=form.cleaned_data["text"])  # shown back, never stored
     services.record_report(article, reason=form.cleaned_data["reason"], section=form.cleaned_data["section"],
                            text=form.cleaned_data["text"], token=form.cleaned_data["token"])
     return _answer(request, article, outcome="reported", message="Thank you. Your report has been sent to our editors.")
 
 
-def _too_many(request, article):
+def _too_many(request, article, kept_text=""):
+    """429: the limit resets on the clock hour, so the words and ``Retry-After`` come from one instant."""
+    now = timezone.now()
+    seconds = guard.retry_after(now.timestamp())
     return _answer(
-        request, article, status=429, outcome="limited", retry_after=guard.retry_after(),
+        request, article, status=429, outcome="limited", retry_after=seconds, kept_text=kept_text,
         message="Thank you, we have received several messages from you in the last hour, which is as many as "
-                "we take at once. Please try again in an hour.",
+                f"we take at once, so this one was not sent. You can send it again {display.try_again(seconds, now)}.",
     )
 
 

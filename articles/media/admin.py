@@ -19,6 +19,49 @@ from .rendering import storage_url
 PICKER_RESULTS = 12
 
 
+def used_in(article_count, profile_count):
+    """["2 articles", "1 reviewer profile"]: where an image is used, counted (the list's column, a refused delete)."""
+    parts = []
+    if article_count:
+        parts.append(f"{article_count} article{'s' if article_count != 1 else ''}")
+    if profile_count:
+        parts.append(f"{profile_count} reviewer profile{'s' if profile_count != 1 else ''}")
+    return parts
+
+
+def use_rows(image):
+    """Where ``image`` is shown, as (admin address, name, place) rows: the articles', then the reviewer profiles'."""
+    articles = [
+        (reverse("admin:articles_article_change", args=[use.article_id]), use.article.title, use.get_place_display())
+        for use in ImageUse.objects.filter(image=image).select_related("article").order_by("article__title", "place")
+    ]
+    profiles = [
+        (reverse("admin:articles_reviewer_change", args=[r.pk]), r.name, "Reviewer's photo")
+        for r in image.reviewer_photos.all()
+    ]
+    return articles, profiles
+
+
+def use_links(rows, each=False):
+    """The rows as links with their place: one HTML string of ``<li>``s, or (``each``) one link per row."""
+    if each:
+        return [format_html('<a href="{}">{}</a> ({})', *row) for row in rows]
+    return format_html_join("", '<li><a href="{}">{}</a> ({})</li>', rows)
+
+
+def in_use_sentence(image, articles, profiles, *, one=True):
+    """ "This image is used in 2 articles; remove it from them first:" (``one``), or, among several
+    images, "“Port” is used in 1 article; remove it from that article first:"."""
+    article_count = len({url for url, _name, _place in articles})  # lead image and figure of one article: one
+    where = " and ".join(used_in(article_count, len(profiles)))
+    if article_count + len(profiles) > 1:
+        them = "them"
+    else:
+        them = "that article" if article_count else "that profile"
+    subject = "This image" if one else f"“{image}”"
+    return f"{subject} is used in {where}; remove it from {them} first:"
+
+
 class ProblemFilter(admin.SimpleListFilter):
     title = "needs attention"
     parameter_name = "problem"
@@ -94,11 +137,7 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Used in", ordering="article_count")
     def usage(self, image):
-        parts = []
-        if image.article_count:
-            parts.append(f"{image.article_count} article{'s' if image.article_count != 1 else ''}")
-        if image.reviewer_count:
-            parts.append(f"{image.reviewer_count} reviewer profile{'s' if image.reviewer_count != 1 else ''}")
+        parts = used_in(image.article_count, image.reviewer_count)
         if not parts:
             return "Unused"
         url = reverse("admin:media_image_change", args=[image.pk]) + "#uses"
@@ -130,17 +169,10 @@ class ImageAdmin(admin.ModelAdmin):
     def uses(self, image):
         if not image.pk:
             return "—"
-        rows = [
-            (reverse("admin:articles_article_change", args=[use.article_id]), use.article.title, use.get_place_display())
-            for use in ImageUse.objects.filter(image=image).select_related("article").order_by("article__title")
-        ]
-        rows += [
-            (reverse("admin:articles_reviewer_change", args=[r.pk]), r.name, "Reviewer's photo")
-            for r in image.reviewer_photos.all()
-        ]
-        if not rows:
+        articles, profiles = use_rows(image)
+        if not articles and not profiles:
             return "Not used yet."
-        return format_html('<ul id="uses">{}</ul>', format_html_join("", '<li><a href="{}">{}</a> ({})</li>', rows))
+        return format_html('<ul id="uses">{}</ul>', use_links(articles + profiles))
 
     def save_model(self, request, obj, form, change):
         clean = getattr(form, "clean_image", None)
@@ -160,9 +192,19 @@ class ImageAdmin(admin.ModelAdmin):
     # --- deleting: refused while used ----------------------------------------------------------
 
     def get_deleted_objects(self, objs, request):
+        """An image in use is refused in plain words, with links to where it is used.
+
+        Django's own refusal ("would require deleting the following protected related objects")
+        reads as if the article would go with it. ``protected`` becomes, for each image in use, its
+        sentence and then its links (the templates ``admin/media/image/delete_*confirmation.html``).
+        """
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        uses = [f"{image}: {use}" for image in objs for use in services.uses_of(image)]
-        return deleted, counts, perms_needed, uses or protected
+        in_use = []
+        for image in objs:
+            articles, profiles = use_rows(image)
+            if articles or profiles:
+                in_use += [in_use_sentence(image, articles, profiles, one=len(objs) == 1), use_links(articles + profiles, each=True)]
+        return deleted, counts, perms_needed, in_use or protected
 
     def delete_model(self, request, obj):
         services.delete_image(obj)

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
@@ -110,7 +109,11 @@ class ImageQuerySet(models.QuerySet):
 class Image(models.Model):
     """A picture in the library. Its ``file`` is the uploaded image with its metadata stripped and
     its orientation applied, under a generated name; ``renditions`` names the sized copies made
-    from it once (``processing.make_renditions``)."""
+    from it once (``processing.make_renditions``).
+
+    No ``get_absolute_url``: an image has no public page of its own (readers see it only in the
+    pages that show it), and the admin's "View on site" would only lead back to the admin.
+    """
 
     class Licence(models.TextChoices):
         OWN = "own", "Own work"
@@ -190,9 +193,6 @@ class Image(models.Model):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("admin:media_image_change", args=[self.pk])
 
     def clean(self):
         # Missing alt text is allowed in the library (a bulk upload, an import): it is listed by the

@@ -32,7 +32,10 @@ class Reviewer(models.Model):
     """A clinician who medically reviews articles; shown in the byline."""
 
     name = models.CharField(max_length=120, help_text='As readers should see it, e.g. "Dr. Lucia Moreno".')
-    slug = models.SlugField(max_length=120, unique=True, help_text="The reviewer's profile address: /reviewers/<slug>/.")
+    slug = models.SlugField(  # no "<slug>": the admin shows help text as HTML, and a tag would vanish
+        max_length=120, unique=True,
+        help_text="The last part of the profile's address, e.g. “lucia-moreno” makes /reviewers/lucia-moreno/.",
+    )
     credentials = models.CharField(max_length=120, blank=True, help_text='Post-nominal letters, e.g. "MD, FACS".')
     specialty = models.CharField(max_length=120, blank=True)
     bio = models.TextField(blank=True, help_text="Two or three sentences for the public profile page.")
@@ -107,7 +110,11 @@ class Article(models.Model):
     Status = ArticleStatus
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True, help_text="The address: /articles/<slug>/. Letters, numbers and hyphens.")
+    slug = models.SlugField(  # no "<slug>": the admin shows help text as HTML (read-only too), and a tag would vanish
+        max_length=200, unique=True,
+        help_text="The last part of the page's address, e.g. “lymphoedema” makes /articles/lymphoedema/. "
+        "Letters, numbers and hyphens.",
+    )
     summary = models.CharField(
         max_length=300,
         help_text="One or two sentences. Shown in lists and used as the page's description for search engines.",
@@ -142,7 +149,8 @@ class Article(models.Model):
     )
     lead_image = models.ForeignKey(
         "media.Image", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        help_text="Shown at the top of the page and when the page is shared (docs/media.md).",
+        help_text="A picture from the media library, shown at the top of the page and when a link to the page "
+        "is shared. It needs alt text (or to be marked decorative) before the article can be published.",
     )
     referenced_on = models.DateField("referenced on", null=True, blank=True, help_text="When the references were last checked.")
     funding = models.TextField(

@@ -13,6 +13,13 @@
     status.textContent = message;
   }
 
+  // A button disabled while it has focus leaves focus on <body>: after every answer focus goes
+  // where the reader should read next (the form, the first field to fix, or this message).
+  function focusStatus() {
+    status.setAttribute("tabindex", "-1");
+    status.focus();
+  }
+
   function send(form, extra) {
     var body = new URLSearchParams(new FormData(form));
     if (extra) Object.keys(extra).forEach(function (k) { body.set(k, extra[k]); });
@@ -35,20 +42,53 @@
     report.querySelector("h3").focus();
   }
 
+  function errorAfter(element, name, messages) {
+    var p = document.createElement("p");
+    p.className = "feedback-error";
+    p.id = report.id + "-" + name + "-error-inline";
+    p.dataset.inline = "1";
+    p.textContent = messages.join(" ");
+    element.insertAdjacentElement("afterend", p);
+    return p;
+  }
+
+  // Each error beside its field (aria-invalid, aria-describedby), as the page without script shows
+  // them; returns what should take focus: the first field to fix in the form's order, or, for a
+  // problem with the form as a whole, its message at the top (GOV.UK's error summary).
   function showErrors(errors) {
+    errors = errors || {};
     report.querySelectorAll(".feedback-error[data-inline]").forEach(function (e) { e.remove(); });
+    report.querySelectorAll("[aria-invalid]").forEach(function (e) { e.removeAttribute("aria-invalid"); });
+    var reasons = report.querySelector("fieldset");
+    var section = report.querySelector("select[name=section]");
     var text = report.querySelector("textarea");
-    text.removeAttribute("aria-invalid");
-    if (errors && errors.text) {
-      var p = document.createElement("p");
-      p.className = "feedback-error";
-      p.id = report.id + "-text-error-inline";
-      p.dataset.inline = "1";
-      p.textContent = errors.text.join(" ");
-      text.insertAdjacentElement("afterend", p);
+    reasons.removeAttribute("aria-describedby");
+    if (section) section.removeAttribute("aria-describedby");
+    text.setAttribute("aria-describedby", report.id + "-text-hint");
+    var first = [];
+    if (errors.__all__) {
+      var summary = errorAfter(report.querySelector(".feedback-notice"), "form", errors.__all__);
+      summary.setAttribute("tabindex", "-1");
+      first.push(summary);
+    }
+    if (errors.reason) {
+      var radios = reasons.querySelectorAll("input[type=radio]");
+      reasons.setAttribute("aria-describedby", errorAfter(radios[radios.length - 1].parentNode, "reason", errors.reason).id);
+      radios.forEach(function (r) { r.setAttribute("aria-invalid", "true"); });
+      first.push(reasons.querySelector("input:checked") || radios[0]);
+    }
+    if (errors.section && section) {
+      section.setAttribute("aria-invalid", "true");
+      section.setAttribute("aria-describedby", errorAfter(section, "section", errors.section).id);
+      first.push(section);
+    }
+    if (errors.text) {
+      var p = errorAfter(text, "text", errors.text);
       text.setAttribute("aria-invalid", "true");
       text.setAttribute("aria-describedby", report.id + "-text-hint " + p.id);
+      first.push(text);
     }
+    return first[0] || null;
   }
 
   if (link) link.setAttribute("aria-expanded", "false");
@@ -57,14 +97,26 @@
     event.preventDefault();
     var button = event.submitter || document.activeElement;
     var helpful = button && button.name === "helpful" ? button.value : "";
-    vote.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+    var buttons = vote.querySelectorAll("button");
+    buttons.forEach(function (b) { b.disabled = true; });
     send(vote, { helpful: helpful }).then(function (answer) {
       say(answer.message);
       if (answer.outcome === "voted") {
-        vote.hidden = true;
+        // Both stay disabled (one answer each); the one chosen says so, to the eye and to a screen reader.
+        buttons.forEach(function (b) {
+          var chosen = b.value === helpful;
+          b.setAttribute("aria-pressed", chosen ? "true" : "false");
+          if (chosen) {
+            var tick = document.createElement("span");
+            tick.setAttribute("aria-hidden", "true");
+            tick.textContent = " \u2713";
+            b.appendChild(tick);
+          }
+        });
         openReport(answer.token);  // after either answer, the optional form
       } else {
-        vote.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+        buttons.forEach(function (b) { b.disabled = false; });
+        focusStatus();
       }
     });
   });
@@ -87,11 +139,12 @@
         vote.hidden = true;
         if (link) link.parentNode.hidden = true;
         say(answer.message);
-        status.setAttribute("tabindex", "-1");
-        status.focus();
-      } else {
-        showErrors(answer.errors);
+        focusStatus();
+      } else {  // not sent: the reader's words stay in the form
+        var problem = showErrors(answer.errors);
         say(answer.message);
+        if (problem) problem.focus();
+        else focusStatus();  // over the limit, or refused: the message says when or why
       }
     });
   });

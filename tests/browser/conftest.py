@@ -78,3 +78,4 @@ def editorial_roles(request):
     request.getfixturevalue("transactional_db")
     importlib.import_module("articles.migrations.0004_issue3_roles").create_roles(apps, None)
     importlib.import_module("articles.media.migrations.0002_roles").grant(apps, None)
+    importlib.import_module("articles.api.migrations.0002_editors_manage_partners").grant(apps, None)

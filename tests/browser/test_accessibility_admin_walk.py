@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
+from articles.api.models import ApiKey, Partner, Webhook
 from articles.models import Article, MedicalReview, Reviewer
 from articles.workflow import rules as workflow
 from tests import factories
@@ -47,7 +48,7 @@ MUST_WALK = {
                "/admin/articles/article/add/", "/staff/reviews/"],
     "reviewer": ["/admin/", "/transition/sign_off/", "/revisions/compare/", "/staff/reviews/mine/", "/changes/"],
     "editor": ["/admin/", "/transition/publish/", "/transition/unpublish/", "/revisions/compare/", "/restore/",
-               "/admin/articles/series/add/", "/staff/reviews/"],
+               "/admin/articles/series/add/", "/staff/reviews/", "/admin/syndication/partner/add/"],
 }
 # Admin views that are no page of their own: the catch-all redirect, and site-wide helpers.
 NOT_PAGES = {"admin:login", "admin:logout", "admin:view_on_site", "admin:autocomplete", "admin:jsi18n"}
@@ -79,6 +80,9 @@ def sample_objects(account):
                                 publish_at=None, author=factories.user(username="axe-third-writer"),
                                 reviewed_by=Reviewer.objects.get(slug="lucia-moreno"))
     factories.edit(changed)
+    partner = Partner.objects.create(name="Riverside Surgery", contact_email="web@riverside.example")  # editors' API admin
+    ApiKey.issue(partner=partner, name="surgery website")
+    Webhook.objects.create(partner=partner, url="https://riverside.example/hook")
     return {"draft": draft, "reviewed": reviewed, "in_review": in_review, "changed": changed}
 
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.apps import apps
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from articles.feedback import services
 from articles.feedback.models import Feedback
@@ -98,6 +99,7 @@ def test_with_javascript_the_form_opens_inline_by_keyboard_from_the_cached_page(
     page.evaluate("window.notReloaded = true")
 
     no = page.get_by_role("button", name="No, this page was not helpful")
+    yes = page.get_by_role("button", name="Yes, this page was helpful")
     no.focus()
     page.keyboard.press("Enter")
     status = page.locator(".feedback-status")
@@ -105,6 +107,13 @@ def test_with_javascript_the_form_opens_inline_by_keyboard_from_the_cached_page(
     form = page.locator("#feedback-report")
     assert form.is_visible()
     assert page.evaluate("document.activeElement.id") == "feedback-report-heading"
+    # The answer given stays on show, to the eye and to a screen reader; neither can be sent again.
+    expect(no).to_have_attribute("aria-pressed", "true")
+    expect(yes).to_have_attribute("aria-pressed", "false")
+    assert no.is_visible() and no.is_disabled() and yes.is_disabled()
+    assert "✓" in no.inner_text() and "✓" not in yes.inner_text()
+    background = "button => getComputedStyle(button).backgroundColor"
+    assert no.evaluate(background) != yes.evaluate(background)
     assert serious(page) == []
 
     page.keyboard.press("Tab")
@@ -131,11 +140,52 @@ def test_with_javascript_the_report_link_opens_the_form_and_errors_are_announced
     assert page.locator("#feedback-report").is_visible()
     page.get_by_role("button", name="Send report").click()
     page.locator(".feedback-status").get_by_text("Choose what was wrong").wait_for()
+    # A problem with the form as a whole: focus on its message at the top of the form, not lost on <body>.
+    assert page.evaluate("[document.activeElement.className, document.activeElement.textContent]") == [
+        "feedback-error", "Choose what was wrong, or tell us in your own words."]
     assert not Feedback.objects.exists()
     page.get_by_label("A link is broken").check()
     page.get_by_role("button", name="Send report").click()
     page.locator(".feedback-status").get_by_text("Your report has been sent").wait_for()
     assert Feedback.objects.get().reason == "broken_link"
+
+
+def test_with_javascript_an_error_moves_focus_to_the_field_to_fix(page, article):
+    """Too long a text (maxlength taken off): the server's 400 marks the field, and focus lands on it."""
+    page.goto("/articles/treatment/")
+    page.get_by_role("button", name="No, this page was not helpful").click()
+    text = page.get_by_label("Tell us more (optional)")
+    text.evaluate("textarea => textarea.removeAttribute('maxlength')")
+    text.fill("x" * 1001)
+    page.get_by_role("button", name="Send report").click()
+    expect(text).to_have_attribute("aria-invalid", "true")
+    assert page.evaluate("document.activeElement.id") == "feedback-report-text"
+    error = page.locator("#feedback-report-text-error-inline")
+    assert error.inner_text() == "Please keep it under 1,000 characters (you wrote 1001)."
+    assert text.get_attribute("aria-describedby").split() == ["feedback-report-text-hint", "feedback-report-text-error-inline"]
+    assert not Feedback.objects.filter(text__startswith="x").exists()
+
+
+def test_with_javascript_over_the_limit_the_form_keeps_the_words_and_says_when(page, article, settings):
+    """The report over the limit: the inline form keeps the reader's text, says when to send it (as the
+    page without script does) and focus moves to that message."""
+    settings.FEEDBACK_REPORTS_PER_HOUR = 1
+    page.goto("/articles/treatment/")
+    page.get_by_role("link", name="Report a problem with this page").click()
+    page.get_by_label("A link is broken").check()
+    page.get_by_role("button", name="Send report").click()
+    status = page.locator(".feedback-status")
+    status.get_by_text("Your report has been sent").wait_for()
+
+    page.goto("/articles/treatment/")
+    page.get_by_role("link", name="Report a problem with this page").click()
+    text = page.get_by_label("Tell us more (optional)")
+    text.fill("The dose in Hormone therapy is out of date.")
+    page.get_by_role("button", name="Send report").click()
+    expect(status).to_contain_text(re.compile(r"so this one was not sent\. You can send it again (in about|in less).*\(after \d\d:\d\d "))
+    assert text.input_value() == "The dose in Hormone therapy is out of date."
+    assert page.evaluate("document.activeElement.className") == "feedback-status"
+    assert Feedback.objects.count() == 1
 
 
 def test_the_corrections_log_is_axe_clean(page, article, make):
