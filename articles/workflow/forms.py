@@ -2,7 +2,7 @@
 
 from django import forms
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 
 from articles.content.review_dates import validate_review_date
 from articles.content.times import zone_label
@@ -22,8 +22,6 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["seen_version"].initial = self.instance.version
-        if "slug" in self.fields:  # the admin shows help text as HTML: "<slug>" would vanish
-            self.fields["slug"].help_text = escape(self.fields["slug"].help_text)
 
     def clean_tags(self):
         names = self.cleaned_data.get("tags") or []
