@@ -180,6 +180,77 @@ def test_on_postgresql_the_pictures_read_with_the_page_are_what_the_orm_reads(ma
     assert again[made[0].pk] is not found[made[0].pk]  # a copy per page, never the kept instance
 
 
+def page_statement_texts(monkeypatch):
+    """What the article's statement sent for its pictures, one text per page read."""
+    sent = []
+    real = reads.images_from_versioned_rows
+    monkeypatch.setattr(reads, "images_from_versioned_rows", lambda text, *args: sent.append(text) or real(text, *args))
+    return sent
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the page's own statement reads its pictures on PostgreSQL")
+def test_on_postgresql_the_page_statement_sends_a_picture_row_once_then_only_its_version(make, monkeypatch):
+    """Rows the process keeps are not sent again; any write of the row (an ``update()`` that leaves
+    ``updated_at`` alone too) gives it a new version, and the page the new row."""
+    from django.utils import timezone
+
+    from articles.reads.page import published_article_page
+
+    made = [library_image(caption=f"Caption {n}") for n in range(3)]
+    article = make.article(slug="versions", lead_image=made[0], body=body_with(*made[1:]))
+    sent = page_statement_texts(monkeypatch)
+    first = published_article_page(article.slug, timezone.now()).shown_images
+    again = published_article_page(article.slug, timezone.now()).shown_images
+    rows = [[len(part) for part in text.split(reads.ROW_SEPARATOR)] for text in sent]
+    assert all(length > reads.VERSION_LENGTH for length in rows[0]) and len(rows[0]) == 3
+    assert rows[1] == [reads.VERSION_LENGTH] * 3  # the versions alone
+    assert {pk: image.caption for pk, image in again.items()} == {pk: image.caption for pk, image in first.items()}
+
+    Image.objects.filter(pk=made[1].pk).update(caption="Changed by update()")
+    changed = published_article_page(article.slug, timezone.now()).shown_images
+    assert changed[made[1].pk].caption == "Changed by update()"
+    assert sorted(len(part) > reads.VERSION_LENGTH for part in sent[2].split(reads.ROW_SEPARATOR)) == [False, False, True]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL trigger keeps the row version")
+def test_on_postgresql_every_write_of_an_image_row_gives_it_a_new_version(make):
+    """``save()``, ``update()`` and raw SQL alike; a version written by hand is replaced too."""
+    image = library_image()
+
+    def version():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT CAST(row_version AS text) FROM media_image WHERE id = %s", [image.pk])
+            return cursor.fetchone()[0]
+
+    seen = [version()]
+    image.save()
+    seen.append(version())
+    Image.objects.filter(pk=image.pk).update(credit="Photo: A. Lens")
+    seen.append(version())
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE media_image SET row_version = %s::uuid WHERE id = %s", [seen[0], image.pk])
+    seen.append(version())
+    assert len(set(seen)) == 4
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the page's own statement reads its pictures on PostgreSQL")
+def test_on_postgresql_a_version_the_process_no_longer_keeps_is_read_on_its_own(client, make, django_assert_num_queries):
+    """Should the kept instances be dropped between the statement and the page, the page still shows
+    every picture: those it lacks are read in one query (``rendering.page_context``)."""
+    pictures = [library_image(caption=f"Figure {n}") for n in range(3)]
+    article = make.article(slug="dropped", body=body_with(*pictures))
+    client.get(article.get_absolute_url())
+    with CaptureQueriesContext(connection) as warm:
+        client.get(article.get_absolute_url())
+    reads._made.clear()  # what emptying the memo would leave, were the versions still named (they are not: _keep empties both)
+    with django_assert_num_queries(len(warm.captured_queries) + 1):
+        page = client.get(article.get_absolute_url()).text
+    assert page.count("<picture>") == 3 and "Figure 2" in page
+
+
 @pytest.mark.django_db
 def test_rendering_a_page_makes_no_rendition(client, make, monkeypatch):
     article = make.article(lead_image=library_image(), body=body_with(library_image()))
