@@ -11,7 +11,9 @@ A trigger, not the model, keeps it, so every write path replaces it: ``save()``,
 counter: it never comes back (a counter restarts with a new database, or could be reset), so a
 version names one content of one row for good, in a dump restored elsewhere as well. Django's model
 does not know the column (as with ``search_vector``). On SQLite this migration does nothing and
-the pages read whole rows (``reads.images_by_id``).
+the pages read whole rows (``reads.images_by_id``). ``gen_random_uuid()`` is built in from
+PostgreSQL 13 (before, it needs the pgcrypto extension). Existing rows get a version each as
+the column is added (a volatile default is worked out per row).
 """
 
 from django.db import migrations
