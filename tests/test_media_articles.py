@@ -214,6 +214,23 @@ def test_on_postgresql_the_page_statement_sends_a_picture_row_once_then_only_its
 
 
 @pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the page's own statement reads its pictures on PostgreSQL")
+def test_on_postgresql_a_picture_another_page_showed_first_is_sent_once_to_this_one_too(make, monkeypatch):
+    """The process keeps the instance already; this page still learns its version and asks for it alone."""
+    from django.utils import timezone
+
+    from articles.reads.page import published_article_page
+
+    shared = library_image(caption="Shown on both")
+    first = make.article(slug="first", lead_image=shared)
+    second = make.article(slug="second", body=body_with(shared))
+    sent = page_statement_texts(monkeypatch)
+    for slug in (first.slug, second.slug, second.slug):
+        assert published_article_page(slug, timezone.now()).shown_images[shared.pk].caption == "Shown on both"
+    assert [len(text) > reads.VERSION_LENGTH for text in sent] == [True, True, False]
+
+
+@pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL trigger keeps the row version")
 def test_on_postgresql_every_write_of_an_image_row_gives_it_a_new_version(make):
     """``save()``, ``update()`` and raw SQL alike; a version written by hand is replaced too."""

@@ -127,11 +127,13 @@ def images_from_versioned_rows(text, page, using="default"):
     for part in text.split(ROW_SEPARATOR):
         key = (using, part[:VERSION_LENGTH])
         kept = _made.get(key)
-        if kept is None:
-            changed = True  # a row new to the page, or (if it came alone) one no longer kept
-            if len(part) == VERSION_LENGTH:
-                continue
-            kept = _keep(key, _json_columns.instance_from_json(connections[using], json.loads(part[VERSION_LENGTH:])))
+        if len(part) > VERSION_LENGTH:
+            changed = True  # a row this page did not name (kept already if another page shows it)
+            if kept is None:
+                kept = _keep(key, _json_columns.instance_from_json(connections[using], json.loads(part[VERSION_LENGTH:])))
+        elif kept is None:
+            changed = True  # named, but no longer kept: name it no more, so the next read sends it
+            continue
         made = _copy(kept)
         found[made.pk] = made
     if changed:
