@@ -96,7 +96,8 @@ def _page_child(rounds=6, per_round=60):
     connection.creation.create_test_db(verbosity=0, autoclobber=True)  # one a run left behind goes
     from django.conf import settings
 
-    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="vetted-bench-media-")
+    media = tempfile.TemporaryDirectory(prefix="vetted-bench-media-")  # removed when the child ends
+    settings.MEDIA_ROOT = media.name
     settings.PAGE_CACHE_SECONDS = 0
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
@@ -132,6 +133,7 @@ def _page_child(rounds=6, per_round=60):
                 client.get(url)
             seconds[name] += time.process_time() - started
     rps = {name: round(rounds * per_round / value, 1) for name, value in seconds.items()}
+    media.cleanup()
     print(json.dumps({"database": connection.vendor, "load_average": round(os.getloadavg()[0], 1), "queries": queries, "pages_per_second": rps,
                       "ratio": round(rps["lead + 10 body images"] / rps["no images"], 3)}))
 

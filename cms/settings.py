@@ -467,8 +467,10 @@ if _env["MEDIA_S3_BUCKET"]:
 _MEDIA_HOSTS = [MEDIA_URL] if MEDIA_URL.startswith(("https://", "http://")) else []
 if os.environ.get("MEDIA_S3_CUSTOM_DOMAIN", "").strip():
     _MEDIA_HOSTS.append("https://" + os.environ["MEDIA_S3_CUSTOM_DOMAIN"].strip())
-# Renditions (django-imagekit): made once at upload into MEDIA_ROOT/renditions/, never on a request.
-IMAGEKIT_CACHEFILE_DIR = "renditions"
+# Renditions (django-imagekit): made once at upload into MEDIA_ROOT/r/, never on a request, under short
+# names (articles.media.processing.rendition_name; those made before under renditions/ keep their names).
+IMAGEKIT_CACHEFILE_DIR = "r"
+IMAGEKIT_SPEC_CACHEFILE_NAMER = "articles.media.processing.rendition_name"
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
 
 LOGIN_URL = "admin:login"

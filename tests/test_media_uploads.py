@@ -3,6 +3,7 @@ metadata goes, names are generated, and a refused or failed upload leaves nothin
 
 import io
 import os
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -303,6 +304,55 @@ def test_regenerating_renditions_keeps_bodies_and_replaces_files(media_root, dja
     image.refresh_from_db()
     assert "for 1 image(s); 0 failed" in out.getvalue()
     assert all((media_root / name).exists() for name in processing.rendition_names(image.renditions))
+
+
+SHORT_NAME = re.compile(r"r/[0-9a-f]{2}/[0-9a-f]{22}\.(avif|webp|jpg|png)")
+
+
+@pytest.mark.django_db
+def test_renditions_are_stored_under_short_names_and_the_same_picture_gets_the_same_name(media_root):
+    """A page names 13 renditions a figure: r/xx/ and 22 hexadecimal digits, not the original's path and 32."""
+    image = create(picture((1000, 700)), name="plan.jpg")
+    names = processing.rendition_names(image.renditions)
+    assert len(names) == len(set(names)) == 4 * 3 + 2  # four widths in three formats, the share crop, the thumbnail
+    assert all(SHORT_NAME.fullmatch(name) for name in names), names
+    assert processing.make_renditions(image) == image.renditions  # made again: the same names (and files kept)
+
+
+@pytest.mark.django_db
+def test_an_image_named_the_old_way_keeps_its_page_and_moves_to_short_names_when_made_again(
+    client, make, settings, media_root, django_capture_on_commit_callbacks
+):
+    """Renditions made under imagekit's default names (before short names) are still what the page
+    shows; ``regenerate_renditions`` gives them short names and removes the old files; the body,
+    which names only the image, is not touched (docs/media.md, "Renditions")."""
+    short = settings.IMAGEKIT_CACHEFILE_DIR, settings.IMAGEKIT_SPEC_CACHEFILE_NAMER
+    settings.IMAGEKIT_CACHEFILE_DIR = "renditions"
+    settings.IMAGEKIT_SPEC_CACHEFILE_NAMER = "imagekit.cachefiles.namers.source_name_as_path"
+    image = create(picture((1000, 700)), name="plan.jpg")
+    old = processing.rendition_names(image.renditions)
+    folder = "renditions/" + os.path.splitext(image.file.name)[0] + "/"
+    assert all(name.startswith(folder) for name in old)
+    settings.IMAGEKIT_CACHEFILE_DIR, settings.IMAGEKIT_SPEC_CACHEFILE_NAMER = short
+    body = f'<p>Where it goes.</p><figure data-image="{image.pk}"></figure>'
+    article = make.article(lead_image=image, body=body)
+
+    page = client.get(article.get_absolute_url()).text
+    shown = set(re.findall(r"/media/([^\s\"]+\.(?:avif|webp|jpg))", page))
+    assert shown and shown <= set(old) and all((media_root / name).exists() for name in shown)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("regenerate_renditions", stdout=io.StringIO())
+    image.refresh_from_db()
+    new = processing.rendition_names(image.renditions)
+    assert all(SHORT_NAME.fullmatch(name) for name in new)
+    assert all((media_root / name).exists() for name in new)
+    assert not any((media_root / name).exists() for name in old)
+    page = client.get(article.get_absolute_url()).text
+    assert "/media/renditions/" not in page
+    assert set(re.findall(r"/media/([^\s\"]+\.(?:avif|webp|jpg))", page)) <= set(new)
+    article.refresh_from_db()
+    assert article.body == body
 
 
 @pytest.mark.django_db

@@ -144,3 +144,24 @@ def test_home_page_describes_the_site_and_its_search(client):
     site = json_ld(client.get("/").text)["WebSite"]
     assert site["url"] == "http://testserver/"
     assert site["potentialAction"]["target"]["urlTemplate"] == "http://testserver/search/?q={search_term_string}"
+
+
+
+def test_a_request_checks_its_host_once_for_all_its_absolute_addresses(rf):
+    """``get_host()`` validates the Host header each time it is asked; a page asks a dozen times.
+    A host that is not allowed is refused every time, never remembered."""
+    from django.core.exceptions import DisallowedHost
+
+    from cms.site import absolute_url
+
+    request = rf.get("/", HTTP_HOST="localhost")
+    asked = []
+    real = request.get_host
+    request.get_host = lambda: asked.append(1) or real()
+    assert absolute_url("/a/", request) == "http://localhost/a/"
+    assert absolute_url("/b/", request) == "http://localhost/b/"
+    assert asked == [1]
+    refused = rf.get("/", HTTP_HOST="attacker.example")
+    for _ in range(2):
+        with pytest.raises(DisallowedHost):
+            absolute_url("/a/", refused)

@@ -25,7 +25,7 @@ from imagekit.cachefiles import ImageCacheFile
 from imagekit.processors import ResizeToFill, ResizeToFit
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError, features
-from pilkit.utils import img_to_fobj
+from pilkit.utils import img_to_fobj, suggest_extension
 
 # What the library accepts, by Pillow's name for the format the bytes turned out to be.
 ACCEPTED = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
@@ -280,6 +280,22 @@ class _Rendition(ImageSpec):
 
     def generate(self):
         return img_to_fobj(self.picture, self.format, self.autoconvert, **self.options)
+
+
+def rendition_name(spec):
+    """A rendition's stored name, imagekit's namer (``IMAGEKIT_SPEC_CACHEFILE_NAMER``):
+    ``r/3f/0c2d…e9.avif``, the first 24 hexadecimal digits (96 bits) of the hash imagekit makes of
+    the original's name, the processing, the format and the encoder settings (``get_hash()``), the
+    first two a folder (256 of them, so none holds every file).
+
+    Short because a page names 13 renditions a figure: imagekit's default name (the original's
+    path as a folder, then all 32 digits) made addresses of 104 characters, more than half of what
+    11 pictures added to a page's HTML (docs/media.md). The same picture made again gets the same
+    name, as before. Renditions made under the old names keep them (``Image.renditions`` holds the
+    names, bodies hold only image ids); ``regenerate_renditions`` renames them by making them again."""
+    digest = spec.get_hash()[:24]
+    extension = suggest_extension(getattr(spec.source, "name", "") or "", spec.format)
+    return f"{settings.IMAGEKIT_CACHEFILE_DIR}/{digest[:2]}/{digest[2:]}{extension}"
 
 
 def _generate(spec, keep_existing=False):

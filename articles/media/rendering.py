@@ -88,12 +88,13 @@ def figure(image, *, eager=False, css_class="figure", caption_text=None):
     own, else the library's) and credit; a decorative picture has neither. Remembered per process
     until the image changes (its text, or ``updated_at``, which every save and new rendition moves)
     or the storage settings do."""
-    key = (image.pk, image.updated_at, image.alt_text, image.decorative, image.caption, image.credit,
+    pk = image.pk
+    key = (pk, image.updated_at, image.alt_text, image.decorative, image.caption, image.credit,
            eager, css_class, caption_text)
-    found = _FIGURES.get(key) if image.pk else None
+    found = _FIGURES.get(key) if pk else None
     if found is None:
         found = _build_figure(image, eager=eager, css_class=css_class, caption_text=caption_text)
-        if image.pk:
+        if pk:
             if len(_FIGURES) >= _FIGURES_MAX:
                 _FIGURES.clear()
             _FIGURES[key] = found
@@ -124,7 +125,7 @@ def expand_figures(body, images):
             return ""
         own = _CAPTION.search(match.group(0))
         text = html.unescape(_TAG.sub("", own.group(1))).strip() if own else ""
-        return str(figure(image, caption_text=text or None))
+        return figure(image, caption_text=text or None)  # a str already (Markup): no copy
 
     expanded = _FIGURE.sub(replace, str(body))
     return Markup(expanded) if safe else expanded
@@ -139,10 +140,11 @@ def image_object(image, absolute):
     """schema.org ``ImageObject`` for structured data; ``absolute`` turns a path into a full URL."""
     rows = (image.renditions or {}).get("sizes", {}).get((image.renditions or {}).get("fallback", "JPEG"), [])
     width, height, name = rows[-1] if rows else (image.width, image.height, image.file.name)
+    url = absolute(storage_url(name))
     data = {
         "@type": "ImageObject",
-        "contentUrl": absolute(storage_url(name)),
-        "url": absolute(storage_url(name)),
+        "contentUrl": url,
+        "url": url,
         "width": width,
         "height": height,
         "caption": image.caption or None,
@@ -183,4 +185,5 @@ def page_context(article, absolute, more=()):
         if missing:
             article.page_images.update(images_by_id(missing))
     lead = article.page_images.get(article.lead_image_id) if article.lead_image_id else None
-    return {"lead_image": lead, "share_image": absolute(social_url(lead)) if lead and social_url(lead) else ""}
+    social = social_url(lead) if lead else ""
+    return {"lead_image": lead, "share_image": absolute(social) if social else ""}

@@ -40,7 +40,7 @@ from django.db.models import QuerySet
 from taggit.models import Tag, TaggedItem
 
 from articles.media import reads as media_reads
-from articles.media.models import Image, ImageUse
+from articles.media.models import ImageUse
 from articles.models import (
     Article,
     ArticleEvent,
@@ -141,8 +141,6 @@ class _UnbuiltQuery:
         QuerySet.query.fset(self, value)
 
 
-ROW_SEPARATOR = chr(30)  # between the image rows of PageReads._images_sql()
-
 ARTICLE_ID = object()  # in a ChildRead's values: the article's id
 
 
@@ -174,12 +172,11 @@ class PageReads:
         self.citation = Columns(Citation, "c")
         self.reference = Columns(Reference, "f")
         self.source = Columns(Source, "s")
-        self.image = media_reads.columns("i")  # the order media_reads.images_from_rows() reads
         self.tables = {
             "article": Article, "author": get_user_model(), "entry": SeriesEntry, "series": Series,
             "tag": Tag, "tagged": TaggedItem, "event": ArticleEvent, "review": MedicalReview,
             "reviewer": Reviewer, "citation": Citation, "reference": Reference, "source": Source,
-            "image": Image, "image_use": ImageUse,
+            "image_use": ImageUse,
         }
         self._quoted = {}  # the table names, quoted for each database
         self.heads = (self.article, self.author, self.entry, self.series)
@@ -254,8 +251,9 @@ class PageReads:
             f" WHERE m.series_id = n.series_id AND m.article_id <> a.id AND {neighbours}), ({go_live}),"
             f" {self._images_sql(connection)}"
         )
+        known = media_reads.known_versions(slug, connection.alias)
         with prepared_cursor(connection) as cursor:
-            cursor.execute(statement, [*child_params, *neighbour_params, *go_live_params, *params])
+            cursor.execute(statement, [*child_params, *neighbour_params, *go_live_params, known, *params])
             rows = cursor.fetchall()
         if not rows:
             return None
@@ -263,7 +261,7 @@ class PageReads:
         self._attach_heads(article, author, entry, series)
         self._attach_lists(connection, article, lists)
         # The pictures the page shows, for media.rendering.page_context() (no query of its own).
-        article.shown_images = media_reads.images_from_rows(images.split(ROW_SEPARATOR) if images else (), connection.alias)
+        article.shown_images = media_reads.images_from_versioned_rows(images, slug, connection.alias)
         if entry is not None:
             # reads.series.navigation(entry, now) reads these instead of asking again.
             entry.published_neighbours = (now, [tuple(values) for values in neighbours or ()])
@@ -277,17 +275,14 @@ class PageReads:
         (``ImageUse``, kept on every save) and its reviewers' portraits; a figure whose image is not
         among them is read by the page on its own (``media.rendering.page_context``).
 
-        One text (NULL for none): each image's row written as JSON, apart by ``ROW_SEPARATOR``
-        (JSON writes a control character inside a string as ``\\u001e``, so no row holds one). One
-        text costs the client less than half of what an array of texts or a JSON array does
-        (docs/performance.md); ``media_reads.images_from_rows`` finds the instances it made under
-        each row's text."""
+        Their rows, or only their versions where the process holds them already
+        (``media_reads.versioned_rows_sql``; its one parameter, ``media_reads.known_versions``)."""
         t = self.tables_in(connection)
-        return (
-            f"(SELECT string_agg(CAST(json_build_array({self.image.json_select(connection)}) AS text), chr(30)) FROM {t['image']} i"
-            f" WHERE i.id IN (SELECT a.lead_image_id UNION ALL SELECT iu.image_id FROM {t['image_use']} iu"
+        return media_reads.versioned_rows_sql(
+            connection, "i",
+            f"i.id IN (SELECT a.lead_image_id UNION ALL SELECT iu.image_id FROM {t['image_use']} iu"
             f" WHERE iu.article_id = a.id UNION ALL SELECT ip.photo_id FROM {t['review']} ir"
-            f" INNER JOIN {t['reviewer']} ip ON ip.id = ir.reviewer_id WHERE ir.article_id = a.id))"
+            f" INNER JOIN {t['reviewer']} ip ON ip.id = ir.reviewer_id WHERE ir.article_id = a.id)",
         )
 
     def _published_sql(self, connection, slug, now):
