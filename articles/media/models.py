@@ -18,9 +18,8 @@ ALT_TEXT_MAX = 250
 FIGURE_REFERENCE = re.compile(r"""<figure\b[^>]*?\bdata-image\s*=\s*["']?(\d{1,18})""", re.IGNORECASE)
 
 
-# A whole stored figure, and the article's own caption written inside it (plain text once shown).
-# The same patterns as rendering.expand_figures, which shows these captions on the page;
-# tests/test_media_articles.py holds the two to the same answer.
+# A whole stored figure, and the article's own caption written inside it (plain text once shown):
+# read here for the page (rendering.expand_figures) and the API alike.
 WHOLE_FIGURE = re.compile(r"<figure\b[^>]*?\bdata-image\s*=\s*[\"']?(\d{1,18})[\"']?[^>]*>.*?</figure>", re.IGNORECASE | re.DOTALL)
 _OWN_CAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")

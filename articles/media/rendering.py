@@ -7,7 +7,6 @@ number; rendering then names stored renditions and makes none.
 
 import functools
 import html
-import re
 
 from django.core.files.storage import default_storage
 from django.core.signals import setting_changed
@@ -15,16 +14,12 @@ from django.dispatch import receiver
 from markupsafe import Markup
 
 from . import processing
-from .models import Image, shown_ids
+from .models import WHOLE_FIGURE, Image, own_caption, shown_ids
 from .reads import images_by_id
 
-# The body column is about 46rem wide; narrower screens use the full width.
-BODY_SIZES = "(min-width: 50rem) 46rem, 100vw"
-# A whole stored figure: <figure data-image="42"> … </figure> (what the editor writes inside is
-# replaced by the library's caption and credit, so they are kept in one place).
-_FIGURE = re.compile(r"<figure\b[^>]*?\bdata-image\s*=\s*[\"']?(\d{1,18})[\"']?[^>]*>.*?</figure>", re.IGNORECASE | re.DOTALL)
-_CAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
+# The body column (site.css: `.wrap`, 42rem less 1rem of padding each side) is 40rem wide; narrower
+# screens give it the width less that padding. tests/browser/test_media_journey.py measures it.
+BODY_SIZES = "(min-width: 42rem) 40rem, calc(100vw - 2rem)"
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -123,11 +118,9 @@ def expand_figures(body, images):
         image = images.get(int(match.group(1)))
         if image is None:
             return ""
-        own = _CAPTION.search(match.group(0))
-        text = html.unescape(_TAG.sub("", own.group(1))).strip() if own else ""
-        return figure(image, caption_text=text or None)  # a str already (Markup): no copy
+        return figure(image, caption_text=own_caption(match.group(0)) or None)  # a str already (Markup): no copy
 
-    expanded = _FIGURE.sub(replace, str(body))
+    expanded = WHOLE_FIGURE.sub(replace, str(body))
     return Markup(expanded) if safe else expanded
 
 

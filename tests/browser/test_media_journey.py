@@ -183,6 +183,21 @@ def _saved_body(tab):
     return Article.objects.get(title="A clear sky").body
 
 
+@pytest.mark.parametrize(("viewport", "column"), [(1280, 640), (390, 358)])
+def test_a_figure_is_as_wide_as_its_sizes_attribute_says(browser, live_server, make, viewport, column):
+    """``sizes`` tells the browser how wide the picture will be before the style sheet is read, to
+    choose a file: it said 736 px on a desktop where the column is 640, so a 960-wide file came."""
+    wide = services.create_image(upload(picture((1600, 1000)), "wide.jpg"), title="Wide", alt_text="A wide view")
+    article = make.article(body=f'<p>Before.</p><figure data-image="{wide.pk}"></figure>')
+    context = browser.new_context(base_url=live_server.url, viewport={"width": viewport, "height": 900})
+    reader = context.new_page()
+    reader.goto(article.get_absolute_url())
+    img = reader.locator(".article-body figure img")
+    expect(img).to_have_attribute("sizes", "(min-width: 42rem) 40rem, calc(100vw - 2rem)")
+    assert img.evaluate("e => e.getBoundingClientRect().width") == column
+    context.close()
+
+
 def test_typing_after_inserting_an_image_goes_on_below_it(browser, live_server, make):
     """The writer inserts a picture and types on: the picture stays, and the text is a paragraph after it."""
     blue = _library_image("Blue sky")
