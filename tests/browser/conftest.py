@@ -6,6 +6,8 @@ with one clear reason, and `make test` prints that it skipped them.
 
 import os
 import shutil
+import threading
+import time
 
 import pytest
 
@@ -33,6 +35,25 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def answered_requests():
+    """After each test, before its database is flushed: wait (up to 10 s) until the live server has
+    answered every request still in flight.
+
+    A page left open calls the server on its own (the article form's heartbeat, autosave and the
+    beacon it sends when its tab closes). A request that still holds a table when the test's
+    transactional flush begins makes PostgreSQL's TRUNCATE deadlock with it (CI saw it once) or
+    SQLite's lock it. Autouse, so it is set up after pytest-django's database fixture and torn down
+    before that flush, and after each test's own tab fixture closed its browser context.
+    """
+    yield
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(
+        thread.name.endswith("(process_request_thread)") for thread in threading.enumerate()  # socketserver's
+    ):
+        time.sleep(0.02)
 
 
 @pytest.fixture(scope="session")
