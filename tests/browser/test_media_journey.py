@@ -114,15 +114,8 @@ def test_a_figures_caption_is_corrected_after_it_is_in_the_body(browser, live_se
     image = services.create_image(
         upload(picture((640, 480)), "nodes.jpg"), title="Lymph nodes", alt_text="Lymph nodes of the armpit", caption="The library's"
     )
-    wendy = make.staff_in("Writer", username="wendy")
-    article = make.article(
-        title="Lymphoedema",
-        status=Article.Status.DRAFT,
-        author=wendy,
-        body=f'<p>Nodes.</p><figure data-image="{image.pk}"><figcaption>Lymph nodes</figcaption></figure>',
-    )
-    writer = signed_in(browser, live_server, "wendy")
-    writer.goto(f"/admin/articles/article/{article.pk}/change/")
+    body = f'<p>Nodes.</p><figure data-image="{image.pk}"><figcaption>Lymph nodes</figcaption></figure>'
+    writer, article = _writing_draft(browser, live_server, make, body, title="Lymphoedema")
     field = writer.get_by_label(f"Library image {image.pk}, caption in this article:")
     expect(field).to_have_value("Lymph nodes")
     field.fill("Lymph nodes in the armpit (axilla)")
@@ -147,6 +140,15 @@ EDITOR_HTML = "(selector) => document.querySelector(selector).editor.getHTML()"
 def _library_image(title):
     """An image in the library, described, as a writer would find it with the picker."""
     return services.create_image(upload(picture((320, 240)), f"{title}.jpg"), title=title, alt_text=f"{title}, as drawn")
+
+
+def _writing_draft(browser, live_server, make, body, title="Skies"):
+    """Wendy, a writer, signed in on the change form of her draft holding ``body``: (her tab, the article)."""
+    wendy = make.staff_in("Writer", username="wendy")
+    article = make.article(title=title, status=Article.Status.DRAFT, author=wendy, body=body)
+    writer = signed_in(browser, live_server, "wendy")
+    writer.goto(f"/admin/articles/article/{article.pk}/change/")
+    return writer, article
 
 
 def _wait_for_body(tab, html):
@@ -249,11 +251,7 @@ def test_images_inserted_one_after_another_are_all_kept_in_order(browser, live_s
 def test_a_key_typed_on_a_selected_figure_starts_a_paragraph_after_it(browser, live_server, make):
     """A figure clicked (so selected) and then a letter typed: the figure stays and the letter begins the next paragraph."""
     blue = _library_image("Blue sky")
-    wendy = make.staff_in("Writer", username="wendy")
-    body = f'<p>Look up.</p><figure data-image="{blue.pk}"></figure>'
-    article = make.article(title="Skies", status=Article.Status.DRAFT, author=wendy, body=body)
-    writer = signed_in(browser, live_server, "wendy")
-    writer.goto(f"/admin/articles/article/{article.pk}/change/")
+    writer, _article = _writing_draft(browser, live_server, make, f'<p>Look up.</p><figure data-image="{blue.pk}"></figure>')
     writer.locator(f"{BODY} figure.library-figure img").click()
     wait_for_editor_caret(writer, "on a figure")
     writer.keyboard.type("S")
@@ -299,11 +297,8 @@ def test_an_editor_upload_keeps_the_articles_caption_out_of_the_library(browser,
 def test_undo_in_a_figure_caption_takes_back_the_typing_at_once(browser, live_server, make):
     """Ctrl+Z in a caption field takes back all that was typed there, even typed slowly; Ctrl+Shift+Z puts it back."""
     blue = _library_image("Blue sky")
-    wendy = make.staff_in("Writer", username="wendy")
     before = f'<p>Look up.</p><figure data-image="{blue.pk}"><figcaption>A sky</figcaption></figure>'
-    article = make.article(title="Skies", status=Article.Status.DRAFT, author=wendy, body=before)
-    writer = signed_in(browser, live_server, "wendy")
-    writer.goto(f"/admin/articles/article/{article.pk}/change/")
+    writer, article = _writing_draft(browser, live_server, make, before)
     field = writer.get_by_label(f"Library image {blue.pk}, caption in this article:")
     field.click()
     field.press("End")
