@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from articles.models import Article, SearchMiss
 from tests.factories import staff_in
@@ -57,7 +58,8 @@ def test_escape_closes_and_enter_submits_the_plain_form(page):
 
 
 def test_a_search_that_found_nothing_reaches_the_report_and_an_editor_resolves_it(page, live_server):
-    """The page's beacon logs the miss; the editor adds the words as a term in one step."""
+    """The page's beacon logs the miss; the editor mistypes the article, mends it in the row kept as typed,
+    and adds the words as a term."""
     call_command("load_demo")
     page.goto("/search/?q=tumor+markers")
     assert "No results for" in page.locator("#results-heading").inner_text()
@@ -74,7 +76,19 @@ def test_a_search_that_found_nothing_reaches_the_report_and_an_editor_resolves_i
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/staff/searches/$"))
     row = page.locator("#missed-searches tbody tr", has_text="tumor markers")
-    row.get_by_label("Article (slug or address)").fill("stage-4-breast-cancer-treatment-options")
+    row.get_by_label("Term").fill("tumour markers")
+    row.get_by_label("Article (slug or address)").fill("stage-4-breast-cancr")  # mistyped
+    row.get_by_role("button", name="Add as a term").click()
+    # Refused: the row comes back as typed, the reason beside it, the cursor in the field to mend.
+    row = page.locator("#missed-searches tbody tr", has_text="tumor markers")
+    expect(row.locator(".errorlist")).to_contain_text("No article has the slug “stage-4-breast-cancr”")
+    expect(row.get_by_label("Term")).to_have_value("tumour markers")
+    article_field = row.get_by_label("Article (slug or address)")
+    expect(article_field).to_be_focused()
+    expect(article_field).to_have_value("stage-4-breast-cancr")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("stage-4-breast-cancer-treatment-options")
+    row.get_by_label("Term").fill("tumor markers")
     row.get_by_role("button", name="Add as a term").click()
     page.wait_for_url(re.compile(r"/staff/searches/$"))
     assert "Resolved" in page.locator("#missed-searches tbody tr", has_text="tumor markers").inner_text()
